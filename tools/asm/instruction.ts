@@ -1,0 +1,62 @@
+// The contract between the assembler's front end (parsing, passes, output) and its
+// encoder: one source instruction with its operands already evaluated for this pass.
+
+export type OperandSize = 8 | 16 | 32 | 64;
+
+/** A register operand, by NASM's lower-case name ("eax", "al", "cx", "es"). */
+export interface RegisterOperand {
+  kind: "reg";
+  name: string;
+}
+
+/** An immediate, or the target of a jump/call given as an expression. */
+export interface ImmediateOperand {
+  kind: "imm";
+  value: number;
+  /** False while a forward reference is unresolved in an early pass (value is then 0). */
+  known: boolean;
+  /** `byte`/`word`/`dword` written before it. */
+  size?: OperandSize;
+  /** `strict` written before it: keep the written size even where a shorter form exists. */
+  strict?: boolean;
+  /** `short` or `near` written before a jump target. */
+  distance?: "short" | "near";
+}
+
+/** A memory reference `[seg: base + index*scale + disp]`. */
+export interface MemoryOperand {
+  kind: "mem";
+  /** Size specifier written before it (`dword [x]`), if any. */
+  size?: OperandSize;
+  base?: string;
+  index?: string;
+  scale: 1 | 2 | 4 | 8;
+  disp: number;
+  /** False while the displacement holds an unresolved forward reference. */
+  dispKnown: boolean;
+  /** The displacement was written with an explicit `byte`/`dword` inside the brackets. */
+  dispSize?: 8 | 16 | 32;
+  /** Segment override written inside or before the brackets ("es", "fs", ...). */
+  segment?: string;
+  /** True when the expression had no register: a plain `[label]` (moffs forms allowed). */
+  absolute: boolean;
+}
+
+export type Operand = RegisterOperand | ImmediateOperand | MemoryOperand;
+
+export interface SourceInstruction {
+  /** Lower-case mnemonic ("mov", "rep movsb" is mnemonic "movsb" with prefix "rep"). */
+  mnemonic: string;
+  /** Prefixes written before the mnemonic in order: "rep", "repe", "repne", "lock", "o16", "a16", "cs" ... */
+  prefixes: string[];
+  operands: Operand[];
+  /** `bits 16` or `bits 32` in force. */
+  bits: 16 | 32;
+  /** The address this instruction starts at (for relative jumps). */
+  address: number;
+}
+
+/** The encoder's answer: the bytes, or an error naming the operand at fault (0-based). */
+export type EncodeResult =
+  | { ok: true; bytes: Uint8Array }
+  | { ok: false; message: string; operandIndex?: number };
