@@ -1,0 +1,175 @@
+// One node's hardware: physical memory, MMU, CPU, interval timer and console, and the run
+// contract between them and a kernel. `run` hands the CPU a budget that ends no later than
+// the next device event, so the CPU loop never looks at devices and nothing calls back into
+// the kernel from inside it. IRQ lines are level-triggered: a line stays raised until the
+// kernel acknowledges the device (e.g. `timer.acknowledge`). Virtual time is the cycle count
+// at `clockHz`. Left out: DMA, interrupt priorities, the NIC (a later device).
+
+import { Cpu, type CpuState } from "./cpu/cpu.ts";
+import { StopReason } from "./cpu/stop-reason.ts";
+import { Console, type ConsoleState } from "./devices/console.ts";
+import { Timer, type TimerState } from "./devices/timer.ts";
+import type { DeviceDescriptor } from "./machine/device-descriptor.ts";
+import { MachineStop } from "./machine/machine-stop.ts";
+import { PhysicalMemory, type PhysicalMemoryState } from "./memory/physical-memory.ts";
+import { Mmu, type MmuState } from "./mmu/mmu.ts";
+
+export { MachineStop } from "./machine/machine-stop.ts";
+
+export interface MachineConfig {
+  /** Guest physical memory; default 64 MiB. */
+  memoryBytes?: number;
+  /** Cycles per second of virtual time; default 100 MHz. */
+  clockHz?: number;
+}
+
+export const defaultMemoryBytes = 64 * 1024 * 1024;
+export const defaultClockHz = 100e6;
+
+export interface MachineState {
+  clockHz: number;
+  memory: PhysicalMemoryState;
+  mmu: MmuState;
+  cpu: CpuState;
+  timer: TimerState;
+  console: ConsoleState;
+  irqEnabledMask: number;
+  haltRequested: boolean;
+}
+
+const timerIrqBit = 1;
+
+export class Machine {
+  readonly clockHz: number;
+  readonly memoryBytes: number;
+  readonly memory: PhysicalMemory;
+  readonly mmu: Mmu;
+  readonly cpu: Cpu;
+  readonly timer = new Timer();
+  readonly console = new Console();
+  /** IRQ lines the kernel accepts; a raised line outside the mask never stops `run`. */
+  irqEnabledMask = 0xffffffff;
+  private haltRequested = false;
+
+  constructor(config: MachineConfig = {}) {
+    this.memoryBytes = config.memoryBytes ?? defaultMemoryBytes;
+    this.clockHz = config.clockHz ?? defaultClockHz;
+    if (!Number.isInteger(this.memoryBytes) || this.memoryBytes <= 0 || this.memoryBytes % 4096) {
+      throw new RangeError(
+        `memoryBytes must be a positive multiple of 4096, got ${this.memoryBytes}`,
+      );
+    }
+    if (!(this.clockHz > 0)) throw new RangeError(`clockHz must be positive, got ${this.clockHz}`);
+    this.memory = new PhysicalMemory(this.memoryBytes);
+    this.mmu = new Mmu(this.memory);
+    this.cpu = new Cpu(this.mmu, this.memory);
+  }
+
+  /** The devices on this machine, for a kernel to discover. */
+  get devices(): readonly DeviceDescriptor[] {
+    return [this.timer.descriptor, this.console.descriptor];
+  }
+
+  /** Machine time in cycles: guest instructions plus kernel work charged with `chargeCycles`. */
+  get cycles(): number {
+    return this.cpu.cycles;
+  }
+
+  /** Virtual time in nanoseconds. */
+  nowNs(): number {
+    return (this.cpu.cycles * 1e9) / this.clockHz;
+  }
+
+  cyclesFromNs(durationNs: number): number {
+    return Math.ceil((durationNs * this.clockHz) / 1e9);
+  }
+
+  /** Adds kernel work to machine time, so it shows in virtual time like guest work. */
+  chargeCycles(cycles: number): void {
+    this.cpu.cycles += cycles;
+  }
+
+  /** A bit per raised IRQ line (bit n = IRQ n), whether enabled or not. */
+  pendingIrqMask(): number {
+    return this.timer.cyclesUntilDue(this.cpu.cycles) === 0 ? timerIrqBit : 0;
+  }
+
+  /** Makes the next `run` return Halt before executing anything. */
+  requestHalt(): void {
+    this.haltRequested = true;
+  }
+
+  /**
+   * Runs the guest until a trap, an exception, an enabled interrupt, a halt request or
+   * `budgetCycles` cycles; returns which. An interrupt already pending returns at once.
+   */
+  run(budgetCycles: number): MachineStop {
+    if (this.haltRequested) {
+      this.haltRequested = false;
+      return MachineStop.Halt;
+    }
+    if (this.pendingIrqMask() & this.irqEnabledMask) return MachineStop.Interrupt;
+    const cpuBudgetCycles = Math.min(budgetCycles, this.cyclesToNextEvent());
+    if (!(cpuBudgetCycles > 0)) return MachineStop.Budget;
+    const reason = this.cpu.run(cpuBudgetCycles);
+    switch (reason) {
+      case StopReason.Trap:
+        return MachineStop.Trap;
+      case StopReason.Exception:
+        return MachineStop.Exception;
+      case StopReason.Halt:
+        return MachineStop.Halt;
+      default:
+        return this.pendingIrqMask() & this.irqEnabledMask
+          ? MachineStop.Interrupt
+          : MachineStop.Budget;
+    }
+  }
+
+  /** Cycles until the earliest enabled device event (Infinity when none is scheduled). */
+  cyclesToNextEvent(): number {
+    return this.irqEnabledMask & timerIrqBit
+      ? this.timer.cyclesUntilDue(this.cpu.cycles)
+      : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * For a kernel with nothing to run: skips virtual time ahead to the next device event.
+   * Returns the cycles skipped; 0 when an event is already due, Infinity when none will come.
+   */
+  idleUntilNextEvent(): number {
+    const skippedCycles = this.cyclesToNextEvent();
+    if (Number.isFinite(skippedCycles)) this.cpu.cycles += skippedCycles;
+    return skippedCycles;
+  }
+
+  getState(): MachineState {
+    return {
+      clockHz: this.clockHz,
+      memory: this.memory.getState(),
+      mmu: this.mmu.getState(),
+      cpu: this.cpu.getState(),
+      timer: this.timer.getState(),
+      console: this.console.getState(),
+      irqEnabledMask: this.irqEnabledMask,
+      haltRequested: this.haltRequested,
+    };
+  }
+
+  /** Restores a state taken from a machine with the same memory size and clock. */
+  setState(state: MachineState): void {
+    if (state.clockHz !== this.clockHz) {
+      throw new RangeError(
+        `state is for a ${state.clockHz} Hz machine, this one runs at ${this.clockHz} Hz`,
+      );
+    }
+    this.memory.setState(state.memory);
+    this.mmu.setState(state.mmu);
+    this.cpu.setState(state.cpu);
+    this.cpu.flushDecodeCache();
+    this.timer.setState(state.timer);
+    this.console.setState(state.console);
+    this.irqEnabledMask = state.irqEnabledMask;
+    this.haltRequested = state.haltRequested;
+  }
+}
