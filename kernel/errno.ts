@@ -1,0 +1,16 @@
+// Error numbers returned (negated) in eax, with Linux i386's values as ABI v1 requires.
+
+export const Errno = {
+  EPERM: 1,
+  ESRCH: 3,
+  EBADF: 9,
+  ECHILD: 10,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EFAULT: 14,
+  EBUSY: 16,
+  EINVAL: 22,
+  ENOSYS: 38,
+  EMSGSIZE: 90,
+  ETIMEDOUT: 110,
+} as const;

@@ -1,0 +1,43 @@
+// Hands out 4 KiB physical frames of guest memory to page directories, page tables and user
+// pages. Lowest free frame first, so runs are reproducible. Frame 0 is kept back so that
+// physical address 0 never names a live page (a zeroed PDE or PTE then points nowhere valid).
+
+import { pageSizeBytes } from "./user-layout.ts";
+
+export class FrameAllocator {
+  private readonly freeFrames: Int32Array;
+  private freeCount: number;
+  private readonly inUse: Uint8Array;
+
+  constructor(memoryBytes: number, reservedFrames = 1) {
+    const frameCount = Math.floor(memoryBytes / pageSizeBytes);
+    this.freeFrames = new Int32Array(frameCount);
+    this.inUse = new Uint8Array(frameCount);
+    this.freeCount = 0;
+    for (let frame = frameCount - 1; frame >= reservedFrames; frame--) {
+      this.freeFrames[this.freeCount++] = frame;
+    }
+    this.inUse.fill(1, 0, reservedFrames);
+  }
+
+  get freeFrameCount(): number {
+    return this.freeCount;
+  }
+
+  /** Returns the physical address of a free frame (contents undefined), or -1 if none is left. */
+  allocate(): number {
+    if (this.freeCount === 0) return -1;
+    const frame = this.freeFrames[--this.freeCount]!;
+    this.inUse[frame] = 1;
+    return frame * pageSizeBytes;
+  }
+
+  free(physicalAddress: number): void {
+    const frame = physicalAddress / pageSizeBytes;
+    if (!Number.isInteger(frame) || frame >= this.inUse.length || this.inUse[frame] !== 1) {
+      throw new Error(`kernel bug: freeing frame at ${physicalAddress}, which is not allocated`);
+    }
+    this.inUse[frame] = 0;
+    this.freeFrames[this.freeCount++] = frame;
+  }
+}
