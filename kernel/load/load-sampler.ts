@@ -2,6 +2,7 @@
 // sample: whether the idle process was running, the run-queue length and the process count.
 // The sampler keeps the last `windowSamples` samples in typed-array rings with running sums,
 // so recording is O(1) and allocates nothing; CPU load = busy samples / samples in the window.
+// Ticks skipped while the machine idled ahead are recorded in one call, as idle samples.
 // Averages are integers scaled by 1000 (permille, milli) and rounded half up, so every node
 // computes bit-identical figures for the trace and for the load it tells other kernels.
 
@@ -53,27 +54,37 @@ export class LoadSampler {
     this.processCounts = new Uint32Array(windowSamples);
   }
 
-  /** One timer tick's sample; the oldest drops out once the window is full. */
-  record(idleRunning: boolean, runQueueLength: number, processCount: number): void {
-    if (this.count === this.windowSamples) {
-      this.busySum -= this.busy[this.next]!;
-      this.runQueueLengthSum -= this.runQueueLengths[this.next]!;
-      this.processCountSum -= this.processCounts[this.next]!;
-    } else {
-      this.count++;
+  /**
+   * One timer tick's sample; the oldest drops out once the window is full. `ticks` > 1
+   * records the same sample for ticks the machine skipped over while idle: at most
+   * windowSamples of them are written, since older ones would drop out again at once.
+   */
+  record(idleRunning: boolean, runQueueLength: number, processCount: number, ticks = 1): void {
+    if (!Number.isInteger(ticks) || ticks < 1) {
+      throw new RangeError(`a sample covers a whole number of ticks >= 1, got ${ticks}`);
     }
     const busy = idleRunning ? 0 : 1;
-    this.busy[this.next] = busy;
-    this.runQueueLengths[this.next] = runQueueLength;
-    this.processCounts[this.next] = processCount;
-    // Sum the values as stored (32-bit), so dropping them later cancels them exactly.
-    this.busySum += busy;
-    this.runQueueLengthSum += this.runQueueLengths[this.next]!;
-    this.processCountSum += this.processCounts[this.next]!;
-    this.latestRunQueueLength = this.runQueueLengths[this.next]!;
-    this.latestProcessCount = this.processCounts[this.next]!;
-    this.next = this.next + 1 === this.windowSamples ? 0 : this.next + 1;
-    this.totalSamples++;
+    const writes = Math.min(ticks, this.windowSamples);
+    for (let write = 0; write < writes; write++) {
+      if (this.count === this.windowSamples) {
+        this.busySum -= this.busy[this.next]!;
+        this.runQueueLengthSum -= this.runQueueLengths[this.next]!;
+        this.processCountSum -= this.processCounts[this.next]!;
+      } else {
+        this.count++;
+      }
+      this.busy[this.next] = busy;
+      this.runQueueLengths[this.next] = runQueueLength;
+      this.processCounts[this.next] = processCount;
+      // Sum the values as stored (32-bit), so dropping them later cancels them exactly.
+      this.busySum += busy;
+      this.runQueueLengthSum += this.runQueueLengths[this.next]!;
+      this.processCountSum += this.processCounts[this.next]!;
+      this.latestRunQueueLength = this.runQueueLengths[this.next]!;
+      this.latestProcessCount = this.processCounts[this.next]!;
+      this.next = this.next + 1 === this.windowSamples ? 0 : this.next + 1;
+    }
+    this.totalSamples += ticks;
   }
 
   get loadPermille(): number {

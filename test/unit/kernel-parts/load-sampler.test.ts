@@ -42,6 +42,17 @@ describe("LoadSampler", () => {
     expect(sampler.totalSamples).toBe(150);
   });
 
+  it("records ticks skipped while idle in one call, each as an idle sample", () => {
+    const sampler = new LoadSampler();
+    for (let tick = 0; tick < 100; tick++) sampler.record(false, 2, 3);
+    sampler.record(true, 0, 3, 30);
+    expect(sampler.snapshot()).toMatchObject({ loadPermille: 700, runQueueLengthAvgMilli: 1400 });
+    sampler.record(true, 0, 3, 250);
+    expect(sampler.snapshot()).toMatchObject({ loadPermille: 0, samples: 100 });
+    expect(sampler.totalSamples).toBe(380);
+    expect(() => sampler.record(true, 0, 0, 0)).toThrow(/whole number of ticks/);
+  });
+
   it("rounds thousandths half up over a partial window", () => {
     const sampler = new LoadSampler();
     sampler.record(false, 1, 1);
@@ -68,6 +79,7 @@ describe("LoadSampler", () => {
       fc.boolean(),
       fc.integer({ min: 0, max: 256 }),
       fc.integer({ min: 0, max: 256 }),
+      fc.integer({ min: 1, max: 30 }),
     );
     assertPropertyWithSeed(
       fc.property(
@@ -75,12 +87,16 @@ describe("LoadSampler", () => {
         fc.array(sample, { minLength: 1, maxLength: 120 }),
         (window, samples) => {
           const sampler = new LoadSampler(window);
-          for (const [idle, runQueue, processes] of samples)
-            sampler.record(idle, runQueue, processes);
-          const last = samples.slice(-window);
+          const ticks: [boolean, number, number][] = [];
+          for (const [idle, runQueue, processes, count] of samples) {
+            sampler.record(idle, runQueue, processes, count);
+            for (let tick = 0; tick < count; tick++) ticks.push([idle, runQueue, processes]);
+          }
+          const last = ticks.slice(-window);
           const mean = (values: number[]) =>
             Math.round((values.reduce((a, b) => a + b, 0) * 1000) / last.length);
-          const latest = samples[samples.length - 1]!;
+          const latest = ticks[ticks.length - 1]!;
+          expect(sampler.totalSamples).toBe(ticks.length);
           expect(sampler.snapshot()).toEqual({
             loadPermille: mean(last.map(([idle]) => (idle ? 0 : 1))),
             runQueueLength: latest[1],
