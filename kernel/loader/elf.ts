@@ -196,16 +196,18 @@ export function parseElf(image: Uint8Array): ElfImage {
       `e_phnum is ${programHeaderCount}, more than the ${programHeaderCountMax} sterna accepts`,
     );
   }
-  const segments: ElfSegment[] = [];
   for (let index = 0; index < programHeaderCount; index++) {
-    const offset = programHeaderOffset + index * programHeaderBytes;
-    const endByte = offset + programHeaderBytes;
+    const endByte = programHeaderOffset + (index + 1) * programHeaderBytes;
     if (endByte > image.length) {
       fail(
         `program header ${index}`,
         `truncated: program header ${index} ends at byte ${endByte}, file has ${image.length} bytes`,
       );
     }
+  }
+  const segments: ElfSegment[] = [];
+  for (let index = 0; index < programHeaderCount; index++) {
+    const offset = programHeaderOffset + index * programHeaderBytes;
     const segment = readSegment(view, index, offset, image.length);
     if (segment) segments.push(segment);
   }

@@ -32,7 +32,7 @@ export function buildInitialStack(argv: readonly string[], topAddress: number): 
   const auxv = [auxTypePageSize, pageSizeBytes, auxTypeNull, 0];
   const wordCount = 1 + argv.length + 1 + 1 + auxv.length;
   // The i386 psABI wants esp 16-byte aligned at process entry.
-  const stackPointer = (stringsAddress - wordCount * 4) & ~15;
+  const stackPointer = ((stringsAddress - wordCount * 4) & ~15) >>> 0;
   const bytes = new Uint8Array(topAddress - stackPointer);
   const view = new DataView(bytes.buffer);
   let wordOffset = 0;
@@ -50,5 +50,5 @@ export function buildInitialStack(argv: readonly string[], topAddress: number): 
   putWord(0);
   putWord(0);
   for (const word of auxv) putWord(word);
-  return { bytes, stackPointer: stackPointer >>> 0 };
+  return { bytes, stackPointer };
 }

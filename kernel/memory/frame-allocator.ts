@@ -9,7 +9,10 @@ export class FrameAllocator {
   private freeCount: number;
   private readonly inUse: Uint8Array;
 
-  constructor(memoryBytes: number, reservedFrames = 1) {
+  constructor(
+    memoryBytes: number,
+    private readonly reservedFrames = 1,
+  ) {
     const frameCount = Math.floor(memoryBytes / pageSizeBytes);
     this.freeFrames = new Int32Array(frameCount);
     this.inUse = new Uint8Array(frameCount);
@@ -17,7 +20,6 @@ export class FrameAllocator {
     for (let frame = frameCount - 1; frame >= reservedFrames; frame--) {
       this.freeFrames[this.freeCount++] = frame;
     }
-    this.inUse.fill(1, 0, reservedFrames);
   }
 
   get freeFrameCount(): number {
@@ -34,7 +36,9 @@ export class FrameAllocator {
 
   free(physicalAddress: number): void {
     const frame = physicalAddress / pageSizeBytes;
-    if (!Number.isInteger(frame) || frame >= this.inUse.length || this.inUse[frame] !== 1) {
+    const allocated =
+      Number.isInteger(frame) && frame >= this.reservedFrames && this.inUse[frame] === 1;
+    if (!allocated) {
       throw new Error(`kernel bug: freeing frame at ${physicalAddress}, which is not allocated`);
     }
     this.inUse[frame] = 0;
