@@ -1,0 +1,52 @@
+// Where the committed stream fixtures live and how to load them: per seed, the NASM source, the
+// linked ELF, qemu-i386's stdout (the dumps) and the steps file (masks + instruction text).
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseSteps } from "./steps-file.ts";
+import type { StepRecord } from "./stream-builder.ts";
+
+export const STREAM_FIXTURE_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "fixtures");
+/** Seeds of the committed programs; each has STREAM_STEPS_PER_PROGRAM generated steps. */
+export const STREAM_FIXTURE_SEEDS: readonly number[] = [1, 2, 3, 4, 5, 6];
+export const STREAM_STEPS_PER_PROGRAM = 2000;
+
+export interface StreamFixture {
+  seed: number;
+  source: string;
+  image: Uint8Array;
+  qemuOutput: Uint8Array;
+  steps: StepRecord[];
+}
+
+export function streamFixturePaths(seed: number) {
+  const base = join(STREAM_FIXTURE_DIR, `seed-${seed}`);
+  return {
+    source: `${base}.asm`,
+    image: `${base}.elf`,
+    qemuOutput: `${base}.qemu.bin`,
+    steps: `${base}.steps`,
+  };
+}
+
+export function loadStreamFixture(seed: number): StreamFixture {
+  const paths = streamFixturePaths(seed);
+  const parsed = parseSteps(readFileSync(paths.steps, "utf8"), paths.steps);
+  if (parsed.seed !== seed) throw new Error(`${paths.steps}: header says seed ${parsed.seed}`);
+  return {
+    seed,
+    source: readFileSync(paths.source, "utf8"),
+    image: new Uint8Array(readFileSync(paths.image)),
+    qemuOutput: new Uint8Array(readFileSync(paths.qemuOutput)),
+    steps: parsed.steps,
+  };
+}
+
+export function saveStreamFixture(fixture: StreamFixture, stepsText: string): void {
+  const paths = streamFixturePaths(fixture.seed);
+  writeFileSync(paths.source, fixture.source);
+  writeFileSync(paths.image, fixture.image);
+  writeFileSync(paths.qemuOutput, fixture.qemuOutput);
+  writeFileSync(paths.steps, stepsText);
+}
