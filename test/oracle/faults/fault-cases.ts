@@ -1,0 +1,107 @@
+// The fault programs and what the Intel manual says each must raise. qemu-i386 supplies the
+// exit status and the output before the fault (recorded in fixtures/expected.json with the
+// addresses nm reports); the vector, error code and faulting address below come from the
+// manual (SDM vol. 3, 6.15 "Exception and Interrupt Reference"; #PF error code: P bit 0 = 1 for
+// a protection violation, 0 for a non-present page; W/R bit 1 = write; U/S bit 2 = user mode;
+// I/D bit 4 = instruction fetch, which sterna's DESIGN.md always reports).
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const FAULT_DIR = fileURLToPath(new URL(".", import.meta.url));
+export const FAULT_FIXTURE_DIR = join(FAULT_DIR, "fixtures");
+export const FAULT_EXPECTED_PATH = join(FAULT_FIXTURE_DIR, "expected.json");
+
+/** A faulting address given either as a number or as a symbol of the program. */
+export type Address = number | { symbol: string };
+
+export interface FaultCase {
+  program: string;
+  exceptionName: string;
+  vector: number;
+  errorCode: number;
+  /** Where the fault is reported: the faulting instruction (precise exceptions). */
+  eip: Address;
+  /** For #PF: the linear address that faulted (CR2). */
+  cr2?: Address;
+}
+
+const atFault = { symbol: "fault_here" };
+
+export const faultCases: readonly FaultCase[] = [
+  // #DE: "DIV/IDIV: the divisor is 0, or the quotient is too large for the destination."
+  { program: "divide-by-zero", exceptionName: "#DE", vector: 0, errorCode: 0, eip: atFault },
+  { program: "idiv-overflow", exceptionName: "#DE", vector: 0, errorCode: 0, eip: atFault },
+  // #UD: "UD2 raises an invalid opcode exception."
+  { program: "ud2", exceptionName: "#UD", vector: 6, errorCode: 0, eip: atFault },
+  // #PF on a present read-only page, write, user: error code 0b111.
+  {
+    program: "write-text",
+    exceptionName: "#PF",
+    vector: 14,
+    errorCode: 0x7,
+    eip: atFault,
+    cr2: { symbol: "_start" },
+  },
+  // #PF on non-present pages from user mode: read 0b100, write 0b110.
+  {
+    program: "read-unmapped",
+    exceptionName: "#PF",
+    vector: 14,
+    errorCode: 0x4,
+    eip: atFault,
+    cr2: 0x10,
+  },
+  {
+    program: "write-unmapped",
+    exceptionName: "#PF",
+    vector: 14,
+    errorCode: 0x6,
+    eip: atFault,
+    cr2: 0x2000,
+  },
+  {
+    program: "read-high-unmapped",
+    exceptionName: "#PF",
+    vector: 14,
+    errorCode: 0x4,
+    eip: atFault,
+    cr2: 0xc0001000,
+  },
+  // The fetch at the jump target faults: EIP is the target, CR2 too; user + fetch = 0b10100.
+  {
+    program: "jump-unmapped",
+    exceptionName: "#PF",
+    vector: 14,
+    errorCode: 0x14,
+    eip: 0x1000,
+    cr2: 0x1000,
+  },
+  // #GP(0): HLT "if the current privilege level is not 0"; CLI and IN/OUT "if CPL is greater
+  // than IOPL" (and, for IN/OUT, no I/O permission bitmap grants the port).
+  { program: "hlt", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
+  { program: "cli", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
+  { program: "in", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
+  { program: "out", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
+];
+
+export function faultSourcePath(program: string): string {
+  return join(FAULT_DIR, "programs", `${program}.asm`);
+}
+
+export function faultImagePath(program: string): string {
+  return join(FAULT_FIXTURE_DIR, `${program}.elf`);
+}
+
+/** qemu-i386's status and output, and nm's addresses, per program. */
+export interface RecordedFault {
+  status: number;
+  stdout: string;
+  eip: number;
+  cr2?: number;
+}
+
+export function loadRecordedFaults(): Record<string, RecordedFault> {
+  return JSON.parse(readFileSync(FAULT_EXPECTED_PATH, "utf8")) as Record<string, RecordedFault>;
+}
