@@ -1,0 +1,32 @@
+// Runs an oracle program under sterna (kernel/run-executable.ts) with an instruction cap, so a
+// CPU bug that loops forever fails the test instead of hanging it.
+
+import { type ExecResult, runExecutable } from "../../kernel/run-executable.ts";
+
+/** Far above what any oracle program needs (the largest runs a few million instructions). */
+export const ORACLE_INSTRUCTIONS_MAX = 300_000_000;
+
+export function runUnderSterna(image: Uint8Array, name: string): ExecResult {
+  return runExecutable(image, {
+    argv: [name],
+    maxInstructions: ORACLE_INSTRUCTIONS_MAX,
+    lastEips: 8,
+  });
+}
+
+/** One line describing how a run ended, for failure messages. */
+export function describeEnd(result: ExecResult): string {
+  const parts = [`status ${result.status}`, `${result.instructions} instructions`];
+  if (result.instructionLimitReached) parts.push("stopped by the instruction cap");
+  if (result.fault) {
+    const f = result.fault;
+    parts.push(
+      `fault ${f.name} (vector ${f.vector}) at eip=0x${(f.eip >>> 0).toString(16)}, error code 0x${f.errorCode.toString(16)}` +
+        (f.cr2 === undefined ? "" : `, cr2=0x${(f.cr2 >>> 0).toString(16)}`) +
+        (f.lastEips
+          ? `, last eips ${f.lastEips.map((e) => `0x${(e >>> 0).toString(16)}`).join(" ")}`
+          : ""),
+    );
+  }
+  return parts.join(", ");
+}
