@@ -483,6 +483,12 @@ sized(["scasw", "scasd"], "AF", [], "scas", { prefixes: repeCompare });
 // Miscellaneous.
 row("nop", "90", [], 0, "nop");
 sized("nop", "0F 1F /0", ["rmv"], "nop");
+// Hint NOPs (NASM's hint_nopN): the operand is never accessed. endbr32 (F3 0F 1E FB), which
+// gcc emits with -fcf-protection, is `rep hint_nop55 ebx`.
+for (let digit = 0; digit < 8; digit++) {
+  sized(`hint_nop${48 + digit}`, `0F 1E /${digit}`, ["rmv"], "nop");
+  if (digit > 0) sized(`hint_nop${56 + digit}`, `0F 1F /${digit}`, ["rmv"], "nop");
+}
 row("int", "CD", ["imm8"], 0, "int");
 row("int3", "CC", [], 0, "int3");
 row("into", "CE", [], 0, "into");

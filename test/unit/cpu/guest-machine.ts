@@ -2,7 +2,7 @@
 // for user access, and a CPU ready to run code placed at `codeAddress`.
 
 import { Cpu } from "../../../vm/cpu/cpu.ts";
-import { StopReason } from "../../../vm/cpu/stop-reason.ts";
+import type { StopReason } from "../../../vm/cpu/stop-reason.ts";
 import { PhysicalMemory } from "../../../vm/memory/physical-memory.ts";
 import { Mmu } from "../../../vm/mmu/mmu.ts";
 import { PTE_P, PTE_RW, PTE_US } from "../../../vm/mmu/page-table-entry.ts";
@@ -27,7 +27,10 @@ export interface GuestMachine {
   peek32(linear: number): number;
 }
 
-export function createGuestMachine(code: ArrayLike<number> = [], memoryBytes = 2 << 20): GuestMachine {
+export function createGuestMachine(
+  code: ArrayLike<number> = [],
+  memoryBytes = 2 << 20,
+): GuestMachine {
   const memory = new PhysicalMemory(memoryBytes);
   const mmu = new Mmu(memory);
   let nextFrame = 0x3000;
