@@ -1,0 +1,145 @@
+// Lays out the bytes of one chosen encoding form: prefixes in NASM's order, opcode (+r),
+// ModRM, SIB, displacement, then immediates and relative targets in operand order.
+// Relative targets are measured from the end of the whole instruction.
+
+import type { OperandType } from "../../../vm/cpu/isa.ts";
+import type { MemoryOperand } from "../instruction.ts";
+import type { ClassifiedOperand } from "./classify-operands.ts";
+import {
+  type AddressSizeBits,
+  type EffectiveAddress,
+  encodeEffectiveAddress,
+} from "./effective-address.ts";
+import type { EncodingForm } from "./encoding-forms.ts";
+import { pushLittleEndian } from "./immediate-value.ts";
+import {
+  addressSizePrefixByte,
+  operandSizePrefixByte,
+  type PrefixSlots,
+  segmentPrefixByte,
+} from "./prefixes.ts";
+
+export type EmitResult =
+  | { ok: true; bytes: number[]; relativeDisplacement?: number }
+  | { ok: false; message: string; operandIndex?: number };
+
+const repneByte = 0xf2;
+
+const immediateBytes: Partial<Record<OperandType, number>> = {
+  imm8: 1,
+  simm8: 1,
+  imm16: 2,
+  imm32: 4,
+};
+const relativeBytes: Partial<Record<OperandType, number>> = { rel8: 1, rel16: 2, rel32: 4 };
+
+function findMemory(form: EncodingForm, operands: readonly ClassifiedOperand[]): number {
+  return form.sourceIndex.findIndex((source) => operands[source]!.kind === "mem");
+}
+
+function registerNumber(
+  form: EncodingForm,
+  operands: readonly ClassifiedOperand[],
+  types: (t: OperandType) => boolean,
+): number {
+  for (let position = 0; position < form.row.operands.length; position++) {
+    const operand = operands[form.sourceIndex[position]!]!;
+    if (types(form.row.operands[position]!) && operand.kind === "reg")
+      return operand.register.number;
+  }
+  return 0;
+}
+
+const isRegisterField = (t: OperandType): boolean => t === "r8" || t === "r16" || t === "r32";
+const isRmField = (t: OperandType): boolean =>
+  t === "rm8" || t === "rm16" || t === "rm32" || t === "m";
+
+/** The memory operand's address, as a ModRM address or (moffs forms) a bare offset. */
+function addressOf(
+  memory: MemoryOperand,
+  isOffsetForm: boolean,
+  bits: AddressSizeBits,
+  slots: PrefixSlots,
+): { ok: true; address: EffectiveAddress } | { ok: false; message: string } {
+  const result = encodeEffectiveAddress(memory, bits, slots.addressSizeBits);
+  if (!result.ok || !isOffsetForm) return result;
+  const sizeBytes = result.address.addressSizeBits === 16 ? 2 : 4;
+  return { ok: true, address: { ...result.address, sib: -1, dispSizeBytes: sizeBytes } };
+}
+
+export function emitForm(
+  form: EncodingForm,
+  operands: readonly ClassifiedOperand[],
+  bits: 16 | 32,
+  address: number,
+  slots: PrefixSlots,
+): EmitResult {
+  const { row } = form;
+  const memoryPosition = findMemory(form, operands);
+  const memorySource = memoryPosition >= 0 ? form.sourceIndex[memoryPosition]! : -1;
+  const memory =
+    memorySource >= 0 ? (operands[memorySource] as { memory: MemoryOperand }).memory : undefined;
+  let effectiveAddress: EffectiveAddress | undefined;
+  if (memory !== undefined) {
+    const isOffsetForm = row.operands[memoryPosition]!.startsWith("moffs");
+    const result = addressOf(memory, isOffsetForm, bits, slots);
+    if (!result.ok) return { ok: false, message: result.message, operandIndex: memorySource };
+    effectiveAddress = result.address;
+  }
+  // NASM refuses a segment prefix next to a memory operand's own override, even the same one.
+  if (memory?.segment !== undefined && slots.segment !== undefined) {
+    return {
+      ok: false,
+      message: "instruction has conflicting segment overrides",
+      operandIndex: memorySource,
+    };
+  }
+  if (form.refusesRepne && slots.repeatOrLockByte === repneByte) {
+    return { ok: false, message: `${slots.repeatOrLockName} prefix is not allowed` };
+  }
+
+  const bytes: number[] = [];
+  if (slots.repeatOrLockByte !== undefined) bytes.push(slots.repeatOrLockByte);
+  const segment = memory?.segment ?? slots.segment;
+  if (segment !== undefined) bytes.push(segmentPrefixByte(segment));
+  const rowNeedsSizePrefix =
+    (row.operandSize === 16 || row.operandSize === 32) && row.operandSize !== bits;
+  if (slots.operandSizeBits !== undefined ? slots.operandSizeBits !== bits : rowNeedsSizePrefix) {
+    bytes.push(operandSizePrefixByte);
+  }
+  const addressSizeBits = effectiveAddress?.addressSizeBits ?? slots.addressSizeBits ?? bits;
+  if (addressSizeBits !== bits) bytes.push(addressSizePrefixByte);
+
+  bytes.push(...row.opcode);
+  if (row.plusReg) bytes[bytes.length - 1]! += registerNumber(form, operands, isRegisterField);
+  if (row.modrm !== "none") {
+    const reg = row.modrm === "digit" ? row.digit : registerNumber(form, operands, isRegisterField);
+    if (effectiveAddress === undefined) {
+      bytes.push(0xc0 | (reg << 3) | registerNumber(form, operands, isRmField));
+    } else {
+      bytes.push((effectiveAddress.mod << 6) | (reg << 3) | effectiveAddress.rm);
+      if (effectiveAddress.sib >= 0) bytes.push(effectiveAddress.sib);
+    }
+  }
+  if (effectiveAddress !== undefined) {
+    pushLittleEndian(bytes, effectiveAddress.disp, effectiveAddress.dispSizeBytes);
+  }
+
+  let relativePosition = -1;
+  for (let position = 0; position < row.operands.length; position++) {
+    const type = row.operands[position]!;
+    const operand = operands[form.sourceIndex[position]!]!;
+    if (operand.kind !== "imm") continue;
+    const size = immediateBytes[type];
+    if (size !== undefined) pushLittleEndian(bytes, operand.immediate.value, size);
+    if (relativeBytes[type] !== undefined) relativePosition = position;
+  }
+  if (relativePosition < 0) return { ok: true, bytes };
+
+  const sizeBytes = relativeBytes[row.operands[relativePosition]!]!;
+  const target = operands[form.sourceIndex[relativePosition]!]! as { immediate: { value: number } };
+  const end = address + bytes.length + sizeBytes;
+  const relativeDisplacement = target.immediate.value - end;
+  pushLittleEndian(bytes, relativeDisplacement, sizeBytes);
+  return { ok: true, bytes, relativeDisplacement };
+}

@@ -1,0 +1,236 @@
+// Whether one encoding form accepts the source operands, by NASM's rules for sizes:
+// registers and sized memory fix the operation size; `byte`/`word`/`dword` on an immediate
+// select its field (and, where the immediate is the operation size, size an unsized memory
+// operand); `strict` forbids the sign-extended byte forms; an unknown (forward) value
+// never takes a short form; jump targets follow `short`/`near` and `bits`.
+
+import type { OperandType } from "../../../vm/cpu/isa.ts";
+import type { ImmediateOperand, MemoryOperand } from "../instruction.ts";
+import type { ClassifiedOperand } from "./classify-operands.ts";
+import type { EncodingForm, MnemonicForms } from "./encoding-forms.ts";
+import { fitsSignedByte } from "./immediate-value.ts";
+
+export interface FormMatch {
+  readonly form: EncodingForm;
+  /** Source index of a memory operand written without a size, or -1. */
+  readonly unsizedMemoryIndex: number;
+  /** The size this form gives that unsized memory operand. */
+  readonly unsizedMemoryBits: number;
+  /** Another operand of this form fixes that size (`add [eax], ebx`, `add [eax], byte 1`). */
+  readonly unsizedMemoryResolved: boolean;
+  /** Some operand fixes the operation size; otherwise `bits` chooses (push imm, jumps). */
+  readonly sizePinned: boolean;
+  /** Source index of a rel8 target to range-check once the length is known, or -1. */
+  readonly shortJumpIndex: number;
+}
+
+export type FormFailure = "combination" | "size";
+
+export type FormMatchResult =
+  | { ok: true; match: FormMatch }
+  | { ok: false; failure: FormFailure; operandIndex: number; matchedCount: number };
+
+export interface MatchContext {
+  readonly bits: 16 | 32;
+  readonly mnemonicForms: MnemonicForms;
+}
+
+const sizeOfType: Partial<Record<OperandType, number>> = {
+  r8: 8,
+  r16: 16,
+  r32: 32,
+  rm8: 8,
+  rm16: 16,
+  rm32: 32,
+  moffs8: 8,
+  moffs16: 16,
+  moffs32: 32,
+  imm8: 8,
+  imm16: 16,
+  imm32: 32,
+  simm8: 8,
+  rel8: 8,
+  rel16: 16,
+  rel32: 32,
+  al: 8,
+  ax: 16,
+  eax: 32,
+};
+
+const fixedRegisterTypes: ReadonlySet<OperandType> = new Set(["al", "ax", "eax", "cl", "dx"]);
+const sizingRegisterTypes: ReadonlySet<OperandType> = new Set([
+  "r8",
+  "r16",
+  "r32",
+  "rm8",
+  "rm16",
+  "rm32",
+  "al",
+  "ax",
+  "eax",
+]);
+
+type OperandVerdict = "ok" | "pinned" | "unsized" | "short" | FormFailure;
+
+function matchRegister(type: OperandType, name: string, sizeBits: number): OperandVerdict {
+  if (fixedRegisterTypes.has(type)) return type === name ? "pinned" : "combination";
+  if (type.startsWith("r") && !type.startsWith("rel")) {
+    return sizeOfType[type] === sizeBits ? "pinned" : "combination";
+  }
+  return "combination";
+}
+
+function matchMemory(type: OperandType, memory: MemoryOperand): OperandVerdict {
+  if (type === "m") return "ok";
+  const isModrm = type === "rm8" || type === "rm16" || type === "rm32";
+  const isOffset = type === "moffs8" || type === "moffs16" || type === "moffs32";
+  // NASM keeps the moffs forms for plain `[address]`; `[byte address]` goes through ModRM.
+  const isPlainAddress =
+    memory.base === undefined && memory.index === undefined && memory.dispSize !== 8;
+  if (isOffset && !isPlainAddress) return "combination";
+  if (!isModrm && !isOffset) return "combination";
+  if (memory.size === undefined) return "unsized";
+  return memory.size === sizeOfType[type] ? "pinned" : "size";
+}
+
+function matchImmediate(
+  type: OperandType,
+  immediate: ImmediateOperand,
+  form: EncodingForm,
+  position: number,
+): OperandVerdict {
+  const spec = immediate.size;
+  const tied = form.immediateTied[position]!;
+  const operationSizeBits = form.row.operandSize;
+  if (immediate.distance !== undefined) return "combination";
+  if (spec !== undefined && !form.immediateSizeAllowed) return "size";
+  switch (type) {
+    case "one":
+      return immediate.known && immediate.value === 1 && spec === undefined ? "ok" : "combination";
+    case "imm8":
+    case "imm16":
+    case "imm32":
+      if (spec === undefined) return "ok";
+      if (spec !== sizeOfType[type]) return "size";
+      return tied ? "pinned" : "ok";
+    case "simm8": {
+      const fits = immediate.known && fitsSignedByte(immediate.value, operationSizeBits as 16 | 32);
+      if (spec === 8) return "ok";
+      if (spec === undefined) return fits ? "ok" : "combination";
+      if (spec !== operationSizeBits) return "size";
+      return fits && !immediate.strict ? "pinned" : "combination";
+    }
+    default:
+      return "combination";
+  }
+}
+
+function matchJumpTarget(
+  type: OperandType,
+  target: ImmediateOperand,
+  context: MatchContext,
+  handler: string,
+): OperandVerdict {
+  const { hasShortJump, hasNearJump } = context.mnemonicForms;
+  if (type === "rel8") {
+    if (target.distance === "near") return "combination";
+    if (target.distance === "short" && !hasNearJump) return "size";
+    if (target.size !== undefined) return "size";
+    if (target.strict && target.distance === undefined && hasNearJump) return "combination";
+    return "short";
+  }
+  if (type !== "rel16" && type !== "rel32") return "combination";
+  if (target.distance === "short") return hasShortJump ? "combination" : "size";
+  const sizeBits = sizeOfType[type]!;
+  if (target.size === undefined) return sizeBits === context.bits ? "pinned" : "combination";
+  if (target.size !== sizeBits) return "size";
+  // NASM takes an explicit target size for jmp and call, and for jcc only after `near`.
+  return handler === "jmp" || handler === "call" || target.distance === "near" ? "pinned" : "size";
+}
+
+function matchOperand(
+  form: EncodingForm,
+  position: number,
+  operand: ClassifiedOperand,
+  context: MatchContext,
+): OperandVerdict {
+  const type = form.row.operands[position]!;
+  const isJump = type === "rel8" || type === "rel16" || type === "rel32";
+  switch (operand.kind) {
+    case "reg":
+      return matchRegister(type, operand.register.name, operand.register.sizeBits);
+    case "mem":
+      return matchMemory(type, operand.memory);
+    case "imm":
+      return isJump
+        ? matchJumpTarget(type, operand.immediate, context, form.row.handler)
+        : matchImmediate(type, operand.immediate, form, position);
+  }
+}
+
+/** Does the operand at `position` fix the size `sizeBits` of an unsized memory operand? */
+function resolvesMemorySize(
+  form: EncodingForm,
+  position: number,
+  operand: ClassifiedOperand,
+  sizeBits: number,
+): boolean {
+  const type = form.row.operands[position]!;
+  if (operand.kind === "reg") {
+    return sizingRegisterTypes.has(type) && operand.register.sizeBits === sizeBits;
+  }
+  if (operand.kind === "imm")
+    return form.immediateTied[position]! && operand.immediate.size === sizeBits;
+  return false;
+}
+
+export function matchForm(
+  form: EncodingForm,
+  operands: readonly ClassifiedOperand[],
+  context: MatchContext,
+): FormMatchResult {
+  let unsizedMemoryIndex = -1;
+  let unsizedMemoryBits = 0;
+  let unsizedPosition = -1;
+  // A mnemonic without operands names its own size (movsw, cbw, pushaw).
+  let sizePinned = form.row.operands.length === 0;
+  let shortJumpIndex = -1;
+  for (let position = 0; position < form.row.operands.length; position++) {
+    const sourceIndex = form.sourceIndex[position]!;
+    const verdict = matchOperand(form, position, operands[sourceIndex]!, context);
+    if (verdict === "combination" || verdict === "size") {
+      return { ok: false, failure: verdict, operandIndex: sourceIndex, matchedCount: position };
+    }
+    if (verdict === "pinned") sizePinned = true;
+    if (verdict === "short") shortJumpIndex = sourceIndex;
+    if (verdict === "unsized") {
+      unsizedMemoryIndex = sourceIndex;
+      unsizedPosition = position;
+      unsizedMemoryBits = sizeOfType[form.row.operands[position]!]!;
+    }
+  }
+  let unsizedMemoryResolved = false;
+  if (unsizedMemoryIndex >= 0) {
+    unsizedMemoryResolved = form.row.operands.some(
+      (_, position) =>
+        position !== unsizedPosition &&
+        resolvesMemorySize(
+          form,
+          position,
+          operands[form.sourceIndex[position]!]!,
+          unsizedMemoryBits,
+        ),
+    );
+  }
+  return {
+    ok: true,
+    match: {
+      form,
+      unsizedMemoryIndex,
+      unsizedMemoryBits,
+      unsizedMemoryResolved,
+      sizePinned,
+      shortJumpIndex,
+    },
+  };
+}
