@@ -225,6 +225,9 @@ export interface CorpusOptions {
   readonly linesPerRepeatedShape: number;
 }
 
+/** The seed of the committed fixtures (test/oracle/asm/record.ts). */
+export const committedSeed = 20261123;
+
 /** The committed corpus's setting; the live check covers every row in full. */
 export const committedCorpusOptions: CorpusOptions = { linesPerRepeatedShape: 10 };
 
@@ -245,7 +248,12 @@ function shapeOf(row: IsaRow): string {
 
 /** Each-choice coverage: line j takes variant j of every position (shuffled, cycling). */
 function rowLines(row: IsaRow, random: SeededRandom, lineCountMax: number): SourceInstruction[] {
-  const variants = row.operands.map((type) => random.shuffled(operandVariants(type, row)));
+  // Variant 0 of each type is its plainest (first register, zero, `$`), kept first so that
+  // every row, even a sampled one, has a line NASM accepts.
+  const variants = row.operands.map((type) => {
+    const [plainest, ...rest] = operandVariants(type, row);
+    return [plainest!, ...random.shuffled(rest)];
+  });
   const count = Math.min(lineCountMax, Math.max(1, ...variants.map((v) => v.length)));
   const lines: SourceInstruction[] = [];
   for (let j = 0; j < count; j++) {

@@ -86,14 +86,6 @@ export function emitForm(
     if (!result.ok) return { ok: false, message: result.message, operandIndex: memorySource };
     effectiveAddress = result.address;
   }
-  // NASM refuses a segment prefix next to a memory operand's own override, even the same one.
-  if (memory?.segment !== undefined && slots.segment !== undefined) {
-    return {
-      ok: false,
-      message: "instruction has conflicting segment overrides",
-      operandIndex: memorySource,
-    };
-  }
   if (form.refusesRepne && slots.repeatOrLockByte === repneByte) {
     return { ok: false, message: `${slots.repeatOrLockName} prefix is not allowed` };
   }

@@ -133,7 +133,7 @@ function matchJumpTarget(
 ): OperandVerdict {
   const { hasShortJump, hasNearJump } = context.mnemonicForms;
   if (type === "rel8") {
-    if (target.distance === "near") return "combination";
+    if (target.distance === "near") return hasNearJump ? "combination" : "size";
     if (target.distance === "short" && !hasNearJump) return "size";
     if (target.size !== undefined) return "size";
     if (target.strict && target.distance === undefined && hasNearJump) return "combination";

@@ -3,9 +3,10 @@
 // table lacks (x87, SSE, segment register moves, far jumps ...) is refused as not supported.
 
 import type { EncodeResult, SourceInstruction } from "../instruction.ts";
-import { classifyOperands } from "./classify-operands.ts";
+import { type ClassifiedOperand, classifyOperands } from "./classify-operands.ts";
+import { encodeEffectiveAddress } from "./effective-address.ts";
 import { lookupForms } from "./mnemonics.ts";
-import { parsePrefixes } from "./prefixes.ts";
+import { type PrefixSlots, parsePrefixes } from "./prefixes.ts";
 import { selectEncoding } from "./select-encoding.ts";
 
 export function encodeInstruction(ins: SourceInstruction): EncodeResult {
@@ -20,5 +21,28 @@ export function encodeInstruction(ins: SourceInstruction): EncodeResult {
   if (!prefixes.ok) return prefixes;
   const classified = classifyOperands(ins.operands);
   if (!classified.ok) return classified;
+  const memoryError = checkMemoryOperands(classified.operands, ins.bits, prefixes.slots);
+  if (memoryError !== undefined) return memoryError;
   return selectEncoding(mnemonicForms, classified.operands, ins.bits, ins.address, prefixes.slots);
+}
+
+/**
+ * NASM judges addresses and segment overrides before it looks for a matching form, so an
+ * impossible address is reported as such whatever the other operands are.
+ */
+function checkMemoryOperands(
+  operands: readonly ClassifiedOperand[],
+  bits: 16 | 32,
+  slots: PrefixSlots,
+): EncodeResult | undefined {
+  for (const [operandIndex, operand] of operands.entries()) {
+    if (operand.kind !== "mem") continue;
+    // Even the same segment written twice is refused.
+    if (operand.memory.segment !== undefined && slots.segment !== undefined) {
+      return { ok: false, message: "instruction has conflicting segment overrides", operandIndex };
+    }
+    const address = encodeEffectiveAddress(operand.memory, bits, slots.addressSizeBits);
+    if (!address.ok) return { ok: false, message: address.message, operandIndex };
+  }
+  return undefined;
 }
