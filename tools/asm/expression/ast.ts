@@ -1,0 +1,61 @@
+// The syntax tree of a NASM expression. Parsed once per source line and evaluated again in
+// every assembler pass, because symbol values change between passes. Strings used as numbers
+// are already character constants here; registers appear only inside memory operands.
+
+export type UnaryOperator = "-" | "+" | "~" | "!";
+
+export type BinaryOperator =
+  | "||"
+  | "^^"
+  | "&&"
+  | "=="
+  | "!="
+  | "<"
+  | "<="
+  | ">"
+  | ">="
+  | "<=>"
+  | "|"
+  | "^"
+  | "&"
+  | "<<"
+  | ">>"
+  | "<<<"
+  | ">>>"
+  | "+"
+  | "-"
+  | "*"
+  | "/"
+  | "//"
+  | "%"
+  | "%%";
+
+export type Expr =
+  | { readonly kind: "number"; readonly value: bigint; readonly col: number }
+  /** A float literal: only a data directive (dd 1.5) can use one. */
+  | { readonly kind: "float"; readonly value: number; readonly col: number }
+  /** A label or equ name, local labels already qualified (`.loop` -> `main.loop`). */
+  | { readonly kind: "symbol"; readonly name: string; readonly col: number }
+  | { readonly kind: "register"; readonly name: string; readonly col: number }
+  | { readonly kind: "here"; readonly col: number }
+  | { readonly kind: "base"; readonly col: number }
+  | {
+      readonly kind: "unary";
+      readonly op: UnaryOperator;
+      readonly operand: Expr;
+      readonly col: number;
+    }
+  | {
+      readonly kind: "binary";
+      readonly op: BinaryOperator;
+      readonly left: Expr;
+      readonly right: Expr;
+      readonly col: number;
+    }
+  | {
+      readonly kind: "conditional";
+      readonly test: Expr;
+      readonly whenTrue: Expr;
+      readonly whenFalse: Expr;
+      readonly col: number;
+    };

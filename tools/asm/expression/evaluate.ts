@@ -1,0 +1,300 @@
+// Evaluates an expression tree the way NASM's evaluator does: 64-bit two's complement
+// arithmetic, `/` and `%` unsigned, `//` and `%%` signed, `>>` logical and `>>>` arithmetic,
+// comparisons on the signed difference. A value is a linear combination of registers plus a
+// constant, so memory operands like [ebx+esi*4+label-8] evaluate to {ebx:1, esi:4} + constant.
+// While evaluating it keeps NASM's base-register hint (the first register written is the
+// preferred base unless it gets multiplied or summed), which decides base vs index later.
+// A symbol not yet defined in this pass makes the value unknown rather than failing.
+
+import type { Expr } from "./ast.ts";
+
+export interface Value {
+  readonly constant: bigint;
+  /** A plain-number term is present (NASM's EXPR_SIMPLE); matters only for the hint. */
+  readonly hasConstant: boolean;
+  /** Register -> coefficient (never zero), or null when there is no register. */
+  readonly registers: ReadonlyMap<string, bigint> | null;
+  /** Depends on a symbol whose value is not known in this pass. */
+  readonly unknown: boolean;
+}
+
+export type HintType = "none" | "makebase" | "notbase" | "summed";
+
+/** NASM's effective-address hint, updated as the expression is evaluated. */
+export interface BaseRegisterHint {
+  type: HintType;
+  base: string;
+}
+
+export interface SymbolLookup {
+  /** False when the symbol is not (yet) defined: the value is then unknown. */
+  readonly known: boolean;
+  readonly value: bigint;
+}
+
+export interface EvaluationEnvironment {
+  lookup(name: string, col: number): SymbolLookup;
+  /** Value of `$`, or undefined where `$` has no meaning (preprocessor expressions). */
+  here(col: number): bigint | undefined;
+  /** Value of `$$`, likewise. */
+  sectionBase(col: number): bigint | undefined;
+  error(col: number, message: string): void;
+}
+
+const wrap = (value: bigint): bigint => BigInt.asIntN(64, value);
+const unsigned = (value: bigint): bigint => BigInt.asUintN(64, value);
+
+function scalar(constant: bigint): Value {
+  return { constant: wrap(constant), hasConstant: true, registers: null, unknown: false };
+}
+
+const unknownValue: Value = { constant: 0n, hasConstant: false, registers: null, unknown: true };
+
+function isScalar(value: Value): boolean {
+  return value.registers === null;
+}
+
+/** Evaluates `expr`; undefined after an error has been reported through `env`. */
+export function evaluate(
+  expr: Expr,
+  env: EvaluationEnvironment,
+  hint?: BaseRegisterHint,
+): Value | undefined {
+  if (hint) {
+    hint.type = "none";
+    hint.base = "";
+  }
+  return new Evaluator(env, hint).value(expr);
+}
+
+class Evaluator {
+  constructor(
+    private readonly env: EvaluationEnvironment,
+    private readonly hint: BaseRegisterHint | undefined,
+  ) {}
+
+  value(expr: Expr): Value | undefined {
+    switch (expr.kind) {
+      case "number":
+        return scalar(expr.value);
+      case "float":
+        this.env.error(expr.col, "floating-point constant in an integer expression");
+        return undefined;
+      case "here": {
+        const here = this.env.here(expr.col);
+        if (here === undefined) {
+          this.env.error(expr.col, "`$' is not available here");
+          return undefined;
+        }
+        return scalar(here);
+      }
+      case "base": {
+        const base = this.env.sectionBase(expr.col);
+        if (base === undefined) {
+          this.env.error(expr.col, "`$$' is not available here");
+          return undefined;
+        }
+        return scalar(base);
+      }
+      case "symbol": {
+        const found = this.env.lookup(expr.name, expr.col);
+        return found.known ? scalar(found.value) : unknownValue;
+      }
+      case "register":
+        if (this.hint && this.hint.type === "none") {
+          this.hint.type = "makebase";
+          this.hint.base = expr.name;
+        }
+        return {
+          constant: 0n,
+          hasConstant: false,
+          registers: new Map([[expr.name, 1n]]),
+          unknown: false,
+        };
+      case "unary":
+        return this.unary(expr.op, expr.operand, expr.col);
+      case "binary":
+        return this.binary(expr.op, expr.left, expr.right, expr.col);
+      case "conditional": {
+        const test = this.value(expr.test);
+        if (!test) return undefined;
+        if (!isScalar(test)) {
+          this.env.error(expr.col, "the left-hand side of `?' must be a scalar value");
+          return undefined;
+        }
+        const whenTrue = this.value(expr.whenTrue);
+        const whenFalse = this.value(expr.whenFalse);
+        if (!whenTrue || !whenFalse) return undefined;
+        if (test.unknown) return unknownValue;
+        return test.constant !== 0n ? whenTrue : whenFalse;
+      }
+    }
+  }
+
+  private unary(op: string, operandExpr: Expr, col: number): Value | undefined {
+    const operand = this.value(operandExpr);
+    if (!operand) return undefined;
+    if (op === "+") return operand;
+    if (op === "-") return this.scale(operand, -1n, false);
+    if (!isScalar(operand)) {
+      this.env.error(col, `\`${op}' operator may only be applied to scalar values`);
+      return undefined;
+    }
+    if (operand.unknown) return unknownValue;
+    return scalar(op === "~" ? ~operand.constant : operand.constant === 0n ? 1n : 0n);
+  }
+
+  private binary(op: string, leftExpr: Expr, rightExpr: Expr, col: number): Value | undefined {
+    const left = this.value(leftExpr);
+    if (!left) return undefined;
+    const right = this.value(rightExpr);
+    if (!right) return undefined;
+    switch (op) {
+      case "+":
+        return this.add(left, right);
+      case "-":
+        return this.add(left, this.scale(right, -1n, false));
+      case "*":
+        if (isScalar(left) && !left.unknown) return this.scale(right, left.constant, true);
+        if (isScalar(right) && !right.unknown) return this.scale(left, right.constant, true);
+        if (isScalar(left) && isScalar(right)) return unknownValue;
+        this.env.error(col, "unable to multiply two non-scalar objects");
+        return undefined;
+      case "==":
+      case "!=":
+      case "<":
+      case "<=":
+      case ">":
+      case ">=":
+      case "<=>":
+        return this.compare(op, this.add(left, this.scale(right, -1n, false)), col);
+    }
+    if (!isScalar(left) || !isScalar(right)) {
+      this.env.error(col, `\`${op}' operator may only be applied to scalar values`);
+      return undefined;
+    }
+    const isDivision = op === "/" || op === "//" || op === "%" || op === "%%";
+    if (isDivision && !right.unknown && right.constant === 0n) {
+      this.env.error(col, "division by zero");
+      return undefined;
+    }
+    if (left.unknown || right.unknown) return unknownValue;
+    return scalar(scalarOperation(op, left.constant, right.constant));
+  }
+
+  private compare(op: string, difference: Value, col: number): Value | undefined {
+    if (difference.unknown) return unknownValue;
+    const d = difference.constant;
+    if (op === "==" || op === "!=") {
+      const equal = difference.registers === null && d === 0n;
+      return scalar((op === "==") === equal ? 1n : 0n);
+    }
+    if (difference.registers !== null) {
+      this.env.error(col, `\`${op}': operands differ by a non-scalar`);
+      return undefined;
+    }
+    switch (op) {
+      case "<":
+        return scalar(d < 0n ? 1n : 0n);
+      case "<=":
+        return scalar(d <= 0n ? 1n : 0n);
+      case ">":
+        return scalar(d > 0n ? 1n : 0n);
+      case ">=":
+        return scalar(d >= 0n ? 1n : 0n);
+      default:
+        return scalar(d < 0n ? -1n : d > 0n ? 1n : 0n);
+    }
+  }
+
+  /** NASM's add_vectors: terms of the same kind on both sides mark the hint as summed. */
+  private add(left: Value, right: Value): Value {
+    let hasConstant = left.hasConstant || right.hasConstant;
+    const constant = wrap(left.constant + right.constant);
+    if (left.hasConstant && right.hasConstant) {
+      if (constant === 0n) hasConstant = false;
+      else this.markSummed();
+    }
+    let registers: Map<string, bigint> | null = null;
+    if (left.registers || right.registers) {
+      registers = new Map(left.registers ?? []);
+      for (const [name, coefficient] of right.registers ?? []) {
+        const existing = registers.get(name);
+        if (existing === undefined) {
+          registers.set(name, coefficient);
+        } else {
+          const sum = wrap(existing + coefficient);
+          if (sum === 0n) {
+            registers.delete(name);
+          } else {
+            registers.set(name, sum);
+            this.markSummed();
+          }
+        }
+      }
+      if (registers.size === 0) registers = null;
+    }
+    return { constant, hasConstant, registers, unknown: left.unknown || right.unknown };
+  }
+
+  private markSummed(): void {
+    if (this.hint) this.hint.type = "summed";
+  }
+
+  /** NASM's scalar_mult: multiplying the hinted base register demotes it to an index. */
+  private scale(value: Value, factor: bigint, affectsHint: boolean): Value {
+    let registers: Map<string, bigint> | null = null;
+    if (value.registers) {
+      registers = new Map();
+      for (const [name, coefficient] of value.registers) {
+        const product = wrap(coefficient * factor);
+        if (product !== 0n) registers.set(name, product);
+        if (affectsHint && this.hint?.type === "makebase" && this.hint.base === name) {
+          this.hint.type = "notbase";
+        }
+      }
+      if (registers.size === 0) registers = null;
+    }
+    return {
+      constant: wrap(value.constant * factor),
+      hasConstant: value.hasConstant,
+      registers,
+      unknown: value.unknown,
+    };
+  }
+}
+
+function scalarOperation(op: string, a: bigint, b: bigint): bigint {
+  switch (op) {
+    case "|":
+      return a | b;
+    case "^":
+      return a ^ b;
+    case "&":
+      return a & b;
+    case "<<":
+      return a << (b & 63n);
+    case ">>":
+      return unsigned(a) >> (b & 63n);
+    case "<<<":
+      return a << (b & 63n);
+    case ">>>":
+      return a >> (b & 63n);
+    case "/":
+      return unsigned(a) / unsigned(b);
+    case "//":
+      return a / b;
+    case "%":
+      return unsigned(a) % unsigned(b);
+    case "%%":
+      return a % b;
+    case "&&":
+      return a !== 0n && b !== 0n ? 1n : 0n;
+    case "||":
+      return a !== 0n || b !== 0n ? 1n : 0n;
+    case "^^":
+      return (a !== 0n) !== (b !== 0n) ? 1n : 0n;
+    default:
+      throw new Error(`unhandled operator ${op}`);
+  }
+}

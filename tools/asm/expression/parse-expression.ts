@@ -1,0 +1,189 @@
+// Parses a NASM expression from a token list, with NASM's precedence (lowest first):
+//   ?:   ||   ^^   &&   = == != <> < <= > >= <=>   |   ^   &   << >> <<< >>>   + -
+//   * / // % %%   unary - + ~ !
+// `=` and `<>` are spelled as `==` and `!=` in the tree. The parser stops at the first token
+// that cannot continue the expression (a comma, `]`, a keyword such as `db` after `times 4`).
+// SEG, WRT and NASM's built-in functions are not supported.
+
+import type { Token } from "../lexer.ts";
+import { isFloatLiteral, parseNumber } from "../numbers.ts";
+import { characterConstant, decodeString } from "../strings.ts";
+import type { BinaryOperator, Expr } from "./ast.ts";
+
+export interface ExpressionSyntax {
+  /** True if `name` (already lower-cased) is a register. */
+  isRegister(lowerName: string): boolean;
+  /** The symbol a written name refers to (qualifies `.local` names). */
+  qualify(name: string): string;
+  /** Non-fatal remarks found while parsing (e.g. a character constant too long). */
+  warn(col: number, message: string): void;
+}
+
+export interface ParsedExpression {
+  readonly expr: Expr;
+  /** Index of the first token after the expression. */
+  readonly next: number;
+}
+
+export class ExpressionSyntaxError extends Error {
+  constructor(
+    readonly col: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const binaryLevels: readonly (readonly string[])[] = [
+  ["||"],
+  ["^^"],
+  ["&&"],
+  ["=", "==", "!=", "<>", "<", "<=", ">", ">=", "<=>"],
+  ["|"],
+  ["^"],
+  ["&"],
+  ["<<", ">>", "<<<", ">>>"],
+  ["+", "-"],
+  ["*", "/", "//", "%", "%%"],
+];
+
+const levelOfOperator = new Map<string, number>();
+binaryLevels.forEach((ops, level) => {
+  for (const op of ops) levelOfOperator.set(op, level);
+});
+
+const canonicalOperator: Readonly<Record<string, BinaryOperator>> = { "=": "==", "<>": "!=" };
+
+/** Words that end an expression even though they look like symbols. */
+const stopWords = new Set(["wrt", "seg"]);
+
+/**
+ * Parses one expression starting at `start`. Throws ExpressionSyntaxError (with the column)
+ * when the tokens do not form an expression.
+ */
+export function parseExpression(
+  tokens: readonly Token[],
+  start: number,
+  syntax: ExpressionSyntax,
+): ParsedExpression {
+  const parser = new ExpressionParser(tokens, syntax);
+  parser.pos = start;
+  const expr = parser.conditional();
+  return { expr, next: parser.pos };
+}
+
+class ExpressionParser {
+  pos = 0;
+
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly syntax: ExpressionSyntax,
+  ) {}
+
+  private peek(): Token | undefined {
+    return this.tokens[this.pos];
+  }
+
+  private endColumn(): number {
+    const last = this.tokens[this.tokens.length - 1];
+    return last ? last.col + last.text.length : 1;
+  }
+
+  conditional(): Expr {
+    const test = this.binary(0);
+    const token = this.peek();
+    if (token?.kind !== "op" || token.text !== "?") return test;
+    this.pos++;
+    const whenTrue = this.conditional();
+    const colon = this.peek();
+    if (colon?.kind !== "op" || colon.text !== ":") {
+      throw new ExpressionSyntaxError(colon?.col ?? this.endColumn(), "`?' without matching `:'");
+    }
+    this.pos++;
+    const whenFalse = this.conditional();
+    return { kind: "conditional", test, whenTrue, whenFalse, col: token.col };
+  }
+
+  private binary(level: number): Expr {
+    if (level === binaryLevels.length) return this.unary();
+    let left = this.binary(level + 1);
+    for (;;) {
+      const token = this.peek();
+      if (token?.kind !== "op" || levelOfOperator.get(token.text) !== level) return left;
+      this.pos++;
+      const right = this.binary(level + 1);
+      const op = canonicalOperator[token.text] ?? (token.text as BinaryOperator);
+      left = { kind: "binary", op, left, right, col: token.col };
+    }
+  }
+
+  private unary(): Expr {
+    const token = this.peek();
+    if (token === undefined) {
+      throw new ExpressionSyntaxError(this.endColumn(), "expression expected");
+    }
+    if (token.kind === "op") {
+      if (token.text === "-" || token.text === "+" || token.text === "~" || token.text === "!") {
+        this.pos++;
+        const operand = this.unary();
+        return { kind: "unary", op: token.text, operand, col: token.col };
+      }
+      if (token.text === "(") {
+        this.pos++;
+        const inner = this.conditional();
+        const close = this.peek();
+        if (close?.kind !== "op" || close.text !== ")") {
+          throw new ExpressionSyntaxError(close?.col ?? this.endColumn(), "expecting `)'");
+        }
+        this.pos++;
+        return inner;
+      }
+    }
+    return this.primary(token);
+  }
+
+  private primary(token: Token): Expr {
+    const col = token.col;
+    switch (token.kind) {
+      case "number": {
+        this.pos++;
+        if (isFloatLiteral(token.text)) {
+          return { kind: "float", value: Number.parseFloat(token.text.replaceAll("_", "")), col };
+        }
+        const literal = parseNumber(token.text);
+        if (literal.kind !== "int") {
+          throw new ExpressionSyntaxError(col, `invalid number \`${token.text}'`);
+        }
+        if (literal.overflow) {
+          this.syntax.warn(col, `numeric constant ${token.text} does not fit in 64 bits`);
+        }
+        return { kind: "number", value: literal.value, col };
+      }
+      case "string": {
+        this.pos++;
+        const { value, tooLong } = characterConstant(decodeString(token.text));
+        if (tooLong) this.syntax.warn(col, "character constant too long");
+        return { kind: "number", value, col };
+      }
+      case "here":
+        this.pos++;
+        return { kind: "here", col };
+      case "base":
+        this.pos++;
+        return { kind: "base", col };
+      case "ident": {
+        const lower = token.text.toLowerCase();
+        if (!token.escaped && stopWords.has(lower)) {
+          throw new ExpressionSyntaxError(col, `\`${lower}' is not supported`);
+        }
+        this.pos++;
+        if (!token.escaped && this.syntax.isRegister(lower)) {
+          return { kind: "register", name: lower, col };
+        }
+        return { kind: "symbol", name: this.syntax.qualify(token.text), col };
+      }
+      default:
+        throw new ExpressionSyntaxError(col, `expression expected, found \`${token.text}'`);
+    }
+  }
+}
