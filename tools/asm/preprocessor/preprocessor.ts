@@ -1,0 +1,695 @@
+// NASM's preprocessor, run once before the assembler's passes: %include, %define and friends,
+// %macro, %rep, %if and its variants, %error/%warning/%fatal, %rotate. It turns the source into
+// logical lines of tokens, each remembering its file, line, include chain and (for macro
+// expansions) the call site. Labels are invisible here, as in NASM: %if sees only numbers and
+// macros. Left out: context stacks (%push/%pop/%$name), %local/%arg, string functions
+// (%strlen, %substr), %[...] and %!env.
+
+import type { DiagnosticSink, SourceLocation } from "../diagnostics.ts";
+import { evaluate } from "../expression/evaluate.ts";
+import { ExpressionSyntaxError, parseExpression } from "../expression/parse-expression.ts";
+import { type Token, tokensToText } from "../lexer.ts";
+import { decodeString } from "../strings.ts";
+import { ConditionalStack } from "./conditionals.ts";
+import { FileSource, type LineSource, MacroExpansionSource, RepSource } from "./line-sources.ts";
+import {
+  type MacroHeader,
+  MultiLineMacroTable,
+  matchCall,
+  parseMacroHeader,
+  substituteParameters,
+} from "./multi-line-macros.ts";
+import { SingleLineMacroTable } from "./single-line-macros.ts";
+import type { LogicalLine, RawLine } from "./source-line.ts";
+
+export interface PreprocessorOptions {
+  /** Returns a file's text, or undefined if it cannot be read. */
+  readonly readFile?: (path: string) => string | undefined;
+  /** Directories searched (after the name as given) by %include. */
+  readonly includePaths: readonly string[];
+  /** Published to the source as __OUTPUT_FORMAT__. */
+  readonly outputFormat: "bin" | "elf";
+}
+
+const includeDepthMax = 64;
+const macroDepthMax = 1000;
+const repCountMax = 1_000_000;
+const outputLinesMax = 5_000_000;
+
+/** Lines still being gathered into a %macro or %rep body. */
+interface Collector {
+  readonly kind: "macro" | "rep";
+  readonly header?: MacroHeader;
+  readonly count: number;
+  readonly body: RawLine[];
+  depth: number;
+  readonly location: SourceLocation;
+  readonly col: number;
+}
+
+const conditionKinds = new Set(["", "def", "idn", "idni", "num", "str", "id", "empty", "macro"]);
+
+/** "if", "ifn", "ifdef", "elifnidni"... -> the branch kind and test, or undefined. */
+function parseConditional(
+  name: string,
+): { branch: "if" | "elif"; kind: string; negated: boolean } | undefined {
+  const branch = name.startsWith("if") ? "if" : name.startsWith("elif") ? "elif" : undefined;
+  if (!branch) return undefined;
+  const rest = name.slice(branch.length);
+  if (conditionKinds.has(rest)) return { branch, kind: rest, negated: false };
+  if (rest.startsWith("n") && conditionKinds.has(rest.slice(1))) {
+    return { branch, kind: rest.slice(1), negated: true };
+  }
+  return undefined;
+}
+
+const unsupportedDirectives = new Set([
+  "push",
+  "pop",
+  "repl",
+  "local",
+  "arg",
+  "stacksize",
+  "strlen",
+  "substr",
+  "strcat",
+  "line",
+  "use",
+  "depend",
+  "deftok",
+  "defstr",
+  "clear",
+  "ifctx",
+  "ifenv",
+  "iftoken",
+]);
+
+export function preprocess(
+  source: string,
+  fileName: string,
+  options: PreprocessorOptions,
+  sink: DiagnosticSink,
+): LogicalLine[] {
+  return new Preprocessor(options, sink).run(source, fileName);
+}
+
+class Preprocessor {
+  private readonly singleLine = new SingleLineMacroTable();
+  private readonly multiLine = new MultiLineMacroTable();
+  private readonly conditionals = new ConditionalStack();
+  private readonly stack: LineSource[] = [];
+  private readonly output: LogicalLine[] = [];
+  private collector: Collector | undefined;
+  private nextLocalId = 1;
+  private stopped = false;
+  private location: SourceLocation = { file: "", line: 0, includedFrom: [] };
+
+  constructor(
+    private readonly options: PreprocessorOptions,
+    private readonly sink: DiagnosticSink,
+  ) {}
+
+  run(source: string, fileName: string): LogicalLine[] {
+    const format = this.options.outputFormat === "elf" ? "elf32" : "bin";
+    for (const name of ["__OUTPUT_FORMAT__", "__?OUTPUT_FORMAT?__"]) {
+      this.defineText(name, format);
+    }
+    this.defineText("__STERNA_ASM__", "1");
+    this.stack.push(new FileSource(fileName, source, [], 0));
+    while (this.stack.length > 0 && !this.stopped) {
+      const top = this.stack[this.stack.length - 1]!;
+      const line = top.next();
+      if (line === undefined) {
+        this.leave();
+        continue;
+      }
+      this.location = line.location;
+      this.processLine(line);
+    }
+    if (this.collector && !this.stopped) {
+      const what = this.collector.kind === "macro" ? "%macro" : "%rep";
+      this.error(this.collector.col, `unterminated \`${what}'`, this.collector.location);
+    }
+    return this.output;
+  }
+
+  private defineText(name: string, value: string): void {
+    this.singleLine.define({
+      name,
+      caseInsensitive: false,
+      params: null,
+      body: [{ kind: "ident", text: value, col: 1, spaced: true }],
+    });
+  }
+
+  private error(col: number, message: string, location = this.location): void {
+    this.sink.error(location, col, message, this.output.length);
+  }
+
+  private warning(col: number, message: string, location = this.location): void {
+    this.sink.warning(location, col, message, this.output.length);
+  }
+
+  /** Pops the finished top source; an %if it left open is an error. */
+  private leave(): void {
+    const source = this.stack.pop()!;
+    for (const frame of this.conditionals.truncate(source.conditionalDepth)) {
+      this.error(frame.col, "unterminated `%if'", frame.location);
+    }
+  }
+
+  private innermostMacro(): MacroExpansionSource | undefined {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const source = this.stack[i]!;
+      if (source.kind === "macro") return source;
+    }
+    return undefined;
+  }
+
+  private processLine(raw: RawLine): void {
+    if (this.collector) {
+      this.collect(raw);
+      return;
+    }
+    if (raw.lexError) {
+      if (this.conditionals.active) this.error(raw.lexError.col, raw.lexError.message);
+      return;
+    }
+    let tokens = raw.tokens;
+    const first = tokens[0];
+    const directive = first?.kind === "directive" ? first.text.slice(1).toLowerCase() : "";
+    const conditional = directive === "" ? undefined : parseConditional(directive);
+    const isBranchDirective = conditional || directive === "else" || directive === "endif";
+    if (!isBranchDirective && !this.conditionals.active) return;
+
+    const macro = this.innermostMacro();
+    if (macro) {
+      const substituted = substituteParameters(tokens, macro, (col, message) =>
+        this.error(col, message),
+      );
+      if (substituted) tokens = substituted;
+    }
+    if (first?.kind === "directive") {
+      const args = tokens.slice(1);
+      if (conditional) this.branch(conditional, first, args);
+      else if (directive === "else") this.reportIf(first, this.conditionals.otherwise());
+      else if (directive === "endif") this.reportIf(first, this.conditionals.close());
+      else this.directive(directive, first, args);
+      return;
+    }
+    if (tokens.length === 0) return;
+    const expanded = this.expand(tokens);
+    if (expanded.length === 0) return;
+    if (this.invokeMultiLineMacro(expanded)) return;
+    this.emit(expanded, raw.text);
+  }
+
+  private emit(tokens: readonly Token[], text: string): void {
+    if (this.output.length >= outputLinesMax) {
+      this.error(1, `preprocessor output exceeds ${outputLinesMax} lines`);
+      this.stopped = true;
+      return;
+    }
+    this.output.push({ tokens, location: this.location, text, order: this.output.length });
+  }
+
+  private reportIf(token: Token, message: string | undefined): void {
+    if (message !== undefined) this.error(token.col, message);
+  }
+
+  private expand(tokens: readonly Token[]): Token[] {
+    return this.singleLine.expand(
+      tokens,
+      (name, at) => this.builtin(name, at),
+      (col, message) => this.error(col, message),
+    );
+  }
+
+  private builtin(name: string, at: Token): Token[] | undefined {
+    if (name === "__LINE__" || name === "__?LINE?__") {
+      return [{ kind: "number", text: String(this.location.line), col: at.col, spaced: at.spaced }];
+    }
+    if (name === "__FILE__" || name === "__?FILE?__") {
+      const quoted = `'${this.location.file.replaceAll("'", "")}'`;
+      return [{ kind: "string", text: quoted, col: at.col, spaced: at.spaced }];
+    }
+    return undefined;
+  }
+
+  // ---- %macro and %rep bodies
+
+  private collect(raw: RawLine): void {
+    const collector = this.collector!;
+    const first = raw.tokens[0];
+    const name = first?.kind === "directive" ? first.text.slice(1).toLowerCase() : "";
+    const opens = collector.kind === "macro" ? ["macro", "imacro"] : ["rep"];
+    const closes = collector.kind === "macro" ? ["endmacro", "endm"] : ["endrep"];
+    if (opens.includes(name)) collector.depth++;
+    if (closes.includes(name)) {
+      collector.depth--;
+      if (collector.depth === 0) {
+        this.collector = undefined;
+        this.finishCollecting(collector);
+        return;
+      }
+    }
+    collector.body.push(raw);
+  }
+
+  private finishCollecting(collector: Collector): void {
+    if (collector.kind === "rep") {
+      if (collector.count > 0) {
+        this.stack.push(new RepSource(collector.body, collector.count, this.conditionals.depth));
+      }
+      return;
+    }
+    const header = collector.header!;
+    const capturesLabel = collector.body.some((line) =>
+      line.tokens.some((token) => token.kind === "param" && token.text === "%00"),
+    );
+    this.multiLine.define({
+      ...header,
+      body: collector.body,
+      definedAt: { file: collector.location.file, line: collector.location.line },
+      capturesLabel,
+    });
+  }
+
+  /** Expands a multi-line macro call on this line, if it is one. */
+  private invokeMultiLineMacro(tokens: readonly Token[]): boolean {
+    const first = tokens[0]!;
+    if (first.kind !== "ident" || first.escaped) return false;
+    let nameIndex = 0;
+    let candidates = this.multiLine.lookup(first.text);
+    let hasColon = false;
+    if (candidates.length === 0) {
+      // NASM also expands `label: macro args` and `label macro args`.
+      hasColon = tokens[1]?.kind === "op" && tokens[1].text === ":";
+      nameIndex = hasColon ? 2 : 1;
+      const second = tokens[nameIndex];
+      if (second?.kind !== "ident" || second.escaped) return false;
+      candidates = this.multiLine.lookup(second.text);
+      if (candidates.length === 0) return false;
+    }
+    const nameToken = tokens[nameIndex]!;
+    const call = matchCall(candidates, tokens.slice(nameIndex + 1));
+    if ("argumentCount" in call) {
+      const count = call.argumentCount;
+      this.warning(
+        nameToken.col,
+        `multi-line macro \`${nameToken.text}' exists, but not taking ${count} parameter${count === 1 ? "" : "s"} [-w+pp-macro-params-multi]`,
+      );
+      return false;
+    }
+    if (call.droppedTrailingEmpty) {
+      this.warning(
+        nameToken.col,
+        `dropping trailing empty parameter in call to multi-line macro \`${nameToken.text}' [-w+pp-macro-params-legacy]`,
+      );
+    }
+    const macro = call.macro;
+    if (this.stack.filter((source) => source.kind === "macro").length >= macroDepthMax) {
+      this.error(nameToken.col, `macro \`${nameToken.text}' nests more than ${macroDepthMax} deep`);
+      return true;
+    }
+    const label = nameIndex > 0 ? tokens.slice(0, 1) : [];
+    if (label.length > 0 && !macro.capturesLabel) {
+      const colon: Token = { kind: "op", text: ":", col: label[0]!.col, spaced: false };
+      this.emit(hasColon ? [label[0]!, tokens[1]!] : [label[0]!, colon], "");
+    }
+    const callLocation: SourceLocation = this.location.macro
+      ? this.location
+      : { ...this.location, macro: { name: macro.name, definedAt: macro.definedAt } };
+    this.stack.push(
+      new MacroExpansionSource(
+        macro,
+        nameToken.text,
+        call.params,
+        label,
+        this.nextLocalId++,
+        callLocation,
+        nameToken.col,
+        this.conditionals.depth,
+      ),
+    );
+    return true;
+  }
+
+  // ---- directives
+
+  private branch(
+    conditional: { branch: "if" | "elif"; kind: string; negated: boolean },
+    token: Token,
+    args: Token[],
+  ): void {
+    const test = (): boolean =>
+      this.condition(conditional.kind, token, args) !== conditional.negated;
+    if (conditional.branch === "if") this.conditionals.open(test, this.location, token.col);
+    else this.reportIf(token, this.conditionals.elseIf(test));
+  }
+
+  private condition(kind: string, token: Token, args: Token[]): boolean {
+    switch (kind) {
+      case "": {
+        const value = this.evaluate(args, token, "%if");
+        return value !== undefined && value !== 0n;
+      }
+      case "def":
+        return this.namesOf(args, token).some((name) => this.singleLine.isDefined(name));
+      case "macro":
+        return this.namesOf(args, token).some((name) => this.multiLine.has(name));
+      case "idn":
+      case "idni": {
+        const expanded = this.expand(args);
+        const comma = expanded.findIndex((t) => t.kind === "op" && t.text === ",");
+        if (comma < 0) {
+          this.error(token.col, `\`${token.text}' expects two comma-separated arguments`);
+          return false;
+        }
+        let left = tokensToText(expanded.slice(0, comma).map(unspaced));
+        let right = tokensToText(expanded.slice(comma + 1).map(unspaced));
+        if (kind === "idni") {
+          left = left.toLowerCase();
+          right = right.toLowerCase();
+        }
+        return left === right;
+      }
+      case "empty":
+        return this.expand(args).length === 0;
+      default: {
+        const expanded = this.expand(args);
+        if (expanded.length !== 1) return false;
+        const only = expanded[0]!;
+        if (kind === "num") return only.kind === "number";
+        if (kind === "str") return only.kind === "string";
+        return only.kind === "ident";
+      }
+    }
+  }
+
+  private namesOf(args: Token[], token: Token): string[] {
+    const names = args.filter((t) => t.kind === "ident").map((t) => t.text);
+    if (names.length === 0) this.error(token.col, `\`${token.text}' expects a macro name`);
+    return names;
+  }
+
+  /** A preprocessor expression (%if, %assign, %rep, %rotate): numbers and macros only. */
+  private evaluate(args: readonly Token[], token: Token, what: string): bigint | undefined {
+    const tokens = this.expand(args);
+    if (tokens.length === 0) {
+      this.error(token.col, `\`${what}' expects an expression`);
+      return undefined;
+    }
+    let failed = false;
+    const fail = (col: number, message: string): void => {
+      if (!failed) this.error(col, message);
+      failed = true;
+    };
+    try {
+      const parsed = parseExpression(tokens, 0, {
+        isRegister: () => false,
+        qualify: (name) => name,
+        warn: (col, message) => this.warning(col, message),
+      });
+      const extra = tokens[parsed.next];
+      if (extra) {
+        fail(extra.col, `unexpected \`${extra.text}' after the expression`);
+        return undefined;
+      }
+      const value = evaluate(parsed.expr, {
+        lookup: (name, col) => {
+          fail(col, `symbol \`${name}' not defined before use`);
+          return { known: false, value: 0n };
+        },
+        here: () => undefined,
+        sectionBase: () => undefined,
+        error: fail,
+      });
+      if (!value || failed) return undefined;
+      if (value.registers !== null) {
+        fail(token.col, `non-constant value given to \`${what}'`);
+        return undefined;
+      }
+      return value.constant;
+    } catch (error) {
+      if (error instanceof ExpressionSyntaxError) {
+        fail(error.col, error.message);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  private directive(name: string, token: Token, args: Token[]): void {
+    switch (name) {
+      case "define":
+      case "idefine":
+      case "xdefine":
+      case "ixdefine":
+        this.define(token, args, name.startsWith("i"), name.endsWith("xdefine"));
+        return;
+      case "undef":
+      case "iundef":
+        for (const arg of args) if (arg.kind === "ident") this.singleLine.undefine(arg.text);
+        if (args.length === 0) this.error(token.col, "`%undef' expects a macro name");
+        return;
+      case "assign":
+      case "iassign":
+        this.assign(token, args, name === "iassign");
+        return;
+      case "macro":
+      case "imacro":
+        this.startMacro(token, args, name === "imacro");
+        return;
+      case "endmacro":
+      case "endm":
+        this.error(token.col, "`%endmacro' without `%macro'");
+        return;
+      case "rep":
+        this.startRep(token, args);
+        return;
+      case "endrep":
+        this.error(token.col, "`%endrep' without `%rep'");
+        return;
+      case "exitrep":
+        this.exitSource("rep", token);
+        return;
+      case "exitmacro":
+        this.exitSource("macro", token);
+        return;
+      case "include":
+        this.include(token, args);
+        return;
+      case "error":
+      case "fatal":
+        this.error(token.col, this.messageText(args));
+        if (name === "fatal") this.stopped = true;
+        return;
+      case "warning":
+        this.warning(token.col, this.messageText(args));
+        return;
+      case "rotate":
+        this.rotate(token, args);
+        return;
+      case "unmacro":
+      case "unimacro":
+        this.unmacro(token, args);
+        return;
+      case "pragma":
+        return;
+      default:
+        if (unsupportedDirectives.has(name)) {
+          this.error(token.col, `\`${token.text}' is not supported by this assembler`);
+        } else {
+          this.error(token.col, `unknown preprocessor directive \`${token.text}'`);
+        }
+    }
+  }
+
+  private define(token: Token, args: Token[], caseInsensitive: boolean, expandNow: boolean): void {
+    const nameToken = args[0];
+    if (nameToken?.kind !== "ident") {
+      this.error(nameToken?.col ?? token.col, `\`${token.text}' expects a macro name`);
+      return;
+    }
+    let params: string[] | null = null;
+    let bodyStart = 1;
+    const open = args[1];
+    if (open?.kind === "op" && open.text === "(" && !open.spaced) {
+      params = [];
+      let i = 2;
+      for (;;) {
+        const t = args[i];
+        if (t?.kind === "op" && t.text === ")" && params.length === 0) break;
+        if (t?.kind !== "ident") {
+          this.error(t?.col ?? open.col, "parameter name expected in macro definition");
+          return;
+        }
+        params.push(t.text);
+        const sep = args[i + 1];
+        if (sep?.kind === "op" && sep.text === ")") {
+          i++;
+          break;
+        }
+        if (sep?.kind !== "op" || sep.text !== ",") {
+          this.error(sep?.col ?? t.col, "`,' or `)' expected in macro parameter list");
+          return;
+        }
+        i += 2;
+      }
+      bodyStart = i + 1;
+    }
+    let body = args.slice(bodyStart);
+    if (expandNow) body = this.expand(body);
+    this.singleLine.define({ name: nameToken.text, caseInsensitive, params, body });
+  }
+
+  private assign(token: Token, args: Token[], caseInsensitive: boolean): void {
+    const nameToken = args[0];
+    if (nameToken?.kind !== "ident") {
+      this.error(nameToken?.col ?? token.col, "`%assign' expects a macro name");
+      return;
+    }
+    const value = this.evaluate(args.slice(1), token, "%assign");
+    if (value === undefined) return;
+    const at = { col: nameToken.col, spaced: true };
+    const body: Token[] =
+      value < 0n
+        ? [
+            { kind: "op", text: "-", ...at },
+            { kind: "number", text: String(-value), col: at.col, spaced: false },
+          ]
+        : [{ kind: "number", text: String(value), ...at }];
+    this.singleLine.define({ name: nameToken.text, caseInsensitive, params: null, body });
+  }
+
+  private startMacro(token: Token, args: Token[], caseInsensitive: boolean): void {
+    const header = parseMacroHeader(args, token.col, caseInsensitive);
+    const location = this.location;
+    if ("message" in header) {
+      this.error(header.col, header.message);
+      // Still swallow the body so its lines are not assembled.
+      this.collector = { kind: "macro", count: 0, body: [], depth: 1, location, col: token.col };
+      return;
+    }
+    this.collector = {
+      kind: "macro",
+      header,
+      count: 0,
+      body: [],
+      depth: 1,
+      location,
+      col: token.col,
+    };
+  }
+
+  private startRep(token: Token, args: Token[]): void {
+    const value = this.evaluate(args, token, "%rep");
+    let count = 0;
+    if (value !== undefined) {
+      if (value > BigInt(repCountMax)) {
+        this.error(token.col, `\`%rep' count ${value} exceeds the limit of ${repCountMax}`);
+      } else if (value > 0n) {
+        count = Number(value);
+      }
+    }
+    this.collector = {
+      kind: "rep",
+      count,
+      body: [],
+      depth: 1,
+      location: this.location,
+      col: token.col,
+    };
+  }
+
+  private exitSource(kind: "rep" | "macro", token: Token): void {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const source = this.stack[i]!;
+      if (source.kind === "file") break;
+      if (source.kind !== kind) continue;
+      this.stack.length = i + 1;
+      this.conditionals.truncate(source.conditionalDepth);
+      source.finish();
+      return;
+    }
+    this.error(token.col, `\`${token.text}' outside of a ${kind === "rep" ? "%rep" : "macro"}`);
+  }
+
+  private include(token: Token, args: Token[]): void {
+    const expanded = this.expand(args);
+    const nameToken = expanded[0];
+    if (expanded.length !== 1 || nameToken?.kind !== "string") {
+      this.error(nameToken?.col ?? token.col, "`%include' expects a file name in quotes");
+      return;
+    }
+    const name = new TextDecoder().decode(decodeString(nameToken.text));
+    const fileCount = this.stack.filter((source) => source.kind === "file").length;
+    if (fileCount >= includeDepthMax) {
+      this.error(token.col, `\`%include' nested more than ${includeDepthMax} deep`);
+      return;
+    }
+    const found = this.findInclude(name);
+    if (!found) {
+      this.error(nameToken.col, `unable to open include file \`${name}'`);
+      return;
+    }
+    const includedFrom = [
+      { file: this.location.file, line: this.location.line },
+      ...this.location.includedFrom,
+    ];
+    this.stack.push(new FileSource(found.path, found.text, includedFrom, this.conditionals.depth));
+  }
+
+  private findInclude(name: string): { path: string; text: string } | undefined {
+    const readFile = this.options.readFile;
+    if (!readFile) return undefined;
+    const candidates = [name];
+    if (!name.startsWith("/")) {
+      for (const dir of this.options.includePaths) {
+        candidates.push(dir.endsWith("/") ? dir + name : `${dir}/${name}`);
+      }
+    }
+    for (const path of candidates) {
+      const text = readFile(path);
+      if (text !== undefined) return { path, text };
+    }
+    return undefined;
+  }
+
+  private messageText(args: Token[]): string {
+    const expanded = this.expand(args);
+    if (expanded.length === 1 && expanded[0]!.kind === "string") {
+      return new TextDecoder().decode(decodeString(expanded[0]!.text));
+    }
+    return tokensToText(expanded);
+  }
+
+  private rotate(token: Token, args: Token[]): void {
+    const macro = this.innermostMacro();
+    if (!macro) {
+      this.error(token.col, "`%rotate' outside of a macro");
+      return;
+    }
+    const value = this.evaluate(args, token, "%rotate");
+    const count = macro.params.length;
+    if (value === undefined || count === 0) return;
+    const step = Number(((value % BigInt(count)) + BigInt(count)) % BigInt(count));
+    macro.rotation = (macro.rotation + step) % count;
+  }
+
+  private unmacro(token: Token, args: Token[]): void {
+    const header = parseMacroHeader(args, token.col, false);
+    if ("message" in header) {
+      this.error(header.col, header.message);
+      return;
+    }
+    if (!this.multiLine.undefine(header.name, header.minParams, header.maxParams)) {
+      this.warning(token.col, `no macro \`${header.name}' with that parameter count to remove`);
+    }
+  }
+}
+
+function unspaced(token: Token, index: number): Token {
+  return index === 0 ? { ...token, spaced: false } : token;
+}

@@ -1,0 +1,212 @@
+// NASM single-line macros (%define, %idefine, %xdefine, %assign): the table and the expansion
+// of a line. A macro may be overloaded by parameter count (`foo` and `foo(a, b)` coexist).
+// Expansion rescans the replacement but never expands a macro inside its own expansion, so
+// `%define a a+1` stops after one step, as in NASM. Replacement tokens take the column of the
+// name they replaced, so a diagnostic points at what the user wrote.
+
+import type { Token } from "../lexer.ts";
+import { pasteTokens, splitArguments } from "./multi-line-macros.ts";
+
+export interface SingleLineMacro {
+  readonly name: string;
+  readonly caseInsensitive: boolean;
+  /** Parameter names, or null for a macro used without parentheses. */
+  readonly params: readonly string[] | null;
+  readonly body: readonly Token[];
+}
+
+/** Values computed at each use (`__LINE__`, `__FILE__`). */
+export type BuiltinMacros = (name: string, at: Token) => Token[] | undefined;
+
+const expansionDepthMax = 1000;
+
+export class SingleLineMacroTable {
+  private readonly exact = new Map<string, SingleLineMacro[]>();
+  private readonly folded = new Map<string, SingleLineMacro[]>();
+
+  define(macro: SingleLineMacro): void {
+    this.undefineArity(macro.name, macro.params === null ? -1 : macro.params.length);
+    const table = macro.caseInsensitive ? this.folded : this.exact;
+    const key = macro.caseInsensitive ? macro.name.toLowerCase() : macro.name;
+    table.set(key, [macro, ...(table.get(key) ?? [])]);
+  }
+
+  /** Removes every definition of `name` (all parameter counts). */
+  undefine(name: string): void {
+    this.exact.delete(name);
+    this.folded.delete(name.toLowerCase());
+  }
+
+  isDefined(name: string): boolean {
+    return this.lookup(name).length > 0;
+  }
+
+  private undefineArity(name: string, arity: number): void {
+    for (const [table, key] of [
+      [this.exact, name],
+      [this.folded, name.toLowerCase()],
+    ] as const) {
+      const list = table.get(key);
+      if (!list) continue;
+      const kept = list.filter((m) => (m.params === null ? -1 : m.params.length) !== arity);
+      if (kept.length > 0) table.set(key, kept);
+      else table.delete(key);
+    }
+  }
+
+  private lookup(name: string): readonly SingleLineMacro[] {
+    const exact = this.exact.get(name);
+    const folded = this.folded.get(name.toLowerCase());
+    if (!folded) return exact ?? [];
+    return exact ? [...exact, ...folded] : folded;
+  }
+
+  /**
+   * Expands every macro use in `tokens`. `report` receives problems such as runaway
+   * recursion; the tokens are then returned as far as they were expanded.
+   */
+  expand(
+    tokens: readonly Token[],
+    builtins: BuiltinMacros,
+    report: (col: number, message: string) => void,
+  ): Token[] {
+    if (this.exact.size === 0 && this.folded.size === 0) {
+      return this.expandBuiltinsOnly(tokens, builtins);
+    }
+    return this.expandWith(tokens, new Set(), 0, builtins, report);
+  }
+
+  private expandBuiltinsOnly(tokens: readonly Token[], builtins: BuiltinMacros): Token[] {
+    let out: Token[] | undefined;
+    tokens.forEach((token, index) => {
+      const value =
+        token.kind === "ident" && !token.escaped ? builtins(token.text, token) : undefined;
+      if (value === undefined) {
+        out?.push(token);
+        return;
+      }
+      out ??= tokens.slice(0, index);
+      out.push(...value);
+    });
+    return out ?? (tokens as Token[]);
+  }
+
+  private expandWith(
+    tokens: readonly Token[],
+    disabled: Set<SingleLineMacro>,
+    depth: number,
+    builtins: BuiltinMacros,
+    report: (col: number, message: string) => void,
+  ): Token[] {
+    const out: Token[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      if (token.kind !== "ident" || token.escaped) {
+        out.push(token);
+        continue;
+      }
+      const builtin = builtins(token.text, token);
+      if (builtin !== undefined) {
+        out.push(...builtin);
+        continue;
+      }
+      const candidates = this.lookup(token.text).filter((m) => !disabled.has(m));
+      if (candidates.length === 0) {
+        out.push(token);
+        continue;
+      }
+      if (depth >= expansionDepthMax) {
+        report(token.col, `single-line macro \`${token.text}' nests too deeply`);
+        out.push(...tokens.slice(i));
+        return out;
+      }
+      let macro: SingleLineMacro | undefined;
+      let replacement: Token[] | undefined;
+      const open = tokens[i + 1];
+      if (open?.kind === "op" && open.text === "(") {
+        const call = readCallArguments(tokens, i + 1);
+        if (call) {
+          macro = candidates.find((m) => m.params !== null && m.params.length === call.args.length);
+          if (macro) {
+            const args = call.args.map((arg) =>
+              this.expandWith(arg, disabled, depth + 1, builtins, report),
+            );
+            replacement = substituteBody(macro, args, token);
+            i = call.end;
+          }
+        }
+      }
+      if (!replacement) {
+        macro = candidates.find((m) => m.params === null);
+        if (macro) replacement = substituteBody(macro, [], token);
+      }
+      if (!macro || !replacement) {
+        out.push(token);
+        continue;
+      }
+      const inner = new Set(disabled);
+      inner.add(macro);
+      out.push(...this.expandWith(replacement, inner, depth + 1, builtins, report));
+    }
+    return out;
+  }
+}
+
+/** The arguments of `name(a, b)` starting at the `(`, and the index of the closing `)`. */
+function readCallArguments(
+  tokens: readonly Token[],
+  openIndex: number,
+): { args: Token[][]; end: number } | undefined {
+  let depth = 0;
+  for (let j = openIndex; j < tokens.length; j++) {
+    const text = tokens[j]!.kind === "op" ? tokens[j]!.text : "";
+    if (text === "(") depth++;
+    else if (text === ")") {
+      depth--;
+      if (depth === 0) {
+        const inner = tokens.slice(openIndex + 1, j);
+        return { args: splitTopLevel(inner), end: j };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Like splitArguments, but commas inside nested parentheses stay inside the argument. */
+function splitTopLevel(tokens: readonly Token[]): Token[][] {
+  if (tokens.length === 0) return [];
+  const pieces: Token[][] = [[]];
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.kind === "op" && (token.text === "(" || token.text === "{")) depth++;
+    else if (token.kind === "op" && (token.text === ")" || token.text === "}")) depth--;
+    if (token.kind === "op" && token.text === "," && depth === 0) {
+      pieces.push([]);
+      continue;
+    }
+    pieces[pieces.length - 1]!.push(token);
+  }
+  return pieces.flatMap((piece) => splitArguments(piece, 1));
+}
+
+function substituteBody(macro: SingleLineMacro, args: readonly Token[][], at: Token): Token[] {
+  const out: Token[] = [];
+  let hasPaste = false;
+  for (const bodyToken of macro.body) {
+    const index =
+      macro.params !== null && bodyToken.kind === "ident" && !bodyToken.escaped
+        ? macro.params.indexOf(bodyToken.text)
+        : -1;
+    if (bodyToken.kind === "paste") hasPaste = true;
+    const first = out.length === 0;
+    if (index >= 0) {
+      args[index]!.forEach((argToken, k) => {
+        const spaced = k === 0 ? (first ? at.spaced : bodyToken.spaced) : argToken.spaced;
+        out.push({ ...argToken, spaced });
+      });
+    } else {
+      out.push({ ...bodyToken, col: at.col, spaced: first ? at.spaced : bodyToken.spaced });
+    }
+  }
+  return hasPaste ? pasteTokens(out) : out;
+}
