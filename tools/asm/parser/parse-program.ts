@@ -1,0 +1,393 @@
+// Turns preprocessed lines into statements, once, before the passes. Decides what the first
+// word of a line is (label or instruction, as NASM does: a known mnemonic or directive is an
+// instruction, anything else a label, with or without a colon), qualifies local `.labels`
+// with the last non-local label, and parses data items, directives and operands. Every error
+// is reported with its column and the parser moves on to the next line.
+
+import type { DiagnosticSink } from "../diagnostics.ts";
+import type { Expr } from "../expression/ast.ts";
+import {
+  type ExpressionSyntax,
+  ExpressionSyntaxError,
+  parseExpression,
+} from "../expression/parse-expression.ts";
+import type { Token } from "../lexer.ts";
+import { isFloatLiteral } from "../numbers.ts";
+import type { LogicalLine } from "../preprocessor/source-line.ts";
+import { decodeString } from "../strings.ts";
+import {
+  dataDirectiveUnit,
+  isDirective,
+  isMnemonic,
+  prefixName,
+  reserveDirectiveUnit,
+  startsStatement,
+} from "./keywords.ts";
+import { parseOperands, StatementError } from "./parse-operands.ts";
+import { isRegisterName } from "./registers.ts";
+import type {
+  DataItem,
+  ParsedProgram,
+  SectionAttributes,
+  Statement,
+  StatementBody,
+} from "./statement.ts";
+
+function isOp(token: Token | undefined, text: string): boolean {
+  return token?.kind === "op" && token.text === text;
+}
+
+function keyword(token: Token | undefined): string | undefined {
+  return token?.kind === "ident" && !token.escaped ? token.text.toLowerCase() : undefined;
+}
+
+function endColumn(tokens: readonly Token[]): number {
+  const last = tokens[tokens.length - 1];
+  return last ? last.col + last.text.length : 1;
+}
+
+/** A label name that starts with one dot (not `..`) is local to the last non-local label. */
+function isLocalName(name: string): boolean {
+  return name.startsWith(".") && !name.startsWith("..");
+}
+
+export function parseProgram(lines: readonly LogicalLine[], sink: DiagnosticSink): ParsedProgram {
+  return new ProgramParser(sink).parse(lines);
+}
+
+class ProgramParser {
+  private localBase = "";
+  private line!: LogicalLine;
+  private readonly statements: Statement[] = [];
+  private readonly globals = new Map<string, { line: LogicalLine; col: number }>();
+  private readonly syntax: ExpressionSyntax = {
+    isRegister: isRegisterName,
+    qualify: (name) => (isLocalName(name) ? this.localBase + name : name),
+    warn: (col, message) => this.sink.warning(this.line.location, col, message, this.line.order),
+  };
+
+  constructor(private readonly sink: DiagnosticSink) {}
+
+  parse(lines: readonly LogicalLine[]): ParsedProgram {
+    for (const line of lines) {
+      this.line = line;
+      this.parseLine(line);
+    }
+    return { statements: this.statements, globals: this.globals };
+  }
+
+  private error(col: number, message: string): void {
+    this.sink.error(this.line.location, col, message, this.line.order);
+  }
+
+  private parseLine(line: LogicalLine): void {
+    const tokens = line.tokens;
+    let label: Statement["label"];
+    try {
+      let i = 0;
+      const first = tokens[0]!;
+      if (isOp(first, "[") && isOp(tokens[tokens.length - 1], "]")) {
+        // NASM's primitive directive form: [bits 32], [section .data].
+        const inner = tokens.slice(1, -1);
+        const word = keyword(inner[0]);
+        if (word !== undefined && isDirective(word)) {
+          const body = this.directive(word, inner, 0);
+          if (body) this.statements.push({ line, body });
+          return;
+        }
+      }
+      if (first.kind === "ident") {
+        const word = keyword(first);
+        const isKeyword = word !== undefined && startsStatement(word);
+        if (isOp(tokens[1], ":")) {
+          label = this.defineLabel(first);
+          i = 2;
+        } else if (!isKeyword) {
+          const second = tokens[1];
+          const secondWord = keyword(second);
+          if (second === undefined) {
+            this.sink.warning(
+              line.location,
+              first.col,
+              "label alone on a line without a colon might be in error [-w+label-orphan]",
+              line.order,
+            );
+          } else if (secondWord === undefined || !startsStatement(secondWord)) {
+            throw new StatementError(first.col, `unknown instruction \`${first.text}'`);
+          }
+          label = this.defineLabel(first);
+          i = 1;
+        }
+      } else if (first.kind !== "op" || first.text !== "[") {
+        throw new StatementError(
+          first.col,
+          `label or instruction expected, found \`${first.text}'`,
+        );
+      }
+      const rest = this.statementAfterLabel(tokens, i, label);
+      this.statements.push({ line, label, ...rest });
+    } catch (error) {
+      if (!(error instanceof StatementError || error instanceof ExpressionSyntaxError)) throw error;
+      this.error(error.col, error.message);
+      // Keep the label so later references to it do not cascade into more errors.
+      if (label) this.statements.push({ line, label });
+    }
+  }
+
+  private defineLabel(token: Token): { name: string; col: number } {
+    const name = this.syntax.qualify(token.text);
+    return { name, col: token.col };
+  }
+
+  /** Everything after the label: `times`, prefixes, then the instruction or directive. */
+  private statementAfterLabel(
+    tokens: readonly Token[],
+    start: number,
+    label: Statement["label"],
+  ): { times?: Expr; body?: StatementBody } {
+    let i = start;
+    if (i >= tokens.length) {
+      this.noteLabel(label);
+      return {};
+    }
+    const firstWord = keyword(tokens[i]);
+    if (firstWord === "equ") {
+      if (!label) throw new StatementError(tokens[i]!.col, "`equ' without a label");
+      const value = this.expressionToEnd(tokens, i + 1, tokens[i]!);
+      return { body: { kind: "equ", value, col: tokens[i]!.col } };
+    }
+    this.noteLabel(label);
+    let times: Expr | undefined;
+    if (firstWord === "times") {
+      const parsed = parseExpression(tokens, i + 1, this.syntax);
+      times = parsed.expr;
+      i = parsed.next;
+      if (i >= tokens.length)
+        throw new StatementError(endColumn(tokens), "instruction expected after `times'");
+    }
+    return { times, body: this.body(tokens, i) };
+  }
+
+  /** A non-local label starts a new scope for `.local` labels (equ does not). */
+  private noteLabel(label: Statement["label"]): void {
+    if (label && !label.name.startsWith(".") && !label.name.startsWith("..@")) {
+      this.localBase = label.name;
+    }
+  }
+
+  private body(tokens: readonly Token[], start: number): StatementBody | undefined {
+    let i = start;
+    const prefixes: string[] = [];
+    for (;;) {
+      const word = keyword(tokens[i]);
+      const prefix = word === undefined ? undefined : prefixName(word);
+      if (prefix === undefined || isOp(tokens[i + 1], ":")) break;
+      prefixes.push(prefix);
+      i++;
+    }
+    const token = tokens[i];
+    if (token === undefined) {
+      throw new StatementError(endColumn(tokens), "instruction expected after prefix");
+    }
+    const word = keyword(token);
+    if (word === undefined) {
+      throw new StatementError(token.col, `instruction expected, found \`${token.text}'`);
+    }
+    if (prefixes.length === 0) {
+      const dataUnit = dataDirectiveUnit(word);
+      if (dataUnit !== undefined) {
+        return {
+          kind: "data",
+          unitBytes: dataUnit,
+          items: this.dataItems(tokens, i + 1, token),
+          col: token.col,
+        };
+      }
+      const reserveUnit = reserveDirectiveUnit(word);
+      if (reserveUnit !== undefined) {
+        const count = this.expressionToEnd(tokens, i + 1, token);
+        return { kind: "reserve", unitBytes: reserveUnit, count, col: token.col };
+      }
+      if (isDirective(word)) return this.directive(word, tokens, i);
+      if (word === "times") throw new StatementError(token.col, "`times' must come first");
+      if (word === "equ") throw new StatementError(token.col, "`equ' needs a label before it");
+    }
+    if (!isMnemonic(word))
+      throw new StatementError(token.col, `unknown instruction \`${token.text}'`);
+    const operands = parseOperands(tokens, i + 1, this.syntax);
+    return { kind: "instruction", mnemonic: word, col: token.col, prefixes, operands };
+  }
+
+  private expressionToEnd(tokens: readonly Token[], start: number, after: Token): Expr {
+    if (start >= tokens.length) {
+      throw new StatementError(endColumn(tokens), `expression expected after \`${after.text}'`);
+    }
+    const { expr, next } = parseExpression(tokens, start, this.syntax);
+    if (next < tokens.length) {
+      throw new StatementError(
+        tokens[next]!.col,
+        `unexpected \`${tokens[next]!.text}' after expression`,
+      );
+    }
+    return expr;
+  }
+
+  private dataItems(tokens: readonly Token[], start: number, directive: Token): DataItem[] {
+    const items: DataItem[] = [];
+    let i = start;
+    if (i >= tokens.length) {
+      throw new StatementError(
+        endColumn(tokens),
+        `\`${directive.text}' expects at least one value`,
+      );
+    }
+    for (;;) {
+      const token = tokens[i]!;
+      const after = tokens[i + 1];
+      const endsItem = (t: Token | undefined): boolean => t === undefined || isOp(t, ",");
+      if (token.kind === "string" && endsItem(after)) {
+        items.push({ kind: "string", bytes: decodeString(token.text), col: token.col });
+        i++;
+      } else if (isOp(token, "?") && endsItem(after)) {
+        items.push({ kind: "uninitialized", col: token.col });
+        i++;
+      } else if (token.kind === "number" && isFloatLiteral(token.text) && endsItem(after)) {
+        items.push({
+          kind: "float",
+          value: Number.parseFloat(token.text.replaceAll("_", "")),
+          col: token.col,
+        });
+        i++;
+      } else if (
+        (isOp(token, "-") || isOp(token, "+")) &&
+        after?.kind === "number" &&
+        isFloatLiteral(after.text) &&
+        endsItem(tokens[i + 2])
+      ) {
+        const magnitude = Number.parseFloat(after.text.replaceAll("_", ""));
+        items.push({
+          kind: "float",
+          value: token.text === "-" ? -magnitude : magnitude,
+          col: token.col,
+        });
+        i += 2;
+      } else {
+        const { expr, next } = parseExpression(tokens, i, this.syntax);
+        items.push({ kind: "expr", expr, col: token.col });
+        i = next;
+      }
+      if (i >= tokens.length) return items;
+      if (!isOp(tokens[i], ",")) {
+        throw new StatementError(tokens[i]!.col, `comma expected, found \`${tokens[i]!.text}'`);
+      }
+      i++;
+      if (i >= tokens.length)
+        throw new StatementError(endColumn(tokens), "value expected after `,'");
+    }
+  }
+
+  /** Assembler directives; `start` is the index of the directive word. */
+  private directive(
+    word: string,
+    tokens: readonly Token[],
+    start: number,
+  ): StatementBody | undefined {
+    const token = tokens[start]!;
+    const col = token.col;
+    const args = tokens.slice(start + 1);
+    switch (word) {
+      case "bits": {
+        const value = args.length === 1 && args[0]!.kind === "number" ? args[0]!.text : "";
+        if (value !== "16" && value !== "32") {
+          throw new StatementError(
+            args[0]?.col ?? col,
+            "`bits' must be 16 or 32 (64-bit code is not supported)",
+          );
+        }
+        return { kind: "bits", bits: value === "16" ? 16 : 32, col };
+      }
+      case "use16":
+      case "use32":
+        return { kind: "bits", bits: word === "use16" ? 16 : 32, col };
+      case "org":
+        return { kind: "org", value: this.expressionToEnd(tokens, start + 1, token), col };
+      case "section":
+      case "segment":
+        return this.section(token, args);
+      case "global":
+      case "static":
+        for (const arg of args) {
+          if (arg.kind === "ident") {
+            if (word === "global")
+              this.globals.set(this.syntax.qualify(arg.text), { line: this.line, col: arg.col });
+          } else if (!isOp(arg, ",") && !isOp(arg, ":")) {
+            throw new StatementError(arg.col, `symbol name expected, found \`${arg.text}'`);
+          }
+        }
+        return undefined;
+      case "extern":
+      case "common":
+        throw new StatementError(
+          col,
+          `\`${word}' is not supported: sterna assembles complete programs (no linking), so every symbol must be defined in the source`,
+        );
+      case "align":
+      case "alignb": {
+        const comma = args.findIndex((t) => isOp(t, ","));
+        const boundaryTokens = comma < 0 ? args : args.slice(0, comma);
+        const boundary = this.expressionToEnd(boundaryTokens, 0, token);
+        let fill: StatementBody | undefined;
+        if (comma >= 0) {
+          const fillTokens = args.slice(comma + 1);
+          if (fillTokens.length === 0)
+            throw new StatementError(endColumn(tokens), "fill instruction expected after `,'");
+          fill = this.body(fillTokens, 0);
+        }
+        return { kind: "align", boundary, fill, reserve: word === "alignb", col };
+      }
+      case "cpu":
+      case "default":
+        return undefined;
+      default:
+        throw new StatementError(col, `\`${word}' is not supported by this assembler`);
+    }
+  }
+
+  private section(token: Token, args: readonly Token[]): StatementBody {
+    const nameToken = args[0];
+    if (nameToken === undefined || (nameToken.kind !== "ident" && nameToken.kind !== "string")) {
+      throw new StatementError(nameToken?.col ?? token.col, "section name expected");
+    }
+    const name =
+      nameToken.kind === "string"
+        ? new TextDecoder().decode(decodeString(nameToken.text))
+        : nameToken.text;
+    const attributes: { -readonly [K in keyof SectionAttributes]: SectionAttributes[K] } = {};
+    let i = 1;
+    while (i < args.length) {
+      const word = keyword(args[i]);
+      const at = args[i]!;
+      if (word === "progbits" || word === "nobits") attributes.nobits = word === "nobits";
+      else if (word === "exec" || word === "noexec") attributes.exec = word === "exec";
+      else if (word === "write" || word === "nowrite") attributes.write = word === "write";
+      else if (word === "alloc" || word === "noalloc") {
+        // Every section of a flat binary or an executable is loaded.
+      } else if (word === "align" && isOp(args[i + 1], "=")) {
+        const value = args[i + 2];
+        const bytes = value?.kind === "number" ? Number(value.text) : Number.NaN;
+        if (!Number.isInteger(bytes) || bytes < 1 || (bytes & (bytes - 1)) !== 0) {
+          throw new StatementError(
+            value?.col ?? at.col,
+            "section alignment must be a power of two",
+          );
+        }
+        attributes.alignBytes = bytes;
+        i += 2;
+      } else {
+        throw new StatementError(at.col, `unknown or unsupported section attribute \`${at.text}'`);
+      }
+      i++;
+    }
+    return { kind: "section", name, attributes, col: token.col };
+  }
+}
