@@ -1,0 +1,126 @@
+// `sterna asm SRC -o OUT [-f elf|bin] [-I DIR]... [-l LISTING]`: assembles NASM-syntax source
+// with sterna's assembler. Errors and warnings go to stderr as `FILE:LINE:COL: error: ...`;
+// with any error nothing is written and the status is 1. A file that cannot be read or written
+// gives one line `sterna: asm: ...` and status 2. %include looks in the current directory, then
+// in each -I directory, as nasm does.
+
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { type Command, Option } from "commander";
+
+interface AsmCommandOptions {
+  output?: string;
+  format: "elf" | "bin";
+  include: string[];
+  listing?: string;
+}
+
+const assemblyErrorStatus = 1;
+const fileErrorStatus = 2;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function describeError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EISDIR") return "is a directory";
+  if (code === "EACCES") return "permission denied";
+  return (error as Error).message;
+}
+
+/** The source name without its extension, as nasm names its output by default. */
+function defaultOutputPath(sourcePath: string): string {
+  const slash = sourcePath.lastIndexOf("/");
+  const dot = sourcePath.lastIndexOf(".");
+  return dot > slash + 1 ? sourcePath.slice(0, dot) : `${sourcePath}.out`;
+}
+
+function hexBytes(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0").toUpperCase()).join("");
+}
+
+async function runAsmCommand(sourcePath: string, options: AsmCommandOptions): Promise<void> {
+  const { assemble, formatDiagnostic } = await import("../asm/assemble.ts");
+  const fail = (message: string) => {
+    process.stderr.write(`sterna: asm: ${message}\n`);
+    process.exitCode = fileErrorStatus;
+  };
+  let source: string;
+  try {
+    source = readFileSync(sourcePath, "utf8");
+  } catch (error) {
+    fail(`${sourcePath}: ${describeError(error)}`);
+    return;
+  }
+  const result = assemble(source, {
+    fileName: sourcePath,
+    format: options.format,
+    includePaths: options.include,
+    readFile: readText,
+    listing: options.listing !== undefined,
+  });
+  for (const diagnostic of result.diagnostics) {
+    process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+  }
+  if (!result.ok || !result.output) {
+    process.exitCode = assemblyErrorStatus;
+    return;
+  }
+  const outputPath = options.output ?? defaultOutputPath(sourcePath);
+  try {
+    writeFileSync(outputPath, result.output);
+    if (options.format === "elf") chmodSync(outputPath, 0o755);
+    if (options.listing !== undefined) {
+      const lines = (result.listing ?? []).map((line) => {
+        const contents =
+          line.reservedBytes > 0 ? `<res ${line.reservedBytes}>` : hexBytes(line.bytes);
+        const address = line.address.toString(16).padStart(8, "0").toUpperCase();
+        return `${line.file}:${line.line}\t${address}\t${contents}\t${line.source.trim()}`;
+      });
+      writeFileSync(options.listing, lines.length > 0 ? `${lines.join("\n")}\n` : "");
+    }
+  } catch (error) {
+    fail(`${outputPath}: ${describeError(error)}`);
+  }
+}
+
+export function registerAsm(program: Command): void {
+  program
+    .command("asm")
+    .description("assemble NASM-syntax source into a static i386 ELF executable or a flat binary")
+    .argument("<src>", "the assembly source file")
+    .option("-o, --output <file>", "output file (default: the source name without its extension)")
+    .addOption(
+      new Option(
+        "-f, --format <format>",
+        "elf: static ELF32 executable; bin: flat binary as nasm -f bin",
+      )
+        .choices(["elf", "bin"])
+        .default("elf"),
+    )
+    .option("-I, --include <dir>", "also search DIR for %include files (repeatable)", collect, [])
+    .option("-l, --listing <file>", "write a listing: file:line, address, bytes and source")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "The ELF executable is laid out at 0x08048000 and starts at `_start` (or the start of",
+        ".text); it runs under `sterna exec` and, for Linux system calls, under qemu-i386.",
+        "Diagnostics read FILE:LINE:COL: error|warning: message; any error means no output",
+        "and exit status 1.",
+        "",
+        "Example:",
+        "  sterna asm hello.asm -o hello -I userland/include && sterna exec hello",
+      ].join("\n"),
+    )
+    .action(runAsmCommand);
+}
