@@ -5,17 +5,24 @@
 // P=1 W=2 U=4 I=0x10.
 
 import { describe, expect, it } from "vitest";
-import { runExecutable } from "../../../kernel/run-executable.ts";
+import { type ExecResult, runExecutable } from "../../../kernel/run-executable.ts";
 import { fixtureImage, latin1, recordedRun, text } from "./fixtures.ts";
 
 const textAddress = 0x08049000;
 
+const results = new Map<string, ExecResult>();
+
+/** Runs a fixture as it was recorded, once per test file: fault tests reuse the run. */
 function runRecorded(name: string) {
   const recorded = recordedRun(name);
-  const result = runExecutable(fixtureImage(name), {
-    argv: recorded.argv,
-    stdin: latin1(recorded.stdin),
-  });
+  let result = results.get(name);
+  if (!result) {
+    result = runExecutable(fixtureImage(name), {
+      argv: recorded.argv,
+      stdin: latin1(recorded.stdin),
+    });
+    results.set(name, result);
+  }
   return { recorded, result };
 }
 
@@ -55,7 +62,7 @@ describe("runExecutable matches qemu-i386", () => {
 });
 
 describe("fault reports", () => {
-  const fault = (name: string) => runExecutable(fixtureImage(name), { argv: [name] }).fault;
+  const fault = (name: string) => runRecorded(name).result.fault;
 
   it("#PF on a write to text: protection violation, write, user", () => {
     expect(fault("write-text")).toEqual({
