@@ -40,14 +40,6 @@ export class Timer {
     this.nextDueCycles = Number.POSITIVE_INFINITY;
   }
 
-  get isEnabled(): boolean {
-    return this.enabled;
-  }
-
-  get interval(): number {
-    return this.intervalCycles;
-  }
-
   /** Cycles until the next tick: 0 when due now or overdue, Infinity when disarmed. */
   cyclesUntilDue(nowCycles: number): number {
     return Math.max(0, this.nextDueCycles - nowCycles);
