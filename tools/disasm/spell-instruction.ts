@@ -1,0 +1,165 @@
+// Finds the NASM spelling of a decoded instruction that assembles back to the very same
+// bytes. It tries the plainest spelling first and adds only what NASM needs to pick this
+// encoding: a size on memory, an explicit displacement size, `strict` immediate sizes,
+// `near`, the other operand order of xchg. Each try is checked by encoding it with
+// sterna's encoder (NASM's choices); if none matches, NASM cannot emit these bytes from
+// an instruction (8B C3 for mov eax, ebx; 81 C0 id) and the caller writes `db`.
+
+import type { IsaRow } from "../../vm/cpu/isa.ts";
+import { encodeInstruction } from "../asm/encode/index.ts";
+import type { Operand, SourceInstruction } from "../asm/instruction.ts";
+import type { DecodedInstruction, DecodedOperand } from "./decode-instruction.ts";
+
+const segmentNames: Readonly<Record<number, string>> = {
+  38: "es",
+  46: "cs",
+  54: "ss",
+  62: "ds",
+  100: "fs",
+  101: "gs",
+};
+
+interface Spelling {
+  /** `byte`/`word`/`dword` on memory operands. */
+  readonly sizeMemory: boolean;
+  /** The displacement size as encoded (`[byte eax+0x0]`, `[dword ecx+0x4]`). */
+  readonly explicitDisplacement: boolean;
+  /** `strict` sizes on immediates and `near` on long jumps. */
+  readonly strictImmediates: boolean;
+  /** xchg/test written with their operands the other way round. */
+  readonly swapOperands: boolean;
+}
+
+/** The spellings to try, plainest first. */
+const levels: readonly Omit<Spelling, "swapOperands">[] = [false, true].flatMap((sizeMemory) =>
+  [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ].map(([explicitDisplacement, strictImmediates]) => ({
+    sizeMemory,
+    explicitDisplacement: explicitDisplacement!,
+    strictImmediates: strictImmediates!,
+  })),
+);
+
+const sizeOfType: Readonly<Record<string, 8 | 16 | 32>> = {
+  rm8: 8,
+  rm16: 16,
+  rm32: 32,
+  moffs8: 8,
+  moffs16: 16,
+  moffs32: 32,
+  imm8: 8,
+  simm8: 8,
+  imm16: 16,
+  imm32: 32,
+};
+
+function spellOperand(decoded: DecodedOperand, row: IsaRow, spelling: Spelling): Operand {
+  const { handler } = row;
+  const { operand, type } = decoded;
+  if (operand.kind === "mem") {
+    const mem = { ...operand };
+    if (spelling.sizeMemory && sizeOfType[type] !== undefined) mem.size = sizeOfType[type];
+    if (spelling.explicitDisplacement && decoded.dispSizeBytes !== undefined) {
+      // On a bare address only `byte` makes NASM keep the ModRM form (it then ignores it).
+      if (mem.absolute) mem.dispSize = 8;
+      else if (decoded.dispSizeBytes > 0) mem.dispSize = decoded.dispSizeBytes === 1 ? 8 : 32;
+    }
+    return mem;
+  }
+  if (operand.kind !== "imm") return operand;
+  const imm = { ...operand };
+  if (type === "rel8") {
+    if (handler === "jmp" || handler === "jcc") imm.distance = "short";
+  } else if (type === "rel16") {
+    imm.size = 16;
+    if (handler === "jcc") imm.distance = "near";
+  } else if (type === "rel32") {
+    if (spelling.strictImmediates) imm.distance = "near";
+  } else if (spelling.strictImmediates && type === "simm8") {
+    // `push word 5` (66 6A 05): the operation size, since a sign-extended byte is short anyway.
+    imm.size = row.operandSize as 16 | 32;
+  } else if (spelling.strictImmediates && sizeOfType[type] !== undefined) {
+    imm.size = sizeOfType[type];
+    imm.strict = true;
+  }
+  return imm;
+}
+
+function prefixNames(decoded: DecodedInstruction, operands: Operand[]): string[] {
+  const names: string[] = [];
+  let sizePrefixImplied = decoded.row.operandSize === 16;
+  const memory = operands.find((op) => op.kind === "mem");
+  for (const byte of decoded.prefixBytes) {
+    const segment = segmentNames[byte];
+    if (segment !== undefined && memory !== undefined && memory.segment === undefined) {
+      memory.segment = segment;
+    } else if (segment !== undefined) {
+      names.push(segment);
+    } else if (byte === 0x67) {
+      // 16-bit registers in an address already imply a16.
+      if (memory === undefined || memory.absolute) names.push("a16");
+    } else if (byte === 0x66 && sizePrefixImplied) {
+      sizePrefixImplied = false;
+    } else if (byte === 0x66) {
+      names.push("o16");
+    } else if (byte === 0xf0) {
+      names.push("lock");
+    } else if (byte === 0xf2) {
+      names.push("repne");
+    } else {
+      names.push(decoded.row.prefixes.includes("repe") ? "repe" : "rep");
+    }
+  }
+  return names;
+}
+
+function candidate(
+  decoded: DecodedInstruction,
+  address: number,
+  spelling: Spelling,
+): SourceInstruction {
+  const operands = decoded.operands.map((op) => spellOperand(op, decoded.row, spelling));
+  const prefixes = prefixNames(decoded, operands);
+  if (spelling.swapOperands) operands.reverse();
+  return { mnemonic: decoded.row.mnemonic, prefixes, operands, bits: 32, address };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** The spelling NASM assembles to exactly `bytes`, or undefined if there is none. */
+export function spellInstruction(
+  decoded: DecodedInstruction,
+  address: number,
+  bytes: Uint8Array,
+): SourceInstruction | undefined {
+  const swappable =
+    (decoded.row.mnemonic === "xchg" || decoded.row.mnemonic === "test") &&
+    decoded.operands.length === 2;
+  for (const swapOperands of swappable ? [false, true] : [false]) {
+    for (const level of levels) {
+      const attempt = candidate(decoded, address, { ...level, swapOperands });
+      const encoded = encodeInstruction(attempt);
+      if (encoded.ok && sameBytes(encoded.bytes, bytes)) return attempt;
+    }
+  }
+  return undefined;
+}
+
+/** A readable (not necessarily reassemblable) spelling, for the comment beside a `db`. */
+export function describeInstruction(
+  decoded: DecodedInstruction,
+  address: number,
+): SourceInstruction {
+  return candidate(decoded, address, {
+    sizeMemory: true,
+    explicitDisplacement: false,
+    strictImmediates: false,
+    swapOperands: false,
+  });
+}
