@@ -1,16 +1,17 @@
 // The live oracle re-check, for CI: runs the real tools instead of the committed fixtures.
 //   1. Fresh random streams: new seeds (printed), generated, assembled with nasm + ld, run under
 //      qemu-i386 and under sterna, compared step by step under the defined-flag masks.
-//   2. The committed fixtures re-verified against qemu-i386: each stream's source is what the
-//      generator makes from its seed, and the committed and re-assembled ELFs still print the
-//      committed dumps; each C program (committed binary and a fresh gcc build) and each fault
+//   2. The committed fixtures re-verified against qemu-i386: each stream's source (and the
+//      sweep's) is what the generator makes, and the committed and re-assembled ELFs still print
+//      the committed dumps; the sweep's fresh qemu results still agree with the manual's
+//      pseudocode (streams/manual-model.ts); each C program (committed binary and a fresh gcc build) and each fault
 //      program still gives the recorded output and status (so a stale fixture is caught).
 // Exits 1 on any mismatch, printing the command that replays it. Without nasm/qemu-i386/gcc it
 // skips (exit 0) with a message, unless CI is set: then missing tools are a failure (exit 2).
 //
 // Usage: npx tsx test/oracle/live.ts [--seed S] [--programs N] [--steps N]
 //   --seed S      replay one stream program (skips everything else)
-//   --programs N  fresh stream programs to run (default 8)
+//   --programs N  fresh stream programs to run (default 20)
 //   --steps N     steps per fresh program (default 2000)
 
 import { randomInt } from "node:crypto";
@@ -34,12 +35,17 @@ import { describeEnd, runUnderSterna } from "./run-sterna.ts";
 import { buildStream } from "./streams/build-stream.ts";
 import { compareStreamOutputs } from "./streams/compare-dumps.ts";
 import { generateStream } from "./streams/generate.ts";
+import { crossCheckSweep } from "./streams/manual-check.ts";
 import { formatSteps } from "./streams/steps-file.ts";
 import {
   loadStreamFixture,
   STREAM_FIXTURE_SEEDS,
   STREAM_STEPS_PER_PROGRAM,
+  type StreamFixture,
+  SWEEP_FIXTURE_NAME,
+  seedFixtureName,
 } from "./streams/stream-fixtures.ts";
+import { generateSweep } from "./streams/sweep.ts";
 import { assembleProgram, compileC, missingTools, runQemu, symbolAddress } from "./toolchain.ts";
 
 interface Options {
@@ -49,7 +55,7 @@ interface Options {
 }
 
 function parseOptions(args: string[]): Options {
-  const options: Options = { programs: 8, steps: 2000 };
+  const options: Options = { programs: 20, steps: 2000 };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     const value = Number(args[i + 1]);
@@ -95,7 +101,7 @@ function checkFreshStream(seed: number, steps: number): void {
   }
   const result = runUnderSterna(built.image, `stream-${seed}`);
   const comparison = compareStreamOutputs(
-    seed,
+    `seed ${seed}`,
     built.steps,
     built.qemuOutput,
     result.stdout,
@@ -110,32 +116,57 @@ function checkFreshStream(seed: number, steps: number): void {
   }
 }
 
+/** The committed dumps must still be what qemu-i386 prints for the committed and fresh ELFs. */
+function qemuStillAgrees(fixture: StreamFixture): boolean {
+  const committed = runQemu(fixture.image, fixture.name);
+  const reassembled = runQemu(assembleProgram(fixture.source), fixture.name);
+  return (
+    sameBytes(committed.stdout, fixture.qemuOutput) &&
+    sameBytes(reassembled.stdout, fixture.qemuOutput)
+  );
+}
+
 function recheckStreamFixtures(): void {
   const rerecord = "npx tsx test/oracle/record.ts streams";
   for (const seed of STREAM_FIXTURE_SEEDS) {
-    const fixture = loadStreamFixture(seed);
+    const fixture = loadStreamFixture(seedFixtureName(seed));
     const program = generateStream(seed, STREAM_STEPS_PER_PROGRAM);
     if (
       program.source !== fixture.source ||
       formatSteps(seed, program.steps) !== formatSteps(seed, fixture.steps)
     ) {
       fail(
-        `stream fixture seed ${seed}: the generator no longer produces the committed program\n  rerecord: ${rerecord}`,
+        `stream fixture ${fixture.name}: the generator no longer produces the committed program\n  rerecord: ${rerecord}`,
       );
-      continue;
-    }
-    const committed = runQemu(fixture.image, `stream-${seed}`);
-    const reassembled = runQemu(assembleProgram(fixture.source), `stream-${seed}`);
-    if (
-      !sameBytes(committed.stdout, fixture.qemuOutput) ||
-      !sameBytes(reassembled.stdout, fixture.qemuOutput)
-    ) {
+    } else if (!qemuStillAgrees(fixture)) {
       fail(
-        `stream fixture seed ${seed}: qemu-i386's dumps differ from the committed ones\n  rerecord: ${rerecord}`,
+        `stream fixture ${fixture.name}: qemu-i386's dumps differ from the committed ones\n  rerecord: ${rerecord}`,
       );
-      continue;
+    } else {
+      console.log(`ok stream fixture ${fixture.name}`);
     }
-    console.log(`ok stream fixture seed ${seed}`);
+  }
+  const sweep = loadStreamFixture(SWEEP_FIXTURE_NAME);
+  const program = generateSweep();
+  if (program.source !== sweep.source) {
+    fail(
+      `stream fixture sweep: the generator no longer produces the committed program\n  rerecord: ${rerecord}`,
+    );
+  } else if (!qemuStillAgrees(sweep)) {
+    fail(
+      `stream fixture sweep: qemu-i386's dumps differ from the committed ones\n  rerecord: ${rerecord}`,
+    );
+  } else {
+    const fresh = runQemu(sweep.image, sweep.name).stdout;
+    const disagreements = crossCheckSweep(program, fresh);
+    if (disagreements.length > 0) {
+      const first = disagreements[0]!;
+      fail(
+        `sweep: qemu-i386 departs from the manual in ${disagreements.length} steps, first step ${first.step}: ${first.text}\n  details: ${rerecord}`,
+      );
+    } else {
+      console.log("ok stream fixture sweep (and qemu-i386 agrees with the manual's pseudocode)");
+    }
   }
 }
 

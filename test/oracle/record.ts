@@ -2,6 +2,9 @@
 // qemu-i386's results as the expected ones:
 //   - streams/fixtures/seed-N.{asm,elf,qemu.bin,steps}: generated from each seed in
 //     STREAM_FIXTURE_SEEDS (streams/stream-fixtures.ts), assembled with nasm + ld, run by qemu;
+//   - streams/fixtures/sweep.{asm,elf,qemu.bin,steps}: the edge sweep (streams/sweep.ts), whose
+//     qemu results must agree with the manual's pseudocode (streams/manual-model.ts) on every
+//     defined flag and result: a disagreement is printed and nothing is written;
 //   - c/fixtures/NAME-OLEVEL.elf + c/fixtures/expected.json: every program in c/programs built
 //     with gcc -m32 at -O0, -O2 and -Os (flags in toolchain.ts) with the runtime in c/runtime,
 //     and qemu's stdout and exit status for each;
@@ -33,7 +36,8 @@ import {
   faultSourcePath,
   type RecordedFault,
 } from "./faults/fault-cases.ts";
-import { buildStream } from "./streams/build-stream.ts";
+import { buildStream, buildSweep } from "./streams/build-stream.ts";
+import { crossCheckSweep } from "./streams/manual-check.ts";
 import {
   STREAM_FIXTURE_DIR,
   STREAM_FIXTURE_SEEDS,
@@ -46,6 +50,10 @@ function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("latin1");
 }
 
+function hex32(value: number): string {
+  return `0x${(value >>> 0).toString(16)}`;
+}
+
 function recordStreams(): void {
   mkdirSync(STREAM_FIXTURE_DIR, { recursive: true });
   for (const seed of STREAM_FIXTURE_SEEDS) {
@@ -53,6 +61,21 @@ function recordStreams(): void {
     saveStreamFixture(built, built.stepsText);
     console.log(`stream seed ${seed}: ${built.steps.length} dumps, ${built.image.length} byte ELF`);
   }
+  const sweep = buildSweep();
+  const disagreements = crossCheckSweep(sweep.program, sweep.qemuOutput);
+  for (const d of disagreements) {
+    console.error(
+      `sweep step ${d.step}: ${d.text}\n  manual eax ecx edx ebx ${d.manualRegs.map(hex32).join(" ")} ` +
+        `eflags ${hex32(d.manualFlags)}\n  qemu   eax ecx edx ebx ${d.qemuRegs.map(hex32).join(" ")} eflags ${hex32(d.qemuFlags)}`,
+    );
+  }
+  if (disagreements.length > 0) {
+    throw new Error(
+      `sweep: qemu-i386 departs from the manual in ${disagreements.length} steps (above); not recorded`,
+    );
+  }
+  saveStreamFixture(sweep, sweep.stepsText);
+  console.log(`sweep: ${sweep.steps.length} dumps agree with the manual's pseudocode`);
 }
 
 function recordC(): void {

@@ -71,11 +71,11 @@ export interface StreamComparison {
 }
 
 /**
- * Compares sterna's stdout with qemu's for one stream program. `replay` is the command that
- * reruns this comparison, printed with any mismatch.
+ * Compares sterna's stdout with qemu's for one stream program, named by `label` (e.g. "seed 3")
+ * in the report. `replay` is the command that reruns this comparison.
  */
 export function compareStreamOutputs(
-  seed: number,
+  label: string,
   steps: readonly StepRecord[],
   expectedOutput: Uint8Array,
   gotOutput: Uint8Array,
@@ -85,7 +85,7 @@ export function compareStreamOutputs(
   const got = parseDumps(gotOutput, steps).states;
   for (let i = 0; i < expected.length; i++) {
     const step = steps[i]!;
-    const header = `seed ${seed}, step ${i} of ${steps.length - 1}: ${step.text}`;
+    const header = `${label}, step ${i} of ${steps.length - 1}: ${step.text}`;
     const previous =
       i > 0
         ? `  inputs (after step ${i - 1}, ${steps[i - 1]!.text}):\n    ${stateText(expected[i - 1]!)}\n`
@@ -109,7 +109,7 @@ export function compareStreamOutputs(
   if (got.length > expected.length || gotOutput.length !== expectedOutput.length) {
     return {
       failedStep: expected.length,
-      report: `seed ${seed}: sterna wrote ${gotOutput.length} bytes, qemu-i386 ${expectedOutput.length}\n  replay: ${replay}`,
+      report: `${label}: sterna wrote ${gotOutput.length} bytes, qemu-i386 ${expectedOutput.length}\n  replay: ${replay}`,
     };
   }
   return { failedStep: -1, report: "" };

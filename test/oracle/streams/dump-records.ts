@@ -3,8 +3,8 @@
 // for steps marked `w`. Registers are returned in encoding order (EAX ECX EDX EBX ESP EBP ESI
 // EDI) with ESP corrected to the stream's own value (the dump runs one or two calls deep).
 
-import { DUMP_REGS_BYTES } from "./generate.ts";
 import { WINDOW_SIZE_BYTES } from "./memory-regions.ts";
+import { DUMP_REGS_BYTES } from "./program-layout.ts";
 import type { StepRecord } from "./stream-builder.ts";
 
 export interface MachineState {

@@ -35,6 +35,8 @@ export interface StepSpec {
   /** Set when the instruction may write the window. */
   writesWindow?: boolean;
   undefinedRegBits?: Array<[number, number]>;
+  /** The setup ends with POPFD of a known image: every flag is defined before the instruction. */
+  setupDefinesFlags?: boolean;
 }
 
 export class StreamBuilder {
@@ -95,6 +97,7 @@ export class StreamBuilder {
   /** Emits one step: defines any flag it reads that is undefined first, then dumps after it. */
   emit(spec: StepSpec): void {
     const effect = flagEffect(spec.mnemonic, spec.context);
+    if (spec.setupDefinesFlags) this.unknownFlags = 0;
     if (effect.read & this.unknownFlags) this.emitFlagDefiner();
     this.unknownFlags = (this.unknownFlags & ~effect.defined) | effect.undefined;
     const allLines = [...(spec.setup ?? []), ...spec.lines];

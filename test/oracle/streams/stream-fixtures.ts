@@ -1,5 +1,6 @@
-// Where the committed stream fixtures live and how to load them: per seed, the NASM source, the
-// linked ELF, qemu-i386's stdout (the dumps) and the steps file (masks + instruction text).
+// Where the committed stream fixtures live and how to load them: per program (random streams
+// "seed-N", the edge sweep "sweep"), the NASM source, the linked ELF, qemu-i386's stdout (the
+// dumps) and the steps file (masks + instruction text).
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +13,15 @@ export const STREAM_FIXTURE_DIR = join(fileURLToPath(new URL(".", import.meta.ur
 export const STREAM_FIXTURE_SEEDS: readonly number[] = [1, 2, 3, 4, 5, 6];
 export const STREAM_STEPS_PER_PROGRAM = 2000;
 
+/** File name stem of the fixture of the random stream with this seed. */
+export function seedFixtureName(seed: number): string {
+  return `seed-${seed}`;
+}
+
+export const SWEEP_FIXTURE_NAME = "sweep";
+
 export interface StreamFixture {
+  name: string;
   seed: number;
   source: string;
   image: Uint8Array;
@@ -20,8 +29,8 @@ export interface StreamFixture {
   steps: StepRecord[];
 }
 
-export function streamFixturePaths(seed: number) {
-  const base = join(STREAM_FIXTURE_DIR, `seed-${seed}`);
+export function streamFixturePaths(name: string) {
+  const base = join(STREAM_FIXTURE_DIR, name);
   return {
     source: `${base}.asm`,
     image: `${base}.elf`,
@@ -30,12 +39,12 @@ export function streamFixturePaths(seed: number) {
   };
 }
 
-export function loadStreamFixture(seed: number): StreamFixture {
-  const paths = streamFixturePaths(seed);
+export function loadStreamFixture(name: string): StreamFixture {
+  const paths = streamFixturePaths(name);
   const parsed = parseSteps(readFileSync(paths.steps, "utf8"), paths.steps);
-  if (parsed.seed !== seed) throw new Error(`${paths.steps}: header says seed ${parsed.seed}`);
   return {
-    seed,
+    name,
+    seed: parsed.seed,
     source: readFileSync(paths.source, "utf8"),
     image: new Uint8Array(readFileSync(paths.image)),
     qemuOutput: new Uint8Array(readFileSync(paths.qemuOutput)),
@@ -44,7 +53,7 @@ export function loadStreamFixture(seed: number): StreamFixture {
 }
 
 export function saveStreamFixture(fixture: StreamFixture, stepsText: string): void {
-  const paths = streamFixturePaths(fixture.seed);
+  const paths = streamFixturePaths(fixture.name);
   writeFileSync(paths.source, fixture.source);
   writeFileSync(paths.image, fixture.image);
   writeFileSync(paths.qemuOutput, fixture.qemuOutput);

@@ -1,6 +1,6 @@
-/* The brk heap at work: a linked list built, reversed and freed; a binary search tree with
- * in-order traversal; blocks freed and reused (after the first round the footprint must stop growing); growth of the
- * break over many pages. */
+/* The brk heap at work: blocks freed and reused (after the first round the footprint must stop
+ * growing); a linked list built, reversed and freed; a binary search tree with in-order
+ * traversal; growth of the break over many pages. */
 #include "../runtime/runtime.h"
 
 struct node {
@@ -46,6 +46,18 @@ static void free_tree(struct tree *root) {
 }
 
 int main(void) {
+  size_t before = 0;
+  for (int round = 0; round < 20; round++) {
+    if (round == 1) before = heap_footprint();
+    u8 *blocks[16];
+    for (int i = 0; i < 16; i++) {
+      blocks[i] = heap_alloc((size_t)(16 + i * 24));
+      memset(blocks[i], round + i, (size_t)(16 + i * 24));
+    }
+    for (int i = 15; i >= 0; i--) heap_free(blocks[i]);
+  }
+  put_line("reuse kept footprint", heap_footprint() == before);
+
   struct node *list = 0;
   for (i32 i = 0; i < 1000; i++) {
     struct node *n = heap_alloc(sizeof *n);
@@ -65,11 +77,6 @@ int main(void) {
   for (struct node *n = reversed; n; n = n->next) total += n->value;
   put_line("list first", first);
   put_line("list total", total);
-  while (reversed) {
-    struct node *next = reversed->next;
-    heap_free(reversed);
-    reversed = next;
-  }
 
   u32 seed = 99;
   struct tree *root = 0;
@@ -81,18 +88,11 @@ int main(void) {
   put_line("tree nodes", walk_nodes);
   put_line("tree walk", walk_sum);
   free_tree(root);
-
-  size_t before = 0;
-  for (int round = 0; round < 20; round++) {
-    if (round == 1) before = heap_footprint();
-    u8 *blocks[16];
-    for (int i = 0; i < 16; i++) {
-      blocks[i] = heap_alloc((size_t)(16 + i * 24));
-      memset(blocks[i], round + i, (size_t)(16 + i * 24));
-    }
-    for (int i = 15; i >= 0; i--) heap_free(blocks[i]);
+  while (reversed) {
+    struct node *next = reversed->next;
+    heap_free(reversed);
+    reversed = next;
   }
-  put_line("reuse kept footprint", heap_footprint() == before);
 
   u8 *large = heap_alloc(300000);
   for (int i = 0; i < 300000; i += 4096) large[i] = (u8)(i >> 12);
