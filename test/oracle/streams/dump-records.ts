@@ -5,6 +5,7 @@
 
 import { WINDOW_SIZE_BYTES } from "./memory-regions.ts";
 import { DUMP_REGS_BYTES } from "./program-layout.ts";
+import { ESP } from "./registers.ts";
 import type { StepRecord } from "./stream-builder.ts";
 
 export interface MachineState {
@@ -15,7 +16,6 @@ export interface MachineState {
 
 /** PUSHAD stores EDI first (lowest address); index = position in the dump, value = register. */
 const pushadOrder = [7, 6, 5, 4, 3, 2, 1, 0];
-const ESP = 4;
 
 export interface ParsedDumps {
   states: MachineState[];

@@ -1,7 +1,7 @@
 // Checks qemu-i386's dumps of the sweep program against the manual's pseudocode (manual-model.ts)
-// under the same masks the oracle compares sterna with. Each disagreement is a place where
-// qemu-i386 departs from the manual on something the manual defines; the manual wins, so these
-// steps are listed in the sweep's overrides file and sterna is held to the manual's value there.
+// under the same masks the oracle compares sterna with. A disagreement is a place where
+// qemu-i386 departs from the manual on something the manual defines. The manual wins: record.ts
+// refuses to record such a sweep, and the tests hold the committed one to the manual.
 
 import { type MachineState, parseDumps } from "./dump-records.ts";
 import { manualOutcome } from "./manual-model.ts";
@@ -13,7 +13,7 @@ const EDX = 2;
 const EBX = 3;
 
 /** A step where qemu-i386 and the manual differ, with the manual's full expected state. */
-export interface ManualOverride {
+export interface ManualDisagreement {
   step: number;
   text: string;
   /** EAX ECX EDX EBX as the manual defines them (other registers are untouched). */
@@ -27,9 +27,12 @@ function relevantRegs(state: MachineState): [number, number, number, number] {
   return [state.regs[EAX]!, state.regs[ECX]!, state.regs[EDX]!, state.regs[EBX]!];
 }
 
-export function crossCheckSweep(program: SweepProgram, qemuOutput: Uint8Array): ManualOverride[] {
+export function crossCheckSweep(
+  program: SweepProgram,
+  qemuOutput: Uint8Array,
+): ManualDisagreement[] {
   const states = parseDumps(qemuOutput, program.steps).states;
-  const overrides: ManualOverride[] = [];
+  const disagreements: ManualDisagreement[] = [];
   for (let i = 0; i < states.length; i++) {
     const sweepCase = program.cases[i];
     if (!sweepCase) continue;
@@ -53,7 +56,7 @@ export function crossCheckSweep(program: SweepProgram, qemuOutput: Uint8Array): 
       if (((manualRegs[r]! ^ qemuRegs[r]!) & bits) !== 0) differs = true;
     }
     if (differs) {
-      overrides.push({
+      disagreements.push({
         step: i,
         text: step.text,
         manualRegs: manualRegs.map((v) => v >>> 0) as [number, number, number, number],
@@ -63,5 +66,5 @@ export function crossCheckSweep(program: SweepProgram, qemuOutput: Uint8Array): 
       });
     }
   }
-  return overrides;
+  return disagreements;
 }

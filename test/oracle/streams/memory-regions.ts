@@ -8,11 +8,11 @@ import { reg32Names, writableRegs } from "./registers.ts";
 
 export const WINDOW_SIZE_BYTES = 64;
 export const RODATA_SIZE_BYTES = 1024;
-/** rodata[COPY_OFFSET ..] repeats rodata[0 ..] with a few bytes changed (for REPE CMPS). */
-export const COPY_OFFSET = 512;
+/** rodata[COPY_OFFSET_BYTES ..] repeats rodata[0 ..] with a few bytes changed (for REPE CMPS). */
+export const COPY_OFFSET_BYTES = 512;
 export const COPY_SIZE_BYTES = 256;
-/** rodata[ZERO_OFFSET ..] is zero (for BSF/BSR with a zero source, SCAS hits). */
-export const ZERO_OFFSET = 768;
+/** rodata[ZERO_OFFSET_BYTES ..] is zero (for BSF/BSR with a zero source, SCAS hits). */
+export const ZERO_OFFSET_BYTES = 768;
 export const ZERO_SIZE_BYTES = 64;
 
 export type Region = "window" | "rodata";
@@ -21,10 +21,10 @@ export type Region = "window" | "rodata";
 export function makeRodata(prng: Prng): Uint8Array {
   const bytes = new Uint8Array(RODATA_SIZE_BYTES);
   for (let i = 0; i < bytes.length; i++) bytes[i] = prng.below(256);
-  bytes.copyWithin(COPY_OFFSET, 0, COPY_SIZE_BYTES);
+  bytes.copyWithin(COPY_OFFSET_BYTES, 0, COPY_SIZE_BYTES);
   for (let i = 0; i < 8; i++)
-    bytes[COPY_OFFSET + prng.below(COPY_SIZE_BYTES)] ^= 1 + prng.below(255);
-  bytes.fill(0, ZERO_OFFSET, ZERO_OFFSET + ZERO_SIZE_BYTES);
+    bytes[COPY_OFFSET_BYTES + prng.below(COPY_SIZE_BYTES)] ^= 1 + prng.below(255);
+  bytes.fill(0, ZERO_OFFSET_BYTES, ZERO_OFFSET_BYTES + ZERO_SIZE_BYTES);
   return bytes;
 }
 
@@ -49,8 +49,6 @@ export interface MemoryOperand {
   setup: string[];
   /** The bracketed operand without size keyword, e.g. `[ebx+esi*4-12]`. */
   text: string;
-  /** Full registers the setup overwrote. */
-  usedRegs: number[];
 }
 
 function signedText(value: number): string {
@@ -79,7 +77,7 @@ export function memoryOperand(
   const override = prng.chance(0.1) ? `${prng.pick(["ds", "es", "ss"])}:` : "";
   const form = free.length >= 2 ? prng.below(4) : free.length === 1 ? prng.below(2) : 0;
   if (form === 0) {
-    return { setup: [], text: `[${override}${labelPlus(region, offsetBytes)}]`, usedRegs: [] };
+    return { setup: [], text: `[${override}${labelPlus(region, offsetBytes)}]` };
   }
   const base = prng.pick(free);
   if (form === 1) {
@@ -91,7 +89,6 @@ export function memoryOperand(
     return {
       setup: [`mov ${reg32Names[base]}, ${labelPlus(region, offsetBytes - disp)}`],
       text,
-      usedRegs: [base],
     };
   }
   const index = prng.pick(free.filter((r) => r !== base));
@@ -106,13 +103,11 @@ export function memoryOperand(
         `mov ${reg32Names[index]}, ${indexValue}`,
       ],
       text: `[${override}${reg32Names[base]}+${reg32Names[index]}*${scale}${dispText}]`,
-      usedRegs: [base, index],
     };
   }
   // Index without base: NASM encodes it with a 32-bit displacement (or as base+index for *2).
   return {
     setup: [`mov ${reg32Names[index]}, ${indexValue}`],
     text: `[${override}${reg32Names[index]}*${scale}+${labelPlus(region, offsetBytes - indexValue * scale)}]`,
-    usedRegs: [index],
   };
 }

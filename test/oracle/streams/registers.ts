@@ -32,13 +32,6 @@ export function fullRegOf(reg: RegOperand): number {
   return reg.width === 8 ? reg.index & 3 : reg.index;
 }
 
-/** Bits of the full 32-bit register that `reg` covers. */
-export function bitsOf(reg: RegOperand): number {
-  if (reg.width === 32) return 0xffffffff;
-  if (reg.width === 16) return 0xffff;
-  return reg.index >= 4 ? 0xff00 : 0xff;
-}
-
 /**
  * A random writable register of `width` whose full register is not in `avoid`. 8-bit picks
  * include ah..bh; 16/32-bit never pick sp/esp.

@@ -4,10 +4,10 @@
 // manual, so that register is masked and reloaded).
 
 import {
-  COPY_OFFSET,
+  COPY_OFFSET_BYTES,
   RODATA_SIZE_BYTES,
   WINDOW_SIZE_BYTES,
-  ZERO_OFFSET,
+  ZERO_OFFSET_BYTES,
   ZERO_SIZE_BYTES,
 } from "../memory-regions.ts";
 import {
@@ -53,7 +53,7 @@ export function emitBitTest(b: StreamBuilder): void {
   const offsetReg = randomReg(prng, width);
   const [region, anchor, spanBits] = writes
     ? (["window", WINDOW_SIZE_BYTES / 2, 256] as const)
-    : (["rodata", COPY_OFFSET, (RODATA_SIZE_BYTES / 2) * 8] as const);
+    : (["rodata", COPY_OFFSET_BYTES, (RODATA_SIZE_BYTES / 2) * 8] as const);
   const bitOffset = prng.between(-spanBits, spanBits - 1);
   const mem = b.memory(region, anchor, new Set([fullRegOf(offsetReg)]));
   const load = `mov ${regName(offsetReg)}, ${hex(bitOffset & widthMask(width))}`;
@@ -84,8 +84,8 @@ export function emitBitScan(b: StreamBuilder): void {
   } else {
     const bytes = width / 8;
     let offset = zero
-      ? ZERO_OFFSET + prng.below(ZERO_SIZE_BYTES - bytes + 1)
-      : prng.below(ZERO_OFFSET - bytes + 1);
+      ? ZERO_OFFSET_BYTES + prng.below(ZERO_SIZE_BYTES - bytes + 1)
+      : prng.below(ZERO_OFFSET_BYTES - bytes + 1);
     if (!zero) while (b.rodataValue(offset, bytes) === 0) offset++;
     const mem = b.memory("rodata", offset, new Set([fullRegOf(dst)]));
     setup = mem.setup;

@@ -4,12 +4,12 @@
 // window. CMPS/SCAS read rodata, whose known near-copy and zero run make REPE/REPNE stop early.
 
 import {
-  COPY_OFFSET,
+  COPY_OFFSET_BYTES,
   COPY_SIZE_BYTES,
   type Region,
   RODATA_SIZE_BYTES,
   regionSizeBytes,
-  ZERO_OFFSET,
+  ZERO_OFFSET_BYTES,
   ZERO_SIZE_BYTES,
 } from "../memory-regions.ts";
 import { hex, randomValue } from "../registers.ts";
@@ -68,12 +68,12 @@ export function emitString(b: StreamBuilder): void {
   } else if (op === "cmps") {
     // Source from the original block, destination from its near-copy: mostly equal elements.
     const source = place("esi", "rodata", 0, COPY_SIZE_BYTES);
-    const destination = prng.chance(0.7) ? COPY_OFFSET + source : place("edi", "rodata");
-    if (destination === COPY_OFFSET + source) setup.push(`mov edi, rodata+${destination}`);
+    const destination = prng.chance(0.7) ? COPY_OFFSET_BYTES + source : place("edi", "rodata");
+    if (destination === COPY_OFFSET_BYTES + source) setup.push(`mov edi, rodata+${destination}`);
   } else {
     const inZeros = prng.chance(0.4);
     const offset = inZeros
-      ? place("edi", "rodata", ZERO_OFFSET - 16, ZERO_OFFSET + ZERO_SIZE_BYTES + 16)
+      ? place("edi", "rodata", ZERO_OFFSET_BYTES - 16, ZERO_OFFSET_BYTES + ZERO_SIZE_BYTES + 16)
       : place("edi", "rodata", 0, RODATA_SIZE_BYTES);
     // Look for a value that is actually there (or zero, near the zero run) half of the time.
     const target = prng.chance(0.5)
