@@ -34,7 +34,9 @@ export const syscallVector = 0x80;
 /** The most cycles one `machine.run` may take before the kernel looks again. */
 const runBudgetCyclesMax = 1e8;
 
+/** EFLAGS at process start, as Linux sets them: IF and the always-one bit 1. */
 const initialEflags = 0x202;
+/** Index of esp in `cpu.regs`. */
 const esp = 4;
 
 export class Kernel {
@@ -94,6 +96,9 @@ export class Kernel {
         process.instructionLimitReached = true;
         this.killProcess(process, Signal.SIGKILL, undefined);
         return;
+      }
+      if (machine.mmu.cr3 !== process.addressSpace.pageDirectoryAddress) {
+        throw new Error(`kernel bug: process ${process.pid} would run in another address space`);
       }
       // Every instruction costs at least a cycle, so this budget cannot overrun the limit.
       const stop = machine.run(Math.min(runBudgetCyclesMax, instructionsLeft));
