@@ -3,6 +3,7 @@
 // `sterna --help` starts fast.
 
 import { Command } from "commander";
+import { registerAsm } from "./asm-command.ts";
 import { registerExec } from "./exec-command.ts";
 
 const program = new Command("sterna")
@@ -11,6 +12,6 @@ const program = new Command("sterna")
   .enablePositionalOptions()
   .showHelpAfterError();
 
-for (const register of [registerExec]) register(program);
+for (const register of [registerExec, registerAsm]) register(program);
 
 await program.parseAsync(process.argv);
