@@ -231,8 +231,9 @@ export function flagEffect(mnemonic: string, context: FlagContext): FlagEffect {
     case "cld":
     case "std":
       return effect(0, DF);
-    // Data movement and conversion: "Flags Affected: None." for MOV, MOVZX, MOVSX, LEA, XCHG,
-    // BSWAP, CBW/CWDE, CWD/CDQ, PUSH, POP, PUSHA/POPA, NOP, JMP, JECXZ, LOOP.
+    // Data movement, conversion and control transfer: "Flags Affected: None." for MOV, MOVZX,
+    // MOVSX, LEA, XCHG, BSWAP, CBW/CWDE, CWD/CDQ, PUSH, POP, PUSHA/POPA, NOP, JMP, JECXZ, LOOP,
+    // CALL, RET, ENTER, LEAVE.
     case "mov":
     case "movzx":
     case "movsx":
@@ -253,6 +254,10 @@ export function flagEffect(mnemonic: string, context: FlagContext): FlagEffect {
     case "jmp":
     case "jecxz":
     case "loop":
+    case "call":
+    case "ret":
+    case "enter":
+    case "leave":
       return NONE;
     default:
       throw new Error(`defined-flags: no rule for mnemonic "${mnemonic}"`);

@@ -4,12 +4,13 @@
 // stdout (and of the 64-byte data window after steps that may write it). The dump routine
 // saves and restores everything it touches, so the stream's state is the program's alone.
 // Alongside the source it returns each step's comparison masks (see defined-flags.ts).
-// Left out: jumps to far targets, segment registers, FS/GS (their bases differ under qemu).
+// Left out: far transfers, segment registers, FS/GS (their bases differ under qemu).
 
 import { STATUS } from "./defined-flags.ts";
 import { emitBinaryAlu, emitCarryChain, emitUnaryAlu } from "./families/alu.ts";
 import { emitBitScan, emitBitTest } from "./families/bit-ops.ts";
 import { emitBranch } from "./families/branches.ts";
+import { emitControlTransfer } from "./families/control-transfer.ts";
 import {
   emitBswapOrConvert,
   emitCmovcc,
@@ -64,6 +65,7 @@ const familyWeights = {
   stack: 6,
   flagOp: 3,
   branch: 4,
+  controlTransfer: 3,
   reload: 3,
 } as const;
 
@@ -89,6 +91,7 @@ const families: Readonly<Record<keyof typeof familyWeights, Family>> = {
   stack: emitStack,
   flagOp: emitFlagOp,
   branch: emitBranch,
+  controlTransfer: emitControlTransfer,
   reload: emitReload,
 };
 

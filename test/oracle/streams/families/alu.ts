@@ -5,7 +5,7 @@
 import { RODATA_SIZE_BYTES } from "../memory-regions.ts";
 import { fullRegOf, immText, randomReg, randomValue, regName, type Width } from "../registers.ts";
 import type { StreamBuilder } from "../stream-builder.ts";
-import { randomWidth, sizeKeyword, windowOffset } from "./operand-text.ts";
+import { maybeLock, randomWidth, sizeKeyword, windowOffset } from "./operand-text.ts";
 
 const binaryOps = ["add", "adc", "sub", "sbb", "and", "or", "xor", "cmp", "test"] as const;
 const unaryOps = ["inc", "dec", "neg", "not"] as const;
@@ -44,7 +44,9 @@ export function emitBinaryAlu(b: StreamBuilder): void {
   const src = form === "mr" ? regName(srcReg) : immText(randomValue(prng, width), width);
   b.emit({
     setup: mem.setup,
-    lines: [`${op} ${sizeKeyword(width)} ${mem.text}, ${src}`],
+    lines: [
+      `${writesDestination(op) ? maybeLock(prng) : ""}${op} ${sizeKeyword(width)} ${mem.text}, ${src}`,
+    ],
     mnemonic: op,
     context,
     writesWindow: writesDestination(op),
@@ -66,7 +68,7 @@ export function emitUnaryAlu(b: StreamBuilder): void {
   const mem = b.memory("window", windowOffset(prng, width));
   b.emit({
     setup: mem.setup,
-    lines: [`${op} ${sizeKeyword(width)} ${mem.text}`],
+    lines: [`${maybeLock(prng)}${op} ${sizeKeyword(width)} ${mem.text}`],
     mnemonic: op,
     context: { widthBits: width },
     writesWindow: true,

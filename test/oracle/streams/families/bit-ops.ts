@@ -20,7 +20,7 @@ import {
   widthMask,
 } from "../registers.ts";
 import type { StreamBuilder } from "../stream-builder.ts";
-import { sizeKeyword, windowOffset } from "./operand-text.ts";
+import { maybeLock, sizeKeyword, windowOffset } from "./operand-text.ts";
 
 const bitTestOps = ["bt", "bts", "btr", "btc"] as const;
 
@@ -41,7 +41,9 @@ export function emitBitTest(b: StreamBuilder): void {
     const mem = b.memory("window", windowOffset(prng, width));
     b.emit({
       setup: mem.setup,
-      lines: [`${op} ${sizeKeyword(width)} ${mem.text}, ${prng.below(256)}`],
+      lines: [
+        `${writes ? maybeLock(prng) : ""}${op} ${sizeKeyword(width)} ${mem.text}, ${prng.below(256)}`,
+      ],
       mnemonic: op,
       context,
       writesWindow: writes,
@@ -59,7 +61,9 @@ export function emitBitTest(b: StreamBuilder): void {
   const load = `mov ${regName(offsetReg)}, ${hex(bitOffset & widthMask(width))}`;
   b.emit({
     setup: [...mem.setup, load],
-    lines: [`${op} ${sizeKeyword(width)} ${mem.text}, ${regName(offsetReg)}`],
+    lines: [
+      `${writes ? maybeLock(prng) : ""}${op} ${sizeKeyword(width)} ${mem.text}, ${regName(offsetReg)}`,
+    ],
     mnemonic: op,
     context,
     writesWindow: writes,

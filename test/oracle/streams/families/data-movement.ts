@@ -16,7 +16,7 @@ import {
   type Width,
 } from "../registers.ts";
 import type { StreamBuilder } from "../stream-builder.ts";
-import { randomWidth, sizeKeyword, windowOffset } from "./operand-text.ts";
+import { maybeLock, randomWidth, sizeKeyword, windowOffset } from "./operand-text.ts";
 
 /** Alternative NASM spellings of a condition (setz = sete, setnae = setb ...). */
 const conditionAliases: Readonly<Record<string, readonly string[]>> = {
@@ -159,8 +159,18 @@ export function emitExchange(b: StreamBuilder): void {
   const line =
     op === "xchg" && prng.chance(0.5)
       ? `xchg ${regName(src)}, ${sizeKeyword(width)} ${mem.text}`
-      : `${op} ${sizeKeyword(width)} ${mem.text}, ${regName(src)}`;
+      : `${maybeLock(prng)}${op} ${sizeKeyword(width)} ${mem.text}, ${regName(src)}`;
   b.emit({ setup, lines: [line], mnemonic: op, context, writesWindow: true });
+}
+
+/** NOP, or the multi-byte NOP r/m (0F 1F /0) with any operand: it never touches memory. */
+function hintNop(b: StreamBuilder): string {
+  const { prng } = b;
+  const roll = prng.below(3);
+  if (roll === 0) return "nop";
+  if (roll === 1) return `nop ${regName(randomReg(prng, prng.pick([16, 32] as const)))}`;
+  const base = prng.pick(reg32Names);
+  return `nop ${prng.pick(["word", "dword"])} [${base}+${prng.below(0x10000)}]`;
 }
 
 /** XCHG with the accumulator has its own one-byte encodings (90+r); NOP is xchg eax, eax. */
@@ -168,7 +178,7 @@ export function emitShortExchange(b: StreamBuilder): void {
   const { prng } = b;
   const roll = prng.below(3);
   if (roll === 0) {
-    b.emit({ lines: ["nop"], mnemonic: "nop", context: { widthBits: 32 } });
+    b.emit({ lines: [hintNop(b)], mnemonic: "nop", context: { widthBits: 32 } });
     return;
   }
   const width: Width = roll === 1 ? 32 : 16;

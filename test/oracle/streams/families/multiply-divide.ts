@@ -46,6 +46,11 @@ export function emitMultiply(b: StreamBuilder): void {
   const width: Width = prng.pick([16, 32] as const);
   const dst = randomReg(prng, width);
   const imm = form === "three" ? `, ${immText(randomValue(prng, width), width)}` : "";
+  if (form === "three" && prng.chance(0.25)) {
+    // `imul r, imm` is NASM's short spelling of `imul r, r, imm`.
+    b.emit({ lines: [`imul ${regName(dst)}${imm}`], mnemonic: "imul", context: context(width) });
+    return;
+  }
   if (prng.chance(0.6)) {
     const src = regName(randomReg(prng, width));
     b.emit({

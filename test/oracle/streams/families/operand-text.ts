@@ -16,3 +16,8 @@ export function randomWidth(prng: Prng): Width {
 export function windowOffset(prng: Prng, width: Width): number {
   return prng.below(WINDOW_SIZE_BYTES - width / 8 + 1);
 }
+
+/** `lock ` now and then, for a read-modify-write of memory (the only place LOCK is valid). */
+export function maybeLock(prng: Prng): string {
+  return prng.chance(0.25) ? "lock " : "";
+}
