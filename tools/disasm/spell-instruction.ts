@@ -30,18 +30,19 @@ interface Spelling {
   readonly swapOperands: boolean;
 }
 
-/** The spellings to try, plainest first. */
-const levels: readonly Omit<Spelling, "swapOperands">[] = [false, true].flatMap((sizeMemory) =>
-  [
-    [false, false],
-    [true, false],
-    [false, true],
-    [true, true],
-  ].map(([explicitDisplacement, strictImmediates]) => ({
-    sizeMemory,
-    explicitDisplacement: explicitDisplacement!,
-    strictImmediates: strictImmediates!,
-  })),
+/** The spellings to try, plainest first; a size on memory reads best, `strict` worst. */
+const levels: readonly Omit<Spelling, "swapOperands">[] = [false, true].flatMap(
+  (strictImmediates) =>
+    [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ].map(([sizeMemory, explicitDisplacement]) => ({
+      sizeMemory: sizeMemory!,
+      explicitDisplacement: explicitDisplacement!,
+      strictImmediates,
+    })),
 );
 
 const sizeOfType: Readonly<Record<string, 8 | 16 | 32>> = {
@@ -158,7 +159,7 @@ export function describeInstruction(
 ): SourceInstruction {
   return candidate(decoded, address, {
     sizeMemory: true,
-    explicitDisplacement: false,
+    explicitDisplacement: true,
     strictImmediates: false,
     swapOperands: false,
   });

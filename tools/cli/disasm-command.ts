@@ -1,0 +1,137 @@
+// `sterna disasm FILE [-f elf|bin] [--org ADDR] [--reassemble]`: prints each instruction of an
+// i386 ELF executable (its executable segments, at their addresses) or of a flat binary as
+// address, bytes and NASM syntax; with --reassemble, a complete NASM source that
+// `nasm -f bin` turns back into the same bytes. A file that cannot be read or is malformed
+// gives one line `sterna: disasm: ...` and status 2.
+
+import { readFileSync } from "node:fs";
+import { type Command, Option } from "commander";
+
+interface DisasmCommandOptions {
+  format?: "elf" | "bin";
+  org?: string;
+  reassemble?: boolean;
+}
+
+const fileErrorStatus = 2;
+const bytesColumnWidth = 8 * 3;
+
+function parseAddress(text: string): number | undefined {
+  const value = /^0x[0-9a-f]+$/i.test(text)
+    ? Number.parseInt(text.slice(2), 16)
+    : /^[0-9a-f]+h$/i.test(text)
+      ? Number.parseInt(text.slice(0, -1), 16)
+      : /^\d+$/.test(text)
+        ? Number(text)
+        : Number.NaN;
+  return Number.isInteger(value) && value <= 0xffffffff ? value : undefined;
+}
+
+function describeError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EISDIR") return "is a directory";
+  if (code === "EACCES") return "permission denied";
+  return (error as Error).message;
+}
+
+function hex8(value: number): string {
+  return value.toString(16).padStart(8, "0");
+}
+
+async function runDisasmCommand(path: string, options: DisasmCommandOptions): Promise<void> {
+  const disasm = await import("../disasm/index.ts");
+  const { HostOutput } = await import("./host-io.ts");
+  // Synchronous and quiet when the reader goes away (`sterna disasm big.elf | head`).
+  const stdout = new HostOutput(1);
+  const print = (text: string) => stdout.write(new TextEncoder().encode(text));
+  const fail = (message: string) => {
+    process.stderr.write(`sterna: disasm: ${message}\n`);
+    process.exitCode = fileErrorStatus;
+  };
+  let file: Uint8Array;
+  try {
+    file = readFileSync(path);
+  } catch (error) {
+    fail(`${path}: ${describeError(error)}`);
+    return;
+  }
+  const format = options.format ?? (disasm.isElf(file) ? "elf" : "bin");
+  const segments: import("../disasm/index.ts").CodeSegment[] = [];
+  const headers: string[] = [];
+  if (format === "elf") {
+    if (options.org !== undefined) {
+      fail("--org applies to flat binaries (-f bin); ELF segments carry their own addresses");
+      return;
+    }
+    const elf = disasm.readElfExecutableSegments(file);
+    if (!elf.ok) {
+      fail(`${path}: ${elf.message}`);
+      return;
+    }
+    headers.push(`; ${path}: ELF32 i386, entry 0x${hex8(elf.entryAddress)}`);
+    for (const segment of elf.segments) {
+      const name = `segment${segment.index}`;
+      segments.push({
+        name,
+        address: segment.address,
+        bytes: segment.bytes,
+        dataPrefixBytes: segment.headerBytes,
+      });
+    }
+  } else {
+    const org = options.org === undefined ? 0 : parseAddress(options.org);
+    if (org === undefined) {
+      fail(`--org '${options.org}': not an address (write 0x1000, 1000h or 4096)`);
+      return;
+    }
+    segments.push({ name: "flat", address: org, bytes: file, dataPrefixBytes: 0 });
+  }
+
+  const disassembled = segments.map((segment) => ({
+    segment,
+    lines: disasm.disassembleSegment(segment),
+  }));
+  if (options.reassemble) {
+    print(disasm.reassemblySource(disassembled, path));
+    return;
+  }
+  const out: string[] = [...headers];
+  for (const { segment, lines } of disassembled) {
+    if (format === "elf") {
+      out.push(
+        `; ${segment.name}: 0x${hex8(segment.address)}, ${segment.bytes.length} bytes, executable`,
+      );
+    }
+    for (const line of lines) {
+      const bytes = [...line.bytes].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+      out.push(`${hex8(line.address)}  ${bytes.padEnd(bytesColumnWidth)}  ${line.text}`);
+    }
+  }
+  print(`${out.join("\n")}\n`);
+}
+
+export function registerDisasm(program: Command): void {
+  program
+    .command("disasm")
+    .description("disassemble an i386 ELF executable or a flat binary into NASM syntax")
+    .argument("<file>", "the ELF executable or flat binary to disassemble")
+    .addOption(
+      new Option(
+        "-f, --format <format>",
+        "input format (default: elf if the file starts with the ELF magic, else bin)",
+      ).choices(["elf", "bin"]),
+    )
+    .option("--org <address>", "address of the first byte of a flat binary (default 0)")
+    .option(
+      "--reassemble",
+      "print a complete NASM source that `nasm -f bin` assembles into the same bytes",
+    )
+    .addHelpText(
+      "after",
+      "\nEach line shows the address, the bytes and the instruction in NASM syntax. Bytes that are no\n" +
+        "instruction, or an encoding NASM never emits, are shown as `db`. For ELF files the executable\n" +
+        "PT_LOAD segments are disassembled at their virtual addresses (ELF headers inside them as `db`).",
+    )
+    .action(runDisasmCommand);
+}

@@ -1,0 +1,30 @@
+// Disassembles one stretch of an image at its address: a flat binary, or an executable ELF
+// segment whose first bytes may be the ELF headers (shown as `db` data, not decoded).
+
+import { type DisassemblyLine, dataLine } from "./data-line.ts";
+import { disassemble } from "./disassemble.ts";
+
+export interface CodeSegment {
+  /** A name for headers and reassembly sections ("segment0", "flat"). */
+  readonly name: string;
+  readonly address: number;
+  readonly bytes: Uint8Array;
+  /** Leading bytes that are data, not code (the ELF header and program headers). */
+  readonly dataPrefixBytes: number;
+}
+
+const dataBytesPerLine = 8;
+
+export function disassembleSegment(segment: CodeSegment): DisassemblyLine[] {
+  const lines: DisassemblyLine[] = [];
+  for (let offset = 0; offset < segment.dataPrefixBytes; offset += dataBytesPerLine) {
+    const end = Math.min(offset + dataBytesPerLine, segment.dataPrefixBytes);
+    const comment = offset === 0 ? "ELF header and program headers" : undefined;
+    lines.push(
+      dataLine((segment.address + offset) >>> 0, segment.bytes.subarray(offset, end), comment),
+    );
+  }
+  const code = segment.bytes.subarray(segment.dataPrefixBytes);
+  lines.push(...disassemble(code, { org: (segment.address + segment.dataPrefixBytes) >>> 0 }));
+  return lines;
+}
