@@ -31,6 +31,7 @@ import {
   faultSourcePath,
   loadRecordedFaults,
 } from "./faults/fault-cases.ts";
+import { resolveAddress } from "./faults/resolve-address.ts";
 import { describeEnd, runUnderSterna } from "./run-sterna.ts";
 import { buildStream } from "./streams/build-stream.ts";
 import { compareStreamOutputs } from "./streams/compare-dumps.ts";
@@ -46,7 +47,7 @@ import {
   seedFixtureName,
 } from "./streams/stream-fixtures.ts";
 import { generateSweep } from "./streams/sweep.ts";
-import { assembleProgram, compileC, missingTools, runQemu, symbolAddress } from "./toolchain.ts";
+import { assembleProgram, compileC, missingTools, runQemu } from "./toolchain.ts";
 
 interface Options {
   seed?: number;
@@ -212,8 +213,7 @@ function recheckFaultFixtures(): void {
     const committed = new Uint8Array(readFileSync(faultImagePath(fault.program)));
     const fresh = assembleProgram(readFileSync(faultSourcePath(fault.program), "utf8"));
     const qemu = runQemu(committed, fault.program);
-    const freshEip =
-      typeof fault.eip === "number" ? fault.eip : symbolAddress(fresh, fault.eip.symbol);
+    const freshEip = resolveAddress(fault.eip, fresh);
     if (
       !want ||
       qemu.status !== want.status ||

@@ -28,7 +28,6 @@ import {
   runtimeSources,
 } from "./c/c-fixtures.ts";
 import {
-  type Address,
   FAULT_EXPECTED_PATH,
   FAULT_FIXTURE_DIR,
   faultCases,
@@ -36,6 +35,7 @@ import {
   faultSourcePath,
   type RecordedFault,
 } from "./faults/fault-cases.ts";
+import { resolveAddress } from "./faults/resolve-address.ts";
 import { buildStream, buildSweep } from "./streams/build-stream.ts";
 import { crossCheckSweep } from "./streams/manual-check.ts";
 import {
@@ -44,7 +44,7 @@ import {
   STREAM_STEPS_PER_PROGRAM,
   saveStreamFixture,
 } from "./streams/stream-fixtures.ts";
-import { assembleProgram, compileC, missingTools, runQemu, symbolAddress } from "./toolchain.ts";
+import { assembleProgram, compileC, missingTools, runQemu } from "./toolchain.ts";
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("latin1");
@@ -94,10 +94,6 @@ function recordC(): void {
   writeFileSync(C_EXPECTED_PATH, `${JSON.stringify(expected, null, 2)}\n`);
 }
 
-function resolve(address: Address, image: Uint8Array): number {
-  return typeof address === "number" ? address : symbolAddress(image, address.symbol);
-}
-
 function recordFaults(): void {
   mkdirSync(FAULT_FIXTURE_DIR, { recursive: true });
   const recorded: Record<string, RecordedFault> = {};
@@ -108,9 +104,9 @@ function recordFaults(): void {
     const entry: RecordedFault = {
       status: qemu.status,
       stdout: latin1(qemu.stdout),
-      eip: resolve(fault.eip, image),
+      eip: resolveAddress(fault.eip, image),
     };
-    if (fault.cr2 !== undefined) entry.cr2 = resolve(fault.cr2, image);
+    if (fault.cr2 !== undefined) entry.cr2 = resolveAddress(fault.cr2, image);
     recorded[fault.program] = entry;
     console.log(`fault ${fault.program}: status ${qemu.status}`);
   }

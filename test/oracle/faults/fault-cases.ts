@@ -13,8 +13,8 @@ export const FAULT_DIR = fileURLToPath(new URL(".", import.meta.url));
 export const FAULT_FIXTURE_DIR = join(FAULT_DIR, "fixtures");
 export const FAULT_EXPECTED_PATH = join(FAULT_FIXTURE_DIR, "expected.json");
 
-/** A faulting address given either as a number or as a symbol of the program. */
-export type Address = number | { symbol: string };
+/** A faulting address given either as a number or as a symbol of the program (plus bytes). */
+export type Address = number | { symbol: string; offsetBytes?: number };
 
 export interface FaultCase {
   program: string;
@@ -23,7 +23,7 @@ export interface FaultCase {
   errorCode: number;
   /** Where the fault is reported: the faulting instruction (precise exceptions). */
   eip: Address;
-  /** For #PF: the linear address that faulted (CR2). */
+  /** For #PF: the linear address that faulted (CR2), when the program pins it down. */
   cr2?: Address;
 }
 
@@ -78,6 +78,16 @@ export const faultCases: readonly FaultCase[] = [
     eip: 0x1000,
     cr2: 0x1000,
   },
+  // A REP STOSB stopped by the first unmapped byte past .bss; PUSH past the 8 MiB stack limit.
+  {
+    program: "string-write-unmapped",
+    exceptionName: "#PF",
+    vector: 14,
+    errorCode: 0x6,
+    eip: atFault,
+    cr2: { symbol: "last_page", offsetBytes: 4096 },
+  },
+  { program: "stack-overflow", exceptionName: "#PF", vector: 14, errorCode: 0x6, eip: atFault },
   // #GP(0): HLT "if the current privilege level is not 0"; CLI and IN/OUT "if CPL is greater
   // than IOPL" (and, for IN/OUT, no I/O permission bitmap grants the port).
   { program: "hlt", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
