@@ -1,7 +1,7 @@
 // The i386 CPU at CPL 3 in flat 32-bit protected mode: registers, lazy EFLAGS, the run
 // loop and guest memory access through the MMU's TLB. Instructions are decoded once per
-// physical page (decode-cache.ts) and executed by specialised cases here (fast-kind.ts)
-// or by the size-generic handlers (execute.ts, execute-string.ts). Exceptions are precise:
+// physical page (decode-cache.ts), interpreted (execute-fast.ts) the first few times, then
+// compiled per basic block into JavaScript (block-compiler.ts). Exceptions are precise:
 // an instruction changes registers only after its last access that can fault, so on a
 // fault the state is as before it and eip points at it. `int n` is a trap (eip after it).
 // Left out: segmentation (flat), CPL 0, interrupts (the machine stops the run instead),
@@ -10,7 +10,8 @@
 import type { PhysicalMemory } from "../memory/physical-memory.ts";
 import { Access, type Mmu } from "../mmu/mmu.ts";
 import { tlbIndexMask } from "../mmu/tlb.ts";
-import { cpuCostCycles } from "./cost-table.ts";
+import { BlockCache, blockInstructionsMax, compileThreshold } from "./block-cache.ts";
+import { blockSource, compilable, compileBlockFunction, endsBlock } from "./block-compiler.ts";
 import type { CpuState } from "./cpu-state.ts";
 import { DecodeCache } from "./decode-cache.ts";
 import {
@@ -25,20 +26,17 @@ import {
   VECTOR_INVALID_OPCODE,
   VECTOR_PAGE_FAULT,
 } from "./exception-vector.ts";
-import { executeGeneric, STATUS_TRAP } from "./execute.ts";
-import { executeString } from "./execute-string.ts";
-import { AluOp, FastKind, ShiftOp } from "./fast-kind.ts";
+import { executeGeneric } from "./execute.ts";
+import { executeFast, StepOutcome } from "./execute-fast.ts";
 import { guestFault } from "./guest-fault.ts";
-import { LazyFlags, LazyOp } from "./lazy-flags.ts";
+import { LazyFlags } from "./lazy-flags.ts";
+import { RecentEips } from "./recent-eips.ts";
 import { StopReason } from "./stop-reason.ts";
 
 export type { CpuState } from "./cpu-state.ts";
 
 export const ESP = 4;
 export const EBP = 5;
-
-/** Entries in the ring of recently executed eips. */
-export const recentEipsMax = 1024;
 
 export class Cpu {
   /** EAX ECX EDX EBX ESP EBP ESI EDI. */
@@ -67,9 +65,27 @@ export class Cpu {
   private readonly tlbFrame: Int32Array;
   /** Linear page number the fetch table belongs to, or -1. */
   private fetchPage = -1;
+  /** Physical page number of the fetch page. */
+  private fetchFrame = 0;
   private fetchTable: Int32Array = new Int32Array(0);
-  private readonly eipRing = new Int32Array(recentEipsMax);
-  private eipRingCount = 0;
+  private readonly recent = new RecentEips();
+  private readonly blocks = new BlockCache();
+  private readonly blockSlots = new Int32Array(blockInstructionsMax);
+  private readonly blockOffsets = new Int32Array(blockInstructionsMax + 1);
+
+  // Set by executeFast and by compiled blocks; read by the run loop.
+  /** How the last interpreted instruction ended (StepOutcome). */
+  stepOutcome = 0;
+  /** Cycles the last interpreted instruction used. */
+  stepCycles = 0;
+  /** Index in its block of the instruction about to access memory. */
+  blockStep = 0;
+  /** The taken-branch penalty of the block that just ran, or 0. */
+  takenExtraCycles = 0;
+  /** Set when a write hit a page with cached code (blocks check it after each store). */
+  codeWritten = 0;
+  /** Set by a block that left early because of codeWritten: instructions it ran. */
+  blockExitStep = 0;
 
   constructor(
     readonly mmu: Mmu,
@@ -83,6 +99,10 @@ export class Cpu {
     this.tlbWriteTag = mmu.tlb.writeTag;
     this.tlbFrame = mmu.tlb.frameAddress;
     this.cache = new DecodeCache(memory, mmu.tlb);
+    memory.onWatchedWrite = (page) => {
+      this.cache.invalidatePage(page);
+      this.codeWritten = 1;
+    };
   }
 
   getEflags(): number {
@@ -94,237 +114,115 @@ export class Cpu {
     this.flags.setWord(value);
   }
 
-  /** Runs until a trap, an exception or until `budgetCycles` cycles are spent. */
+  /**
+   * Runs until a trap, an exception or until `budgetCycles` cycles are spent. Stops at the
+   * first instruction boundary where the budget is used up, like one-at-a-time execution:
+   * a compiled block runs only if every instruction in it would have started in budget.
+   */
   run(budgetCycles: number): StopReason {
     const limit = this.cycles + budgetCycles;
     const r = this.r;
     const flags = this.flags;
     const store = this.cache.store;
-    const kindOf = store.kind;
-    const lengthOf = store.lengthBytes;
-    const costOf = store.costCycles;
-    const dstOf = store.dst;
-    const srcOf = store.src;
-    const immOf = store.imm;
-    const ccOf = store.cc;
-    const ring = this.eipRing;
+    const blockOf = store.block;
+    const heatOf = store.heat;
+    const blocks = this.blocks;
+    const blockFunctions = blocks.functions;
+    const blockInfos = blocks.infos;
+    const blockLengths = blocks.lengths;
+    const blockCycles = blocks.cycles;
+    const blockCyclesBeforeLast = blocks.cyclesBeforeLast;
+    const recent = this.recent;
     let eip = this.eip | 0;
     let cycles = this.cycles;
     let retired = this.instructions;
-    let ringCount = this.eipRingCount;
     let reason = StopReason.Budget;
+    let block = 0;
+    let blockEntry = 0;
     this.fetchPage = -1;
+    this.codeWritten = 0;
     let fetchPage = -1;
     let fetchTable = this.fetchTable;
     try {
       while (cycles < limit) {
-        ring[ringCount++ & (recentEipsMax - 1)] = eip;
         let slot = eip >>> 12 === fetchPage ? fetchTable[eip & 0xfff]! : SLOT_NONE;
         if (slot === SLOT_NONE) {
           slot = this.decodeAt(eip);
           fetchPage = this.fetchPage;
           fetchTable = this.fetchTable;
         }
-        let next = (eip + lengthOf[slot]!) | 0;
-        switch (kindOf[slot]) {
-          case FastKind.MovRegReg:
-            r[dstOf[slot]!] = r[srcOf[slot]!]!;
-            break;
-          case FastKind.MovRegImm:
-            r[dstOf[slot]!] = immOf[slot]!;
-            break;
-          case FastKind.MovLoad:
-            r[dstOf[slot]!] = this.read32(this.effectiveAddress(slot));
-            break;
-          case FastKind.MovStore:
-            this.write32(this.effectiveAddress(slot), r[srcOf[slot]!]!);
-            break;
-          case FastKind.MovStoreImm:
-            this.write32(this.effectiveAddress(slot), immOf[slot]!);
-            break;
-          case FastKind.AluRegReg: {
-            const dst = dstOf[slot]!;
-            const result = this.alu32(ccOf[slot]!, r[dst]!, r[srcOf[slot]!]!);
-            if (ccOf[slot] !== AluOp.Cmp) r[dst] = result;
-            break;
-          }
-          case FastKind.AluRegImm: {
-            const dst = dstOf[slot]!;
-            const result = this.alu32(ccOf[slot]!, r[dst]!, immOf[slot]!);
-            if (ccOf[slot] !== AluOp.Cmp) r[dst] = result;
-            break;
-          }
-          case FastKind.AluRegMem: {
-            const dst = dstOf[slot]!;
-            const value = this.read32(this.effectiveAddress(slot));
-            const result = this.alu32(ccOf[slot]!, r[dst]!, value);
-            if (ccOf[slot] !== AluOp.Cmp) r[dst] = result;
-            break;
-          }
-          case FastKind.AluMemReg:
-          case FastKind.AluMemImm: {
-            const address = this.effectiveAddress(slot);
-            const operand = kindOf[slot] === FastKind.AluMemReg ? r[srcOf[slot]!]! : immOf[slot]!;
-            const op = ccOf[slot]!;
-            if (op === AluOp.Cmp) {
-              this.alu32(op, this.read32(address), operand);
+        const id = blockOf[slot]!;
+        if (id !== 0) {
+          if (cycles + blockCyclesBeforeLast[id]! < limit) {
+            recent.record(eip, blockInfos[id], blockLengths[id]!);
+            block = id;
+            blockEntry = eip;
+            eip = blockFunctions[id]!(this, r, flags, eip);
+            block = 0;
+            const exitStep = this.blockExitStep;
+            if (exitStep === 0) {
+              cycles += blockCycles[id]! + this.takenExtraCycles;
+              this.takenExtraCycles = 0;
+              retired += blockLengths[id]!;
             } else {
-              // Compute without touching flags until the store has succeeded.
-              const before = this.read32(address);
-              const carry = op === AluOp.Adc || op === AluOp.Sbb ? flags.cf() : 0;
-              const result = aluResult32(op, before, operand, carry);
-              this.write32(address, result);
-              this.setAluFlags32(op, before, operand, result, carry);
+              // A store hit cached code: the block left after `exitStep` instructions.
+              cycles += blockInfos[id]!.prefixCycles[exitStep]!;
+              retired += exitStep;
+              recent.setLatestStarted(exitStep);
+              this.blockExitStep = 0;
             }
-            break;
+            continue;
           }
-          case FastKind.TestRegReg: {
-            const result = r[dstOf[slot]!]! & r[srcOf[slot]!]!;
-            flags.set(LazyOp.Logic, 0, 0, result);
-            break;
+        } else {
+          const heat = heatOf[slot]! + 1;
+          heatOf[slot] = heat;
+          if (
+            heat === compileThreshold &&
+            slot !== SLOT_SCRATCH &&
+            this.compileBlockAt(slot, eip)
+          ) {
+            continue;
           }
-          case FastKind.Lea:
-            r[dstOf[slot]!] = this.effectiveAddress(slot);
-            break;
-          case FastKind.PushReg: {
-            const esp = (r[ESP]! - 4) | 0;
-            this.write32(esp, r[dstOf[slot]!]!);
-            r[ESP] = esp;
-            break;
-          }
-          case FastKind.PushImm: {
-            const esp = (r[ESP]! - 4) | 0;
-            this.write32(esp, immOf[slot]!);
-            r[ESP] = esp;
-            break;
-          }
-          case FastKind.PopReg: {
-            const esp = r[ESP]!;
-            const value = this.read32(esp);
-            r[ESP] = (esp + 4) | 0;
-            r[dstOf[slot]!] = value;
-            break;
-          }
-          case FastKind.CallRel: {
-            const esp = (r[ESP]! - 4) | 0;
-            this.write32(esp, next);
-            r[ESP] = esp;
-            next = (next + immOf[slot]!) | 0;
-            break;
-          }
-          case FastKind.Ret: {
-            const esp = r[ESP]!;
-            const target = this.read32(esp);
-            r[ESP] = (esp + 4) | 0;
-            next = target;
-            break;
-          }
-          case FastKind.JmpRel:
-            next = (next + immOf[slot]!) | 0;
-            break;
-          case FastKind.Jcc:
-            if (flags.condition(ccOf[slot]!)) {
-              next = (next + immOf[slot]!) | 0;
-              cycles += cpuCostCycles.branchTakenExtra;
-            }
-            break;
-          case FastKind.IncReg: {
-            const dst = dstOf[slot]!;
-            const before = r[dst]!;
-            const result = (before + 1) | 0;
-            r[dst] = result;
-            flags.setKeepingCarry(LazyOp.Inc, before, result);
-            break;
-          }
-          case FastKind.DecReg: {
-            const dst = dstOf[slot]!;
-            const before = r[dst]!;
-            const result = (before - 1) | 0;
-            r[dst] = result;
-            flags.setKeepingCarry(LazyOp.Dec, before, result);
-            break;
-          }
-          case FastKind.MovzxLoad8:
-            r[dstOf[slot]!] = this.read8(this.effectiveAddress(slot));
-            break;
-          case FastKind.MovsxLoad8:
-            r[dstOf[slot]!] = (this.read8(this.effectiveAddress(slot)) << 24) >> 24;
-            break;
-          case FastKind.MovzxLoad16:
-            r[dstOf[slot]!] = this.read16(this.effectiveAddress(slot));
-            break;
-          case FastKind.MovsxLoad16:
-            r[dstOf[slot]!] = (this.read16(this.effectiveAddress(slot)) << 16) >> 16;
-            break;
-          case FastKind.MovzxReg8: {
-            const src = srcOf[slot]!;
-            r[dstOf[slot]!] = src < 4 ? r[src]! & 0xff : (r[src - 4]! >>> 8) & 0xff;
-            break;
-          }
-          case FastKind.ShiftRegImm:
-            this.shift32(dstOf[slot]!, ccOf[slot]!, immOf[slot]! & 31);
-            break;
-          case FastKind.ImulRegReg: {
-            const dst = dstOf[slot]!;
-            r[dst] = this.imul32(r[dst]!, r[srcOf[slot]!]!);
-            break;
-          }
-          case FastKind.ImulRegRegImm:
-            r[dstOf[slot]!] = this.imul32(r[srcOf[slot]!]!, immOf[slot]!);
-            break;
-          case FastKind.CmovRegReg:
-            if (flags.condition(ccOf[slot]!)) r[dstOf[slot]!] = r[srcOf[slot]!]!;
-            break;
-          case FastKind.Nop:
-            break;
-          case FastKind.String: {
-            // Runs iterations within the budget; eip moves on only when the instruction is
-            // complete. An interrupted one is not retired and resumes on the next run.
-            this.eip = eip >>> 0;
-            const usedCycles = executeString(this, slot, limit - cycles);
-            if (this.eip === eip >>> 0) {
-              cycles += usedCycles;
-              continue;
-            }
-            cycles += usedCycles - costOf[slot]!;
-            next = this.eip | 0;
-            break;
-          }
-          default:
-            this.eip = next >>> 0;
-            if (executeGeneric(this, slot) === STATUS_TRAP) reason = StopReason.Trap;
-            next = this.eip | 0;
-            break;
         }
+        recent.record(eip, undefined, 1);
+        const next = executeFast(this, slot, eip, limit - cycles);
+        cycles += this.stepCycles;
+        if (this.stepOutcome === StepOutcome.Incomplete) continue;
         eip = next;
-        cycles += costOf[slot]!;
         retired++;
-        if (reason !== StopReason.Budget) break;
+        if (this.stepOutcome === StepOutcome.Trap) {
+          reason = StopReason.Trap;
+          break;
+        }
       }
     } catch (error) {
       if (error !== guestFault) throw error;
+      if (block !== 0) {
+        // The fault is in instruction `blockStep` of the block; those before it retired.
+        const done = this.blockStep;
+        const info = blockInfos[block]!;
+        eip = (blockEntry + info.offsets[done]!) | 0;
+        cycles += info.prefixCycles[done]!;
+        retired += done;
+        recent.setLatestStarted(done + 1);
+      }
       reason = StopReason.Exception;
     }
     this.eip = eip >>> 0;
     this.cycles = cycles;
     this.instructions = retired;
-    this.eipRingCount = ringCount;
     return reason;
   }
 
-  /** The eips of the last `count` instructions started (oldest first; at most 1024). */
+  /** The eips of the last `count` instructions started (oldest first). */
   recentEips(count: number): number[] {
-    const available = Math.min(count, this.eipRingCount, recentEipsMax);
-    const eips: number[] = [];
-    for (let i = this.eipRingCount - available; i < this.eipRingCount; i++) {
-      eips.push(this.eipRing[i & (recentEipsMax - 1)]! >>> 0);
-    }
-    return eips;
+    return this.recent.list(count);
   }
 
   /** Drops every decoded instruction (e.g. after restoring memory wholesale). */
   flushDecodeCache(): void {
     this.cache.flush();
+    this.blocks.clear();
     this.fetchPage = -1;
   }
 
@@ -349,6 +247,11 @@ export class Cpu {
     this.instructions = state.instructions;
   }
 
+  /** Runs a generic handler from a compiled block (cpu.eip must be the next eip). */
+  executeGeneric(slot: number): void {
+    executeGeneric(this, slot);
+  }
+
   // ---- Faults.
 
   /** Records an exception and leaves the instruction (never returns). */
@@ -364,39 +267,118 @@ export class Cpu {
 
   // ---- Decoding.
 
-  /** Decodes the instruction at linear `eip` (caching it when it lies within one page). */
+  /** The decoded slot for linear `eip`, decoding (and caching, within a page) as needed. */
   private decodeAt(eip: number): number {
     const physical = this.translate(eip, Access.Fetch);
-    const page = physical >>> 12;
+    const frame = physical >>> 12;
     const offset = physical & 0xfff;
     const cache = this.cache;
-    let slot = cache.peekSlot();
-    if (slot < 0) {
+    if (cache.peekSlot() < 0) {
       cache.flush();
-      slot = cache.peekSlot();
+      this.blocks.clear();
     }
-    const table = cache.tableFor(page);
     this.fetchPage = eip >>> 12;
-    this.fetchTable = table;
-    const fetchBytes = this.fetchBytes;
-    const inPage = Math.min(instructionBytesMax, 4096 - offset);
-    for (let i = 0; i < inPage; i++) fetchBytes[i] = this.bytes[physical + i]!;
-    let length = this.decoder.decode(fetchBytes, inPage, cache.store, slot);
+    this.fetchFrame = frame;
+    this.fetchTable = cache.tableFor(frame);
+    const slot = this.fetchTable[offset]!;
+    if (slot !== SLOT_NONE) return slot;
+    const length = this.decodeInPage(frame, offset, cache.peekSlot());
+    if (length > 0) return cache.commit(frame, offset);
     if (length === DECODE_NEED_BYTES) {
+      // The instruction continues on the next page: decode it from both, uncached.
+      const fetchBytes = this.fetchBytes;
+      const inPage = 4096 - offset;
       const nextPhysical = this.translate(((eip >>> 12) + 1) << 12, Access.Fetch);
       for (let i = inPage; i < instructionBytesMax; i++) {
         fetchBytes[i] = this.bytes[nextPhysical + i - inPage]!;
       }
-      slot = SLOT_SCRATCH;
-      length = this.decoder.decode(fetchBytes, instructionBytesMax, cache.store, slot);
-    }
-    if (length < 0) {
-      this.raise(
-        length === DECODE_UNDEFINED ? VECTOR_INVALID_OPCODE : VECTOR_GENERAL_PROTECTION,
-        0,
+      const crossing = this.decoder.decode(
+        fetchBytes,
+        instructionBytesMax,
+        cache.store,
+        SLOT_SCRATCH,
       );
+      if (crossing > 0) {
+        cache.store.block[SLOT_SCRATCH] = 0;
+        return SLOT_SCRATCH;
+      }
+      return this.raiseDecodeError(crossing);
     }
-    return slot === SLOT_SCRATCH ? slot : cache.commit(page, offset);
+    return this.raiseDecodeError(length);
+  }
+
+  /**
+   * Decodes the instruction at `offset` of physical page `frame` into `slot` from the
+   * bytes of that page only (left in fetchBytes). Returns the decoder's result.
+   */
+  private decodeInPage(frame: number, offset: number, slot: number): number {
+    const fetchBytes = this.fetchBytes;
+    const physical = (frame << 12) + offset;
+    const inPage = Math.min(instructionBytesMax, 4096 - offset);
+    for (let i = 0; i < inPage; i++) fetchBytes[i] = this.bytes[physical + i]!;
+    const store = this.cache.store;
+    const length = this.decoder.decode(fetchBytes, inPage, store, slot);
+    store.block[slot] = 0;
+    store.heat[slot] = 0;
+    return length;
+  }
+
+  private raiseDecodeError(code: number): never {
+    return this.raise(
+      code === DECODE_UNDEFINED ? VECTOR_INVALID_OPCODE : VECTOR_GENERAL_PROTECTION,
+      0,
+    );
+  }
+
+  /**
+   * Compiles the block starting with the instruction in `slot` (on the fetch page), when
+   * its first instruction is compilable. Decodes ahead within the page, never faulting.
+   * Returns whether a block now starts at `slot`.
+   */
+  private compileBlockAt(slot: number, eip: number): boolean {
+    const store = this.cache.store;
+    if (!compilable(store.kind[slot]!, store.handler[slot]!)) return false;
+    if (this.blocks.full()) {
+      this.blocks.clear();
+      store.block.fill(0);
+    }
+    const slots = this.blockSlots;
+    const offsets = this.blockOffsets;
+    const frame = this.fetchFrame;
+    const table = this.fetchTable;
+    let offset = eip & 0xfff;
+    let count = 0;
+    let current = slot;
+    offsets[0] = 0;
+    const startOffset = offset;
+    for (;;) {
+      slots[count] = current;
+      count++;
+      offset += store.lengthBytes[current]!;
+      offsets[count] = offset - startOffset;
+      if (
+        endsBlock(store.kind[current]!, store.handler[current]!) ||
+        count === blockInstructionsMax ||
+        offset >= 4096
+      ) {
+        break;
+      }
+      current = table[offset]!;
+      if (current === SLOT_NONE) {
+        const free = this.cache.peekSlot();
+        if (free < 0 || this.decodeInPage(frame, offset, free) <= 0) break;
+        current = this.cache.commit(frame, offset);
+      }
+      if (!compilable(store.kind[current]!, store.handler[current]!)) break;
+    }
+    const prefixCycles = new Int32Array(count + 1);
+    for (let k = 0; k < count; k++) {
+      prefixCycles[k + 1] = prefixCycles[k]! + store.costCycles[slots[k]!]!;
+    }
+    const fn = compileBlockFunction(blockSource(store, slots, offsets, count));
+    const info = { offsets: offsets.slice(0, count), prefixCycles };
+    store.block[slot] = this.blocks.add(fn, info);
+    return true;
   }
 
   // ---- Operands.
@@ -549,89 +531,5 @@ export class Cpu {
         (value >>> (8 * i)) & 0xff,
       );
     }
-  }
-
-  // ---- 32-bit arithmetic shared by the fast cases.
-
-  /** An ALU operation on 32-bit operands: sets the flags, returns the result. */
-  private alu32(op: number, a: number, b: number): number {
-    const carry = op === AluOp.Adc || op === AluOp.Sbb ? this.flags.cf() : 0;
-    const result = aluResult32(op, a, b, carry);
-    this.setAluFlags32(op, a, b, result, carry);
-    return result;
-  }
-
-  private setAluFlags32(op: number, a: number, b: number, result: number, carry: number): void {
-    const flags = this.flags;
-    switch (op) {
-      case AluOp.Add:
-        flags.set(LazyOp.Add, a, b, result);
-        break;
-      case AluOp.Adc:
-        flags.set(carry ? LazyOp.AddCarry : LazyOp.Add, a, b, result);
-        break;
-      case AluOp.Sub:
-      case AluOp.Cmp:
-        flags.set(LazyOp.Sub, a, b, result);
-        break;
-      case AluOp.Sbb:
-        flags.set(carry ? LazyOp.SubBorrow : LazyOp.Sub, a, b, result);
-        break;
-      default:
-        flags.set(LazyOp.Logic, 0, 0, result);
-        break;
-    }
-  }
-
-  private shift32(reg: number, op: number, count: number): void {
-    if (count === 0) return;
-    const r = this.r;
-    const value = r[reg]!;
-    let result: number;
-    let carry: number;
-    let overflow: number;
-    if (op === ShiftOp.Shl) {
-      result = value << count;
-      carry = (value >>> (32 - count)) & 1;
-      overflow = (result >>> 31) ^ carry;
-    } else if (op === ShiftOp.Shr) {
-      result = value >>> count;
-      carry = (value >>> (count - 1)) & 1;
-      overflow = value >>> 31;
-    } else {
-      result = value >> count;
-      carry = (value >> (count - 1)) & 1;
-      overflow = 0;
-    }
-    r[reg] = result;
-    this.flags.set(LazyOp.Explicit, carry, overflow, result | 0);
-  }
-
-  /** Two/three-operand imul: low 32 bits; CF = OF = the product does not fit. */
-  private imul32(a: number, b: number): number {
-    const result = Math.imul(a, b);
-    const overflow = a * b !== result ? 1 : 0;
-    this.flags.set(LazyOp.Explicit, overflow, overflow, result);
-    return result;
-  }
-}
-
-/** Result of ALU op on 32-bit operands (cmp gives the difference, which is not stored). */
-function aluResult32(op: number, a: number, b: number, carry: number): number {
-  switch (op) {
-    case AluOp.Add:
-      return (a + b) | 0;
-    case AluOp.Or:
-      return a | b;
-    case AluOp.Adc:
-      return (a + b + carry) | 0;
-    case AluOp.Sbb:
-      return (a - b - carry) | 0;
-    case AluOp.And:
-      return a & b;
-    case AluOp.Xor:
-      return a ^ b;
-    default:
-      return (a - b) | 0;
   }
 }

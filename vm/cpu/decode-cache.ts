@@ -23,7 +23,11 @@ export class DecodeCache {
     private readonly tlb: Tlb,
   ) {
     this.tables = new Array(memory.sizeBytes >>> pageShift).fill(undefined);
-    memory.onWatchedWrite = (page) => this.tables[page]?.fill(0);
+  }
+
+  /** Forgets the instructions decoded from a page (it was written). */
+  invalidatePage(page: number): void {
+    this.tables[page]?.fill(0);
   }
 
   /** The offset -> slot table of a physical page (created empty on first use). */

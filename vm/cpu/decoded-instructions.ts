@@ -46,6 +46,10 @@ export class DecodedInstructions {
   readonly cc: Uint8Array;
   readonly prefixes: Uint8Array;
   readonly costCycles: Uint8Array;
+  /** The compiled block that starts with this instruction, or 0. */
+  readonly block: Int32Array;
+  /** Times interpreted while no block starts here (wraps: a refused compile is retried). */
+  readonly heat: Uint8Array;
 
   constructor(readonly capacity: number) {
     this.kind = new Uint8Array(capacity);
@@ -64,5 +68,7 @@ export class DecodedInstructions {
     this.cc = new Uint8Array(capacity);
     this.prefixes = new Uint8Array(capacity);
     this.costCycles = new Uint8Array(capacity);
+    this.block = new Int32Array(capacity);
+    this.heat = new Uint8Array(capacity);
   }
 }

@@ -1,0 +1,64 @@
+// Compiled basic blocks: JavaScript functions made by block-compiler.ts, found through the
+// decoded slot of their first instruction. A block runs only when it fits the cycle budget
+// (see Cpu.run), so stop points are exactly those of one-at-a-time interpretation. When
+// the table is full every block is dropped and recompiled on demand.
+
+/** A compiled block: runs its instructions, returns the next eip. */
+export type BlockFunction = (
+  cpu: import("./cpu.ts").Cpu,
+  r: Int32Array,
+  flags: import("./lazy-flags.ts").LazyFlags,
+  base: number,
+) => number;
+
+/** What the run loop needs to account for a block that stopped part-way. */
+export interface BlockInfo {
+  /** Byte offset of each instruction from the block's entry eip. */
+  readonly offsets: Int32Array;
+  /** Cycles of the first k instructions, k = 0..length. */
+  readonly prefixCycles: Int32Array;
+}
+
+export const blocksMax = 1 << 14;
+/** Executions of an instruction through the interpreter before a block is compiled at it. */
+export const compileThreshold = 4;
+/** Longest block, in instructions. */
+export const blockInstructionsMax = 64;
+
+export class BlockCache {
+  readonly functions: BlockFunction[] = [unreachableBlock];
+  readonly infos: BlockInfo[] = [emptyInfo];
+  /** Instructions per block. */
+  readonly lengths = new Uint8Array(blocksMax);
+  /** Cycles of the whole block, the final branch's taken penalty excluded. */
+  readonly cycles = new Int32Array(blocksMax);
+  /** Cycles of all instructions but the last: the block runs if cycles + this < limit. */
+  readonly cyclesBeforeLast = new Int32Array(blocksMax);
+
+  /** True when no more blocks fit (the caller drops them all). */
+  full(): boolean {
+    return this.functions.length >= blocksMax;
+  }
+
+  add(fn: BlockFunction, info: BlockInfo): number {
+    const id = this.functions.length;
+    const length = info.offsets.length;
+    this.functions.push(fn);
+    this.infos.push(info);
+    this.lengths[id] = length;
+    this.cycles[id] = info.prefixCycles[length]!;
+    this.cyclesBeforeLast[id] = info.prefixCycles[length - 1]!;
+    return id;
+  }
+
+  clear(): void {
+    this.functions.length = 1;
+    this.infos.length = 1;
+  }
+}
+
+function unreachableBlock(): number {
+  throw new Error("block 0 is the 'no block' marker and never runs");
+}
+
+const emptyInfo: BlockInfo = { offsets: new Int32Array(0), prefixCycles: new Int32Array(1) };
