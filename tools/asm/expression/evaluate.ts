@@ -4,7 +4,9 @@
 // constant, so memory operands like [ebx+esi*4+label-8] evaluate to {ebx:1, esi:4} + constant.
 // While evaluating it keeps NASM's base-register hint (the first register written is the
 // preferred base unless it gets multiplied or summed), which decides base vs index later.
-// A symbol not yet defined in this pass makes the value unknown rather than failing.
+// A symbol not yet defined in this pass makes the value unknown rather than failing. Labels,
+// `$` and `$$` also carry their section (NASM's segment base term): a value that still has one
+// is relocatable, and NASM never encodes those in a sign-extended byte or a disp8.
 
 import type { Expr } from "./ast.ts";
 
@@ -16,6 +18,8 @@ export interface Value {
   readonly registers: ReadonlyMap<string, bigint> | null;
   /** Depends on a symbol whose value is not known in this pass. */
   readonly unknown: boolean;
+  /** Section index -> coefficient of its base (never zero), or null for a plain number. */
+  readonly relocations: ReadonlyMap<number, bigint> | null;
 }
 
 export type HintType = "none" | "makebase" | "notbase" | "summed";
@@ -30,14 +34,22 @@ export interface SymbolLookup {
   /** False when the symbol is not (yet) defined: the value is then unknown. */
   readonly known: boolean;
   readonly value: bigint;
+  /** The section(s) the value is relative to (labels: their own section). */
+  readonly relocations?: ReadonlyMap<number, bigint> | null;
+}
+
+/** A position: an address and the section it is in. */
+export interface Position {
+  readonly value: bigint;
+  readonly section: number;
 }
 
 export interface EvaluationEnvironment {
   lookup(name: string, col: number): SymbolLookup;
   /** Value of `$`, or undefined where `$` has no meaning (preprocessor expressions). */
-  here(col: number): bigint | undefined;
+  here(col: number): Position | undefined;
   /** Value of `$$`, likewise. */
-  sectionBase(col: number): bigint | undefined;
+  sectionBase(col: number): Position | undefined;
   error(col: number, message: string): void;
 }
 
@@ -45,10 +57,51 @@ const wrap = (value: bigint): bigint => BigInt.asIntN(64, value);
 const unsigned = (value: bigint): bigint => BigInt.asUintN(64, value);
 
 function scalar(constant: bigint): Value {
-  return { constant: wrap(constant), hasConstant: true, registers: null, unknown: false };
+  return {
+    constant: wrap(constant),
+    hasConstant: true,
+    registers: null,
+    unknown: false,
+    relocations: null,
+  };
 }
 
-const unknownValue: Value = { constant: 0n, hasConstant: false, registers: null, unknown: true };
+const unknownValue: Value = {
+  constant: 0n,
+  hasConstant: false,
+  registers: null,
+  unknown: true,
+  relocations: null,
+};
+
+function located(position: Position): Value {
+  return { ...scalar(position.value), relocations: new Map([[position.section, 1n]]) };
+}
+
+/** Term-wise sum of two coefficient maps; `onSum` is told when a term appears in both. */
+function addTerms<K>(
+  left: ReadonlyMap<K, bigint> | null,
+  right: ReadonlyMap<K, bigint> | null,
+  onSum: () => void,
+): Map<K, bigint> | null {
+  if (!left && !right) return null;
+  const sum = new Map(left ?? []);
+  for (const [key, coefficient] of right ?? []) {
+    const existing = sum.get(key);
+    if (existing === undefined) {
+      sum.set(key, coefficient);
+      continue;
+    }
+    const total = wrap(existing + coefficient);
+    if (total === 0n) {
+      sum.delete(key);
+    } else {
+      sum.set(key, total);
+      onSum();
+    }
+  }
+  return sum.size === 0 ? null : sum;
+}
 
 function isScalar(value: Value): boolean {
   return value.registers === null;
@@ -86,7 +139,7 @@ class Evaluator {
           this.env.error(expr.col, "`$' is not available here");
           return undefined;
         }
-        return scalar(here);
+        return located(here);
       }
       case "base": {
         const base = this.env.sectionBase(expr.col);
@@ -94,11 +147,12 @@ class Evaluator {
           this.env.error(expr.col, "`$$' is not available here");
           return undefined;
         }
-        return scalar(base);
+        return located(base);
       }
       case "symbol": {
         const found = this.env.lookup(expr.name, expr.col);
-        return found.known ? scalar(found.value) : unknownValue;
+        if (!found.known) return unknownValue;
+        return { ...scalar(found.value), relocations: found.relocations ?? null };
       }
       case "register":
         if (this.hint && this.hint.type === "none") {
@@ -110,6 +164,7 @@ class Evaluator {
           hasConstant: false,
           registers: new Map([[expr.name, 1n]]),
           unknown: false,
+          relocations: null,
         };
       case "unary":
         return this.unary(expr.op, expr.operand, expr.col);
@@ -203,7 +258,9 @@ class Evaluator {
       case ">=":
         return scalar(d >= 0n ? 1n : 0n);
       default:
-        return scalar(d < 0n ? -1n : d > 0n ? 1n : 0n);
+        // NASM 2.16 uses -1 internally for "unknown", so `a <=> b` with a < b is unknown
+        // (assembles as 0) rather than -1. Kept for byte identity.
+        return d < 0n ? unknownValue : scalar(d > 0n ? 1n : 0n);
     }
   }
 
@@ -215,26 +272,15 @@ class Evaluator {
       if (constant === 0n) hasConstant = false;
       else this.markSummed();
     }
-    let registers: Map<string, bigint> | null = null;
-    if (left.registers || right.registers) {
-      registers = new Map(left.registers ?? []);
-      for (const [name, coefficient] of right.registers ?? []) {
-        const existing = registers.get(name);
-        if (existing === undefined) {
-          registers.set(name, coefficient);
-        } else {
-          const sum = wrap(existing + coefficient);
-          if (sum === 0n) {
-            registers.delete(name);
-          } else {
-            registers.set(name, sum);
-            this.markSummed();
-          }
-        }
-      }
-      if (registers.size === 0) registers = null;
-    }
-    return { constant, hasConstant, registers, unknown: left.unknown || right.unknown };
+    const registers = addTerms(left.registers, right.registers, () => this.markSummed());
+    const relocations = addTerms(left.relocations, right.relocations, () => {});
+    return {
+      constant,
+      hasConstant,
+      registers,
+      unknown: left.unknown || right.unknown,
+      relocations,
+    };
   }
 
   private markSummed(): void {
@@ -255,11 +301,19 @@ class Evaluator {
       }
       if (registers.size === 0) registers = null;
     }
+    let relocations: Map<number, bigint> | null = null;
+    if (value.relocations && factor !== 0n) {
+      relocations = new Map();
+      for (const [section, coefficient] of value.relocations) {
+        relocations.set(section, wrap(coefficient * factor));
+      }
+    }
     return {
       constant: wrap(value.constant * factor),
       hasConstant: value.hasConstant,
       registers,
       unknown: value.unknown,
+      relocations,
     };
   }
 }

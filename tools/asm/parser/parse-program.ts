@@ -134,9 +134,9 @@ class ProgramParser {
     }
   }
 
-  private defineLabel(token: Token): { name: string; col: number } {
+  private defineLabel(token: Token): { name: string; col: number; local: boolean } {
     const name = this.syntax.qualify(token.text);
-    return { name, col: token.col };
+    return { name, col: token.col, local: isLocalName(token.text) };
   }
 
   /** Everything after the label: `times`, prefixes, then the instruction or directive. */
@@ -158,21 +158,21 @@ class ProgramParser {
     }
     this.noteLabel(label);
     let times: Expr | undefined;
-    if (firstWord === "times") {
+    // `times a times b x` repeats x b times: NASM keeps the last count.
+    while (keyword(tokens[i]) === "times") {
       const parsed = parseExpression(tokens, i + 1, this.syntax);
       times = parsed.expr;
       i = parsed.next;
-      if (i >= tokens.length)
+      if (i >= tokens.length) {
         throw new StatementError(endColumn(tokens), "instruction expected after `times'");
+      }
     }
     return { times, body: this.body(tokens, i) };
   }
 
   /** A non-local label starts a new scope for `.local` labels (equ does not). */
   private noteLabel(label: Statement["label"]): void {
-    if (label && !label.name.startsWith(".") && !label.name.startsWith("..@")) {
-      this.localBase = label.name;
-    }
+    if (label && !label.local && !label.name.startsWith("..@")) this.localBase = label.name;
   }
 
   private body(tokens: readonly Token[], start: number): StatementBody | undefined {
@@ -209,7 +209,6 @@ class ProgramParser {
         return { kind: "reserve", unitBytes: reserveUnit, count, col: token.col };
       }
       if (isDirective(word)) return this.directive(word, tokens, i);
-      if (word === "times") throw new StatementError(token.col, "`times' must come first");
       if (word === "equ") throw new StatementError(token.col, "`equ' needs a label before it");
     }
     if (!isMnemonic(word))

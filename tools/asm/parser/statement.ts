@@ -81,7 +81,12 @@ export type StatementBody =
 export interface Statement {
   readonly line: LogicalLine;
   /** Fully qualified (`.loop` after `main:` is `main.loop`). */
-  readonly label?: { readonly name: string; readonly col: number };
+  readonly label?: {
+    readonly name: string;
+    readonly col: number;
+    /** Written as `.name`: qualified by the scope label, and does not start a scope. */
+    readonly local: boolean;
+  };
   readonly times?: Expr;
   readonly body?: StatementBody;
 }

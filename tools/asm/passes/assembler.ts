@@ -14,13 +14,7 @@ import {
   type Value,
 } from "../expression/evaluate.ts";
 import type { EncodeResult, Operand, SourceInstruction } from "../instruction.ts";
-import type {
-  DataItem,
-  OperandSyntax,
-  ParsedProgram,
-  Statement,
-  StatementBody,
-} from "../parser/statement.ts";
+import type { DataItem, ParsedProgram, Statement, StatementBody } from "../parser/statement.ts";
 import type { LogicalLine } from "../preprocessor/source-line.ts";
 import {
   encodeFloat,
@@ -29,7 +23,7 @@ import {
   unitName,
   writeInteger,
 } from "./data-encoding.ts";
-import { effectiveAddress } from "./effective-address.ts";
+import { operandValue } from "./operand-values.ts";
 import { SectionBuffer } from "./section-buffer.ts";
 import {
   declareSection,
@@ -353,7 +347,7 @@ class Pass {
   private line!: LogicalLine;
   private readonly hint: BaseRegisterHint = { type: "none", base: "" };
   private readonly env: EvaluationEnvironment;
-  /** Start of the statement's current repetition (for `$`). */
+  /** Start of the current statement (`$`). */
   private hereBytes = 0;
 
   constructor(
@@ -367,8 +361,8 @@ class Pass {
     const symbols = assembler.symbolTable();
     this.env = {
       lookup: (name, col) => symbols.lookup(name, this.line.location, col, this.line.order),
-      here: () => BigInt(this.sectionBase() + this.hereBytes),
-      sectionBase: () => BigInt(this.sectionBase()),
+      here: () => ({ value: BigInt(this.sectionBase() + this.hereBytes), section: this.section }),
+      sectionBase: () => ({ value: BigInt(this.sectionBase()), section: this.section }),
       error: (col, message) => this.error(col, message),
     };
   }
@@ -437,6 +431,7 @@ class Pass {
         section: this.section,
         value: BigInt(this.sectionBase() + this.buffer.sizeBytes),
         known: true,
+        relocations: new Map([[this.section, 1n]]),
         location: this.location,
         col: statement.label.col,
       });
@@ -452,6 +447,7 @@ class Pass {
           section: -1,
           value: value?.constant ?? 0n,
           known: value !== undefined && !value.unknown && !value.registers,
+          relocations: value?.relocations ?? null,
           location: this.location,
           col: statement.label.col,
         });
@@ -477,10 +473,8 @@ class Pass {
       this.buffer.fill(0, this.assembler.previousSize(statement));
       return;
     }
-    for (let r = 0; r < repetitions; r++) {
-      this.hereBytes = this.buffer.sizeBytes;
-      this.emitBody(statement, body);
-    }
+    // `$` stays the start of the line in every repetition, as in NASM.
+    for (let r = 0; r < repetitions; r++) this.emitBody(statement, body);
     const sizeBytes = this.buffer.sizeBytes - startBytes;
     this.assembler.rememberSize(statement, sizeBytes);
     if (this.assembler.listingWanted) this.recordListing(statement, startBytes, sizeBytes, body);
@@ -555,10 +549,7 @@ class Pass {
       else this.buffer.fill(nopByte, padding);
       return;
     }
-    for (let r = 0; r < padding; r++) {
-      this.hereBytes = this.buffer.sizeBytes;
-      this.emitBody(statement, body.fill);
-    }
+    for (let r = 0; r < padding; r++) this.emitBody(statement, body.fill);
   }
 
   private noteNobits(col: number): boolean {
@@ -586,6 +577,13 @@ class Pass {
           break;
         }
         case "uninitialized":
+          if (!this.buffer.nobits) {
+            const name = this.assembler.sectionList()[this.section]!.name;
+            this.warning(
+              item.col,
+              `uninitialized space declared in ${name} section: zeroing [-w+zeroing]`,
+            );
+          }
           this.buffer.fill(0, unitBytes);
           break;
         case "float": {
@@ -628,9 +626,11 @@ class Pass {
     body: Extract<StatementBody, { kind: "instruction" }>,
   ): void {
     const operands: Operand[] = [];
+    const context = { mnemonic: body.mnemonic, operands: body.operands, bits: this.bits };
     for (const syntax of body.operands) {
-      const operand = this.operand(syntax);
-      if (!operand) {
+      const operand = operandValue(syntax, context, this.env, this.hint);
+      if (typeof operand === "string") this.error(syntax.col, operand);
+      if (operand === undefined || typeof operand === "string") {
         this.buffer.fill(0, this.assembler.previousSize(statement));
         return;
       }
@@ -659,52 +659,4 @@ class Pass {
     }
     this.buffer.write(result.bytes);
   }
-
-  private operand(syntax: OperandSyntax): Operand | undefined {
-    switch (syntax.kind) {
-      case "reg":
-        return { kind: "reg", name: syntax.name };
-      case "imm": {
-        const value = this.evaluate(syntax.expr);
-        if (!value) return undefined;
-        if (value.registers) {
-          this.error(syntax.col, "registers can only be used inside [ ] in an expression");
-          return undefined;
-        }
-        return {
-          kind: "imm",
-          value: toNumber(value.constant),
-          known: !value.unknown,
-          ...(syntax.size === undefined ? {} : { size: syntax.size }),
-          ...(syntax.strict ? { strict: true } : {}),
-          ...(syntax.distance === undefined ? {} : { distance: syntax.distance }),
-        };
-      }
-      case "mem": {
-        const value = this.evaluate(syntax.expr, this.hint);
-        if (!value) return undefined;
-        const address = effectiveAddress(value, this.hint);
-        if (typeof address === "string") {
-          this.error(syntax.col, address);
-          return undefined;
-        }
-        return {
-          kind: "mem",
-          ...address,
-          dispKnown: !value.unknown,
-          ...(syntax.size === undefined ? {} : { size: syntax.size }),
-          ...(syntax.dispSize === undefined ? {} : { dispSize: syntax.dispSize }),
-          ...(syntax.segment === undefined ? {} : { segment: syntax.segment }),
-        };
-      }
-    }
-  }
-}
-
-/** A 64-bit value as a JS number: exact when it can be, else its low 32 bits (signed). */
-function toNumber(value: bigint): number {
-  if (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) {
-    return Number(value);
-  }
-  return Number(BigInt.asIntN(32, value));
 }

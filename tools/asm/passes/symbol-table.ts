@@ -12,6 +12,8 @@ export interface SymbolDefinition {
   readonly section: number;
   readonly value: bigint;
   readonly known: boolean;
+  /** Sections the value is relative to (a label: its own), null for a plain number. */
+  readonly relocations: ReadonlyMap<number, bigint> | null;
   /** The pass that last defined it. */
   readonly pass: number;
   readonly location: SourceLocation;
@@ -65,7 +67,7 @@ export class SymbolTable {
       this.unresolved.push({ name, location, col, order });
       return { known: false, value: 0n };
     }
-    return { known: true, value: symbol.value };
+    return { known: true, value: symbol.value, relocations: symbol.relocations };
   }
 
   /** True when every forward reference of this pass saw the value the symbol now has. */
