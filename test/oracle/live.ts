@@ -5,7 +5,8 @@
 //      sweep's) is what the generator makes, and the committed and re-assembled ELFs still print
 //      the committed dumps; the sweep's fresh qemu results still agree with the manual's
 //      pseudocode (streams/manual-model.ts); each C program (committed binary and a fresh gcc build) and each fault
-//      program still gives the recorded output and status (so a stale fixture is caught).
+//      program and hand-written program still gives the recorded output and status (so a stale
+//      fixture is caught).
 // Exits 1 on any mismatch, printing the command that replays it. Without nasm/qemu-i386/gcc it
 // skips (exit 0) with a message, unless CI is set: then missing tools are a failure (exit 2).
 //
@@ -32,6 +33,12 @@ import {
   loadRecordedFaults,
 } from "./faults/fault-cases.ts";
 import { resolveAddress } from "./faults/resolve-address.ts";
+import {
+  handwrittenImagePath,
+  handwrittenPrograms,
+  handwrittenSourcePath,
+  loadHandwrittenExpected,
+} from "./handwritten/handwritten-programs.ts";
 import { describeEnd, runUnderSterna } from "./run-sterna.ts";
 import { buildStream } from "./streams/build-stream.ts";
 import { compareStreamOutputs } from "./streams/compare-dumps.ts";
@@ -229,6 +236,31 @@ function recheckFaultFixtures(): void {
   }
 }
 
+function recheckHandwrittenFixtures(): void {
+  const expected = loadHandwrittenExpected();
+  const rerecord = "npx tsx test/oracle/record.ts handwritten";
+  for (const program of handwrittenPrograms) {
+    const want = expected[program];
+    const committed = new Uint8Array(readFileSync(handwrittenImagePath(program)));
+    const fresh = assembleProgram(readFileSync(handwrittenSourcePath(program), "utf8"));
+    const runs = [
+      runQemu(committed, program),
+      runQemu(fresh, program),
+      runUnderSterna(fresh, program),
+    ];
+    if (
+      !want ||
+      runs.some((run) => run.status !== want.status || latin1(run.stdout) !== want.stdout)
+    ) {
+      fail(
+        `handwritten ${program}: qemu-i386 (committed or fresh build) or sterna (fresh build) no longer give the recorded output and status\n  rerecord (if the source changed): ${rerecord}`,
+      );
+      continue;
+    }
+    console.log(`ok handwritten ${program}`);
+  }
+}
+
 function main(): void {
   let options: Options;
   try {
@@ -260,6 +292,7 @@ function main(): void {
     recheckStreamFixtures();
     recheckCFixtures();
     recheckFaultFixtures();
+    recheckHandwrittenFixtures();
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (failures.length > 0) {

@@ -10,9 +10,11 @@
 //     and qemu's stdout and exit status for each;
 //   - faults/fixtures/NAME.elf + faults/fixtures/expected.json: each faults/programs/NAME.asm,
 //     qemu's status (128 + signal, as a shell reports a death by signal) and output, and the
-//     faulting addresses from nm.
+//     faulting addresses from nm;
+//   - handwritten/fixtures/NAME.elf + handwritten/fixtures/expected.json: each
+//     handwritten/programs/NAME.asm and qemu's output and status.
 // Needs nasm, ld, gcc (gcc-multilib), nm and qemu-i386 (Debian qemu-user).
-// Run: npx tsx test/oracle/record.ts [streams|c|faults]...   (no argument: all three)
+// Run: npx tsx test/oracle/record.ts [streams|c|faults|handwritten]...   (no argument: all)
 // Then run the oracle tests (npx vitest run test/oracle) and commit the fixtures.
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -36,6 +38,13 @@ import {
   type RecordedFault,
 } from "./faults/fault-cases.ts";
 import { resolveAddress } from "./faults/resolve-address.ts";
+import {
+  HANDWRITTEN_EXPECTED_PATH,
+  HANDWRITTEN_FIXTURE_DIR,
+  handwrittenImagePath,
+  handwrittenPrograms,
+  handwrittenSourcePath,
+} from "./handwritten/handwritten-programs.ts";
 import { buildStream, buildSweep } from "./streams/build-stream.ts";
 import { crossCheckSweep } from "./streams/manual-check.ts";
 import {
@@ -113,7 +122,25 @@ function recordFaults(): void {
   writeFileSync(FAULT_EXPECTED_PATH, `${JSON.stringify(recorded, null, 2)}\n`);
 }
 
-const recorders = { streams: recordStreams, c: recordC, faults: recordFaults } as const;
+function recordHandwritten(): void {
+  mkdirSync(HANDWRITTEN_FIXTURE_DIR, { recursive: true });
+  const expected: Record<string, ExpectedRun> = {};
+  for (const program of handwrittenPrograms) {
+    const image = assembleProgram(readFileSync(handwrittenSourcePath(program), "utf8"));
+    writeFileSync(handwrittenImagePath(program), image);
+    const qemu = runQemu(image, program);
+    expected[program] = { status: qemu.status, stdout: latin1(qemu.stdout) };
+    console.log(`handwritten ${program}: status ${qemu.status}`);
+  }
+  writeFileSync(HANDWRITTEN_EXPECTED_PATH, `${JSON.stringify(expected, null, 2)}\n`);
+}
+
+const recorders = {
+  streams: recordStreams,
+  c: recordC,
+  faults: recordFaults,
+  handwritten: recordHandwritten,
+} as const;
 
 function main(): void {
   const missing = missingTools();
@@ -124,7 +151,7 @@ function main(): void {
   const chosen = process.argv.slice(2);
   for (const name of chosen) {
     if (!(name in recorders)) {
-      console.error(`record: unknown part "${name}" (expected streams, c or faults)`);
+      console.error(`record: unknown part "${name}" (expected streams, c, faults or handwritten)`);
       process.exit(2);
     }
   }

@@ -88,6 +88,9 @@ export const faultCases: readonly FaultCase[] = [
     cr2: { symbol: "last_page", offsetBytes: 4096 },
   },
   { program: "stack-overflow", exceptionName: "#PF", vector: 14, errorCode: 0x6, eip: atFault },
+  // A load straddling into an unmapped page faults as a whole (the manual does not pin CR2 to
+  // the first byte or to the page boundary for a split access, so CR2 is not checked).
+  { program: "straddle-unmapped", exceptionName: "#PF", vector: 14, errorCode: 0x4, eip: atFault },
   // #GP(0): HLT "if the current privilege level is not 0"; CLI and IN/OUT "if CPL is greater
   // than IOPL" (and, for IN/OUT, no I/O permission bitmap grants the port).
   { program: "hlt", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
