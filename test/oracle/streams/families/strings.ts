@@ -68,8 +68,8 @@ export function emitString(b: StreamBuilder): void {
   } else if (op === "cmps") {
     // Source from the original block, destination from its near-copy: mostly equal elements.
     const source = place("esi", "rodata", 0, COPY_SIZE_BYTES);
-    const destination = prng.chance(0.7) ? COPY_OFFSET_BYTES + source : place("edi", "rodata");
-    if (destination === COPY_OFFSET_BYTES + source) setup.push(`mov edi, rodata+${destination}`);
+    if (prng.chance(0.7)) setup.push(`mov edi, rodata+${COPY_OFFSET_BYTES + source}`);
+    else place("edi", "rodata");
   } else {
     const inZeros = prng.chance(0.4);
     const offset = inZeros
