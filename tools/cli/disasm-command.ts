@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 
-interface DisasmCommandOptions {
+export interface DisasmCommandOptions {
   format?: "elf" | "bin";
   org?: string;
   reassemble?: boolean;
@@ -39,35 +39,41 @@ function hex8(value: number): string {
   return value.toString(16).padStart(8, "0");
 }
 
-async function runDisasmCommand(path: string, options: DisasmCommandOptions): Promise<void> {
+/** Where the command's output goes: the host's stdout/stderr, or a test's buffers. */
+export interface DisasmOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** The command's work, returning its exit status (0, or 2 for a bad file or option). */
+export async function runDisasm(
+  path: string,
+  options: DisasmCommandOptions,
+  output: DisasmOutput,
+): Promise<number> {
   const disasm = await import("../disasm/index.ts");
-  const { HostOutput } = await import("./host-io.ts");
-  // Synchronous and quiet when the reader goes away (`sterna disasm big.elf | head`).
-  const stdout = new HostOutput(1);
-  const print = (text: string) => stdout.write(new TextEncoder().encode(text));
   const fail = (message: string) => {
-    process.stderr.write(`sterna: disasm: ${message}\n`);
-    process.exitCode = fileErrorStatus;
+    output.stderr(`sterna: disasm: ${message}\n`);
+    return fileErrorStatus;
   };
   let file: Uint8Array;
   try {
     file = readFileSync(path);
   } catch (error) {
-    fail(`${path}: ${describeError(error)}`);
-    return;
+    return fail(`${path}: ${describeError(error)}`);
   }
   const format = options.format ?? (disasm.isElf(file) ? "elf" : "bin");
   const segments: import("../disasm/index.ts").CodeSegment[] = [];
   const headers: string[] = [];
   if (format === "elf") {
     if (options.org !== undefined) {
-      fail("--org applies to flat binaries (-f bin); ELF segments carry their own addresses");
-      return;
+      return fail(
+        "--org applies to flat binaries (-f bin); ELF segments carry their own addresses",
+      );
     }
     const elf = disasm.readElfExecutableSegments(file);
     if (!elf.ok) {
-      fail(`${path}: ${elf.message}`);
-      return;
+      return fail(`${path}: ${elf.message}`);
     }
     headers.push(`; ${path}: ELF32 i386, entry 0x${hex8(elf.entryAddress)}`);
     for (const segment of elf.segments) {
@@ -77,13 +83,13 @@ async function runDisasmCommand(path: string, options: DisasmCommandOptions): Pr
         address: segment.address,
         bytes: segment.bytes,
         dataPrefixBytes: segment.headerBytes,
+        entryAddress: elf.entryAddress,
       });
     }
   } else {
     const org = options.org === undefined ? 0 : parseAddress(options.org);
     if (org === undefined) {
-      fail(`--org '${options.org}': not an address (write 0x1000, 1000h or 4096)`);
-      return;
+      return fail(`--org '${options.org}': not an address (write 0x1000, 1000h or 4096)`);
     }
     segments.push({ name: "flat", address: org, bytes: file, dataPrefixBytes: 0 });
   }
@@ -93,8 +99,8 @@ async function runDisasmCommand(path: string, options: DisasmCommandOptions): Pr
     lines: disasm.disassembleSegment(segment),
   }));
   if (options.reassemble) {
-    print(disasm.reassemblySource(disassembled, path));
-    return;
+    output.stdout(disasm.reassemblySource(disassembled, path));
+    return 0;
   }
   const out: string[] = [...headers];
   for (const { segment, lines } of disassembled) {
@@ -108,7 +114,20 @@ async function runDisasmCommand(path: string, options: DisasmCommandOptions): Pr
       out.push(`${hex8(line.address)}  ${bytes.padEnd(bytesColumnWidth)}  ${line.text}`);
     }
   }
-  print(`${out.join("\n")}\n`);
+  output.stdout(`${out.join("\n")}\n`);
+  return 0;
+}
+
+async function runDisasmCommand(path: string, options: DisasmCommandOptions): Promise<void> {
+  const { HostOutput } = await import("./host-io.ts");
+  // Synchronous and quiet when the reader goes away (`sterna disasm big.elf | head`).
+  const stdout = new HostOutput(1);
+  const encoder = new TextEncoder();
+  const status = await runDisasm(path, options, {
+    stdout: (text) => stdout.write(encoder.encode(text)),
+    stderr: (text) => process.stderr.write(text),
+  });
+  if (status !== 0) process.exitCode = status;
 }
 
 export function registerDisasm(program: Command): void {

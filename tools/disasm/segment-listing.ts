@@ -1,5 +1,7 @@
 // Disassembles one stretch of an image at its address: a flat binary, or an executable ELF
-// segment whose first bytes may be the ELF headers (shown as `db` data, not decoded).
+// segment whose first bytes may be the ELF headers (shown as `db` data, not decoded). When
+// the entry point lies inside, decoding restarts there, so padding before it cannot throw
+// the first instructions out of step.
 
 import { type DisassemblyLine, dataLine } from "./data-line.ts";
 import { disassemble } from "./disassemble.ts";
@@ -11,6 +13,8 @@ export interface CodeSegment {
   readonly bytes: Uint8Array;
   /** Leading bytes that are data, not code (the ELF header and program headers). */
   readonly dataPrefixBytes: number;
+  /** The program's entry address, if known. */
+  readonly entryAddress?: number;
 }
 
 const dataBytesPerLine = 8;
@@ -24,7 +28,13 @@ export function disassembleSegment(segment: CodeSegment): DisassemblyLine[] {
       dataLine((segment.address + offset) >>> 0, segment.bytes.subarray(offset, end), comment),
     );
   }
-  const code = segment.bytes.subarray(segment.dataPrefixBytes);
-  lines.push(...disassemble(code, { org: (segment.address + segment.dataPrefixBytes) >>> 0 }));
+  const entryOffset = segment.entryAddress === undefined ? -1 : segment.entryAddress - segment.address;
+  const splits = [segment.dataPrefixBytes];
+  if (entryOffset > segment.dataPrefixBytes && entryOffset < segment.bytes.length) splits.push(entryOffset);
+  splits.push(segment.bytes.length);
+  for (let i = 0; i + 1 < splits.length; i++) {
+    const code = segment.bytes.subarray(splits[i], splits[i + 1]);
+    lines.push(...disassemble(code, { org: (segment.address + splits[i]!) >>> 0 }));
+  }
   return lines;
 }
