@@ -4,6 +4,7 @@
 
 import { Command } from "commander";
 import { registerAsm } from "./asm-command.ts";
+import { registerDisasm } from "./disasm-command.ts";
 import { registerExec } from "./exec-command.ts";
 
 const program = new Command("sterna")
@@ -12,6 +13,6 @@ const program = new Command("sterna")
   .enablePositionalOptions()
   .showHelpAfterError();
 
-for (const register of [registerExec, registerAsm]) register(program);
+for (const register of [registerExec, registerAsm, registerDisasm]) register(program);
 
 await program.parseAsync(process.argv);
