@@ -10,7 +10,11 @@
 import type { PhysicalMemory } from "../memory/physical-memory.ts";
 import { Access, type Mmu } from "../mmu/mmu.ts";
 import { tlbIndexMask } from "../mmu/tlb.ts";
-import { BlockCache, blockInstructionsMax, compileThreshold } from "./block-cache.ts";
+import {
+  BlockCache,
+  blockInstructionsMax,
+  compileThreshold as defaultCompileThreshold,
+} from "./block-cache.ts";
 import { blockSource, compilable, compileBlockFunction, endsBlock } from "./block-compiler.ts";
 import type { CpuState } from "./cpu-state.ts";
 import { DecodeCache } from "./decode-cache.ts";
@@ -34,6 +38,14 @@ import { RecentEips } from "./recent-eips.ts";
 import { StopReason } from "./stop-reason.ts";
 
 export type { CpuState } from "./cpu-state.ts";
+
+export interface CpuOptions {
+  /**
+   * Interpretations of an instruction before a block is compiled at it (1..255); 0 never
+   * compiles (pure interpretation, for tests that compare the two).
+   */
+  compileThreshold?: number;
+}
 
 export const ESP = 4;
 export const EBP = 5;
@@ -72,6 +84,7 @@ export class Cpu {
   private readonly blocks = new BlockCache();
   private readonly blockSlots = new Int32Array(blockInstructionsMax);
   private readonly blockOffsets = new Int32Array(blockInstructionsMax + 1);
+  private readonly compileThreshold: number;
 
   // Set by executeFast and by compiled blocks; read by the run loop.
   /** How the last interpreted instruction ended (StepOutcome). */
@@ -90,7 +103,9 @@ export class Cpu {
   constructor(
     readonly mmu: Mmu,
     readonly memory: PhysicalMemory,
+    options: CpuOptions = {},
   ) {
+    this.compileThreshold = options.compileThreshold ?? defaultCompileThreshold;
     this.r = new Int32Array(9);
     this.regs = this.r.subarray(0, 8);
     this.bytes = memory.bytes;
@@ -133,6 +148,7 @@ export class Cpu {
     const blockCycles = blocks.cycles;
     const blockCyclesBeforeLast = blocks.cyclesBeforeLast;
     const recent = this.recent;
+    const compileThreshold = this.compileThreshold;
     let eip = this.eip | 0;
     let cycles = this.cycles;
     let retired = this.instructions;

@@ -1,8 +1,7 @@
 // Test fixture: a small physical memory with page tables, code, data and a stack mapped
 // for user access, and a CPU ready to run code placed at `codeAddress`.
 
-import { Cpu } from "../../../vm/cpu/cpu.ts";
-import type { StopReason } from "../../../vm/cpu/stop-reason.ts";
+import { Cpu, type CpuOptions } from "../../../vm/cpu/cpu.ts";
 import { PhysicalMemory } from "../../../vm/memory/physical-memory.ts";
 import { Mmu } from "../../../vm/mmu/mmu.ts";
 import { PTE_P, PTE_RW, PTE_US } from "../../../vm/mmu/page-table-entry.ts";
@@ -29,6 +28,7 @@ export interface GuestMachine {
 
 export function createGuestMachine(
   code: ArrayLike<number> = [],
+  options: CpuOptions = {},
   memoryBytes = 2 << 20,
 ): GuestMachine {
   const memory = new PhysicalMemory(memoryBytes);
@@ -66,7 +66,7 @@ export function createGuestMachine(
     for (let i = 0; i < bytes.length; i++) memory.write8(physicalOf(linear + i), bytes[i]!);
   };
   poke(codeAddress, code);
-  const cpu = new Cpu(mmu, memory);
+  const cpu = new Cpu(mmu, memory, options);
   cpu.eip = codeAddress;
   cpu.regs[4] = stackTop;
   return {
@@ -78,11 +78,6 @@ export function createGuestMachine(
     poke,
     peek32: (linear) => memory.read32(physicalOf(linear)),
   };
-}
-
-/** Runs until the code's closing `int 0x80` (or any stop); returns the reason. */
-export function runUntilStop(cpu: Cpu, budgetCycles = 1_000_000): StopReason {
-  return cpu.run(budgetCycles);
 }
 
 /** Hex string (as nasm listings print) to bytes. */
