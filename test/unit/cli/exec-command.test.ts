@@ -56,12 +56,7 @@ describe.concurrent("sterna exec", () => {
     );
   });
 
-  it("reports #UD with status 132 and #GP with its error code and status 139", async () => {
-    const ud2 = await sterna(["exec", fixturePath("ud2")]);
-    expect([ud2.status, ud2.stderr]).toEqual([
-      132,
-      "sterna: process 1 killed by #UD (invalid opcode) at eip=0x08049001\n",
-    ]);
+  it("reports #GP with its error code, status 139", async () => {
     const hlt = await sterna(["exec", fixturePath("hlt")]);
     expect([hlt.status, hlt.stderr]).toEqual([
       139,
@@ -69,29 +64,24 @@ describe.concurrent("sterna exec", () => {
     ]);
   });
 
-  it("lists the last eips before a fault with --last", async () => {
-    const result = await sterna(["exec", "--last", "2", fixturePath("div-zero")]);
+  it("lists the last eips before a fault with --last, and counters with --stats", async () => {
+    const result = await sterna(["exec", "--last", "2", "--stats", fixturePath("div-zero")]);
     expect(result.status).toBe(136);
-    expect(result.stderr.split("\n").slice(1)).toEqual([
+    const lines = result.stderr.split("\n");
+    expect(lines.slice(0, 4)).toEqual([
+      "sterna: process 1 killed by #DE (divide error) at eip=0x08049009",
       "sterna: last 2 eips before the fault, oldest first:",
       "sterna:   0x08049007",
       "sterna:   0x08049009",
-      "",
     ]);
-  });
-
-  it("prints counters with --stats", async () => {
-    const result = await sterna(["exec", "--stats", fixturePath("sieve")]);
-    expect(result.status).toBe(205);
-    for (const line of [
-      /^sterna: instructions \d+$/m,
-      /^sterna: cycles \d+$/m,
-      /^sterna: virtual time \d+\.\d{3} ms$/m,
-      /^sterna: wall time \d+\.\d ms$/m,
-      /^sterna: guest MIPS \d+\.\d\d$/m,
-    ]) {
-      expect(result.stderr).toMatch(line);
-    }
+    const statLines = [
+      /^sterna: instructions 3$/,
+      /^sterna: cycles \d+$/,
+      /^sterna: virtual time \d+\.\d{3} ms$/,
+      /^sterna: wall time \d+\.\d ms$/,
+      /^sterna: guest MIPS \d+\.\d\d$/,
+    ];
+    statLines.forEach((pattern, index) => expect(lines[4 + index]).toMatch(pattern));
   });
 
   it("stops a program at --max-instructions with status 137", async () => {
