@@ -10,7 +10,7 @@ import { Machine } from "../../../vm/machine.ts";
 import { Access } from "../../../vm/mmu/mmu.ts";
 import { checkProperty } from "../machine/seeded-property.ts";
 
-const memoryBytes = 4 << 20;
+const memoryBytes = 1 << 20;
 
 function freshSpace() {
   const machine = new Machine({ memoryBytes });
