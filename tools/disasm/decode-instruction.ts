@@ -101,7 +101,9 @@ function decodeModrmMemory(
     scale = (1 << (sib >> 6)) as 1 | 2 | 4 | 8;
     const indexNumber = (sib >> 3) & 7;
     const baseNumber = sib & 7;
+    // Without an index the scale bits mean nothing (and NASM never sets them).
     if (indexNumber !== 4) index = generalRegisterName(32, indexNumber);
+    else scale = 1;
     if (baseNumber === 5 && mod === 0) dispSizeBytes = 4;
     else base = generalRegisterName(32, baseNumber);
   } else if (rm === 5 && mod === 0) {

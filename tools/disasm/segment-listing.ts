@@ -28,9 +28,11 @@ export function disassembleSegment(segment: CodeSegment): DisassemblyLine[] {
       dataLine((segment.address + offset) >>> 0, segment.bytes.subarray(offset, end), comment),
     );
   }
-  const entryOffset = segment.entryAddress === undefined ? -1 : segment.entryAddress - segment.address;
+  const entryOffset =
+    segment.entryAddress === undefined ? -1 : segment.entryAddress - segment.address;
   const splits = [segment.dataPrefixBytes];
-  if (entryOffset > segment.dataPrefixBytes && entryOffset < segment.bytes.length) splits.push(entryOffset);
+  if (entryOffset > segment.dataPrefixBytes && entryOffset < segment.bytes.length)
+    splits.push(entryOffset);
   splits.push(segment.bytes.length);
   for (let i = 0; i + 1 < splits.length; i++) {
     const code = segment.bytes.subarray(splits[i], splits[i + 1]);

@@ -67,7 +67,8 @@ function spellOperand(decoded: DecodedOperand, row: IsaRow, spelling: Spelling):
     if (spelling.explicitDisplacement && decoded.dispSizeBytes !== undefined) {
       // On a bare address only `byte` makes NASM keep the ModRM form (it then ignores it).
       if (mem.absolute) mem.dispSize = 8;
-      else if (decoded.dispSizeBytes > 0) mem.dispSize = decoded.dispSizeBytes === 1 ? 8 : 32;
+      else if (decoded.dispSizeBytes > 0)
+        mem.dispSize = decoded.dispSizeBytes === 1 ? 8 : decoded.dispSizeBytes === 2 ? 16 : 32;
     }
     return mem;
   }

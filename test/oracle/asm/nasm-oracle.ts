@@ -98,3 +98,22 @@ export function assembleWithNasm(lines: readonly string[], bits: 16 | 32 = 32): 
     rmSync(directory, { recursive: true, force: true });
   }
 }
+
+/** Assembles a whole source with `nasm -f bin`: its output, or its error messages. */
+export function assembleSourceWithNasm(
+  source: string,
+): { ok: true; bytes: Uint8Array } | { ok: false; errors: string } {
+  const directory = mkdtempSync(join(tmpdir(), "sterna-nasm-"));
+  try {
+    const sourcePath = join(directory, "source.asm");
+    const outputPath = join(directory, "source.bin");
+    writeFileSync(sourcePath, source);
+    const run = spawnSync("nasm", ["-f", "bin", "-w-all", "-o", outputPath, sourcePath], {
+      encoding: "utf8",
+    });
+    if (run.status !== 0) return { ok: false, errors: run.stderr.trim() };
+    return { ok: true, bytes: readFileSync(outputPath) };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}

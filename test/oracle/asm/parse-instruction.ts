@@ -75,15 +75,6 @@ function parseMemory(inside: string, size: OperandSize | undefined): Operand {
       disp += parseNumber(term, 0);
     }
   }
-  if (
-    base !== undefined &&
-    index !== undefined &&
-    registers === 2 &&
-    scale !== 1 &&
-    base === index
-  ) {
-    throw new Error(`ambiguous memory operand '${inside}'`);
-  }
   return {
     kind: "mem",
     size,

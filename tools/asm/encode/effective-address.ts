@@ -127,7 +127,7 @@ function encode32(
       address: { addressSizeBits: 32, mod: 0, rm: 5, sib: -1, dispSizeBytes: 4, disp: mem.disp },
     };
   }
-  const scaleBits = [1, 2, 4, 8].indexOf(scale);
+  const scaleBits = index === undefined ? 0 : [1, 2, 4, 8].indexOf(scale);
   if (base === undefined) {
     const sib = (scaleBits << 6) | (index! << 3) | ebpNumber;
     return {

@@ -86,7 +86,12 @@ export function emitForm(
     if (!result.ok) return { ok: false, message: result.message, operandIndex: memorySource };
     effectiveAddress = result.address;
   }
-  if (form.refusesRepne && slots.repeatOrLockByte === repneByte) {
+  const writtenShort = operands.some(
+    (op) => op.kind === "imm" && op.immediate.distance === "short",
+  );
+  const refusesRepne =
+    form.refusesRepne === "always" || (form.refusesRepne === "whenShort" && writtenShort);
+  if (refusesRepne && slots.repeatOrLockByte === repneByte) {
     return { ok: false, message: `${slots.repeatOrLockName} prefix is not allowed` };
   }
 

@@ -19,8 +19,11 @@ export interface EncodingForm {
   readonly immediateTied: readonly boolean[];
   /** NASM accepts `byte`/`word`/`dword` on this form's immediates (not for enter, shld, shrd). */
   readonly immediateSizeAllowed: boolean;
-  /** F2 here is NASM's BND prefix, which it refuses to spell `repne` (near jmp/jcc/call, ret). */
-  readonly refusesRepne: boolean;
+  /**
+   * F2 here is NASM's BND prefix, which it refuses to spell `repne`: on near jmp/jcc/call, ret
+   * and indirect jumps always, on a short jcc when `short` was written.
+   */
+  readonly refusesRepne: "always" | "whenShort" | "never";
 }
 
 export interface MnemonicForms {
@@ -83,7 +86,13 @@ function formsForRows(mnemonic: string, rows: readonly IsaRow[]): EncodingForm[]
       sourceCount: row.operands.length,
       immediateTied: tiedImmediates(row, rows),
       immediateSizeAllowed: !unsizedImmediateMnemonics.has(mnemonic),
-      refusesRepne: branchHandlers.has(row.handler) && !row.operands.includes("rel8"),
+      refusesRepne: !branchHandlers.has(row.handler)
+        ? "never"
+        : !row.operands.includes("rel8")
+          ? "always"
+          : row.handler === "jcc"
+            ? "whenShort"
+            : "never",
     };
     const swapped: EncodingForm = { ...natural, sourceIndex: [1, 0] };
     if (mnemonic === "xchg" && isSwappablePair(row)) {
