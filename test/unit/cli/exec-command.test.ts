@@ -81,7 +81,7 @@ describe.concurrent("sterna exec", () => {
       /^sterna: wall time \d+\.\d ms$/,
       /^sterna: guest MIPS \d+\.\d\d$/,
     ];
-    statLines.forEach((pattern, index) => expect(lines[4 + index]).toMatch(pattern));
+    for (const [index, pattern] of statLines.entries()) expect(lines[4 + index]).toMatch(pattern);
   });
 
   it("stops a program at --max-instructions with status 137", async () => {
