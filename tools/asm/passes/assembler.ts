@@ -103,17 +103,25 @@ class Assembler {
   private readonly symbols = new SymbolTable();
   /** Statements whose label duplicates an earlier one (not defined again). */
   private readonly duplicateLabels = new Set<Statement>();
-  private readonly previousSizes = new Map<Statement, number>();
+  /** Bytes each statement took in the previous pass, by statement index. */
+  private readonly previousSizes: Int32Array;
+  /** The relocation of a label in each section ({section: 1}), shared by all its labels. */
+  private readonly sectionRelocations: ReadonlyMap<number, bigint>[] = [];
   private origin = 0;
 
   constructor(
     private readonly program: ParsedProgram,
     private readonly options: AssemblerOptions,
     private readonly sink: DiagnosticSink,
-  ) {}
+  ) {
+    this.previousSizes = new Int32Array(program.statements.length);
+  }
 
   run(): AssembledProgram | undefined {
     this.declareSections();
+    this.sections.forEach((_, index) => {
+      this.sectionRelocations.push(new Map([[index, 1n]]));
+    });
     this.checkLabels();
     let layout = layoutSections(
       this.sections,
@@ -267,7 +275,10 @@ class Assembler {
   private runPass(pass: number, layout: SectionLayout): PassResult {
     this.symbols.beginPass(pass);
     const current = new Pass(this, layout);
-    for (const statement of this.program.statements) current.statement(statement);
+    const statements = this.program.statements;
+    for (let index = 0; index < statements.length; index++) {
+      current.statement(statements[index]!, index);
+    }
     return current.finish();
   }
 
@@ -327,12 +338,16 @@ class Assembler {
     return this.duplicateLabels.has(statement);
   }
 
-  previousSize(statement: Statement): number {
-    return this.previousSizes.get(statement) ?? 0;
+  previousSize(statementIndex: number): number {
+    return this.previousSizes[statementIndex]!;
   }
 
-  rememberSize(statement: Statement, sizeBytes: number): void {
-    this.previousSizes.set(statement, sizeBytes);
+  rememberSize(statementIndex: number, sizeBytes: number): void {
+    this.previousSizes[statementIndex] = sizeBytes;
+  }
+
+  labelRelocation(section: number): ReadonlyMap<number, bigint> {
+    return this.sectionRelocations[section]!;
   }
 }
 
@@ -347,6 +362,7 @@ class Pass {
   private line!: LogicalLine;
   private readonly hint: BaseRegisterHint = { type: "none", base: "" };
   private readonly env: EvaluationEnvironment;
+  private statementIndex = 0;
   /** Start of the current statement (`$`). */
   private hereBytes = 0;
 
@@ -420,8 +436,9 @@ class Pass {
     return Number(value.constant);
   }
 
-  statement(statement: Statement): void {
+  statement(statement: Statement, index: number): void {
     this.line = statement.line;
+    this.statementIndex = index;
     this.hereBytes = this.buffer.sizeBytes;
     const body = statement.body;
     const symbols = this.assembler.symbolTable();
@@ -431,7 +448,7 @@ class Pass {
         section: this.section,
         value: BigInt(this.sectionBase() + this.buffer.sizeBytes),
         known: true,
-        relocations: new Map([[this.section, 1n]]),
+        relocations: this.assembler.labelRelocation(this.section),
         location: this.location,
         col: statement.label.col,
       });
@@ -470,13 +487,13 @@ class Pass {
     const startBytes = this.buffer.sizeBytes;
     const repetitions = statement.times ? this.count(statement.times, "times") : 1;
     if (repetitions === undefined) {
-      this.buffer.fill(0, this.assembler.previousSize(statement));
+      this.buffer.fill(0, this.assembler.previousSize(this.statementIndex));
       return;
     }
     // `$` stays the start of the line in every repetition, as in NASM.
-    for (let r = 0; r < repetitions; r++) this.emitBody(statement, body);
+    for (let r = 0; r < repetitions; r++) this.emitBody(body);
     const sizeBytes = this.buffer.sizeBytes - startBytes;
-    this.assembler.rememberSize(statement, sizeBytes);
+    this.assembler.rememberSize(this.statementIndex, sizeBytes);
     if (this.assembler.listingWanted) this.recordListing(statement, startBytes, sizeBytes, body);
   }
 
@@ -503,10 +520,10 @@ class Pass {
     });
   }
 
-  private emitBody(statement: Statement, body: StatementBody): void {
+  private emitBody(body: StatementBody): void {
     switch (body.kind) {
       case "instruction":
-        this.instruction(statement, body);
+        this.instruction(body);
         return;
       case "data":
         this.data(body.unitBytes, body.items, body.col);
@@ -525,14 +542,14 @@ class Pass {
         return;
       }
       case "align":
-        this.align(statement, body);
+        this.align(body);
         return;
       default:
         this.error(body.col, "directive not allowed here");
     }
   }
 
-  private align(statement: Statement, body: Extract<StatementBody, { kind: "align" }>): void {
+  private align(body: Extract<StatementBody, { kind: "align" }>): void {
     const boundary = this.count(body.boundary, body.reserve ? "alignb" : "align");
     if (boundary === undefined || boundary === 0) return;
     // NASM's align also raises the section's alignment (sectalign) to the boundary.
@@ -549,7 +566,7 @@ class Pass {
       else this.buffer.fill(nopByte, padding);
       return;
     }
-    for (let r = 0; r < padding; r++) this.emitBody(statement, body.fill);
+    for (let r = 0; r < padding; r++) this.emitBody(body.fill);
   }
 
   private noteNobits(col: number): boolean {
@@ -621,17 +638,14 @@ class Pass {
     }
   }
 
-  private instruction(
-    statement: Statement,
-    body: Extract<StatementBody, { kind: "instruction" }>,
-  ): void {
+  private instruction(body: Extract<StatementBody, { kind: "instruction" }>): void {
     const operands: Operand[] = [];
     const context = { mnemonic: body.mnemonic, operands: body.operands, bits: this.bits };
     for (const syntax of body.operands) {
       const operand = operandValue(syntax, context, this.env, this.hint);
       if (typeof operand === "string") this.error(syntax.col, operand);
       if (operand === undefined || typeof operand === "string") {
-        this.buffer.fill(0, this.assembler.previousSize(statement));
+        this.buffer.fill(0, this.assembler.previousSize(this.statementIndex));
         return;
       }
       operands.push(operand);
@@ -650,7 +664,7 @@ class Pass {
           ? body.col
           : (body.operands[result.operandIndex]?.col ?? body.col);
       this.error(at, result.message);
-      this.buffer.fill(0, this.assembler.previousSize(statement));
+      this.buffer.fill(0, this.assembler.previousSize(this.statementIndex));
       return;
     }
     if (this.noteNobits(body.col)) {

@@ -20,6 +20,8 @@ export interface SymbolDefinition {
   readonly col: number;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 interface ForwardReference {
   readonly name: string;
   readonly known: boolean;
@@ -46,7 +48,20 @@ export class SymbolTable {
   }
 
   define(name: string, definition: Omit<SymbolDefinition, "pass">): void {
-    this.symbols.set(name, { ...definition, pass: this.pass });
+    const existing = this.symbols.get(name) as Mutable<SymbolDefinition> | undefined;
+    if (existing === undefined) {
+      this.symbols.set(name, { ...definition, pass: this.pass });
+      return;
+    }
+    // Redefined every pass: update in place rather than allocate.
+    existing.kind = definition.kind;
+    existing.section = definition.section;
+    existing.value = definition.value;
+    existing.known = definition.known;
+    existing.relocations = definition.relocations;
+    existing.pass = this.pass;
+    existing.location = definition.location;
+    existing.col = definition.col;
   }
 
   get(name: string): SymbolDefinition | undefined {

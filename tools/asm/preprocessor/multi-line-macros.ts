@@ -1,4 +1,4 @@
-// NASM multi-line macros (%macro / %imacro): the definition header (`name 1-3+ .nolist
+// NASM multi-line macros (%macro / %imacro, %rmacro for recursive ones): the definition header (`name 1-3+ .nolist
 // defaults`), the table (macros may be overloaded by parameter count), splitting a call's
 // arguments (commas, `{...}` groups, a greedy last parameter), and the substitution of %1..%n,
 // %0, %00, %{a:b}, %?, %?? and %%local labels into a body line, followed by token pasting.
@@ -17,6 +17,8 @@ export interface MultiLineMacro {
   readonly maxParams: number;
   /** `+`: the last parameter takes the rest of the line, commas included. */
   readonly greedy: boolean;
+  /** Defined with %rmacro: may be called from its own expansion. */
+  readonly recursive: boolean;
   readonly defaults: readonly (readonly Token[])[];
   readonly body: readonly RawLine[];
   readonly definedAt: IncludeSite;
@@ -36,6 +38,7 @@ export function parseMacroHeader(
   tokens: readonly Token[],
   directiveCol: number,
   caseInsensitive: boolean,
+  recursive: boolean,
 ): MacroHeader | HeaderError {
   const nameToken = tokens[0];
   if (nameToken?.kind !== "ident") {
@@ -80,6 +83,7 @@ export function parseMacroHeader(
   return {
     name: nameToken.text,
     caseInsensitive,
+    recursive,
     minParams,
     maxParams,
     greedy,

@@ -14,6 +14,7 @@ import { ConditionalStack } from "./conditionals.ts";
 import { FileSource, type LineSource, MacroExpansionSource, RepSource } from "./line-sources.ts";
 import {
   type MacroHeader,
+  type MultiLineMacro,
   MultiLineMacroTable,
   matchCall,
   parseMacroHeader,
@@ -242,7 +243,7 @@ class Preprocessor {
     const collector = this.collector!;
     const first = raw.tokens[0];
     const name = first?.kind === "directive" ? first.text.slice(1).toLowerCase() : "";
-    const opens = collector.kind === "macro" ? ["macro", "imacro"] : ["rep"];
+    const opens = collector.kind === "macro" ? ["macro", "imacro", "rmacro", "irmacro"] : ["rep"];
     const closes = collector.kind === "macro" ? ["endmacro", "endm"] : ["endrep"];
     if (opens.includes(name)) collector.depth++;
     if (closes.includes(name)) {
@@ -275,12 +276,23 @@ class Preprocessor {
     });
   }
 
+  /** Definitions of `name` that may be called here: a plain %macro is not re-entered. */
+  private callable(name: string): readonly MultiLineMacro[] {
+    const found = this.multiLine.lookup(name);
+    if (found.length === 0) return found;
+    return found.filter(
+      (macro) =>
+        macro.recursive ||
+        !this.stack.some((source) => source.kind === "macro" && source.macro === macro),
+    );
+  }
+
   /** Expands a multi-line macro call on this line, if it is one. */
   private invokeMultiLineMacro(tokens: readonly Token[]): boolean {
     const first = tokens[0]!;
     if (first.kind !== "ident" || first.escaped) return false;
     let nameIndex = 0;
-    let candidates = this.multiLine.lookup(first.text);
+    let candidates = this.callable(first.text);
     let hasColon = false;
     if (candidates.length === 0) {
       // NASM also expands `label: macro args` and `label macro args`.
@@ -288,7 +300,7 @@ class Preprocessor {
       nameIndex = hasColon ? 2 : 1;
       const second = tokens[nameIndex];
       if (second?.kind !== "ident" || second.escaped) return false;
-      candidates = this.multiLine.lookup(second.text);
+      candidates = this.callable(second.text);
       if (candidates.length === 0) return false;
     }
     const nameToken = tokens[nameIndex]!;
@@ -459,7 +471,9 @@ class Preprocessor {
         return;
       case "macro":
       case "imacro":
-        this.startMacro(token, args, name === "imacro");
+      case "rmacro":
+      case "irmacro":
+        this.startMacro(token, args, name.startsWith("i"), name.endsWith("rmacro"));
         return;
       case "endmacro":
       case "endm":
@@ -563,8 +577,13 @@ class Preprocessor {
     this.singleLine.define({ name: nameToken.text, caseInsensitive, params: null, body });
   }
 
-  private startMacro(token: Token, args: Token[], caseInsensitive: boolean): void {
-    const header = parseMacroHeader(args, token.col, caseInsensitive);
+  private startMacro(
+    token: Token,
+    args: Token[],
+    caseInsensitive: boolean,
+    recursive: boolean,
+  ): void {
+    const header = parseMacroHeader(args, token.col, caseInsensitive, recursive);
     const location = this.location;
     if ("message" in header) {
       this.error(header.col, header.message);
@@ -679,7 +698,7 @@ class Preprocessor {
   }
 
   private unmacro(token: Token, args: Token[]): void {
-    const header = parseMacroHeader(args, token.col, false);
+    const header = parseMacroHeader(args, token.col, false, false);
     if ("message" in header) {
       this.error(header.col, header.message);
       return;
