@@ -8,7 +8,7 @@ import { type AssembleOptions, type AssembleResult, assembleWithEncoder } from "
 
 export type { Diagnostic } from "./diagnostics.ts";
 export { formatDiagnostic } from "./diagnostics.ts";
-export type { ListingLine } from "./passes/assembler.ts";
+export type { ListingLine } from "./passes/pass.ts";
 export type { AssembleOptions, AssembleResult } from "./pipeline.ts";
 
 export function assemble(source: string, options: AssembleOptions): AssembleResult {

@@ -6,12 +6,8 @@ import { writeFlatBinary } from "./bin-writer.ts";
 import { type Diagnostic, DiagnosticSink } from "./diagnostics.ts";
 import { writeElfExecutable } from "./elf-writer.ts";
 import { parseProgram } from "./parser/parse-program.ts";
-import {
-  type AssembledProgram,
-  assembleStatements,
-  type Encoder,
-  type ListingLine,
-} from "./passes/assembler.ts";
+import { type AssembledProgram, assembleStatements } from "./passes/assembler.ts";
+import type { Encoder, ListingLine } from "./passes/pass.ts";
 import { preprocess } from "./preprocessor/preprocessor.ts";
 
 export interface AssembleOptions {

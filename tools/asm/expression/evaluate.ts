@@ -8,7 +8,11 @@
 // `$` and `$$` also carry their section (NASM's segment base term): a value that still has one
 // is relocatable, and NASM never encodes those in a sign-extended byte or a disp8.
 
-import type { Expr } from "./ast.ts";
+import type { BinaryOperator, Expr, UnaryOperator } from "./ast.ts";
+
+type Comparison = "==" | "!=" | "<" | "<=" | ">" | ">=" | "<=>";
+/** Operators defined only on plain numbers. */
+type ScalarOperator = Exclude<BinaryOperator, "+" | "-" | "*" | Comparison>;
 
 export interface Value {
   readonly constant: bigint;
@@ -186,7 +190,7 @@ class Evaluator {
     }
   }
 
-  private unary(op: string, operandExpr: Expr, col: number): Value | undefined {
+  private unary(op: UnaryOperator, operandExpr: Expr, col: number): Value | undefined {
     const operand = this.value(operandExpr);
     if (!operand) return undefined;
     if (op === "+") return operand;
@@ -199,7 +203,12 @@ class Evaluator {
     return scalar(op === "~" ? ~operand.constant : operand.constant === 0n ? 1n : 0n);
   }
 
-  private binary(op: string, leftExpr: Expr, rightExpr: Expr, col: number): Value | undefined {
+  private binary(
+    op: BinaryOperator,
+    leftExpr: Expr,
+    rightExpr: Expr,
+    col: number,
+  ): Value | undefined {
     const left = this.value(leftExpr);
     if (!left) return undefined;
     const right = this.value(rightExpr);
@@ -237,7 +246,7 @@ class Evaluator {
     return scalar(scalarOperation(op, left.constant, right.constant));
   }
 
-  private compare(op: string, difference: Value, col: number): Value | undefined {
+  private compare(op: Comparison, difference: Value, col: number): Value | undefined {
     if (difference.unknown) return unknownValue;
     const d = difference.constant;
     if (op === "==" || op === "!=") {
@@ -318,7 +327,7 @@ class Evaluator {
   }
 }
 
-function scalarOperation(op: string, a: bigint, b: bigint): bigint {
+function scalarOperation(op: ScalarOperator, a: bigint, b: bigint): bigint {
   switch (op) {
     case "|":
       return a | b;
@@ -348,7 +357,5 @@ function scalarOperation(op: string, a: bigint, b: bigint): bigint {
       return a !== 0n || b !== 0n ? 1n : 0n;
     case "^^":
       return (a !== 0n) !== (b !== 0n) ? 1n : 0n;
-    default:
-      throw new Error(`unhandled operator ${op}`);
   }
 }

@@ -315,14 +315,7 @@ class ProgramParser {
         return this.section(token, args);
       case "global":
       case "static":
-        for (const arg of args) {
-          if (arg.kind === "ident") {
-            if (word === "global")
-              this.globals.set(this.syntax.qualify(arg.text), { line: this.line, col: arg.col });
-          } else if (!isOp(arg, ",") && !isOp(arg, ":")) {
-            throw new StatementError(arg.col, `symbol name expected, found \`${arg.text}'`);
-          }
-        }
+        this.declareNames(word, args, col);
         return undefined;
       case "extern":
       case "common":
@@ -350,6 +343,25 @@ class ProgramParser {
       default:
         throw new StatementError(col, `\`${word}' is not supported by this assembler`);
     }
+  }
+
+  /** `global a, b:function, c:data 4`: the names; what follows a colon is ELF type info. */
+  private declareNames(word: string, args: readonly Token[], col: number): void {
+    let expectName = true;
+    for (const arg of args) {
+      if (isOp(arg, ",")) {
+        expectName = true;
+      } else if (expectName) {
+        if (arg.kind !== "ident") {
+          throw new StatementError(arg.col, `symbol name expected, found \`${arg.text}'`);
+        }
+        if (word === "global") {
+          this.globals.set(this.syntax.qualify(arg.text), { line: this.line, col: arg.col });
+        }
+        expectName = false;
+      }
+    }
+    if (args.length === 0) throw new StatementError(col, `\`${word}' expects a symbol name`);
   }
 
   private section(token: Token, args: readonly Token[]): StatementBody {

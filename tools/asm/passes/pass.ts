@@ -1,0 +1,388 @@
+// One assembler pass over the statements: the current section, offset and `bits`, labels
+// defined at their addresses, equ values, data and reservations, `align`, and instructions
+// handed to the encoder. It collects its own diagnostics; the pass driver (assembler.ts)
+// keeps them only from the pass whose values turned out final.
+
+import { DiagnosticSink, type SourceLocation } from "../diagnostics.ts";
+import type { Expr } from "../expression/ast.ts";
+import {
+  type BaseRegisterHint,
+  type EvaluationEnvironment,
+  evaluate,
+  type Value,
+} from "../expression/evaluate.ts";
+import type { EncodeResult, Operand, SourceInstruction } from "../instruction.ts";
+import type { DataItem, Statement, StatementBody } from "../parser/statement.ts";
+import type { LogicalLine } from "../preprocessor/source-line.ts";
+import {
+  encodeFloat,
+  exceedsBounds,
+  paddedStringBytes,
+  unitName,
+  writeInteger,
+} from "./data-encoding.ts";
+import { operandValue } from "./operand-values.ts";
+import { SectionBuffer } from "./section-buffer.ts";
+import type { OutputFormat, SectionInfo, SectionLayout } from "./sections.ts";
+import type { SymbolTable } from "./symbol-table.ts";
+
+export type Encoder = (instruction: SourceInstruction) => EncodeResult;
+
+export interface ListingLine {
+  readonly file: string;
+  readonly line: number;
+  readonly section: string;
+  readonly address: number;
+  readonly bytes: Uint8Array;
+  /** Reserved (nobits or res*) bytes that take space without contents. */
+  readonly reservedBytes: number;
+  readonly source: string;
+}
+
+export interface PassResult {
+  readonly sink: DiagnosticSink;
+  readonly buffers: readonly SectionBuffer[];
+  readonly alignBytes: readonly number[];
+  readonly listing: ListingLine[];
+}
+
+/** What a pass needs from the pass driver. */
+export interface PassHost {
+  readonly format: OutputFormat;
+  readonly listingWanted: boolean;
+  encode(instruction: SourceInstruction): EncodeResult;
+  sectionList(): readonly SectionInfo[];
+  indexOfSection(name: string): number;
+  symbolTable(): SymbolTable;
+  isDuplicateLabel(statement: Statement): boolean;
+  previousSize(statementIndex: number): number;
+  rememberSize(statementIndex: number, sizeBytes: number): void;
+  labelRelocation(section: number): ReadonlyMap<number, bigint>;
+}
+
+const timesMax = 100_000_000;
+const nopByte = 0x90;
+
+/** The state of one pass: current section, offsets, bits, and its own diagnostics. */
+export class Pass {
+  private readonly sink = new DiagnosticSink();
+  private readonly buffers: SectionBuffer[];
+  private readonly alignBytes: number[];
+  private readonly listing: ListingLine[] = [];
+  private section = 0;
+  private bits: 16 | 32;
+  private line!: LogicalLine;
+  private readonly hint: BaseRegisterHint = { type: "none", base: "" };
+  private readonly env: EvaluationEnvironment;
+  private statementIndex = 0;
+  /** Start of the current statement (`$`). */
+  private hereBytes = 0;
+
+  constructor(
+    private readonly assembler: PassHost,
+    private readonly layout: SectionLayout,
+  ) {
+    const sections = assembler.sectionList();
+    this.buffers = sections.map((section) => new SectionBuffer(section.nobits));
+    this.alignBytes = sections.map((section) => section.alignBytes);
+    this.bits = assembler.format === "bin" ? 16 : 32;
+    const symbols = assembler.symbolTable();
+    this.env = {
+      lookup: (name, col) => symbols.lookup(name, this.line.location, col, this.line.order),
+      here: () => ({ value: BigInt(this.sectionBase() + this.hereBytes), section: this.section }),
+      sectionBase: () => ({ value: BigInt(this.sectionBase()), section: this.section }),
+      error: (col, message) => this.error(col, message),
+    };
+  }
+
+  finish(): PassResult {
+    return {
+      sink: this.sink,
+      buffers: this.buffers,
+      alignBytes: this.alignBytes,
+      listing: this.listing,
+    };
+  }
+
+  private get location(): SourceLocation {
+    return this.line.location;
+  }
+
+  private error(col: number, message: string): void {
+    this.sink.error(this.location, col, message, this.line.order);
+  }
+
+  private warning(col: number, message: string): void {
+    this.sink.warning(this.location, col, message, this.line.order);
+  }
+
+  private sectionBase(): number {
+    return this.layout.baseAddresses[this.section]!;
+  }
+
+  private get buffer(): SectionBuffer {
+    return this.buffers[this.section]!;
+  }
+
+  private evaluate(expr: Expr, hint?: BaseRegisterHint): Value | undefined {
+    return evaluate(expr, this.env, hint);
+  }
+
+  /** A scalar needed now (times, resb, align): unknown values count as 0 until resolved. */
+  private count(expr: Expr, what: string): number | undefined {
+    const value = this.evaluate(expr);
+    if (!value) return undefined;
+    if (value.registers) {
+      this.error(expr.col, `\`${what}' needs a number, not a register expression`);
+      return undefined;
+    }
+    if (value.unknown) return 0;
+    if (value.constant < 0n) {
+      this.error(expr.col, `\`${what}' value ${value.constant} is negative`);
+      return undefined;
+    }
+    if (value.constant > BigInt(timesMax)) {
+      this.error(expr.col, `\`${what}' value ${value.constant} is larger than ${timesMax}`);
+      return undefined;
+    }
+    return Number(value.constant);
+  }
+
+  statement(statement: Statement, index: number): void {
+    this.line = statement.line;
+    this.statementIndex = index;
+    this.hereBytes = this.buffer.sizeBytes;
+    const body = statement.body;
+    const symbols = this.assembler.symbolTable();
+    if (statement.label && body?.kind !== "equ" && !this.assembler.isDuplicateLabel(statement)) {
+      symbols.define(statement.label.name, {
+        kind: "label",
+        section: this.section,
+        value: BigInt(this.sectionBase() + this.buffer.sizeBytes),
+        known: true,
+        relocations: this.assembler.labelRelocation(this.section),
+        location: this.location,
+        col: statement.label.col,
+      });
+    }
+    if (!body) return;
+    switch (body.kind) {
+      case "equ": {
+        if (!statement.label || this.assembler.isDuplicateLabel(statement)) return;
+        const value = this.evaluate(body.value);
+        if (value?.registers) this.error(body.col, "`equ' value cannot contain a register");
+        symbols.define(statement.label.name, {
+          kind: "equ",
+          section: -1,
+          value: value?.constant ?? 0n,
+          known: value !== undefined && !value.unknown && !value.registers,
+          relocations: value?.relocations ?? null,
+          location: this.location,
+          col: statement.label.col,
+        });
+        return;
+      }
+      case "bits":
+        this.bits = body.bits;
+        return;
+      case "org":
+        return;
+      case "section":
+        this.section = this.assembler.indexOfSection(body.name);
+        return;
+      default:
+        this.emitRepeated(statement, body);
+    }
+  }
+
+  private emitRepeated(statement: Statement, body: StatementBody): void {
+    const startBytes = this.buffer.sizeBytes;
+    const repetitions = statement.times ? this.count(statement.times, "times") : 1;
+    if (repetitions === undefined) {
+      this.buffer.fill(0, this.assembler.previousSize(this.statementIndex));
+      return;
+    }
+    // `$` stays the start of the line in every repetition, as in NASM.
+    for (let r = 0; r < repetitions; r++) this.emitBody(body);
+    const sizeBytes = this.buffer.sizeBytes - startBytes;
+    this.assembler.rememberSize(this.statementIndex, sizeBytes);
+    if (this.assembler.listingWanted) this.recordListing(statement, startBytes, sizeBytes, body);
+  }
+
+  private recordListing(
+    statement: Statement,
+    startBytes: number,
+    sizeBytes: number,
+    body: StatementBody,
+  ): void {
+    const buffer = this.buffer;
+    const reserved =
+      buffer.nobits || body.kind === "reserve" || (body.kind === "align" && body.reserve);
+    const bytes = reserved
+      ? new Uint8Array(0)
+      : buffer.contents().subarray(startBytes, startBytes + sizeBytes);
+    this.listing.push({
+      file: this.location.file,
+      line: this.location.line,
+      section: this.assembler.sectionList()[this.section]!.name,
+      address: this.sectionBase() + startBytes,
+      bytes: bytes.slice(),
+      reservedBytes: reserved ? sizeBytes : 0,
+      source: statement.line.text,
+    });
+  }
+
+  private emitBody(body: StatementBody): void {
+    switch (body.kind) {
+      case "instruction":
+        this.instruction(body);
+        return;
+      case "data":
+        this.data(body.unitBytes, body.items, body.col);
+        return;
+      case "reserve": {
+        const count = this.count(body.count, `res${unitName(body.unitBytes)[0]}`);
+        if (count === undefined) return;
+        if (!this.buffer.nobits && count > 0) {
+          const name = this.assembler.sectionList()[this.section]!.name;
+          this.warning(
+            body.col,
+            `uninitialized space declared in ${name} section: zeroing [-w+zeroing]`,
+          );
+        }
+        this.buffer.fill(0, count * body.unitBytes);
+        return;
+      }
+      case "align":
+        this.align(body);
+        return;
+      default:
+        this.error(body.col, "directive not allowed here");
+    }
+  }
+
+  private align(body: Extract<StatementBody, { kind: "align" }>): void {
+    const boundary = this.count(body.boundary, body.reserve ? "alignb" : "align");
+    if (boundary === undefined || boundary === 0) return;
+    // NASM's align also raises the section's alignment (sectalign) to the boundary.
+    if ((boundary & (boundary - 1)) === 0 && boundary > this.alignBytes[this.section]!) {
+      this.alignBytes[this.section] = boundary;
+    }
+    const padding = (boundary - (this.buffer.sizeBytes % boundary)) % boundary;
+    if (body.reserve) {
+      this.buffer.fill(0, padding);
+      return;
+    }
+    if (!body.fill) {
+      if (this.buffer.nobits) this.buffer.fill(0, padding);
+      else this.buffer.fill(nopByte, padding);
+      return;
+    }
+    for (let r = 0; r < padding; r++) this.emitBody(body.fill);
+  }
+
+  private noteNobits(col: number): boolean {
+    if (!this.buffer.nobits) return false;
+    this.warning(col, "attempt to initialize memory in a nobits section: ignored [-w+other]");
+    return true;
+  }
+
+  private data(unitBytes: number, items: readonly DataItem[], col: number): void {
+    if (unitBytes > 8) {
+      this.error(
+        col,
+        `\`d${unitBytes === 10 ? "t" : unitBytes === 16 ? "o" : unitBytes === 32 ? "y" : "z"}' data is not supported`,
+      );
+      return;
+    }
+    const warnedNobits = this.noteNobits(col);
+    for (const item of items) {
+      switch (item.kind) {
+        case "string": {
+          const { view, offset } = this.buffer.claim(
+            paddedStringBytes(item.bytes.length, unitBytes),
+          );
+          if (!warnedNobits) view.set(item.bytes, offset);
+          break;
+        }
+        case "uninitialized":
+          if (!this.buffer.nobits) {
+            const name = this.assembler.sectionList()[this.section]!.name;
+            this.warning(
+              item.col,
+              `uninitialized space declared in ${name} section: zeroing [-w+zeroing]`,
+            );
+          }
+          this.buffer.fill(0, unitBytes);
+          break;
+        case "float": {
+          const bytes = encodeFloat(item.value, unitBytes);
+          if (!bytes) {
+            this.error(
+              item.col,
+              `floating-point constants need dd or dq, not ${unitName(unitBytes)} data`,
+            );
+            this.buffer.fill(0, unitBytes);
+          } else {
+            this.buffer.write(bytes);
+          }
+          break;
+        }
+        case "expr": {
+          const value = this.evaluate(item.expr);
+          const { view, offset } = this.buffer.claim(unitBytes);
+          if (!value) break;
+          if (value.registers) {
+            this.error(item.col, "registers cannot be used in data");
+            break;
+          }
+          if (value.unknown) break;
+          if (exceedsBounds(value.constant, unitBytes)) {
+            this.warning(
+              item.col,
+              `${unitName(unitBytes)} data exceeds bounds [-w+number-overflow]`,
+            );
+          }
+          if (!warnedNobits) writeInteger(view, offset, value.constant, unitBytes);
+          break;
+        }
+      }
+    }
+  }
+
+  private instruction(body: Extract<StatementBody, { kind: "instruction" }>): void {
+    const operands: Operand[] = [];
+    const context = { mnemonic: body.mnemonic, operands: body.operands, bits: this.bits };
+    for (const syntax of body.operands) {
+      const operand = operandValue(syntax, context, this.env, this.hint);
+      if (typeof operand === "string") this.error(syntax.col, operand);
+      if (operand === undefined || typeof operand === "string") {
+        this.buffer.fill(0, this.assembler.previousSize(this.statementIndex));
+        return;
+      }
+      operands.push(operand);
+    }
+    const instruction: SourceInstruction = {
+      mnemonic: body.mnemonic,
+      prefixes: [...body.prefixes],
+      operands,
+      bits: this.bits,
+      address: this.sectionBase() + this.buffer.sizeBytes,
+    };
+    const result = this.assembler.encode(instruction);
+    if (!result.ok) {
+      const at =
+        result.operandIndex === undefined
+          ? body.col
+          : (body.operands[result.operandIndex]?.col ?? body.col);
+      this.error(at, result.message);
+      this.buffer.fill(0, this.assembler.previousSize(this.statementIndex));
+      return;
+    }
+    if (this.noteNobits(body.col)) {
+      this.buffer.fill(0, result.bytes.length);
+      return;
+    }
+    this.buffer.write(result.bytes);
+  }
+}
