@@ -223,6 +223,8 @@ function instruction(
 export interface CorpusOptions {
   /** Lines for a row whose shape was already covered by an earlier row (add after or). */
   readonly linesPerRepeatedShape: number;
+  /** `bits 16` or `bits 32` (the default) for every line. */
+  readonly bits?: 16 | 32;
 }
 
 /** The seed of the committed fixtures (test/oracle/asm/record.ts). */
@@ -368,7 +370,8 @@ export function generateCorpus(
   lines.push(...alternativeLines(random, rowSamples), ...prefixLines(random, rowSamples));
   const seen = new Set<string>();
   const corpus: CorpusLine[] = [];
-  for (const template of lines) {
+  for (const line of lines) {
+    const template = { ...line, bits: options.bits ?? 32 };
     const text = formatInstruction(template, { relativeTargets: true });
     if (seen.has(text)) continue;
     seen.add(text);

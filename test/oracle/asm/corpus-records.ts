@@ -20,8 +20,11 @@ export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("hex");
 }
 
-export function recordWithNasm(corpus: readonly CorpusLine[]): CorpusRecord[] {
-  const results = assembleWithNasm(corpus.map((line) => line.text));
+export function recordWithNasm(corpus: readonly CorpusLine[], bits: 16 | 32 = 32): CorpusRecord[] {
+  const results = assembleWithNasm(
+    corpus.map((line) => line.text),
+    bits,
+  );
   return corpus.map((line, i) => {
     const result = results[i]!;
     return result.ok

@@ -132,6 +132,39 @@ describe("encodeInstruction picks NASM's encoding", () => {
   });
 });
 
+/** [source line, its address, NASM's bytes] under `bits 16` */
+const nasmEncodings16: readonly [string, number, string][] = [
+  ["add ax, 5", 0x1000, "83c005"],
+  ["add eax, 5", 0x1003, "6683c005"],
+  ["mov eax, ebx", 0x1007, "6689d8"],
+  ["push 5", 0x100a, "6a05"],
+  ["push 500", 0x100c, "68f401"],
+  ["push dword 5", 0x100f, "666a05"],
+  ["mov ax, [bx+si]", 0x1012, "8b00"],
+  ["mov ax, [bp]", 0x1014, "8b4600"],
+  ["mov ax, [0x1234]", 0x1017, "a13412"],
+  ["mov eax, [eax]", 0x101a, "66678b00"],
+  ["pusha", 0x101e, "60"],
+  ["pushad", 0x101f, "6660"],
+  ["movsd", 0x1021, "66a5"],
+  ["jmp $", 0x1023, "ebfe"],
+  ["jmp near $", 0x1025, "e9fdff"],
+  ["jecxz $", 0x1028, "67e3fd"],
+  ["loop $", 0x102b, "e2fe"],
+  ["call $", 0x102d, "e8fdff"],
+];
+
+describe("encodeInstruction in 16-bit code picks NASM's encoding", () => {
+  it.each(nasmEncodings16)("%s", (line, address, bytes) => {
+    expect(hex(encodeInstruction(parseInstruction(line, address, 16)))).toBe(bytes);
+  });
+
+  it("refuses NASM's 16-bit `jmp [mem]`, which the ISA table has no row for", () => {
+    const result = encodeInstruction(parseInstruction("jmp [eax]", 0, 16));
+    expect(result).toMatchObject({ ok: false, operandIndex: 0 });
+  });
+});
+
 /** [source line, NASM's message, the operand at fault] */
 const nasmRefusals: readonly [string, string, number | undefined][] = [
   ["mov [eax], 1", "operation size not specified", 0],

@@ -104,7 +104,9 @@ export function emitForm(
   if (slots.operandSizeBits !== undefined ? slots.operandSizeBits !== bits : rowNeedsSizePrefix) {
     bytes.push(operandSizePrefixByte);
   }
-  const addressSizeBits = effectiveAddress?.addressSizeBits ?? slots.addressSizeBits ?? bits;
+  const ecxCount = form.countsWithEcx && bits === 16 ? 32 : undefined;
+  const addressSizeBits =
+    effectiveAddress?.addressSizeBits ?? ecxCount ?? slots.addressSizeBits ?? bits;
   if (addressSizeBits !== bits) bytes.push(addressSizePrefixByte);
 
   bytes.push(...row.opcode);

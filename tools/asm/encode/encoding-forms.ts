@@ -24,6 +24,8 @@ export interface EncodingForm {
    * and indirect jumps always, on a short jcc when `short` was written.
    */
   readonly refusesRepne: "always" | "whenShort" | "never";
+  /** jecxz counts with ecx, which takes 32-bit addressing (0x67 in 16-bit code). */
+  readonly countsWithEcx: boolean;
 }
 
 export interface MnemonicForms {
@@ -93,6 +95,7 @@ function formsForRows(mnemonic: string, rows: readonly IsaRow[]): EncodingForm[]
           : row.handler === "jcc"
             ? "whenShort"
             : "never",
+      countsWithEcx: row.handler === "jecxz",
     };
     const swapped: EncodingForm = { ...natural, sourceIndex: [1, 0] };
     if (mnemonic === "xchg" && isSwappablePair(row)) {

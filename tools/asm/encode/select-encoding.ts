@@ -52,12 +52,21 @@ function applySizeRules(matches: readonly FormMatch[], bits: 16 | 32): FormMatch
       };
     }
   }
-  return surviving.filter((m) => {
+  const sized = surviving.filter((m) => {
     const size = m.form.row.operandSize;
-    return (
-      m.sizePinned || m.unsizedMemoryIndex >= 0 || (size !== 16 && size !== 32) || size === bits
-    );
+    const resolved = m.unsizedMemoryIndex >= 0 && m.unsizedMemoryResolved;
+    return m.sizePinned || resolved || (size !== 16 && size !== 32) || size === bits;
   });
+  // `jmp [eax]` in 16-bit code is NASM's 16-bit form; without such a row, refuse rather
+  // than emit a different instruction.
+  if (sized.length === 0 && unsized.length > 0) {
+    return {
+      ok: false,
+      message: `operand size defaults to ${bits} bits here, and sterna has no ${bits}-bit form of this instruction`,
+      operandIndex: unsized[0]!.unsizedMemoryIndex,
+    };
+  }
+  return sized;
 }
 
 export function selectEncoding(
