@@ -1,0 +1,163 @@
+// The run loop's contract: stop points depend only on the budget (compiled blocks stop
+// exactly where one-at-a-time interpretation does), state round trips, the recent-eips
+// ring, and coherence of decoded/compiled code with writes to code pages, by the guest
+// itself or by the kernel through PhysicalMemory.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { StopReason } from "../../../vm/cpu/stop-reason.ts";
+import { PTE_P, PTE_RW, PTE_US } from "../../../vm/mmu/page-table-entry.ts";
+import { codeAddress, createGuestMachine, hexBytes } from "./guest-machine.ts";
+
+// A loop mixing memory operands, 8-bit generic instructions, a call with div, taken and
+// untaken branches and a rep movsb; ends with int 0x80. The bytes are nasm 2.16's output
+// (org 0x400000) for this source:
+//   mov esi, 0x600000 / mov edi, 0x600100 / mov ecx, 0
+//   outer: inc ecx / mov eax, ecx / imul eax, eax, 7 / add [esi], eax / mov bl, al /
+//   add bl, 3 / mov [esi+4], bl / call f / cmp ecx, 50 / jl outer / push ecx /
+//   mov ecx, 40 / rep movsb / pop ecx / sub esi, 40 / sub edi, 40 / cmp ecx, 200 /
+//   jb outer / int 0x80
+//   f: xor edx, edx / mov eax, ecx / mov ebx, 3 / div ebx / test edx, edx / jnz .r /
+//   add dword [esi+8], 1 / .r: ret
+const mixedLoop =
+  "be00006000bf00016000b9000000004189c86bc007010688c380c303885e04e81e00000083f9327ce651b9" +
+  "28000000f3a45983ee2883ef2881f9c800000072cfcd8031d289c8bb03000000f7f385d2750483460801c3";
+
+function snapshot(machine: ReturnType<typeof createGuestMachine>) {
+  const cpu = machine.cpu;
+  return {
+    eip: cpu.eip,
+    cycles: cpu.cycles,
+    instructions: cpu.instructions,
+    regs: Array.from(cpu.regs),
+    eflags: cpu.getEflags(),
+    memory: Array.from(machine.memory.readBytes(machine.physicalOf(0x600000), 0x180)),
+  };
+}
+
+describe("budget stop points", () => {
+  it("compiled and interpreted runs stop at the same instruction for any budgets", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 400 }),
+        (budgets) => {
+          const interpreted = createGuestMachine(hexBytes(mixedLoop), { compileThreshold: 0 });
+          const compiled = createGuestMachine(hexBytes(mixedLoop), { compileThreshold: 1 });
+          for (const budget of budgets) {
+            const a = interpreted.cpu.run(budget);
+            const b = compiled.cpu.run(budget);
+            expect(b).toBe(a);
+            expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+            if (a === StopReason.Trap) break;
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("stops at the first instruction boundary where the budget is used up", () => {
+    const stepper = createGuestMachine(hexBytes(mixedLoop), { compileThreshold: 0 });
+    const boundaries = [0];
+    for (let i = 0; i < 400; i++) {
+      stepper.cpu.run(1);
+      boundaries.push(stepper.cpu.cycles);
+    }
+    for (let budget = 1; budget < 300; budget += 7) {
+      const machine = createGuestMachine(hexBytes(mixedLoop), { compileThreshold: 1 });
+      machine.cpu.run(budget);
+      const expectedCycles = boundaries.find((cycles) => cycles >= budget);
+      expect(machine.cpu.cycles, `budget ${budget}`).toBe(expectedCycles);
+    }
+  });
+
+  it("runs the whole program to the same end in both modes", () => {
+    const interpreted = createGuestMachine(hexBytes(mixedLoop), { compileThreshold: 0 });
+    const compiled = createGuestMachine(hexBytes(mixedLoop));
+    expect(interpreted.cpu.run(1e7)).toBe(StopReason.Trap);
+    expect(compiled.cpu.run(1e7)).toBe(StopReason.Trap);
+    expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+    expect(compiled.cpu.regs[1]).toBe(200);
+  });
+});
+
+describe("code coherence", () => {
+  // mov ecx, 3 / again: mov byte [patch+1], cl / patch: mov eax, 0x11111111 /
+  // add [0x600000], eax / loop again / int 0x80
+  const selfModifying = "b903000000880d0c004000b811111111010500006000e2edcd80";
+
+  it.each([
+    ["interpreted", 0],
+    ["compiled", 1],
+  ])("executes the bytes a store just wrote into its own block (%s)", (_mode, threshold) => {
+    const machine = createGuestMachine(hexBytes(selfModifying), { compileThreshold: threshold });
+    machine.map(codeAddress, PTE_P | PTE_US | PTE_RW, machine.physicalOf(codeAddress));
+    expect(machine.cpu.run(1e6)).toBe(StopReason.Trap);
+    // 0x11111103 + 0x11111102 + 0x11111101
+    expect(machine.peek32(0x600000)).toBe(0x33333306);
+    expect(machine.cpu.instructions).toBe(1 + 3 * 4 + 1);
+  });
+
+  it("sees code the kernel rewrites between runs through PhysicalMemory", () => {
+    // again: add eax, 1 / jmp again  (83 C0 01 EB FB)
+    const machine = createGuestMachine(hexBytes("83c001ebfb"));
+    machine.cpu.run(1000);
+    const counted = machine.cpu.regs[0]!;
+    expect(counted).toBeGreaterThan(100);
+    machine.memory.write8(machine.physicalOf(codeAddress + 2), 0x10); // add eax, 16
+    machine.cpu.eip = codeAddress;
+    machine.cpu.run(2);
+    expect(machine.cpu.regs[0]).toBe(counted + 16);
+  });
+
+  it("flushDecodeCache keeps execution correct", () => {
+    const machine = createGuestMachine(hexBytes(mixedLoop));
+    machine.cpu.run(5000);
+    machine.cpu.flushDecodeCache();
+    expect(machine.cpu.run(1e7)).toBe(StopReason.Trap);
+    expect(machine.cpu.regs[1]).toBe(200);
+  });
+});
+
+describe("state", () => {
+  it("round-trips registers, eip, EFLAGS and counters through a plain object", () => {
+    const machine = createGuestMachine(hexBytes(mixedLoop));
+    machine.cpu.run(777);
+    const state = machine.cpu.getState();
+    const copy = JSON.parse(JSON.stringify(state));
+    const other = createGuestMachine(hexBytes(mixedLoop));
+    other.memory.setState(machine.memory.getState());
+    other.cpu.setState(copy);
+    expect(other.cpu.getState()).toEqual(state);
+    expect(other.cpu.run(1e7)).toBe(machine.cpu.run(1e7));
+    expect(snapshot(other)).toEqual(snapshot(machine));
+  });
+
+  it("reads EFLAGS bit 1 as 1 and keeps IF as set", () => {
+    const machine = createGuestMachine([]);
+    machine.cpu.setEflags(0);
+    expect(machine.cpu.getEflags()).toBe(2);
+    machine.cpu.setEflags(0x200 | 0x1);
+    expect(machine.cpu.getEflags()).toBe(0x203);
+  });
+
+  it("refuses a state with the wrong number of registers", () => {
+    const machine = createGuestMachine([]);
+    const state = { ...machine.cpu.getState(), regs: [1, 2, 3] };
+    expect(() => machine.cpu.setState(state)).toThrow(/regs has 3 entries/);
+  });
+
+  it("lists the most recent eips, oldest first, through blocks and interpretation", () => {
+    // inc eax / inc eax / inc eax / jmp back to the start (40 40 40 EB FB)
+    const machine = createGuestMachine(hexBytes("404040ebfb"), { compileThreshold: 2 });
+    machine.cpu.run(100);
+    const eips = machine.cpu.recentEips(6);
+    const cycle = [0, 1, 2, 3].map((i) => codeAddress + i);
+    expect(eips).toHaveLength(6);
+    for (let i = 1; i < eips.length; i++) {
+      const previous = cycle.indexOf(eips[i - 1]!);
+      expect(eips[i]).toBe(cycle[(previous + 1) % 4]);
+    }
+    expect(eips[5]).toBe(cycle[(cycle.indexOf(machine.cpu.eip) + 3) % 4]);
+  });
+});
