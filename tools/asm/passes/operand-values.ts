@@ -10,6 +10,7 @@ import {
   type EvaluationEnvironment,
   evaluate,
 } from "../expression/evaluate.ts";
+import { isaRows, mnemonicAliases } from "../../../vm/cpu/isa.ts";
 import type { Operand, OperandSize } from "../instruction.ts";
 import { generalRegisterSize } from "../parser/registers.ts";
 import type { OperandSyntax } from "../parser/statement.ts";
@@ -22,9 +23,13 @@ export interface InstructionContext {
   readonly bits: 16 | 32;
 }
 
-/** Jumps and calls take a target whose encoding is relative: relocation does not matter. */
-function isRelativeBranch(mnemonic: string): boolean {
-  return mnemonic.startsWith("j") || mnemonic === "call" || mnemonic.startsWith("loop");
+/** Mnemonics with a sign-extended imm8 form (add ... cmp, push, imul): the only choice at stake. */
+const signedByteMnemonics: ReadonlySet<string> = new Set(
+  isaRows.filter((row) => row.operands.includes("simm8")).map((row) => row.mnemonic),
+);
+
+function hasSignedByteForm(mnemonic: string): boolean {
+  return signedByteMnemonics.has(mnemonicAliases.get(mnemonic) ?? mnemonic);
 }
 
 /** The operation size NASM would infer: the first sized register or memory operand. */
@@ -69,7 +74,7 @@ export function operandValue(
       if (value.registers) return "registers can only be used inside [ ] in an expression";
       let size = syntax.size;
       let strict = syntax.strict;
-      if (value.relocations && !value.unknown && !isRelativeBranch(context.mnemonic)) {
+      if (value.relocations && !value.unknown && hasSignedByteForm(context.mnemonic)) {
         const sizeBits = size ?? operationSize(context);
         if (sizeBits !== 64 && fitsSignedByte(value.constant, sizeBits)) {
           size = sizeBits;
