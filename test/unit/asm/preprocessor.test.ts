@@ -76,4 +76,10 @@ describe("preprocessor", () => {
     const result = assembleText("%define grow grow + 1\n$grow equ 5\ndb grow\n");
     expect([...result.output!]).toEqual([6]);
   });
+
+  it("reads CRLF files with a byte order mark and joins backslash-continued lines", () => {
+    const result = assembleText("\uFEFFdb 1,\\\r\n  2\r\ndb 3\r\n", { fileName: "crlf.asm" });
+    expect(diagnosticLines(result)).toEqual([]);
+    expect([...result.output!]).toEqual([1, 2, 3]);
+  });
 });

@@ -19,7 +19,8 @@ export class FileSource {
     /** Conditional nesting depth when the file was entered (to catch a missing %endif). */
     readonly conditionalDepth: number,
   ) {
-    this.lines = text.split("\n");
+    // A UTF-8 byte order mark is not part of the first line.
+    this.lines = (text.startsWith("\uFEFF") ? text.slice(1) : text).split("\n");
     if (this.lines.length > 0 && this.lines[this.lines.length - 1] === "") this.lines.pop();
   }
 
