@@ -65,6 +65,24 @@ describe(`disassemble then re-encode (seed ${seed})`, () => {
     expect(dataLines).toBeGreaterThan(0);
   });
 
+  it("holds for arbitrary bytes too (and never throws)", () => {
+    withSeed(() =>
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(0xffffffff), (bytes, org) => {
+          const rebuilt: number[] = [];
+          for (const line of disassemble(bytes, { org })) {
+            expect(line.bytes.length).toBeLessThanOrEqual(15);
+            const again = lineBytes(line.text, line.address);
+            if (typeof again === "string") throw new Error(again);
+            rebuilt.push(...again);
+          }
+          expect(Buffer.from(rebuilt).equals(Buffer.from(bytes))).toBe(true);
+        }),
+        { seed, numRuns: 1000 },
+      ),
+    );
+  });
+
   it("decodes every canonical encoding as one instruction, never as db", () => {
     withSeed(() =>
       fc.assert(

@@ -37,6 +37,9 @@ export function encodeEffectiveAddress(
   defaultAddressSizeBits: AddressSizeBits,
   forcedAddressSizeBits: AddressSizeBits | undefined,
 ): EffectiveAddressResult {
+  if (![1, 2, 4, 8].includes(mem.scale)) {
+    return { ok: false, message: "invalid effective address: scale must be 1, 2, 4 or 8" };
+  }
   const base = mem.base === undefined ? undefined : generalRegister(mem.base);
   const index = mem.index === undefined ? undefined : generalRegister(mem.index);
   if (

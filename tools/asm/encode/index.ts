@@ -7,6 +7,7 @@ import { type ClassifiedOperand, classifyOperands } from "./classify-operands.ts
 import { encodeEffectiveAddress } from "./effective-address.ts";
 import { lookupForms } from "./mnemonics.ts";
 import { type PrefixSlots, parsePrefixes } from "./prefixes.ts";
+import { segmentRegisterNames } from "./registers.ts";
 import { selectEncoding } from "./select-encoding.ts";
 
 export function encodeInstruction(ins: SourceInstruction): EncodeResult {
@@ -37,6 +38,10 @@ function checkMemoryOperands(
 ): EncodeResult | undefined {
   for (const [operandIndex, operand] of operands.entries()) {
     if (operand.kind !== "mem") continue;
+    const segment = operand.memory.segment;
+    if (segment !== undefined && !segmentRegisterNames.includes(segment.toLowerCase())) {
+      return { ok: false, message: `'${segment}' is not a segment register`, operandIndex };
+    }
     // Even the same segment written twice is refused.
     if (operand.memory.segment !== undefined && slots.segment !== undefined) {
       return { ok: false, message: "instruction has conflicting segment overrides", operandIndex };

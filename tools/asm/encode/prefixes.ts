@@ -64,7 +64,7 @@ export function parsePrefixes(written: readonly string[]): PrefixResult {
 
 /** Segment override byte by register name. */
 export function segmentPrefixByte(segment: string): number {
-  return prefixBytes[segment]!;
+  return prefixBytes[segment.toLowerCase()]!;
 }
 
 export const operandSizePrefixByte = 0x66;
