@@ -10,6 +10,8 @@ import { describeInstruction, spellInstruction } from "./spell-instruction.ts";
 export interface DisassembleOptions {
   /** Address of the first byte. */
   readonly org: number;
+  /** Code size: sterna runs 32-bit code only (0x67 selects 16-bit addresses within it). */
+  readonly bits?: 32;
 }
 
 export function disassemble(code: Uint8Array, options: DisassembleOptions): DisassemblyLine[] {
