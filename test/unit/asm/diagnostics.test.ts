@@ -138,4 +138,12 @@ describe("diagnostics", () => {
       "p.asm:2:1: error: phase error: the address of `finish' did not settle after 100 passes",
     ]);
   });
+
+  it("allow only reservations inside a struc", () => {
+    const source = "struc point\n  .x: resd 1\n  .y: dd 0\nendstruc\ndd point_size\n";
+    const result = assembleText(source, { fileName: "s.asm" });
+    expect(diagnosticLines(result)).toEqual([
+      "s.asm:3:7: error: only resb/resw/resd/resq and alignb are allowed in absolute space (struc, absolute)",
+    ]);
+  });
 });

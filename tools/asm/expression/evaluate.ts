@@ -45,7 +45,8 @@ export interface SymbolLookup {
 /** A position: an address and the section it is in. */
 export interface Position {
   readonly value: bigint;
-  readonly section: number;
+  /** Undefined in absolute space (struc, `absolute`): the value is a plain number. */
+  readonly section: number | undefined;
 }
 
 export interface EvaluationEnvironment {
@@ -79,6 +80,7 @@ const unknownValue: Value = {
 };
 
 function located(position: Position): Value {
+  if (position.section === undefined) return scalar(position.value);
   return { ...scalar(position.value), relocations: new Map([[position.section, 1n]]) };
 }
 

@@ -1,8 +1,9 @@
 // Turns preprocessed lines into statements, once, before the passes. Decides what the first
 // word of a line is (label or instruction, as NASM does: a known mnemonic or directive is an
 // instruction, anything else a label, with or without a colon), qualifies local `.labels`
-// with the last non-local label, and parses data items, directives and operands. Every error
-// is reported with its column and the parser moves on to the next line.
+// with the last non-local label, and parses data items, directives and operands; NASM's
+// struc/istruc macros become plain statements here. Every error is reported with its column
+// and the parser moves on to the next line.
 
 import type { DiagnosticSink } from "../diagnostics.ts";
 import type { Expr } from "../expression/ast.ts";
@@ -55,8 +56,19 @@ export function parseProgram(lines: readonly LogicalLine[], sink: DiagnosticSink
   return new ProgramParser(sink).parse(lines);
 }
 
+/** An open `struc` (its name, the section to return to) or `istruc` (name, start label). */
+interface OpenStructure {
+  readonly name: string;
+  readonly returnSection?: string;
+  readonly startLabel?: string;
+}
+
 class ProgramParser {
   private localBase = "";
+  private currentSection = ".text";
+  private openStruc: OpenStructure | undefined;
+  private openInstance: OpenStructure | undefined;
+  private instanceCount = 0;
   private line!: LogicalLine;
   private readonly statements: Statement[] = [];
   private readonly globals = new Map<string, { line: LogicalLine; col: number }>();
@@ -337,11 +349,116 @@ class ProgramParser {
         }
         return { kind: "align", boundary, fill, reserve: word === "alignb", col };
       }
+      case "absolute":
+        return { kind: "absolute", value: this.expressionToEnd(tokens, start + 1, token), col };
+      case "struc":
+      case "endstruc":
+      case "istruc":
+      case "at":
+      case "iend":
+        this.structure(word, token, args);
+        return undefined;
       case "cpu":
       case "default":
         return undefined;
       default:
         throw new StatementError(col, `\`${word}' is not supported by this assembler`);
+    }
+  }
+
+  /**
+   * NASM's structure macros, as statements: `struc T` is `absolute 0` + `T:`, its `.fields`
+   * reserve space; `endstruc` defines T_size and returns to the section before; `istruc T`
+   * marks a start, `at T.field, data` pads with zeros to the field then emits the data, and
+   * `iend` pads to T_size.
+   */
+  private structure(word: string, token: Token, args: readonly Token[]): void {
+    const line = this.line;
+    const col = token.col;
+    const symbol = (name: string): Expr => ({ kind: "symbol", name, col });
+    const minus = (left: Expr, right: Expr): Expr => ({
+      kind: "binary",
+      op: "-",
+      left,
+      right,
+      col,
+    });
+    const here: Expr = { kind: "here", col };
+    const zeros = (count: Expr): void => {
+      const zero: Expr = { kind: "number", value: 0n, col };
+      const body: StatementBody = {
+        kind: "data",
+        unitBytes: 1,
+        items: [{ kind: "expr", expr: zero, col }],
+        col,
+      };
+      this.statements.push({ line, times: count, body });
+    };
+    const nameToken = args[0];
+    switch (word) {
+      case "struc":
+      case "istruc": {
+        if (nameToken?.kind !== "ident") {
+          throw new StatementError(
+            nameToken?.col ?? endColumn([token]),
+            `\`${word}' expects a structure name`,
+          );
+        }
+        const name = this.syntax.qualify(nameToken.text);
+        if (word === "istruc") {
+          const startLabel = `..@istruc.${++this.instanceCount}`;
+          this.statements.push({ line, label: { name: startLabel, col, local: false } });
+          this.openInstance = { name, startLabel };
+          return;
+        }
+        if (this.openStruc) throw new StatementError(col, "`struc' inside another `struc'");
+        const value =
+          args.length > 2 && isOp(args[1], ",")
+            ? this.expressionToEnd(args, 2, args[1]!)
+            : ({ kind: "number", value: 0n, col } as Expr);
+        this.openStruc = { name, returnSection: this.currentSection };
+        this.statements.push({ line, body: { kind: "absolute", value, col } });
+        const label = { name, col: nameToken.col, local: false };
+        this.statements.push({ line, label });
+        this.noteLabel(label);
+        return;
+      }
+      case "endstruc": {
+        const open = this.openStruc;
+        if (!open) throw new StatementError(col, "`endstruc' without `struc'");
+        this.openStruc = undefined;
+        this.statements.push({
+          line,
+          label: { name: `${open.name}_size`, col, local: false },
+          body: { kind: "equ", value: minus(here, symbol(open.name)), col },
+        });
+        this.statements.push({
+          line,
+          body: { kind: "section", name: open.returnSection!, attributes: {}, col },
+        });
+        this.currentSection = open.returnSection!;
+        return;
+      }
+      case "at": {
+        const open = this.openInstance;
+        if (!open) throw new StatementError(col, "`at' outside `istruc'");
+        const comma = args.findIndex((t) => isOp(t, ","));
+        const fieldTokens = comma < 0 ? args : args.slice(0, comma);
+        const field = this.expressionToEnd(fieldTokens, 0, token);
+        const fieldOffset = minus(field, symbol(open.name));
+        zeros(minus(fieldOffset, minus(here, symbol(open.startLabel!))));
+        if (comma >= 0 && comma + 1 < args.length) {
+          const fill = this.body(args.slice(comma + 1), 0);
+          if (fill) this.statements.push({ line, body: fill });
+        }
+        return;
+      }
+      default: {
+        const open = this.openInstance;
+        if (!open) throw new StatementError(col, "`iend' without `istruc'");
+        this.openInstance = undefined;
+        zeros(minus(symbol(`${open.name}_size`), minus(here, symbol(open.startLabel!))));
+      }
     }
   }
 
@@ -399,6 +516,7 @@ class ProgramParser {
       }
       i++;
     }
+    this.currentSection = name;
     return { kind: "section", name, attributes, col: token.col };
   }
 }

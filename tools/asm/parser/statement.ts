@@ -1,6 +1,7 @@
 // What one logical line says, parsed once and evaluated in every pass: an optional label, an
 // optional `times` count, and a body (instruction, data, reservation, equ or directive).
-// Expressions stay as trees because their values change from pass to pass.
+// Expressions stay as trees because their values change from pass to pass. NASM's structure
+// macros (struc/endstruc, istruc/at/iend) arrive here already turned into these statements.
 
 import type { Expr } from "../expression/ast.ts";
 import type { OperandSize } from "../instruction.ts";
@@ -67,6 +68,12 @@ export type StatementBody =
       readonly kind: "section";
       readonly name: string;
       readonly attributes: SectionAttributes;
+      readonly col: number;
+    }
+  | {
+      /** `absolute N`: labels that follow are plain numbers from N on; only res* space. */
+      readonly kind: "absolute";
+      readonly value: Expr;
       readonly col: number;
     }
   | {

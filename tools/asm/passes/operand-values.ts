@@ -5,12 +5,12 @@
 // even in a flat binary where its final value would fit. Such operands get an explicit
 // displacement size, or `strict` with the operation size, so the encoder picks the full form.
 
+import { isaRows, mnemonicAliases } from "../../../vm/cpu/isa.ts";
 import {
   type BaseRegisterHint,
   type EvaluationEnvironment,
   evaluate,
 } from "../expression/evaluate.ts";
-import { isaRows, mnemonicAliases } from "../../../vm/cpu/isa.ts";
 import type { Operand, OperandSize } from "../instruction.ts";
 import { generalRegisterSize } from "../parser/registers.ts";
 import type { OperandSyntax } from "../parser/statement.ts";

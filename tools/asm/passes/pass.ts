@@ -70,6 +70,9 @@ export class Pass {
   private readonly alignBytes: number[];
   private readonly listing: ListingLine[] = [];
   private section = 0;
+  /** Start of the absolute space (`absolute`, struc) while in it; its size is in `absolute`. */
+  private absoluteBase: number | undefined;
+  private readonly absolute = new SectionBuffer(true);
   private bits: 16 | 32;
   private line!: LogicalLine;
   private readonly hint: BaseRegisterHint = { type: "none", base: "" };
@@ -89,8 +92,11 @@ export class Pass {
     const symbols = assembler.symbolTable();
     this.env = {
       lookup: (name, col) => symbols.lookup(name, this.line.location, col, this.line.order),
-      here: () => ({ value: BigInt(this.sectionBase() + this.hereBytes), section: this.section }),
-      sectionBase: () => ({ value: BigInt(this.sectionBase()), section: this.section }),
+      here: () => ({
+        value: BigInt(this.sectionBase() + this.hereBytes),
+        section: this.relocation(),
+      }),
+      sectionBase: () => ({ value: BigInt(this.sectionBase()), section: this.relocation() }),
       error: (col, message) => this.error(col, message),
     };
   }
@@ -117,11 +123,16 @@ export class Pass {
   }
 
   private sectionBase(): number {
-    return this.layout.baseAddresses[this.section]!;
+    return this.absoluteBase ?? this.layout.baseAddresses[this.section]!;
+  }
+
+  /** The section addresses here are relative to; none in absolute space. */
+  private relocation(): number | undefined {
+    return this.absoluteBase === undefined ? this.section : undefined;
   }
 
   private get buffer(): SectionBuffer {
-    return this.buffers[this.section]!;
+    return this.absoluteBase === undefined ? this.buffers[this.section]! : this.absolute;
   }
 
   private evaluate(expr: Expr, hint?: BaseRegisterHint): Value | undefined {
@@ -155,12 +166,13 @@ export class Pass {
     const body = statement.body;
     const symbols = this.assembler.symbolTable();
     if (statement.label && body?.kind !== "equ" && !this.assembler.isDuplicateLabel(statement)) {
+      const inSection = this.absoluteBase === undefined;
       symbols.define(statement.label.name, {
-        kind: "label",
-        section: this.section,
+        kind: inSection ? "label" : "equ",
+        section: inSection ? this.section : -1,
         value: BigInt(this.sectionBase() + this.buffer.sizeBytes),
         known: true,
-        relocations: this.assembler.labelRelocation(this.section),
+        relocations: inSection ? this.assembler.labelRelocation(this.section) : null,
         location: this.location,
         col: statement.label.col,
       });
@@ -189,7 +201,15 @@ export class Pass {
         return;
       case "section":
         this.section = this.assembler.indexOfSection(body.name);
+        this.absoluteBase = undefined;
         return;
+      case "absolute": {
+        const value = this.evaluate(body.value);
+        if (value?.registers) this.error(body.col, "`absolute' needs an address, not a register");
+        this.absoluteBase = Number(BigInt.asUintN(32, value?.constant ?? 0n));
+        this.absolute.sizeBytes = 0;
+        return;
+      }
       default:
         this.emitRepeated(statement, body);
     }
@@ -224,7 +244,10 @@ export class Pass {
     this.listing.push({
       file: this.location.file,
       line: this.location.line,
-      section: this.assembler.sectionList()[this.section]!.name,
+      section:
+        this.absoluteBase === undefined
+          ? this.assembler.sectionList()[this.section]!.name
+          : "absolute",
       address: this.sectionBase() + startBytes,
       bytes: bytes.slice(),
       reservedBytes: reserved ? sizeBytes : 0,
@@ -233,6 +256,14 @@ export class Pass {
   }
 
   private emitBody(body: StatementBody): void {
+    const reserves = body.kind === "reserve" || (body.kind === "align" && body.reserve);
+    if (this.absoluteBase !== undefined && !reserves) {
+      this.error(
+        body.col,
+        "only resb/resw/resd/resq and alignb are allowed in absolute space (struc, absolute)",
+      );
+      return;
+    }
     switch (body.kind) {
       case "instruction":
         this.instruction(body);
