@@ -20,6 +20,11 @@ export const kernelCosts = {
   contextSwitchCycles: 1000,
   /** Building a process control block and a fresh page directory. */
   processCreateCycles: 5000,
+  /**
+   * One load sample at a timer tick: note idle or busy, update three ring slots and their
+   * running sums (about 30 instructions).
+   */
+  loadSampleCycles: 60,
 } as const;
 
 /** Cycles for copying `byteCount` bytes, rounded up to whole cycles. */

@@ -2,7 +2,10 @@
 
 export const Errno = {
   EPERM: 1,
+  ENOENT: 2,
   ESRCH: 3,
+  E2BIG: 7,
+  ENOEXEC: 8,
   EBADF: 9,
   ECHILD: 10,
   EAGAIN: 11,
@@ -10,6 +13,7 @@ export const Errno = {
   EFAULT: 14,
   EBUSY: 16,
   EINVAL: 22,
+  ENAMETOOLONG: 36,
   ENOSYS: 38,
   EMSGSIZE: 90,
   ETIMEDOUT: 110,

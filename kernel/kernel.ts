@@ -1,121 +1,398 @@
-// The microkernel's first piece: one node's kernel running on a Machine. It loads a program
-// into a process, then repeatedly resumes the CPU and handles why it stopped (syscall trap,
-// exception, timer interrupt). It runs a single process; the process table, scheduler and
-// IPC of later issues plug in where `current` is chosen and where the timer tick is handled.
+// One node's microkernel on a Machine (docs/kernel.md). It keeps the process table, runs the
+// ready processes by preemptive priority round robin, and repeatedly resumes the CPU and
+// handles why it stopped: a syscall trap, an exception, the timer tick (time slice, load
+// sample), or the end of a run budget. When nothing is ready the idle process "runs": the
+// machine skips ahead to its next event (a tick or a wake-up). Kernel work is charged to the
+// machine's cycles through the cost table. Left out here: the NIC and other nodes, Starters
+// and migration (later issues); `runUntil(ns)` is the entry a cluster driver will call once
+// per quantum of virtual time.
 
 import type { ConsoleChannel } from "../vm/devices/console.ts";
 import { type Machine, MachineStop } from "../vm/machine.ts";
 import { kernelCosts } from "./cost-table.ts";
+import { Errno } from "./errno.ts";
 import { handleException, handleStrayTrap } from "./faults/exception-handler.ts";
-import { type FaultReport, Signal } from "./faults/fault-report.ts";
+import { describeFault, type FaultReport, Signal } from "./faults/fault-report.ts";
+import type { FileStore } from "./files/file-store.ts";
+import { loadWindowSamples } from "./limits.ts";
+import { LoadSampler, type LoadSnapshot } from "./load/load-sampler.ts";
 import { parseElf } from "./loader/elf.ts";
 import { LoadError } from "./loader/load-error.ts";
 import { loadProgram } from "./loader/load-program.ts";
 import { FrameAllocator } from "./memory/frame-allocator.ts";
-import { LocalPidAllocator } from "./process/pid.ts";
-import { Process, ProcessState } from "./process/process.ts";
+import { formatPid, LocalPidAllocator, type Pid, pidNone } from "./process/pid.ts";
+import { Process, ProcessState, ResumeAction } from "./process/process.ts";
+import { ProcessTable } from "./process/process-table.ts";
+import { Reg } from "./process/saved-context.ts";
+import { PriorityRoundRobin, priorityDefault } from "./scheduler/priority-round-robin.ts";
+import { TimeSlice, timeSliceCyclesDefault } from "./scheduler/time-slice.ts";
 import { dispatchSyscall } from "./syscalls/syscall-table.ts";
+import { TimerQueue } from "./time/timer-queue.ts";
+import type { TraceLog } from "./trace/trace-log.ts";
 
 export interface KernelOptions {
   /** This node's number, the high bits of every pid it creates; default 0. */
   homeNode?: number;
+  /** Nodes in the cluster, what nodeinfo reports; default 1. */
+  nodeCount?: number;
   /** Supplies up to `maxBytes` of input for read(0); an empty array means end of input. */
   readInput?: (maxBytes: number) => Uint8Array;
   /** Receives console output as soon as a process writes it. */
   onOutput?: (channel: ConsoleChannel, bytes: Uint8Array) => void;
+  /** Receives one-line kernel reports: faults and kills. */
+  onReport?: (line: string) => void;
+  /** Called once for every process when it ends (whoever collects its status). */
+  onProcessEnd?: (process: Process) => void;
   /** How many recent eips to put in a fault report; default none. */
   recentEipsOnFault?: number;
+  /** Program images spawn may load, by base name. */
+  files?: FileStore;
+  /** The time slice in machine cycles; default timeSliceCyclesDefault (10 ms at 100 MHz). */
+  timeSliceCycles?: number;
+  /** Process table size (zombies included); default processesPerNodeMax. */
+  processesMax?: number;
+  trace?: TraceLog;
 }
 
-/** The interval of the timer tick (the later scheduler's time slice): 10 ms. */
+/**
+ * Why `runUntil` returned: the node's time reached the limit; nothing is ready and no
+ * wake-up is pending (only a message from another node could change that); the machine
+ * was asked to halt; or the instruction limit of `run` was reached.
+ */
+export type RunOutcome = "time-reached" | "no-work" | "halted" | "instruction-limit";
+
+/** The interval of the timer tick: 10 ms. */
 export const tickIntervalNs = 10_000_000;
 /** The syscall vector of ABI v1. */
 export const syscallVector = 0x80;
 /** The most cycles one `machine.run` may take before the kernel looks again. */
 const runBudgetCyclesMax = 1e8;
 
-/** EFLAGS at process start, as Linux sets them: IF and the always-one bit 1. */
-const initialEflags = 0x202;
-/** Index of esp in `cpu.regs`. */
-const esp = 4;
-
 export class Kernel {
   readonly frames: FrameAllocator;
-  /** The process on the CPU, or undefined once it has ended. */
+  readonly homeNode: number;
+  readonly nodeCount: number;
+  readonly processes: ProcessTable;
+  readonly scheduler = new PriorityRoundRobin();
+  readonly slice: TimeSlice;
+  readonly sampler = new LoadSampler();
+  /** Wake-ups (sleep ends, receive timeouts), each carrying the PID to wake. */
+  readonly wakeups = new TimerQueue<Pid>();
+  readonly files: FileStore | undefined;
+  readonly trace: TraceLog | undefined;
+  /** The process on the CPU, or undefined while the idle process runs. */
   current: Process | undefined;
+  /** Live processes (zombies excluded), kept as a count so a tick allocates nothing. */
+  liveCount = 0;
+  /** Cycles charged for load sampling, ever (the sampling benchmark reads it). */
+  samplingCycles = 0;
+  /** Cycles the machine skipped while idle. */
+  idleCycles = 0;
+  contextSwitches = 0;
   private readonly pids: LocalPidAllocator;
   private readonly options: KernelOptions;
+  /** The process whose address space is in CR3, so a switch back to it costs nothing. */
+  private loadedPid: Pid = pidNone;
+  /** Machine cycles when the current process was put on the CPU (its CPU time). */
+  private dispatchedAtCycles = 0;
+  /** Machine cycles already charged to the current slice. */
+  private slicedAtCycles = 0;
+  private endedCount = 0;
+  private instructionsMax = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly machine: Machine,
     options: KernelOptions = {},
   ) {
     this.options = options;
-    this.pids = new LocalPidAllocator(options.homeNode ?? 0);
+    this.homeNode = options.homeNode ?? 0;
+    this.nodeCount = options.nodeCount ?? 1;
+    this.pids = new LocalPidAllocator(this.homeNode);
+    this.processes = new ProcessTable(options.processesMax);
+    this.slice = new TimeSlice(options.timeSliceCycles ?? timeSliceCyclesDefault);
+    this.files = options.files;
+    this.trace = options.trace;
     this.frames = new FrameAllocator(machine.memoryBytes);
     machine.timer.arm(machine.cyclesFromNs(tickIntervalNs), machine.cycles);
   }
 
-  /** Loads an ELF executable into a new process and puts it on the CPU. Throws LoadError. */
+  /** Virtual time in whole nanoseconds. */
+  nowNs(): number {
+    return Math.floor(this.machine.nowNs());
+  }
+
+  traceEvent(event: string, fields?: Record<string, number | string | boolean>): void {
+    this.trace?.record(this.nowNs(), event, fields);
+  }
+
+  /**
+   * Loads an ELF executable into a new process whose parent is the kernel and, if the CPU is
+   * free, puts it on the CPU at once. Throws LoadError (the command line's programs).
+   */
   exec(image: Uint8Array, argv: readonly string[]): Process {
-    if (this.current) throw new LoadError("this kernel runs one process at a time");
+    const created = this.createProcess(image, argv, pidNone);
+    if (typeof created === "string") throw new LoadError(created);
+    if (!this.current) this.dispatchNext();
+    return created;
+  }
+
+  /**
+   * Builds a ready process from an image. Returns the process, or a reason it could not be
+   * made: a message for exec, mapped to an errno by spawn (see spawnErrno).
+   */
+  createProcess(image: Uint8Array, argv: readonly string[], parentPid: Pid): Process | string {
+    if (this.processes.isFull) return "process table full";
+    const pid = this.pids.allocate((candidate) => this.processes.has(candidate));
+    if (pid === undefined) return "process table full: no process id left on this node";
     const elf = parseElf(image);
-    const pid = this.pids.allocate(() => false);
-    if (pid === undefined) throw new LoadError("no process id left on this node");
     const program = loadProgram(this.machine, this.frames, elf, image, argv);
+    const name = argv[0] ?? "?";
     const process = new Process(
       pid,
+      name.slice(name.lastIndexOf("/") + 1),
       program.addressSpace,
       program.brkStartAddress,
       program.imagePageCount,
       program.stackPageCount,
+      parentPid === pidNone
+        ? priorityDefault
+        : (this.processes.get(parentPid)?.priority ?? priorityDefault),
     );
+    process.parentPid = parentPid;
+    process.context.regs[Reg.esp] = program.stackPointer;
+    process.context.eip = program.entryAddress;
     this.machine.chargeCycles(kernelCosts.processCreateCycles);
-    const cpu = this.machine.cpu;
-    program.addressSpace.activate();
-    cpu.regs.fill(0);
-    cpu.regs[esp] = program.stackPointer;
-    cpu.eip = program.entryAddress;
-    cpu.setEflags(initialEflags);
-    process.state = ProcessState.Running;
-    this.current = process;
+    this.processes.add(process);
+    this.liveCount++;
+    this.scheduler.makeReady(pid, process.priority);
+    this.traceEvent("spawn", {
+      pid: formatPid(pid),
+      parent: formatPid(parentPid),
+      name: process.name,
+    });
     return process;
   }
 
   /**
-   * Runs until the current process ends, the machine is halted, or the CPU has retired
-   * `instructionsMax` instructions in total (the process is then killed with SIGKILL).
+   * Runs until every process has ended or the CPU has retired `instructionsMax` instructions
+   * in total (the live processes are then killed with SIGKILL). What `sterna exec` uses.
    */
-  run(instructionsMax = Number.POSITIVE_INFINITY): void {
+  run(instructionsMax = Number.POSITIVE_INFINITY): RunOutcome {
+    this.instructionsMax = instructionsMax;
+    try {
+      return this.runUntil(Number.POSITIVE_INFINITY);
+    } finally {
+      this.instructionsMax = Number.POSITIVE_INFINITY;
+    }
+  }
+
+  /**
+   * Runs the node until its virtual time reaches `untilNs`, or it has no work (see
+   * RunOutcome). Never runs the machine past `untilNs`, the next wake-up or the slice's end.
+   */
+  runUntil(untilNs: number): RunOutcome {
     const machine = this.machine;
+    const untilCycles = Number.isFinite(untilNs)
+      ? machine.cyclesFromNs(untilNs)
+      : Number.POSITIVE_INFINITY;
     for (;;) {
+      if (machine.cycles >= untilCycles) return "time-reached";
+      this.fireDueWakeups();
+      if (machine.timer.cyclesUntilDue(machine.cycles) === 0) {
+        this.handleTick();
+        continue;
+      }
+      if (!this.current && !this.dispatchNext()) {
+        const nextCycles = Math.min(
+          machine.timer.dueAtCycles,
+          this.nextWakeupCycles(),
+          untilCycles,
+        );
+        if (this.scheduler.readyCount === 0 && this.wakeups.size === 0) return "no-work";
+        this.idleFor(nextCycles - machine.cycles);
+        continue;
+      }
       const process = this.current;
-      if (!process?.isAlive) return;
-      const instructionsLeft = instructionsMax - machine.cpu.instructions;
-      if (instructionsLeft <= 0) {
-        process.instructionLimitReached = true;
-        this.killProcess(process, Signal.SIGKILL, undefined);
-        return;
+      if (!process) continue;
+      if (machine.cpu.instructions >= this.instructionsMax) {
+        this.killForInstructionLimit();
+        return "instruction-limit";
       }
-      if (machine.mmu.cr3 !== process.addressSpace.pageDirectoryAddress) {
-        throw new Error(`kernel bug: process ${process.pid} would run in another address space`);
+      const stop = this.runCurrent(process, untilCycles);
+      if (stop === MachineStop.Halt) return "halted";
+      this.afterStop();
+    }
+  }
+
+  /** Passes virtual time with nothing to run, up to `untilNs`, recording the idle ticks. */
+  idleUntil(untilNs: number): void {
+    const machine = this.machine;
+    const untilCycles = machine.cyclesFromNs(untilNs);
+    while (machine.cycles < untilCycles && !this.current && this.scheduler.readyCount === 0) {
+      this.fireDueWakeups();
+      if (machine.timer.cyclesUntilDue(machine.cycles) === 0) {
+        this.handleTick();
+        continue;
       }
-      // Every instruction costs at least a cycle, so this budget cannot overrun the limit.
-      const stop = machine.run(Math.min(runBudgetCyclesMax, instructionsLeft));
-      switch (stop) {
-        case MachineStop.Trap:
-          this.handleTrap(process);
-          break;
-        case MachineStop.Exception:
-          handleException(this, process);
-          break;
-        case MachineStop.Interrupt:
-          this.handleInterrupt();
-          break;
-        case MachineStop.Halt:
-          return;
-        case MachineStop.Budget:
-          break;
+      if (this.scheduler.readyCount > 0) return;
+      const nextCycles = Math.min(machine.timer.dueAtCycles, this.nextWakeupCycles(), untilCycles);
+      this.idleFor(nextCycles - machine.cycles);
+    }
+  }
+
+  private idleFor(cycles: number): void {
+    if (!(cycles > 0)) return;
+    this.machine.chargeCycles(cycles);
+    this.idleCycles += cycles;
+  }
+
+  private nextWakeupCycles(): number {
+    const dueNs = this.wakeups.nextDueNs();
+    return dueNs === undefined ? Number.POSITIVE_INFINITY : this.machine.cyclesFromNs(dueNs);
+  }
+
+  private runCurrent(process: Process, untilCycles: number): MachineStop {
+    const machine = this.machine;
+    if (machine.mmu.cr3 !== process.addressSpace.pageDirectoryAddress) {
+      throw new Error(`kernel bug: process ${process.pid} would run in another address space`);
+    }
+    const now = machine.cycles;
+    // Every instruction costs at least a cycle, so the instruction limit cannot be overrun.
+    const budgetCycles = Math.min(
+      runBudgetCyclesMax,
+      this.slice.remainingCycles,
+      this.nextWakeupCycles() - now,
+      untilCycles - now,
+      this.instructionsMax - machine.cpu.instructions,
+    );
+    const stop = budgetCycles > 0 ? machine.run(budgetCycles) : MachineStop.Budget;
+    switch (stop) {
+      case MachineStop.Trap:
+        this.handleTrap(process);
+        break;
+      case MachineStop.Exception:
+        handleException(this, process);
+        break;
+      case MachineStop.Interrupt:
+        this.handleTick();
+        break;
+      default:
+        break;
+    }
+    return stop;
+  }
+
+  /** After a stop: charge the slice, then switch if the current process may not go on. */
+  private afterStop(): void {
+    const process = this.current;
+    if (!process) return;
+    const cycles = this.machine.cycles;
+    this.slice.charge(cycles - this.slicedAtCycles);
+    this.slicedAtCycles = cycles;
+    if (process.state !== ProcessState.Running) {
+      this.deschedule(process);
+      return;
+    }
+    const urgent = this.scheduler.mostUrgentLevel();
+    const preempted = urgent >= 0 && urgent < process.priority;
+    if ((this.slice.expired && this.scheduler.readyCount > 0) || preempted) {
+      this.deschedule(process);
+      this.makeReady(process);
+    } else if (this.slice.expired) {
+      this.slice.start();
+    }
+  }
+
+  /** Puts the current process back in the queue now, e.g. for sched_yield. */
+  yieldCurrent(): void {
+    const process = this.current;
+    if (!process) return;
+    // Marked ready but still on the CPU: afterStop's state check takes it off and requeues.
+    process.state = ProcessState.Ready;
+  }
+
+  /** Takes the current process off the CPU, saving its registers. Its state is the caller's. */
+  private deschedule(process: Process): void {
+    process.context.saveFrom(this.machine.cpu);
+    process.cpuCycles += this.machine.cycles - this.dispatchedAtCycles;
+    this.current = undefined;
+    if (process.state === ProcessState.Ready) {
+      this.scheduler.makeReady(process.pid, process.priority);
+    }
+  }
+
+  /** Puts the most urgent ready process on the CPU; false when only idle could run. */
+  private dispatchNext(): boolean {
+    const pid = this.scheduler.pickNext();
+    if (pid === pidNone) return false;
+    const process = this.processes.get(pid);
+    if (!process?.isAlive) throw new Error(`kernel bug: ready pid ${pid} has no live process`);
+    const machine = this.machine;
+    this.dispatchedAtCycles = machine.cycles;
+    if (this.loadedPid !== pid) {
+      machine.chargeCycles(kernelCosts.contextSwitchCycles);
+      process.addressSpace.activate();
+      this.loadedPid = pid;
+      this.contextSwitches++;
+    }
+    process.context.loadInto(machine.cpu);
+    process.state = ProcessState.Running;
+    this.current = process;
+    this.slice.start();
+    this.slicedAtCycles = machine.cycles;
+    const action = process.resumeAction;
+    process.resumeAction = ResumeAction.None;
+    if (action === ResumeAction.SetResult) {
+      machine.cpu.regs[Reg.eax] = process.resumeResult;
+    } else if (action === ResumeAction.RerunSyscall) {
+      dispatchSyscall(this, process);
+      this.afterStop();
+    }
+    return true;
+  }
+
+  /** Makes a process that is off the CPU ready, cancelling its wake-up. */
+  makeReady(process: Process): void {
+    if (process.wakeTimerId !== 0) {
+      this.wakeups.cancel(process.wakeTimerId);
+      process.wakeTimerId = 0;
+    }
+    process.state = ProcessState.Ready;
+    this.scheduler.makeReady(process.pid, process.priority);
+  }
+
+  /** Wakes a blocked process so that its syscall completes (re-runs, or gets `result`). */
+  wake(process: Process, action: ResumeAction, result = 0): void {
+    process.resumeAction = action;
+    process.resumeResult = result;
+    this.makeReady(process);
+  }
+
+  /**
+   * Blocks the current process in `state`; with `wakeAtNs` it also gets a wake-up then.
+   * Returns false (nothing changed) when the node's wake-up queue is full.
+   */
+  blockCurrent(state: ProcessState, wakeAtNs?: number): boolean {
+    const process = this.current;
+    if (!process) throw new Error("kernel bug: blocking with no current process");
+    if (wakeAtNs !== undefined) {
+      const id = this.wakeups.schedule(wakeAtNs, process.pid);
+      if (id === undefined) return false;
+      process.wakeTimerId = id;
+    }
+    process.state = state;
+    return true;
+  }
+
+  private fireDueWakeups(): void {
+    const nowNs = this.nowNs();
+    for (let timer = this.wakeups.popDue(nowNs); timer; timer = this.wakeups.popDue(nowNs)) {
+      const process = this.processes.live(timer.payload);
+      if (!process || process.wakeTimerId !== timer.id) continue;
+      process.wakeTimerId = 0;
+      if (process.state === ProcessState.Sleeping) this.wake(process, ResumeAction.SetResult, 0);
+      else if (process.state === ProcessState.BlockedReceive) {
+        this.wake(process, ResumeAction.SetResult, -Errno.ETIMEDOUT);
       }
     }
   }
@@ -130,11 +407,29 @@ export class Kernel {
     dispatchSyscall(this, process);
   }
 
-  /** The timer tick: acknowledged; with one process there is nothing to reschedule. */
-  private handleInterrupt(): void {
+  /** The timer tick: acknowledge, then one load sample per elapsed tick. */
+  private handleTick(): void {
     const machine = this.machine;
     machine.chargeCycles(kernelCosts.interruptCycles);
-    machine.timer.acknowledge(machine.cycles);
+    const ticks = machine.timer.acknowledge(machine.cycles);
+    if (ticks === 0) return;
+    const samplesBefore = this.sampler.totalSamples;
+    this.sampler.record(
+      this.current === undefined,
+      this.scheduler.readyCount,
+      this.liveCount,
+      ticks,
+    );
+    machine.chargeCycles(kernelCosts.loadSampleCycles);
+    this.samplingCycles += kernelCosts.loadSampleCycles;
+    const windowsBefore = Math.floor(samplesBefore / loadWindowSamples);
+    if (this.trace && Math.floor(this.sampler.totalSamples / loadWindowSamples) > windowsBefore) {
+      this.traceEvent("load", { ...this.loadSnapshot() });
+    }
+  }
+
+  loadSnapshot(): LoadSnapshot {
+    return this.sampler.snapshot();
   }
 
   /** Input for read(0): up to `maxBytes`, empty at end of input. */
@@ -162,12 +457,100 @@ export class Kernel {
     if (fault && recentCount > 0) fault.lastEips = this.machine.cpu.recentEips(recentCount);
     process.fault = fault;
     process.exitStatus = 128 + signal;
+    if (fault) {
+      this.traceEvent("fault", { pid: formatPid(process.pid), fault: describeFault(fault) });
+      this.report(`process ${this.label(process)} killed by ${describeFault(fault)}`);
+    }
     this.endProcess(process);
   }
 
+  /** kill(pid) from `killer`: status 137. */
+  killByRequest(target: Process, killer: Process): void {
+    target.killed = true;
+    this.traceEvent("kill", { pid: formatPid(target.pid), by: formatPid(killer.pid) });
+    this.report(`process ${this.label(target)} killed by process ${this.label(killer)}`);
+    this.killProcess(target, Signal.SIGKILL, undefined);
+  }
+
+  label(process: Process): string {
+    return `${formatPid(process.pid)} (${process.name})`;
+  }
+
+  private report(line: string): void {
+    this.options.onReport?.(line);
+  }
+
+  private killForInstructionLimit(): void {
+    for (const process of [...this.processes.all()]) {
+      if (!process.isAlive) continue;
+      process.instructionLimitReached = true;
+      this.killProcess(process, Signal.SIGKILL, undefined);
+    }
+  }
+
+  /**
+   * Ends a process whatever the cause (docs/kernel.md §2): off the CPU and the queues, its
+   * wake-up cancelled, its memory freed, its queued messages dropped, its pairs forgotten by
+   * the other ends, its children re-parented to the kernel; then it is a zombie until its
+   * parent collects it, or gone at once when the kernel is its parent.
+   */
   private endProcess(process: Process): void {
+    if (this.current === process) {
+      process.cpuCycles += this.machine.cycles - this.dispatchedAtCycles;
+      this.current = undefined;
+    } else {
+      this.scheduler.remove(process.pid);
+    }
+    if (process.wakeTimerId !== 0) {
+      this.wakeups.cancel(process.wakeTimerId);
+      process.wakeTimerId = 0;
+    }
     process.state = ProcessState.Exited;
+    process.resumeAction = ResumeAction.None;
+    process.endedOrder = ++this.endedCount;
+    process.endedNs = this.nowNs();
+    this.liveCount--;
     process.addressSpace.destroy();
-    if (this.current === process) this.current = undefined;
+    if (this.loadedPid === process.pid) this.loadedPid = pidNone;
+    const droppedMessages = process.mailbox.length;
+    this.traceEvent("exit", {
+      pid: formatPid(process.pid),
+      status: process.exitStatus,
+      cpuNs: Math.round((process.cpuCycles * 1e9) / this.machine.clockHz),
+      droppedMessages,
+    });
+    this.options.onProcessEnd?.(process);
+    for (const other of [...this.processes.all()]) {
+      if (other === process) continue;
+      other.mailbox.forgetSender(process.pid);
+      other.sendSeqs.forget(process.pid);
+      if (
+        other.state === ProcessState.BlockedReceive &&
+        other.context.regs[Reg.edx] === process.pid
+      ) {
+        this.wake(other, ResumeAction.SetResult, -Errno.ESRCH);
+      }
+      if (other.parentPid === process.pid) {
+        other.parentPid = pidNone;
+        if (!other.isAlive) this.processes.remove(other.pid);
+      }
+    }
+    const parent =
+      process.parentPid === pidNone ? undefined : this.processes.live(process.parentPid);
+    if (!parent) {
+      this.processes.remove(process.pid);
+      return;
+    }
+    if (parent.state === ProcessState.BlockedWait) {
+      const wanted = parent.context.regs[Reg.ebx]!;
+      if (wanted === pidNone || wanted === process.pid) {
+        this.wake(parent, ResumeAction.RerunSyscall);
+      }
+    }
+  }
+
+  /** Removes a zombie child whose status its parent has collected. */
+  collectZombie(child: Process): void {
+    this.processes.remove(child.pid);
   }
 }

@@ -1,8 +1,12 @@
-// The process control block of this first kernel: identity, address space, brk heap,
-// memory use, life state and how it ended. Registers live in the CPU while the only process runs; the
-// scheduler (a later issue) adds a saved context, parent, priority and mailbox here.
+// The process control block: identity, family, address space, brk heap, saved registers,
+// scheduling facts, IPC state (mailbox and outgoing pair numbers), a blocked call waiting to
+// complete, and how the process ended. Everything but the address space (which lives in guest
+// memory) is plain numbers and JSON-safe records, so a later issue can serialise a PCB into
+// bytes for migration. The kernel owns the transitions; this file only holds the facts.
 
 import type { FaultReport } from "../faults/fault-report.ts";
+import { Mailbox } from "../ipc/mailbox.ts";
+import { PairSequenceTable } from "../ipc/pair-sequence-table.ts";
 import { processMemoryBytesMax } from "../limits.ts";
 import type { AddressSpace } from "../memory/address-space.ts";
 import {
@@ -11,12 +15,29 @@ import {
   stackLowestAddress,
   stackTopAddress,
 } from "../memory/user-layout.ts";
-import type { Pid } from "./pid.ts";
+import { type Pid, pidNone } from "./pid.ts";
+import { SavedContext } from "./saved-context.ts";
 
 export const enum ProcessState {
   Ready = 0,
   Running = 1,
+  /** Ended, its status not yet collected by its parent's wait. */
   Exited = 2,
+  BlockedReceive = 3,
+  BlockedWait = 4,
+  Sleeping = 5,
+}
+
+/**
+ * What a process woken from a blocking syscall does when it next runs. Its saved registers
+ * still hold the call's number and arguments (eax is written only when the call completes),
+ * so a receive woken by a message or a wait woken by a child's end simply runs its call
+ * again, now without blocking; a sleep that ended or a receive that timed out gets a result.
+ */
+export const enum ResumeAction {
+  None = 0,
+  RerunSyscall = 1,
+  SetResult = 2,
 }
 
 export class Process {
@@ -26,12 +47,38 @@ export class Process {
   fault: FaultReport | undefined;
   /** Set when the kernel stopped the process because it ran past an instruction limit. */
   instructionLimitReached = false;
+  /** Set when kill (1007) ended it. */
+  killed = false;
+
+  /** The parent's PID; pidNone when the kernel is the parent (--run processes, orphans). */
+  parentPid: Pid = pidNone;
+  /** Its own priority level (0 most urgent); aging may lift it only while it waits. */
+  priority: number;
+  /** Registers, eip and EFLAGS while the process is off the CPU. */
+  readonly context = new SavedContext();
+  /** Machine cycles spent on the CPU, kernel work done for it included. */
+  cpuCycles = 0;
+  /** Order of ending on this node, so wait collects the earliest ended child first. */
+  endedOrder = 0;
+  /** Virtual ns at which it ended. */
+  endedNs = 0;
+
+  readonly mailbox: Mailbox;
+  /** For each peer it sends to, the pair sequence number to stamp next. */
+  readonly sendSeqs = new PairSequenceTable();
+  resumeAction = ResumeAction.None;
+  /** The eax a SetResult resume writes. */
+  resumeResult = 0;
+  /** The id of its pending wake-up in the node's timer queue, or 0. */
+  wakeTimerId = 0;
 
   /** The current program break (not page aligned, as Linux keeps it). */
   brkAddress: number;
 
   constructor(
     readonly pid: Pid,
+    /** What people see in reports: the base name of the program file. */
+    readonly name: string,
     readonly addressSpace: AddressSpace,
     /** Where the heap starts: the page after the highest loaded segment. */
     readonly brkStartAddress: number,
@@ -39,8 +86,11 @@ export class Process {
     private readonly imagePageCount: number,
     /** Stack pages mapped so far. */
     private stackPageCount: number,
+    priority: number,
   ) {
     this.brkAddress = brkStartAddress;
+    this.priority = priority;
+    this.mailbox = new Mailbox(pid);
   }
 
   /**
@@ -54,6 +104,14 @@ export class Process {
 
   get isAlive(): boolean {
     return this.state !== ProcessState.Exited;
+  }
+
+  get isBlocked(): boolean {
+    return (
+      this.state === ProcessState.BlockedReceive ||
+      this.state === ProcessState.BlockedWait ||
+      this.state === ProcessState.Sleeping
+    );
   }
 
   /**

@@ -10,5 +10,8 @@ export const exitCall: SyscallHandler = (kernel, process, status) => {
 
 export const getpidCall: SyscallHandler = (_kernel, process) => process.pid;
 
-/** sched_yield(): with one process there is nobody to yield to; it returns at once. */
-export const schedYieldCall: SyscallHandler = () => 0;
+/** sched_yield(): back to the tail of its priority level; returns 0 when it next runs. */
+export const schedYieldCall: SyscallHandler = (kernel) => {
+  kernel.yieldCurrent();
+  return 0;
+};

@@ -3,11 +3,18 @@
 import { Errno } from "../errno.ts";
 import type { Kernel } from "../kernel.ts";
 import type { Process } from "../process/process.ts";
+import { Reg } from "../process/saved-context.ts";
+import { killCall, waitCall } from "./family-calls.ts";
 import { readCall, writeCall } from "./io-calls.ts";
+import { receiveCall, sendCall } from "./ipc-calls.ts";
 import { brkCall } from "./memory-calls.ts";
+import { starterOnlyCall } from "./migration-calls.ts";
+import { nodeinfoCall } from "./node-calls.ts";
 import { exitCall, getpidCall, schedYieldCall } from "./process-calls.ts";
-import type { SyscallHandler } from "./syscall-handler.ts";
+import { spawnCall } from "./spawn-call.ts";
+import { type SyscallHandler, syscallBlocked } from "./syscall-handler.ts";
 import { SyscallNumber } from "./syscall-numbers.ts";
+import { clockCall, sleepCall } from "./time-calls.ts";
 
 const syscallHandlers = new Map<number, SyscallHandler>([
   [SyscallNumber.exit, exitCall],
@@ -16,27 +23,36 @@ const syscallHandlers = new Map<number, SyscallHandler>([
   [SyscallNumber.getpid, getpidCall],
   [SyscallNumber.brk, brkCall],
   [SyscallNumber.schedYield, schedYieldCall],
+  [SyscallNumber.send, sendCall],
+  [SyscallNumber.receive, receiveCall],
+  [SyscallNumber.spawn, spawnCall],
+  [SyscallNumber.wait, waitCall],
+  [SyscallNumber.clock, clockCall],
+  [SyscallNumber.sleep, sleepCall],
+  [SyscallNumber.nodeinfo, nodeinfoCall],
+  [SyscallNumber.kill, killCall],
+  [SyscallNumber.handshake, starterOnlyCall],
+  [SyscallNumber.migrateOut, starterOnlyCall],
+  [SyscallNumber.migrateIn, starterOnlyCall],
+  [SyscallNumber.cancelMigrate, starterOnlyCall],
 ]);
 
-const eax = 0;
-const ecx = 1;
-const edx = 2;
-const ebx = 3;
-const esi = 6;
-
-/** Runs the syscall the process asked for with `int 0x80` and puts the result in eax. */
+/**
+ * Runs the syscall the process on the CPU asked for with `int 0x80` (its number and arguments
+ * in the CPU's registers) and puts the result in eax, unless the call blocked or ended it.
+ */
 export function dispatchSyscall(kernel: Kernel, process: Process): void {
   const regs = kernel.machine.cpu.regs;
-  const handler = syscallHandlers.get(regs[eax]!);
+  const handler = syscallHandlers.get(regs[Reg.eax]!);
   const result = handler
     ? handler(
         kernel,
         process,
-        regs[ebx]! >>> 0,
-        regs[ecx]! >>> 0,
-        regs[edx]! >>> 0,
-        regs[esi]! >>> 0,
+        regs[Reg.ebx]! >>> 0,
+        regs[Reg.ecx]! >>> 0,
+        regs[Reg.edx]! >>> 0,
+        regs[Reg.esi]! >>> 0,
       )
     : -Errno.ENOSYS;
-  if (process.isAlive) regs[eax] = result;
+  if (result !== syscallBlocked && process.isAlive) regs[Reg.eax] = result;
 }

@@ -1,0 +1,67 @@
+// send (1000) and receive (1001), ABI v1, with the checks in the order docs/kernel.md §5
+// gives. send copies the message into the kernel and never waits; receive takes the oldest
+// message its filter accepts, or blocks (optionally with a timeout in µs). A message leaves
+// the mailbox only once it has been copied out, so a failed copy never loses one.
+
+import { Errno } from "../errno.ts";
+import { sendLocal } from "../ipc/local-send.ts";
+import { filterAccepts } from "../ipc/mailbox.ts";
+import { messageBytesMax } from "../limits.ts";
+import { copyFromUser, copyToUser, isUserRange } from "../memory/user-copy.ts";
+import { formatPid, pidNone } from "../process/pid.ts";
+import { ProcessState, ResumeAction } from "../process/process.ts";
+import { Reg } from "../process/saved-context.ts";
+import { type SyscallHandler, setSecondResult, syscallBlocked } from "./syscall-handler.ts";
+
+export const sendCall: SyscallHandler = (kernel, process, receiverPid, buffer, lengthBytes) => {
+  if (lengthBytes > messageBytesMax) return -Errno.EMSGSIZE;
+  const receiver = receiverPid === pidNone ? undefined : kernel.processes.live(receiverPid);
+  if (!receiver) return -Errno.ESRCH;
+  const bytes = isUserRange(buffer, lengthBytes)
+    ? copyFromUser(kernel.machine, process, buffer, lengthBytes)
+    : undefined;
+  if (!bytes) return -Errno.EFAULT;
+  const pairSeq = process.sendSeqs.nextSeq(receiver.pid);
+  const outcome = sendLocal(process.pid, process.sendSeqs, receiver.mailbox, bytes);
+  if (outcome !== "delivered") return -Errno.EAGAIN;
+  kernel.traceEvent("send", {
+    from: formatPid(process.pid),
+    to: formatPid(receiver.pid),
+    seq: pairSeq,
+    bytes: lengthBytes,
+  });
+  if (
+    receiver.state === ProcessState.BlockedReceive &&
+    filterAccepts(receiver.context.regs[Reg.edx]! >>> 0, process.pid)
+  ) {
+    kernel.wake(receiver, ResumeAction.RerunSyscall);
+  }
+  return 0;
+};
+
+export const receiveCall: SyscallHandler = (
+  kernel,
+  process,
+  buffer,
+  capacityBytes,
+  fromPid,
+  timeoutUs,
+) => {
+  const message = process.mailbox.peek(fromPid);
+  if (message) {
+    if (capacityBytes < message.bytes.length) return -Errno.EMSGSIZE;
+    if (!copyToUser(kernel.machine, process, buffer, message.bytes)) return -Errno.EFAULT;
+    process.mailbox.take(fromPid);
+    kernel.traceEvent("receive", {
+      pid: formatPid(process.pid),
+      from: formatPid(message.senderPid),
+      seq: message.pairSeq,
+    });
+    setSecondResult(kernel, message.senderPid);
+    return message.bytes.length;
+  }
+  if (fromPid !== pidNone && !kernel.processes.live(fromPid)) return -Errno.ESRCH;
+  const wakeAtNs = timeoutUs === 0 ? undefined : kernel.nowNs() + timeoutUs * 1000;
+  if (!kernel.blockCurrent(ProcessState.BlockedReceive, wakeAtNs)) return -Errno.EAGAIN;
+  return syscallBlocked;
+};

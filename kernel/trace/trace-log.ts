@@ -1,0 +1,33 @@
+// The node's trace: one JSON line per event, {t (virtual ns), node, event, ...fields}, in the
+// order the kernel makes them. A running SHA-256 over the lines gives the trace hash that
+// determinism tests compare; the lines themselves go to an optional sink (the --trace file),
+// so a long run keeps no trace in memory. Field order is fixed by construction, so equal
+// runs give equal bytes.
+
+import { createHash, type Hash } from "node:crypto";
+
+export type TraceFields = Record<string, number | string | boolean>;
+
+export class TraceLog {
+  private readonly hash: Hash = createHash("sha256");
+  /** Events recorded so far. */
+  eventCount = 0;
+
+  constructor(
+    readonly node: number,
+    private readonly sink?: (line: string) => void,
+  ) {}
+
+  record(timeNs: number, event: string, fields: TraceFields = {}): void {
+    const line = JSON.stringify({ t: Math.round(timeNs), node: this.node, event, ...fields });
+    this.hash.update(line);
+    this.hash.update("\n");
+    this.eventCount++;
+    this.sink?.(line);
+  }
+
+  /** The SHA-256 of every line so far, each ended by a newline, in hex. */
+  digestHex(): string {
+    return this.hash.copy().digest("hex");
+  }
+}
