@@ -10,11 +10,6 @@ export function toSigned(value: number, sizeBits: FieldSizeBits): number {
   return ((value | 0) << shift) >> shift;
 }
 
-/** `value` as an unsigned integer of `sizeBits` bits. */
-export function toUnsigned(value: number, sizeBits: FieldSizeBits): number {
-  return sizeBits === 32 ? value >>> 0 : (value | 0) & ((1 << sizeBits) - 1);
-}
-
 /** True when `value`, taken at `sizeBits`, survives sign-extension from one byte. */
 export function fitsSignedByte(value: number, sizeBits: FieldSizeBits): boolean {
   const signed = toSigned(value, sizeBits);
