@@ -472,6 +472,12 @@ export class Kernel {
     this.killProcess(target, Signal.SIGKILL, undefined);
   }
 
+  /** CPU cycles of a process so far, its current turn on the CPU included. */
+  cpuCyclesOf(process: Process): number {
+    const running = process === this.current ? this.machine.cycles - this.dispatchedAtCycles : 0;
+    return process.cpuCycles + running;
+  }
+
   label(process: Process): string {
     return `${formatPid(process.pid)} (${process.name})`;
   }

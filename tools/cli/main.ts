@@ -4,6 +4,7 @@
 
 import { Command } from "commander";
 import { registerAsm } from "./asm-command.ts";
+import { registerBoot } from "./boot-command.ts";
 import { registerDisasm } from "./disasm-command.ts";
 import { registerExec } from "./exec-command.ts";
 
@@ -13,6 +14,6 @@ const program = new Command("sterna")
   .enablePositionalOptions()
   .showHelpAfterError();
 
-for (const register of [registerExec, registerAsm, registerDisasm]) register(program);
+for (const register of [registerExec, registerAsm, registerDisasm, registerBoot]) register(program);
 
 await program.parseAsync(process.argv);
