@@ -16,6 +16,8 @@ interface AsmCommandOptions {
 
 const assemblyErrorStatus = 1;
 const fileErrorStatus = 2;
+/** EX_SOFTWARE: the assembler itself failed. */
+const internalErrorStatus = 70;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -61,13 +63,21 @@ async function runAsmCommand(sourcePath: string, options: AsmCommandOptions): Pr
     fail(`${sourcePath}: ${describeError(error)}`);
     return;
   }
-  const result = assemble(source, {
-    fileName: sourcePath,
-    format: options.format,
-    includePaths: options.include,
-    readFile: readText,
-    listing: options.listing !== undefined,
-  });
+  let result: ReturnType<typeof assemble>;
+  try {
+    result = assemble(source, {
+      fileName: sourcePath,
+      format: options.format,
+      includePaths: options.include,
+      readFile: readText,
+      listing: options.listing !== undefined,
+    });
+  } catch (error) {
+    // Bad input is reported as diagnostics; only a bug in the assembler gets here.
+    process.stderr.write(`sterna: asm: internal error: ${(error as Error).message}\n`);
+    process.exitCode = internalErrorStatus;
+    return;
+  }
   for (const diagnostic of result.diagnostics) {
     process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
   }
