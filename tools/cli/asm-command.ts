@@ -1,8 +1,8 @@
 // `sterna asm SRC -o OUT [-f elf|bin] [-I DIR]... [-l LISTING]`: assembles NASM-syntax source
 // with sterna's assembler. Errors and warnings go to stderr as `FILE:LINE:COL: error: ...`;
 // with any error nothing is written and the status is 1. A file that cannot be read or written
-// gives one line `sterna: asm: ...` and status 2. %include looks in the current directory, then
-// in each -I directory, as nasm does.
+// gives one line `sterna: asm: ...` and status 2 (an internal failure: status 70). %include
+// looks in the current directory, then in each -I directory, as nasm does.
 
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
