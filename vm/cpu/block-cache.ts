@@ -3,12 +3,19 @@
 // (see Cpu.run), so stop points are exactly those of one-at-a-time interpretation. When
 // the table is full every block is dropped and recompiled on demand.
 
-/** A compiled block: runs its instructions, returns the next eip. */
+import type { Cpu } from "./cpu.ts";
+import type { LazyFlags } from "./lazy-flags.ts";
+
+/**
+ * A compiled block: runs its instructions from entry eip `base`, returns the next eip. A
+ * block that branches back to its own entry loops inside while `budgetCycles` allows.
+ */
 export type BlockFunction = (
-  cpu: import("./cpu.ts").Cpu,
+  cpu: Cpu,
   r: Int32Array,
-  flags: import("./lazy-flags.ts").LazyFlags,
+  flags: LazyFlags,
   base: number,
+  budgetCycles: number,
 ) => number;
 
 /** What the run loop needs to account for a block that stopped part-way. */
@@ -17,8 +24,11 @@ export interface BlockInfo {
   readonly offsets: Int32Array;
   /** Cycles of the first k instructions, k = 0..length. */
   readonly prefixCycles: Int32Array;
+  /** Cycles of one complete pass that continues (a block looping on itself). */
+  readonly passCycles: number;
 }
 
+/** At most 2^16 - 1: recent-eips.ts packs a block id into 16 bits. */
 export const blocksMax = 1 << 14;
 /** Executions of an instruction through the interpreter before a block is compiled at it. */
 export const compileThreshold = 4;
@@ -26,8 +36,9 @@ export const compileThreshold = 4;
 export const blockInstructionsMax = 64;
 
 export class BlockCache {
-  readonly functions: BlockFunction[] = [unreachableBlock];
-  readonly infos: BlockInfo[] = [emptyInfo];
+  /** Replaced (not emptied) by clear(), so earlier readers keep a consistent table. */
+  functions: BlockFunction[] = [unreachableBlock];
+  infos: BlockInfo[] = [emptyInfo];
   /** Instructions per block. */
   readonly lengths = new Uint8Array(blocksMax);
   /** Cycles of the whole block, the final branch's taken penalty excluded. */
@@ -52,8 +63,8 @@ export class BlockCache {
   }
 
   clear(): void {
-    this.functions.length = 1;
-    this.infos.length = 1;
+    this.functions = [unreachableBlock];
+    this.infos = [emptyInfo];
   }
 }
 
@@ -61,4 +72,8 @@ function unreachableBlock(): number {
   throw new Error("block 0 is the 'no block' marker and never runs");
 }
 
-const emptyInfo: BlockInfo = { offsets: new Int32Array(0), prefixCycles: new Int32Array(1) };
+const emptyInfo: BlockInfo = {
+  offsets: new Int32Array(0),
+  prefixCycles: new Int32Array(1),
+  passCycles: 0,
+};

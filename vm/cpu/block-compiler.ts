@@ -12,7 +12,13 @@
 
 import type { BlockFunction } from "./block-cache.ts";
 import { cpuCostCycles } from "./cost-table.ts";
-import { type DecodedInstructions, REGISTER_ZERO } from "./decoded-instructions.ts";
+import { rowOperandBits, rowOperandCount } from "./decode-table.ts";
+import {
+  type DecodedInstructions,
+  LOCATION_IMMEDIATE,
+  LOCATION_MEMORY,
+  REGISTER_ZERO,
+} from "./decoded-instructions.ts";
 import { AluOp, FastKind, ShiftOp } from "./fast-kind.ts";
 import { HandlerId } from "./handler-id.ts";
 import { LazyOp } from "./lazy-flags.ts";
@@ -86,9 +92,11 @@ export function blockSource(
   store: DecodedInstructions,
   slots: Int32Array,
   offsets: Int32Array,
+  prefixCycles: Int32Array,
   count: number,
 ): string {
   const lines: string[] = [];
+  const looping = loopsToItself(store, slots, offsets, count);
   let flagSource = FlagSource.Unknown;
   for (let k = 0; k < count; k++) {
     const slot = slots[k]!;
@@ -178,9 +186,20 @@ export function blockSource(
         );
         break;
       case FastKind.JmpRel:
-        lines.push(`return (base + ${offsets[k + 1]! + imm}) | 0;`);
+        if (looping) {
+          lines.push(`${nextPass(prefixCycles, count, 0)} return base;`);
+        } else {
+          lines.push(`return (base + ${offsets[k + 1]! + imm}) | 0;`);
+        }
         break;
       case FastKind.Jcc:
+        if (looping) {
+          const taken = cpuCostCycles.branchTakenExtra;
+          lines.push(
+            `if (${conditionCode(op, flagSource)}) { ${nextPass(prefixCycles, count, taken)} c.takenExtraCycles = (n + 1) * ${taken}; return base; } c.takenExtraCycles = n * ${taken}; return ${next};`,
+          );
+          break;
+        }
         lines.push(
           `if (${conditionCode(op, flagSource)}) { c.takenExtraCycles = ${cpuCostCycles.branchTakenExtra}; return (base + ${offsets[k + 1]! + imm}) | 0; } return ${next};`,
         );
@@ -229,8 +248,18 @@ export function blockSource(
       case FastKind.CmovRegReg:
         lines.push(`if (${conditionCode(op, flagSource)}) r[${d}] = r[${s}];`);
         break;
-      default:
-        // A generic instruction: the interpreter's handler, with eip set as it expects.
+      case FastKind.Nop:
+        break;
+      default: {
+        const sized = sizedCode(store, slot, flagSource);
+        if (sized !== undefined) {
+          const touchesMemory = d === LOCATION_MEMORY || s === LOCATION_MEMORY;
+          const address = touchesMemory ? `${step} const ad = ${ea};` : "";
+          lines.push(`{ ${address} ${sized.code} ${touchesMemory ? leaveIfCodeWritten : ""} }`);
+          flagSource = sized.source;
+          break;
+        }
+        // Any other generic instruction: the interpreter's handler, eip set as it expects.
         if (genericBranches(store.handler[slot]!)) {
           lines.push(
             `${step} c.eip = (${next}) >>> 0; c.executeGeneric(${slot}); return c.eip | 0;`,
@@ -240,16 +269,43 @@ export function blockSource(
         }
         flagSource = FlagSource.Unknown;
         break;
+      }
     }
   }
   const lastSlot = slots[count - 1]!;
-  if (!endsBlock(store.kind[lastSlot]!, store.handler[lastSlot]!))
+  if (!endsBlock(store.kind[lastSlot]!, store.handler[lastSlot]!)) {
     lines.push(`return (base + ${offsets[count]}) | 0;`);
+  }
+  // A block that jumps back to its entry loops here; `n` counts the passes completed.
+  if (looping) return `let n = 0;\nfor (;;) {\nc.extraIterations = n;\n${lines.join("\n")}\n}`;
   return lines.join("\n");
 }
 
+/** Whether the block ends with a direct jump or conditional branch to its own entry. */
+export function loopsToItself(
+  store: DecodedInstructions,
+  slots: Int32Array,
+  offsets: Int32Array,
+  count: number,
+): boolean {
+  const last = slots[count - 1]!;
+  const kind = store.kind[last]!;
+  return (
+    (kind === FastKind.Jcc || kind === FastKind.JmpRel) && offsets[count]! + store.imm[last]! === 0
+  );
+}
+
+/**
+ * Continues with another pass when, after this one, the next would start in budget (the
+ * rule Cpu.run applies to every block run).
+ */
+function nextPass(prefixCycles: Int32Array, count: number, takenCycles: number): string {
+  const passCycles = prefixCycles[count]! + takenCycles;
+  return `if ((n + 1) * ${passCycles} + ${prefixCycles[count - 1]} < budgetCycles) { n++; continue; }`;
+}
+
 export function compileBlockFunction(source: string): BlockFunction {
-  return new Function("c", "r", "f", "base", source) as BlockFunction;
+  return new Function("c", "r", "f", "base", "budgetCycles", source) as BlockFunction;
 }
 
 /** The effective address as an int32 expression; absent base/index are left out. */
@@ -319,6 +375,177 @@ function shiftCode(op: number, reg: number, count: number): string {
     return `const v = r[${reg}]; const x = (v >>> ${count}) | 0; r[${reg}] = x; f.op = ${LazyOp.Explicit}; f.a = (v >>> ${count - 1}) & 1; f.b = v >>> 31; f.result = x;`;
   }
   return `const v = r[${reg}]; const x = v >> ${count}; r[${reg}] = x; f.op = ${LazyOp.Explicit}; f.a = (v >> ${count - 1}) & 1; f.b = 0; f.result = x;`;
+}
+
+/**
+ * Code for the common size-generic forms (any operand size and shape) of mov, movzx,
+ * movsx, lea, the ALU operations, inc, dec, neg, not, setcc, cmovcc and imul, mirroring
+ * execute.ts; a memory operand's address is in `ad`. Undefined for other handlers.
+ */
+function sizedCode(
+  store: DecodedInstructions,
+  slot: number,
+  flagSource: FlagSource,
+): { code: string; source: FlagSource } | undefined {
+  const handler = store.handler[slot]!;
+  const size = store.size[slot]!;
+  const dst = store.dst[slot]!;
+  const src = store.src[slot]!;
+  const imm = store.imm[slot]!;
+  const read = (location: number, bits: number) => readCode(location, bits, imm);
+  const write = (location: number, bits: number, value: string) => writeCode(location, bits, value);
+  switch (handler) {
+    case HandlerId.Mov:
+      return { code: `const v = ${read(src, size)}; ${write(dst, size, "v")}`, source: flagSource };
+    case HandlerId.Movzx:
+    case HandlerId.Movsx: {
+      const bits = rowOperandBits[store.row[slot]! * 3 + 1]!;
+      const value =
+        handler === HandlerId.Movzx ? `${read(src, bits)} & ${maskOf(bits)}` : read(src, bits);
+      return { code: `const v = ${value}; ${write(dst, size, "v")}`, source: flagSource };
+    }
+    case HandlerId.Lea:
+      return { code: write(dst, size, addressExpression(store, slot)), source: flagSource };
+    case HandlerId.Add:
+    case HandlerId.Or:
+    case HandlerId.Adc:
+    case HandlerId.Sbb:
+    case HandlerId.And:
+    case HandlerId.Sub:
+    case HandlerId.Xor:
+    case HandlerId.Cmp:
+    case HandlerId.Test: {
+      const operation = sizedAlu(handler, size);
+      const store =
+        handler === HandlerId.Cmp || handler === HandlerId.Test ? "" : write(dst, size, "x");
+      return {
+        code: `const a = ${read(dst, size)}; const b = ${read(src, size)}; ${operation.compute} ${store} ${operation.record}`,
+        source: operation.source,
+      };
+    }
+    case HandlerId.Inc:
+    case HandlerId.Dec: {
+      const increment = handler === HandlerId.Inc;
+      return {
+        code: `const a = ${read(dst, size)}; const x = ${signExtendCode(`a ${increment ? "+" : "-"} 1`, size)}; ${write(dst, size, "x")} f.setKeepingCarry(${increment ? LazyOp.Inc : LazyOp.Dec}, a, x);`,
+        source: FlagSource.Result,
+      };
+    }
+    case HandlerId.Neg:
+      return {
+        code: `const a = ${read(dst, size)}; const x = ${signExtendCode("-a", size)}; ${write(dst, size, "x")} f.op = ${LazyOp.Sub}; f.a = 0; f.b = a; f.result = x;`,
+        source: FlagSource.Compare,
+      };
+    case HandlerId.Not:
+      return {
+        code: `const a = ${read(dst, size)}; ${write(dst, size, "~a")}`,
+        source: flagSource,
+      };
+    case HandlerId.Setcc:
+      return {
+        code: write(dst, 8, `(${conditionCode(store.cc[slot]!, flagSource)} ? 1 : 0)`),
+        source: flagSource,
+      };
+    case HandlerId.Cmovcc:
+      return {
+        code: `const v = ${read(src, size)}; if (${conditionCode(store.cc[slot]!, flagSource)}) { ${write(dst, size, "v")} }`,
+        source: flagSource,
+      };
+    case HandlerId.Imul: {
+      const three = rowOperandCount[store.row[slot]!] === 3;
+      const a = read(three ? src : dst, size);
+      const b = three ? `${signExtendConstant(imm, size)}` : read(src, size);
+      const low = size === 32 ? "Math.imul(a, b)" : signExtendCode("p", size);
+      return {
+        code: `const a = ${a}; const b = ${b}; const p = a * b; const x = ${low}; const o = p !== x ? 1 : 0; ${write(dst, size, "x")} f.op = ${LazyOp.Explicit}; f.a = o; f.b = o; f.result = x;`,
+        source: FlagSource.Result,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `x` for an ALU op on sign-extended a and b, and its lazy-flag record. */
+function sizedAlu(
+  handler: number,
+  size: number,
+): { compute: string; record: string; source: FlagSource } {
+  const result = (expression: string) => `const x = ${signExtendCode(expression, size)};`;
+  switch (handler) {
+    case HandlerId.Add:
+      return {
+        compute: result("a + b"),
+        record: lazyRecord(LazyOp.Add),
+        source: FlagSource.Result,
+      };
+    case HandlerId.Adc:
+      return {
+        compute: `const cy = f.cf(); ${result("a + b + cy")}`,
+        record: `f.op = cy ? ${LazyOp.AddCarry} : ${LazyOp.Add}; f.a = a; f.b = b; f.result = x;`,
+        source: FlagSource.Unknown,
+      };
+    case HandlerId.Sub:
+    case HandlerId.Cmp:
+      return {
+        compute: result("a - b"),
+        record: lazyRecord(LazyOp.Sub),
+        source: FlagSource.Compare,
+      };
+    case HandlerId.Sbb:
+      return {
+        compute: `const cy = f.cf(); ${result("a - b - cy")}`,
+        record: `f.op = cy ? ${LazyOp.SubBorrow} : ${LazyOp.Sub}; f.a = a; f.b = b; f.result = x;`,
+        source: FlagSource.Unknown,
+      };
+    default: {
+      const symbol = handler === HandlerId.Or ? "|" : handler === HandlerId.Xor ? "^" : "&";
+      return {
+        compute: result(`a ${symbol} b`),
+        record: `f.op = ${LazyOp.Logic}; f.result = x;`,
+        source: FlagSource.Logic,
+      };
+    }
+  }
+}
+
+function lazyRecord(op: LazyOp): string {
+  return `f.op = ${op}; f.a = a; f.b = b; f.result = x;`;
+}
+
+function maskOf(bits: number): number {
+  return bits === 32 ? -1 : bits === 16 ? 0xffff : 0xff;
+}
+
+function signExtendConstant(value: number, bits: number): number {
+  return bits === 32 ? value | 0 : bits === 16 ? (value << 16) >> 16 : (value << 24) >> 24;
+}
+
+function signExtendCode(expression: string, bits: number): string {
+  if (bits === 32) return `((${expression}) | 0)`;
+  return bits === 16 ? `(((${expression}) << 16) >> 16)` : `(((${expression}) << 24) >> 24)`;
+}
+
+/** An operand's value, sign-extended from `bits` to 32. */
+function readCode(location: number, bits: number, imm: number): string {
+  if (location === LOCATION_MEMORY) {
+    if (bits === 32) return "c.read32(ad)";
+    return bits === 16 ? "((c.read16(ad) << 16) >> 16)" : "((c.read8(ad) << 24) >> 24)";
+  }
+  if (location === LOCATION_IMMEDIATE) return `${signExtendConstant(imm, bits)}`;
+  if (bits === 32) return `r[${location}]`;
+  if (bits === 16) return `((r[${location}] << 16) >> 16)`;
+  return location < 4 ? `((r[${location}] << 24) >> 24)` : `((r[${location - 4}] << 16) >> 24)`;
+}
+
+/** A statement storing the low `bits` of `value` into an operand. */
+function writeCode(location: number, bits: number, value: string): string {
+  if (location === LOCATION_MEMORY) return `c.write${bits}(ad, ${value});`;
+  if (bits === 32) return `r[${location}] = ${value};`;
+  if (bits === 16) return `r[${location}] = (r[${location}] & -65536) | ((${value}) & 65535);`;
+  if (location < 4) return `r[${location}] = (r[${location}] & -256) | ((${value}) & 255);`;
+  const reg = location - 4;
+  return `r[${reg}] = (r[${reg}] & -65281) | (((${value}) & 255) << 8);`;
 }
 
 /** A boolean expression for condition cc, specialised when the flag source is known. */

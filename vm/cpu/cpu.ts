@@ -16,6 +16,7 @@ import {
   compileThreshold as defaultCompileThreshold,
 } from "./block-cache.ts";
 import { blockSource, compilable, compileBlockFunction, endsBlock } from "./block-compiler.ts";
+import { cpuCostCycles } from "./cost-table.ts";
 import type { CpuState } from "./cpu-state.ts";
 import { DecodeCache } from "./decode-cache.ts";
 import {
@@ -32,9 +33,10 @@ import {
 } from "./exception-vector.ts";
 import { executeGeneric } from "./execute.ts";
 import { executeFast, StepOutcome } from "./execute-fast.ts";
+import { FastKind } from "./fast-kind.ts";
 import { guestFault } from "./guest-fault.ts";
 import { LazyFlags } from "./lazy-flags.ts";
-import { RecentEips } from "./recent-eips.ts";
+import { RecentEips, recentEntryMask } from "./recent-eips.ts";
 import { StopReason } from "./stop-reason.ts";
 
 export type { CpuState } from "./cpu-state.ts";
@@ -93,8 +95,10 @@ export class Cpu {
   stepCycles = 0;
   /** Index in its block of the instruction about to access memory. */
   blockStep = 0;
-  /** The taken-branch penalty of the block that just ran, or 0. */
+  /** The taken-branch penalties of the block run that just ended, or 0. */
   takenExtraCycles = 0;
+  /** Passes a self-looping block completed before its current one. */
+  extraIterations = 0;
   /** Set when a write hit a page with cached code (blocks check it after each store). */
   codeWritten = 0;
   /** Set by a block that left early because of codeWritten: instructions it ran. */
@@ -114,6 +118,7 @@ export class Cpu {
     this.tlbWriteTag = mmu.tlb.writeTag;
     this.tlbFrame = mmu.tlb.frameAddress;
     this.cache = new DecodeCache(memory, mmu.tlb);
+    this.recent.startGeneration(this.blocks.infos);
     memory.onWatchedWrite = (page) => {
       this.cache.invalidatePage(page);
       this.codeWritten = 1;
@@ -142,16 +147,18 @@ export class Cpu {
     const blockOf = store.block;
     const heatOf = store.heat;
     const blocks = this.blocks;
-    const blockFunctions = blocks.functions;
-    const blockInfos = blocks.infos;
     const blockLengths = blocks.lengths;
     const blockCycles = blocks.cycles;
     const blockCyclesBeforeLast = blocks.cyclesBeforeLast;
     const recent = this.recent;
+    const ringEips = recent.eips;
+    const ringIds = recent.ids;
     const compileThreshold = this.compileThreshold;
+    let blockFunctions = blocks.functions;
     let eip = this.eip | 0;
     let cycles = this.cycles;
     let retired = this.instructions;
+    let ringCount = recent.count;
     let reason = StopReason.Budget;
     let block = 0;
     let blockEntry = 0;
@@ -166,27 +173,34 @@ export class Cpu {
           slot = this.decodeAt(eip);
           fetchPage = this.fetchPage;
           fetchTable = this.fetchTable;
+          blockFunctions = blocks.functions;
         }
         const id = blockOf[slot]!;
         if (id !== 0) {
           if (cycles + blockCyclesBeforeLast[id]! < limit) {
-            recent.record(eip, blockInfos[id], blockLengths[id]!);
+            ringEips[ringCount & recentEntryMask] = eip;
+            ringIds[ringCount & recentEntryMask] = id;
+            ringCount++;
             block = id;
             blockEntry = eip;
-            eip = blockFunctions[id]!(this, r, flags, eip);
+            eip = blockFunctions[id]!(this, r, flags, eip, limit - cycles);
             block = 0;
+            const passes = this.extraIterations + 1;
             const exitStep = this.blockExitStep;
             if (exitStep === 0) {
-              cycles += blockCycles[id]! + this.takenExtraCycles;
-              this.takenExtraCycles = 0;
-              retired += blockLengths[id]!;
+              cycles += blockCycles[id]! * passes + this.takenExtraCycles;
+              retired += blockLengths[id]! * passes;
+              if (passes > 1) recent.detail(ringCount - 1, id, passes - 1, blockLengths[id]!);
             } else {
-              // A store hit cached code: the block left after `exitStep` instructions.
-              cycles += blockInfos[id]!.prefixCycles[exitStep]!;
-              retired += exitStep;
-              recent.setLatestStarted(exitStep);
+              // A store hit cached code: the last pass left after `exitStep` instructions.
+              const info = blocks.infos[id]!;
+              cycles += (passes - 1) * info.passCycles + info.prefixCycles[exitStep]!;
+              retired += blockLengths[id]! * (passes - 1) + exitStep;
+              recent.detail(ringCount - 1, id, passes - 1, exitStep);
               this.blockExitStep = 0;
             }
+            this.takenExtraCycles = 0;
+            this.extraIterations = 0;
             continue;
           }
         } else {
@@ -197,10 +211,13 @@ export class Cpu {
             slot !== SLOT_SCRATCH &&
             this.compileBlockAt(slot, eip)
           ) {
+            blockFunctions = blocks.functions;
             continue;
           }
         }
-        recent.record(eip, undefined, 1);
+        ringEips[ringCount & recentEntryMask] = eip;
+        ringIds[ringCount & recentEntryMask] = 0;
+        ringCount++;
         const next = executeFast(this, slot, eip, limit - cycles);
         cycles += this.stepCycles;
         if (this.stepOutcome === StepOutcome.Incomplete) continue;
@@ -214,19 +231,22 @@ export class Cpu {
     } catch (error) {
       if (error !== guestFault) throw error;
       if (block !== 0) {
-        // The fault is in instruction `blockStep` of the block; those before it retired.
+        // The fault is in instruction `blockStep` of the last pass; earlier ones retired.
+        const passesDone = this.extraIterations;
         const done = this.blockStep;
-        const info = blockInfos[block]!;
+        const info = blocks.infos[block]!;
         eip = (blockEntry + info.offsets[done]!) | 0;
-        cycles += info.prefixCycles[done]!;
-        retired += done;
-        recent.setLatestStarted(done + 1);
+        cycles += passesDone * info.passCycles + info.prefixCycles[done]!;
+        retired += blockLengths[block]! * passesDone + done;
+        recent.detail(ringCount - 1, block, passesDone, done + 1);
+        this.extraIterations = 0;
       }
       reason = StopReason.Exception;
     }
     this.eip = eip >>> 0;
     this.cycles = cycles;
     this.instructions = retired;
+    recent.count = ringCount;
     return reason;
   }
 
@@ -238,7 +258,7 @@ export class Cpu {
   /** Drops every decoded instruction (e.g. after restoring memory wholesale). */
   flushDecodeCache(): void {
     this.cache.flush();
-    this.blocks.clear();
+    this.clearBlocks();
     this.fetchPage = -1;
   }
 
@@ -261,6 +281,13 @@ export class Cpu {
     this.setEflags(state.eflags);
     this.cycles = state.cycles;
     this.instructions = state.instructions;
+  }
+
+  /** Drops every compiled block (they are recompiled on demand). */
+  private clearBlocks(): void {
+    this.blocks.clear();
+    this.cache.store.block.fill(0);
+    this.recent.startGeneration(this.blocks.infos);
   }
 
   /** Runs a generic handler from a compiled block (cpu.eip must be the next eip). */
@@ -291,7 +318,7 @@ export class Cpu {
     const cache = this.cache;
     if (cache.peekSlot() < 0) {
       cache.flush();
-      this.blocks.clear();
+      this.clearBlocks();
     }
     this.fetchPage = eip >>> 12;
     this.fetchFrame = frame;
@@ -354,10 +381,7 @@ export class Cpu {
   private compileBlockAt(slot: number, eip: number): boolean {
     const store = this.cache.store;
     if (!compilable(store.kind[slot]!, store.handler[slot]!)) return false;
-    if (this.blocks.full()) {
-      this.blocks.clear();
-      store.block.fill(0);
-    }
+    if (this.blocks.full()) this.clearBlocks();
     const slots = this.blockSlots;
     const offsets = this.blockOffsets;
     const frame = this.fetchFrame;
@@ -391,8 +415,11 @@ export class Cpu {
     for (let k = 0; k < count; k++) {
       prefixCycles[k + 1] = prefixCycles[k]! + store.costCycles[slots[k]!]!;
     }
-    const fn = compileBlockFunction(blockSource(store, slots, offsets, count));
-    const info = { offsets: offsets.slice(0, count), prefixCycles };
+    const fn = compileBlockFunction(blockSource(store, slots, offsets, prefixCycles, count));
+    const lastKind = store.kind[slots[count - 1]!]!;
+    const passCycles =
+      prefixCycles[count]! + (lastKind === FastKind.Jcc ? cpuCostCycles.branchTakenExtra : 0);
+    const info = { offsets: offsets.slice(0, count), prefixCycles, passCycles };
     store.block[slot] = this.blocks.add(fn, info);
     return true;
   }

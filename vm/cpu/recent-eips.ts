@@ -1,31 +1,49 @@
 // A ring of the most recently started instructions, for `sterna exec --last N`. The run
-// loop records one entry per compiled block (its entry eip and how many of its
-// instructions started) or per interpreted instruction, so the cost is a few stores per
-// block. `list` expands blocks back into instruction eips.
+// loop writes two numbers per compiled block run (its entry eip and block id) or per
+// interpreted instruction (id 0) straight into the typed arrays here. A block run that
+// looped on itself or stopped part-way is recorded with a negative id and its detail
+// (full passes before the last, instructions started in the last). `list` expands block
+// runs back into instruction eips with the block table of their generation (blocks are
+// renumbered when the table is cleared).
 
 import type { BlockInfo } from "./block-cache.ts";
 
 export const recentEntriesMax = 1024;
-const entryMask = recentEntriesMax - 1;
+export const recentEntryMask = recentEntriesMax - 1;
+
+interface Generation {
+  /** The first entry number recorded with this block table. */
+  fromEntry: number;
+  infos: readonly BlockInfo[];
+}
 
 export class RecentEips {
-  private readonly eips = new Int32Array(recentEntriesMax);
-  private readonly started = new Uint8Array(recentEntriesMax);
-  private readonly blocks: (BlockInfo | undefined)[] = new Array(recentEntriesMax).fill(undefined);
-  /** Entries recorded so far (the ring holds the last recentEntriesMax). */
+  readonly eips = new Int32Array(recentEntriesMax);
+  /** Block id; 0 for one interpreted instruction; -id for a run detailed below. */
+  readonly ids = new Int32Array(recentEntriesMax);
+  /** For a detailed run: complete passes through the block before the last one. */
+  readonly repeats = new Int32Array(recentEntriesMax);
+  /** For a detailed run: instructions started in the last pass. */
+  readonly started = new Uint8Array(recentEntriesMax);
+  /** Entries recorded so far (the ring keeps the last recentEntriesMax). */
   count = 0;
+  private generations: Generation[] = [];
 
-  /** Records a block entered at eip (undefined: a single interpreted instruction). */
-  record(eip: number, block: BlockInfo | undefined, started: number): void {
-    const index = this.count++ & entryMask;
-    this.eips[index] = eip;
-    this.blocks[index] = block;
+  /** Marks entry `entry` (block `id`) as `repeats` full passes plus `started` instructions. */
+  detail(entry: number, id: number, repeats: number, started: number): void {
+    const index = entry & recentEntryMask;
+    this.ids[index] = -id;
+    this.repeats[index] = repeats;
     this.started[index] = started;
   }
 
-  /** Corrects how many instructions of the latest entry started (a fault or early exit). */
-  setLatestStarted(started: number): void {
-    this.started[(this.count - 1) & entryMask] = started;
+  /** The block table changes (cleared): entries from now on use `infos`. */
+  startGeneration(infos: readonly BlockInfo[]): void {
+    const oldest = this.count - recentEntriesMax;
+    this.generations = this.generations.filter(
+      (_, i, all) => i === all.length - 1 || all[i + 1]!.fromEntry > oldest,
+    );
+    this.generations.push({ fromEntry: this.count, infos });
   }
 
   /** The eips of the last `wanted` instructions started, oldest first. */
@@ -33,18 +51,33 @@ export class RecentEips {
     const eips: number[] = [];
     const oldest = Math.max(0, this.count - recentEntriesMax);
     for (let entry = this.count - 1; entry >= oldest && eips.length < wanted; entry--) {
-      const index = entry & entryMask;
-      const block = this.blocks[index];
+      const index = entry & recentEntryMask;
       const base = this.eips[index]!;
-      for (let i = this.started[index]! - 1; i >= 0 && eips.length < wanted; i--) {
-        eips.push((block === undefined ? base : base + block.offsets[i]!) >>> 0);
+      const id = this.ids[index]!;
+      if (id === 0) {
+        eips.push(base >>> 0);
+        continue;
+      }
+      const offsets = this.generationOf(entry)?.infos[Math.abs(id)]?.offsets;
+      if (offsets === undefined) continue;
+      const passes = id < 0 ? this.repeats[index]! : 0;
+      const last = id < 0 ? this.started[index]! : offsets.length;
+      for (let i = last - 1; i >= 0 && eips.length < wanted; i--) {
+        eips.push((base + offsets[i]!) >>> 0);
+      }
+      for (let pass = 0; pass < passes && eips.length < wanted; pass++) {
+        for (let i = offsets.length - 1; i >= 0 && eips.length < wanted; i--) {
+          eips.push((base + offsets[i]!) >>> 0);
+        }
       }
     }
     return eips.reverse();
   }
 
-  reset(): void {
-    this.count = 0;
-    this.blocks.fill(undefined);
+  private generationOf(entry: number): Generation | undefined {
+    for (let i = this.generations.length - 1; i >= 0; i--) {
+      if (this.generations[i]!.fromEntry <= entry) return this.generations[i];
+    }
+    return undefined;
   }
 }

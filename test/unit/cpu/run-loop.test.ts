@@ -23,6 +23,11 @@ const mixedLoop =
   "be00006000bf00016000b9000000004189c86bc007010688c380c303885e04e81e00000083f9327ce651b9" +
   "28000000f3a45983ee2883ef2881f9c800000072cfcd8031d289c8bb03000000f7f385d2750483460801c3";
 
+// A block that branches back to itself, running off the mapped data into a #PF:
+//   mov ecx, 20000 / mov edi, 0x600000 / l: add eax, ecx / mov [edi], al / inc edi /
+//   dec ecx / jnz l / int 0x80
+const selfLoop = "b9204e0000bf0000600001c88807474975f8cd80";
+
 function snapshot(machine: ReturnType<typeof createGuestMachine>) {
   const cpu = machine.cpu;
   return {
@@ -56,6 +61,30 @@ describe("budget stop points", () => {
     );
   });
 
+  it("a block looping on itself stops, faults and records eips exactly as interpretation", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 30_000 }), { minLength: 1, maxLength: 40 }),
+        (budgets) => {
+          const interpreted = createGuestMachine(hexBytes(selfLoop), { compileThreshold: 0 });
+          const compiled = createGuestMachine(hexBytes(selfLoop), { compileThreshold: 1 });
+          for (const budget of budgets) {
+            const a = interpreted.cpu.run(budget);
+            expect(compiled.cpu.run(budget)).toBe(a);
+            expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+            expect(compiled.cpu.recentEips(12)).toEqual(interpreted.cpu.recentEips(12));
+            if (a === StopReason.Exception) {
+              expect(compiled.cpu.eip).toBe(codeAddress + 12);
+              expect(compiled.mmu.cr2).toBe(0x604000);
+              break;
+            }
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   it("stops at the first instruction boundary where the budget is used up", () => {
     const stepper = createGuestMachine(hexBytes(mixedLoop), { compileThreshold: 0 });
     const boundaries = [0];
@@ -86,16 +115,21 @@ describe("code coherence", () => {
   // add [0x600000], eax / loop again / int 0x80
   const selfModifying = "b903000000880d0c004000b811111111010500006000e2edcd80";
 
+  // The same with dec ecx / jnz again: the block loops on itself.
+  const selfModifyingLoop = "b903000000880d0c004000b8111111110105000060004975eccd80";
+
   it.each([
-    ["interpreted", 0],
-    ["compiled", 1],
-  ])("executes the bytes a store just wrote into its own block (%s)", (_mode, threshold) => {
-    const machine = createGuestMachine(hexBytes(selfModifying), { compileThreshold: threshold });
+    ["interpreted", 0, selfModifying],
+    ["compiled", 1, selfModifying],
+    ["interpreted, jnz", 0, selfModifyingLoop],
+    ["compiled, jnz", 1, selfModifyingLoop],
+  ])("executes the bytes a store just wrote into its own block (%s)", (_mode, threshold, code) => {
+    const machine = createGuestMachine(hexBytes(code), { compileThreshold: threshold });
     machine.map(codeAddress, PTE_P | PTE_US | PTE_RW, machine.physicalOf(codeAddress));
     expect(machine.cpu.run(1e6)).toBe(StopReason.Trap);
     // 0x11111103 + 0x11111102 + 0x11111101
     expect(machine.peek32(0x600000)).toBe(0x33333306);
-    expect(machine.cpu.instructions).toBe(1 + 3 * 4 + 1);
+    expect(machine.cpu.instructions).toBe(code === selfModifying ? 1 + 3 * 4 + 1 : 1 + 3 * 5 + 1);
   });
 
   it("sees code the kernel rewrites between runs through PhysicalMemory", () => {
