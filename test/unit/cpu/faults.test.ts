@@ -123,6 +123,15 @@ describe.each(modes)("faults (%s)", (_mode, compileThreshold) => {
     expect(machine.cpu.instructions).toBe(1);
   });
 
+  it("16-bit jmp/call (0x66) truncate eip to 16 bits; call pushes a 16-bit return address", () => {
+    // jmp word 0x1234 = 66 E9 30 12; call word 0x1234 = 66 E8 30 12
+    expectFault(machineWith("66e93012", compileThreshold), 14, 0x14, 0x1234);
+    const machine = machineWith("66e83012", compileThreshold);
+    expectFault(machine, 14, 0x14, 0x1234);
+    expect(machine.cpu.regs[4]).toBe(0x800000 - 2);
+    expect(machine.memory.read16(machine.physicalOf(0x800000 - 2))).toBe(0x0004);
+  });
+
   it("#PF for an instruction that continues into an unmapped page: CR2 = that page", () => {
     const machine = machineWith("", compileThreshold);
     const start = codeAddress + 0x2000 - 3;
