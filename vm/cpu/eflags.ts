@@ -8,7 +8,6 @@ export const FLAG_PF = 0x0004;
 export const FLAG_AF = 0x0010;
 export const FLAG_ZF = 0x0040;
 export const FLAG_SF = 0x0080;
-export const FLAG_TF = 0x0100;
 export const FLAG_IF = 0x0200;
 export const FLAG_DF = 0x0400;
 export const FLAG_OF = 0x0800;

@@ -9,8 +9,10 @@
 import {
   FLAG_AF,
   FLAG_CF,
+  FLAG_IF,
   FLAG_OF,
   FLAG_PF,
+  FLAG_RESERVED_ONE,
   FLAG_SF,
   FLAG_ZF,
   parityFlagOfByte,
@@ -44,7 +46,7 @@ export class LazyFlags {
   b = 0;
   result = 0;
   /** EFLAGS: every flag outside STATUS_FLAGS, and the status flags when op is None. */
-  word = 0x202;
+  word = FLAG_IF | FLAG_RESERVED_ONE;
 
   set(op: LazyOp, a: number, b: number, result: number): void {
     this.op = op;
@@ -133,13 +135,13 @@ export class LazyFlags {
   /** The full EFLAGS value (bit 1 reads as 1). */
   get(): number {
     if (this.op !== LazyOp.None) this.materialise();
-    return (this.word | 2) >>> 0;
+    return (this.word | FLAG_RESERVED_ONE) >>> 0;
   }
 
   /** Replaces the whole EFLAGS value. */
   setWord(value: number): void {
     this.op = LazyOp.None;
-    this.word = (value | 2) >>> 0;
+    this.word = (value | FLAG_RESERVED_ONE) >>> 0;
   }
 
   /** Folds the lazy status flags into `word`, so single flags can be edited there. */

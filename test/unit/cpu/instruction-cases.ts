@@ -10,10 +10,7 @@ export const AF = 0x010;
 export const ZF = 0x040;
 export const SF = 0x080;
 export const OF = 0x800;
-export const DF = 0x400;
 export const ALL = CF | PF | AF | ZF | SF | OF;
-
-export const scratchAddress = 0x600000;
 
 export interface InstructionCase {
   name: string;
