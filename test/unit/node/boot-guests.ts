@@ -54,7 +54,7 @@ export interface BootRun {
 /** Boots `files` and starts `runs` (default: the first file). */
 export function boot(
   files: BootFile[],
-  options: Partial<BootOptions> & { runs?: string[] } = {},
+  options: Partial<BootOptions> = {},
 ): BootRun {
   const out: number[] = [];
   const err: number[] = [];
