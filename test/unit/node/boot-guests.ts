@@ -52,10 +52,7 @@ export interface BootRun {
 }
 
 /** Boots `files` and starts `runs` (default: the first file). */
-export function boot(
-  files: BootFile[],
-  options: Partial<BootOptions> = {},
-): BootRun {
+export function boot(files: BootFile[], options: Partial<BootOptions> = {}): BootRun {
   const out: number[] = [];
   const err: number[] = [];
   const reports: string[] = [];
