@@ -4,7 +4,7 @@
 
 import { ConsoleChannel } from "../vm/devices/console.ts";
 import { Machine } from "../vm/machine.ts";
-import type { FaultReport } from "./faults/fault-report.ts";
+import { type FaultReport, Signal } from "./faults/fault-report.ts";
 import { Kernel } from "./kernel.ts";
 
 export interface ExecOptions {
@@ -81,6 +81,8 @@ export function runExecutable(image: Uint8Array, opts: ExecOptions): ExecResult 
   });
   const process = kernel.exec(image, opts.argv);
   kernel.run(opts.maxInstructions);
+  // Blocked forever (e.g. receive with nobody to send): nothing can wake it, so it is killed.
+  if (process.isAlive) kernel.killProcess(process, Signal.SIGKILL, undefined);
   const result: ExecResult = {
     status: process.exitStatus,
     pid: process.pid,
