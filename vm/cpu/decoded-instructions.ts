@@ -18,6 +18,8 @@ export const REGISTER_ZERO = 8;
 export const PREFIX_REP = 1;
 export const PREFIX_REPNE = 2;
 export const PREFIX_LOCK = 4;
+/** 0x67: base/index are 16-bit registers. Only listings decode it; the CPU raises #UD. */
+export const PREFIX_ADDRESS_SIZE_16 = 8;
 
 export const SLOT_NONE = 0;
 export const SLOT_SCRATCH = 1;

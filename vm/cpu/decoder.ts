@@ -2,7 +2,9 @@
 // tables built from isa.ts: prefixes, opcode (one-byte or 0x0F map), ModRM/SIB/displacement
 // with 32-bit addressing, immediates. The decoder reads only the bytes it is given and
 // reports when it needs more (the instruction continues on the next page), so the CPU
-// fetches that page only when an instruction really extends into it.
+// fetches that page only when an instruction really extends into it. The disassembler
+// decodes with it too, asking for the forms NASM writes that the CPU refuses (0x67 16-bit
+// addressing, a misplaced lock) and reading the encoding details a listing needs.
 
 import { cpuCostCycles } from "./cost-table.ts";
 import {
@@ -27,6 +29,7 @@ import {
   LOCATION_IMMEDIATE,
   LOCATION_MEMORY,
   LOCATION_NONE,
+  PREFIX_ADDRESS_SIZE_16,
   PREFIX_LOCK,
   PREFIX_REP,
   PREFIX_REPNE,
@@ -43,11 +46,34 @@ export const DECODE_TOO_LONG = -2;
 
 export const instructionBytesMax = 15;
 
+export interface DecoderOptions {
+  /**
+   * Also decode what NASM writes but the CPU refuses with #UD: 0x67 (16-bit addressing,
+   * marked PREFIX_ADDRESS_SIZE_16 in the slot) and lock on a register or a non-lockable
+   * instruction. For listings only; the CPU's decoder leaves it off.
+   */
+  readonly decodesRefusedForms?: boolean;
+}
+
+/** ModRM.rm with 16-bit addressing: bx+si, bx+di, bp+si, bp+di, si, di, bp, bx. */
+const noIndex = REGISTER_ZERO;
+const base16OfRm = Uint8Array.of(3, 3, 5, 5, 6, 7, 5, 3);
+const index16OfRm = Uint8Array.of(6, 7, 6, 7, noIndex, noIndex, noIndex, noIndex);
+
 export class Decoder {
+  /** Prefix bytes before the opcode of the instruction last decoded. */
+  prefixSizeBytes = 0;
+  /** Displacement bytes the last instruction's ModRM encoded: 0, 1, 2 or 4 (moffs aside). */
+  dispSizeBytes = 0;
+  private readonly decodesRefusedForms: boolean;
   private bytes: Uint8Array = new Uint8Array(0);
   private available = 0;
   private position = 0;
   private status = 1;
+
+  constructor(options: DecoderOptions = {}) {
+    this.decodesRefusedForms = options.decodesRefusedForms ?? false;
+  }
 
   /**
    * Decodes the instruction at the start of `bytes` (of which `available` are valid) into
@@ -60,6 +86,7 @@ export class Decoder {
     this.status = 1;
 
     let operandSize16 = false;
+    let addressSize16 = false;
     let prefixes = 0;
     let opcode = this.byte();
     for (;;) {
@@ -67,11 +94,15 @@ export class Decoder {
       else if (opcode === 0xf3) prefixes = (prefixes & ~PREFIX_REPNE) | PREFIX_REP;
       else if (opcode === 0xf2) prefixes = (prefixes & ~PREFIX_REP) | PREFIX_REPNE;
       else if (opcode === 0xf0) prefixes |= PREFIX_LOCK;
-      else if (opcode === 0x67) return this.fail(DECODE_UNDEFINED);
-      else if (!isSegmentOverride(opcode)) break;
+      else if (opcode === 0x67) {
+        if (!this.decodesRefusedForms) return this.fail(DECODE_UNDEFINED);
+        addressSize16 = true;
+        prefixes |= PREFIX_ADDRESS_SIZE_16;
+      } else if (!isSegmentOverride(opcode)) break;
       if (this.status !== 1) return this.status;
       opcode = this.byte();
     }
+    this.prefixSizeBytes = this.position - 1;
     let map = 0;
     if (opcode === 0x0f) {
       map = 1;
@@ -98,29 +129,44 @@ export class Decoder {
     let index = REGISTER_ZERO;
     let scale = 0;
     let disp = 0;
+    let dispSizeBytes = 0;
     if (modrm >= 0) {
       const mod = modrm >> 6;
       const rm = modrm & 7;
       if (mod === 3) {
         rmLocation = rm;
+      } else if (addressSize16) {
+        rmLocation = LOCATION_MEMORY;
+        if (mod === 0 && rm === 6) {
+          dispSizeBytes = 2;
+          disp = this.word();
+        } else {
+          base = base16OfRm[rm]!;
+          index = index16OfRm[rm]!;
+          dispSizeBytes = mod; // 0, 1 or 2 bytes, as mod says
+          if (mod === 1) disp = (this.byte() << 24) >> 24;
+          else if (mod === 2) disp = (this.word() << 16) >> 16;
+        }
       } else {
         rmLocation = LOCATION_MEMORY;
+        dispSizeBytes = mod === 1 ? 1 : mod === 2 ? 4 : 0;
         if (rm === 4) {
           const sib = this.byte();
           scale = sib >> 6;
           const sibIndex = (sib >> 3) & 7;
           if (sibIndex !== 4) index = sibIndex;
-          if ((sib & 7) === 5 && mod === 0) disp = this.dword();
+          if ((sib & 7) === 5 && mod === 0) dispSizeBytes = 4;
           else base = sib & 7;
         } else if (rm === 5 && mod === 0) {
-          disp = this.dword();
+          dispSizeBytes = 4;
         } else {
           base = rm;
         }
-        if (mod === 1) disp = (this.byte() << 24) >> 24;
-        else if (mod === 2) disp = this.dword();
+        if (dispSizeBytes === 1) disp = (this.byte() << 24) >> 24;
+        else if (dispSizeBytes === 4) disp = this.dword();
       }
     }
+    this.dispSizeBytes = dispSizeBytes;
     const reg = rowPlusReg[row] ? opcode & 7 : (modrm >> 3) & 7;
 
     // Operands in Intel order: locations fill dst then src, values fill imm then imm2.
@@ -146,7 +192,7 @@ export class Decoder {
           location = LOCATION_MEMORY;
           break;
         case OperandKind.Moffs:
-          disp = this.dword();
+          disp = addressSize16 ? this.word() : this.dword();
           location = LOCATION_MEMORY;
           break;
         case OperandKind.Acc:
@@ -159,7 +205,7 @@ export class Decoder {
           value = this.byte();
           break;
         case OperandKind.Imm16:
-          value = this.byte() | (this.byte() << 8);
+          value = this.word();
           break;
         case OperandKind.Imm32:
         case OperandKind.Rel32:
@@ -170,7 +216,7 @@ export class Decoder {
           value = (this.byte() << 24) >> 24;
           break;
         case OperandKind.Rel16:
-          value = ((this.byte() | (this.byte() << 8)) << 16) >> 16;
+          value = (this.word() << 16) >> 16;
           break;
         case OperandKind.One:
           value = 1;
@@ -190,7 +236,11 @@ export class Decoder {
       }
     }
     if (this.status !== 1) return this.status;
-    if ((prefixes & PREFIX_LOCK) !== 0 && (!rowLockable[row] || dst !== LOCATION_MEMORY)) {
+    if (
+      (prefixes & PREFIX_LOCK) !== 0 &&
+      (!rowLockable[row] || dst !== LOCATION_MEMORY) &&
+      !this.decodesRefusedForms
+    ) {
       return DECODE_UNDEFINED;
     }
 
@@ -233,6 +283,10 @@ export class Decoder {
     }
     this.position = position + 1;
     return this.bytes[position]!;
+  }
+
+  private word(): number {
+    return this.byte() | (this.byte() << 8);
   }
 
   private dword(): number {
