@@ -1,14 +1,23 @@
-// Decodes one instruction from bytes with the ISA table: prefixes, opcode, ModRM/SIB,
-// displacement, immediates. The result is the row and its operands in source form, plain
-// (no size keywords yet; spell-instruction.ts adds what NASM needs). A 0x67 prefix selects
-// 16-bit addressing ([bx+si], #UD on sterna's CPU but valid NASM). Anything the table
-// lacks, a register where the row needs memory, or bytes running out, decodes as
-// nothing: the caller emits `db`.
+// Decodes one instruction with the CPU's own decoder (vm/cpu/decoder.ts), so a listing shows
+// what the CPU executes, and turns the decoded slot into the row and its operands in source
+// form, plain (no size keywords yet; spell-instruction.ts adds what NASM needs). The decoder
+// is asked for the forms NASM writes that the CPU refuses with #UD: 0x67 16-bit addressing
+// ([bx+si]) and lock where the CPU allows none. Anything else the CPU cannot decode (no row,
+// a register where the row needs memory, bytes running out) decodes as nothing: the caller
+// emits `db`.
 
-import type { IsaRow, OperandType } from "../../vm/cpu/isa.ts";
+import { OperandKind, rowOperandBits, rowOperandKinds } from "../../vm/cpu/decode-table.ts";
+import {
+  DecodedInstructions,
+  LOCATION_MEMORY,
+  PREFIX_ADDRESS_SIZE_16,
+  REGISTER_ZERO,
+  SLOT_SCRATCH,
+} from "../../vm/cpu/decoded-instructions.ts";
+import { Decoder } from "../../vm/cpu/decoder.ts";
+import { type IsaRow, isaRows, type OperandType } from "../../vm/cpu/isa.ts";
 import { generalRegisterName, type RegisterSizeBits } from "../asm/encode/registers.ts";
 import type { MemoryOperand, Operand } from "../asm/instruction.ts";
-import { type DecodeCandidate, decodeTable } from "./decode-table.ts";
 
 export interface DecodedOperand {
   readonly type: OperandType;
@@ -25,137 +34,36 @@ export interface DecodedInstruction {
   readonly lengthBytes: number;
 }
 
-const maxInstructionBytes = 15;
-const prefixByteSet: ReadonlySet<number> = new Set([
-  0xf0, 0xf2, 0xf3, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67,
-]);
+const decoder = new Decoder({ decodesRefusedForms: true });
+const decoded = new DecodedInstructions(SLOT_SCRATCH + 1);
+const slot = SLOT_SCRATCH;
 
-/** A little-endian reader that reports running past the end instead of throwing. */
-class ByteCursor {
-  overrun = false;
-
-  constructor(
-    private readonly bytes: Uint8Array,
-    public position: number,
-  ) {}
-
-  u8(): number {
-    if (this.position >= this.bytes.length) {
-      this.overrun = true;
-      return 0;
-    }
-    return this.bytes[this.position++]!;
-  }
-
-  signed(sizeBytes: number): number {
-    const value = this.unsigned(sizeBytes);
-    const shift = 32 - 8 * sizeBytes;
-    return (value << shift) >> shift;
-  }
-
-  unsigned(sizeBytes: number): number {
-    let value = 0;
-    for (let i = 0; i < sizeBytes; i++) value |= this.u8() << (8 * i);
-    return value >>> 0;
-  }
+function register(sizeBits: number, number: number): Operand {
+  return { kind: "reg", name: generalRegisterName(sizeBits as RegisterSizeBits, number) };
 }
 
-const sizeBitsOfType: Partial<Record<OperandType, RegisterSizeBits>> = {
-  r8: 8,
-  rm8: 8,
-  r16: 16,
-  rm16: 16,
-  r32: 32,
-  rm32: 32,
-};
-
-function register(sizeBits: RegisterSizeBits, number: number): Operand {
-  return { kind: "reg", name: generalRegisterName(sizeBits, number) };
+function memory(absolute: boolean, disp: number): MemoryOperand {
+  return { kind: "mem", scale: 1, disp, dispKnown: true, absolute };
 }
 
-function chooseRow(
-  candidates: readonly DecodeCandidate[],
-  operandSizeBits: 16 | 32,
-  reg: number,
-): DecodeCandidate | undefined {
-  const fitting = candidates.filter(({ row }) => {
-    const sizeFits =
-      row.operandSize === 0 || row.operandSize === 8 || row.operandSize === operandSizeBits;
-    return sizeFits && (row.modrm !== "digit" || row.digit === reg);
-  });
-  // 90 is both `nop` and `xchg eax, eax`; NASM spells it nop.
-  return fitting.find((c) => c.opcodeRegister < 0) ?? fitting[0];
-}
-
-function decodeModrmMemory(
-  cursor: ByteCursor,
-  mod: number,
-  rm: number,
-): { memory: MemoryOperand; dispSizeBytes: number } {
-  let base: string | undefined;
-  let index: string | undefined;
-  let scale: 1 | 2 | 4 | 8 = 1;
-  let dispSizeBytes = mod === 1 ? 1 : mod === 2 ? 4 : 0;
-  if (rm === 4) {
-    const sib = cursor.u8();
-    scale = (1 << (sib >> 6)) as 1 | 2 | 4 | 8;
-    const indexNumber = (sib >> 3) & 7;
-    const baseNumber = sib & 7;
-    // Without an index the scale bits mean nothing (and NASM never sets them).
-    if (indexNumber !== 4) index = generalRegisterName(32, indexNumber);
-    else scale = 1;
-    if (baseNumber === 5 && mod === 0) dispSizeBytes = 4;
-    else base = generalRegisterName(32, baseNumber);
-  } else if (rm === 5 && mod === 0) {
-    dispSizeBytes = 4;
-  } else {
-    base = generalRegisterName(32, rm);
+/** The slot's base/index/scale/displacement, with 16-bit registers after 0x67. */
+function modrmMemory(): MemoryOperand {
+  const base = decoded.base[slot]!;
+  const index = decoded.index[slot]!;
+  const addressSizeBits = (decoded.prefixes[slot]! & PREFIX_ADDRESS_SIZE_16) !== 0 ? 16 : 32;
+  const absolute = base === REGISTER_ZERO && index === REGISTER_ZERO;
+  const mem = memory(absolute, absolute ? decoded.disp[slot]! >>> 0 : decoded.disp[slot]!);
+  if (base !== REGISTER_ZERO) mem.base = generalRegisterName(addressSizeBits, base);
+  // Without an index the scale bits mean nothing (and NASM never sets them).
+  if (index !== REGISTER_ZERO) {
+    mem.index = generalRegisterName(addressSizeBits, index);
+    mem.scale = (1 << decoded.scale[slot]!) as 1 | 2 | 4 | 8;
   }
-  const absolute = base === undefined && index === undefined;
-  const disp =
-    dispSizeBytes === 0 ? 0 : absolute ? cursor.unsigned(4) : cursor.signed(dispSizeBytes);
-  const memory: MemoryOperand = { kind: "mem", scale, disp, dispKnown: true, absolute };
-  if (base !== undefined) memory.base = base;
-  if (index !== undefined) memory.index = index;
-  return { memory, dispSizeBytes };
+  return mem;
 }
 
-/** 16-bit ModRM.rm -> [base, index] registers. */
-const registers16ByRm: readonly (readonly [string, string | undefined])[] = [
-  ["bx", "si"],
-  ["bx", "di"],
-  ["bp", "si"],
-  ["bp", "di"],
-  ["si", undefined],
-  ["di", undefined],
-  ["bp", undefined],
-  ["bx", undefined],
-];
-
-function decodeModrmMemory16(
-  cursor: ByteCursor,
-  mod: number,
-  rm: number,
-): { memory: MemoryOperand; dispSizeBytes: number } {
-  if (mod === 0 && rm === 6) {
-    return {
-      memory: { kind: "mem", scale: 1, disp: cursor.unsigned(2), dispKnown: true, absolute: true },
-      dispSizeBytes: 2,
-    };
-  }
-  const [base, index] = registers16ByRm[rm]!;
-  const dispSizeBytes = mod === 1 ? 1 : mod === 2 ? 2 : 0;
-  const disp = dispSizeBytes === 0 ? 0 : cursor.signed(dispSizeBytes);
-  const memory: MemoryOperand = {
-    kind: "mem",
-    base,
-    scale: 1,
-    disp,
-    dispKnown: true,
-    absolute: false,
-  };
-  if (index !== undefined) memory.index = index;
-  return { memory, dispSizeBytes };
+function immediate(value: number): Operand {
+  return { kind: "imm", value, known: true };
 }
 
 export function decodeInstruction(
@@ -163,101 +71,47 @@ export function decodeInstruction(
   offset: number,
   address: number,
 ): DecodedInstruction | undefined {
-  const cursor = new ByteCursor(bytes, offset);
-  const prefixBytes: number[] = [];
-  while (cursor.position < bytes.length && prefixByteSet.has(bytes[cursor.position]!)) {
-    prefixBytes.push(cursor.u8());
-    if (prefixBytes.length >= maxInstructionBytes) return undefined;
-  }
-  const addressSizeBits = prefixBytes.includes(0x67) ? 16 : 32;
-  const operandSizeBits = prefixBytes.includes(0x66) ? 16 : 32;
-  let opcode = cursor.u8();
-  let candidates = decodeTable.oneByte[opcode]!;
-  if (opcode === 0x0f) {
-    opcode = cursor.u8();
-    candidates = decodeTable.twoByte[opcode]!;
-  }
-  if (candidates.length === 0 || cursor.overrun) return undefined;
-  const needsModrm = candidates.some((c) => c.row.modrm !== "none");
-  const modrm = needsModrm ? cursor.u8() : 0;
-  const mod = modrm >> 6;
-  const reg = (modrm >> 3) & 7;
-  const chosen = chooseRow(candidates, operandSizeBits, reg);
-  if (chosen === undefined) return undefined;
-  const { row } = chosen;
-
-  const operands: DecodedOperand[] = [];
-  for (const type of row.operands) {
-    const sizeBits = sizeBitsOfType[type];
-    switch (type) {
-      case "r8":
-      case "r16":
-      case "r32":
-        operands.push({
-          type,
-          operand: register(sizeBits!, row.plusReg ? chosen.opcodeRegister : reg),
-        });
-        break;
-      case "rm8":
-      case "rm16":
-      case "rm32":
-      case "m": {
-        if (mod === 3) {
-          if (type === "m") return undefined;
-          operands.push({ type, operand: register(sizeBits!, modrm & 7) });
-        } else {
-          const decodeMemory = addressSizeBits === 16 ? decodeModrmMemory16 : decodeModrmMemory;
-          const { memory, dispSizeBytes } = decodeMemory(cursor, mod, modrm & 7);
-          operands.push({ type, operand: memory, dispSizeBytes });
-        }
-        break;
+  const lengthBytes = decoder.decode(bytes.subarray(offset), bytes.length - offset, decoded, slot);
+  if (lengthBytes <= 0) return undefined;
+  const rowIndex = decoded.row[slot]!;
+  const row = isaRows[rowIndex]!;
+  // The decoder fills dst then src with locations, imm then imm2 with values, in row order.
+  const locations = [decoded.dst[slot]!, decoded.src[slot]!];
+  const values = [decoded.imm[slot]!, decoded.imm2[slot]!];
+  let locationsTaken = 0;
+  let valuesTaken = 0;
+  const operands = row.operands.map((type, i): DecodedOperand => {
+    const bits = rowOperandBits[rowIndex * 3 + i]!;
+    switch (rowOperandKinds[rowIndex * 3 + i]) {
+      case OperandKind.Reg:
+        return { type, operand: register(bits, locations[locationsTaken++]!) };
+      case OperandKind.Rm:
+      case OperandKind.Mem: {
+        const location = locations[locationsTaken++]!;
+        if (location !== LOCATION_MEMORY) return { type, operand: register(bits, location) };
+        return { type, operand: modrmMemory(), dispSizeBytes: decoder.dispSizeBytes };
       }
-      case "moffs8":
-      case "moffs16":
-      case "moffs32":
-        operands.push({
-          type,
-          operand: {
-            kind: "mem",
-            scale: 1,
-            disp: cursor.unsigned(addressSizeBits / 8),
-            dispKnown: true,
-            absolute: true,
-          },
-        });
-        break;
-      case "imm8":
-        operands.push({ type, operand: { kind: "imm", value: cursor.unsigned(1), known: true } });
-        break;
-      case "imm16":
-        operands.push({ type, operand: { kind: "imm", value: cursor.unsigned(2), known: true } });
-        break;
-      case "imm32":
-        operands.push({ type, operand: { kind: "imm", value: cursor.unsigned(4), known: true } });
-        break;
-      case "simm8":
-        operands.push({ type, operand: { kind: "imm", value: cursor.signed(1), known: true } });
-        break;
-      case "rel8":
-      case "rel16":
-      case "rel32": {
-        const sizeBytes = type === "rel8" ? 1 : type === "rel16" ? 2 : 4;
-        const displacement = cursor.signed(sizeBytes);
-        const end = address + (cursor.position - offset);
-        operands.push({
-          type,
-          operand: { kind: "imm", value: (end + displacement) >>> 0, known: true },
-        });
-        break;
+      case OperandKind.Moffs:
+        locationsTaken++;
+        return { type, operand: memory(true, decoded.disp[slot]! >>> 0) };
+      case OperandKind.Acc:
+      case OperandKind.Dx:
+        locationsTaken++;
+        return { type, operand: { kind: "reg", name: type } };
+      case OperandKind.Cl:
+        valuesTaken++;
+        return { type, operand: { kind: "reg", name: type } };
+      case OperandKind.Rel8:
+      case OperandKind.Rel16:
+      case OperandKind.Rel32:
+        return { type, operand: immediate((address + lengthBytes + values[valuesTaken++]!) >>> 0) };
+      default: {
+        // imm8/imm16 arrive zero-extended, simm8 sign-extended, imm32 as a signed dword.
+        const value = values[valuesTaken++]!;
+        return { type, operand: immediate(type === "imm32" ? value >>> 0 : value) };
       }
-      case "one":
-        operands.push({ type, operand: { kind: "imm", value: 1, known: true } });
-        break;
-      default:
-        operands.push({ type, operand: { kind: "reg", name: type } });
     }
-  }
-  const lengthBytes = cursor.position - offset;
-  if (cursor.overrun || lengthBytes > maxInstructionBytes) return undefined;
+  });
+  const prefixBytes = [...bytes.subarray(offset, offset + decoder.prefixSizeBytes)];
   return { row, prefixBytes, operands, lengthBytes };
 }

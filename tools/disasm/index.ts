@@ -1,5 +1,5 @@
-// The disassembler: 32-bit machine code -> lines of NASM syntax, decoded with the same ISA
-// table the CPU and the encoder use. Every line assembles with NASM back to its own bytes.
+// The disassembler: 32-bit machine code -> lines of NASM syntax, decoded by the CPU's own
+// decoder (vm/cpu/decoder.ts). Every line assembles with NASM back to its own bytes.
 // Library entry point; `sterna disasm` (tools/cli/disasm-command.ts) is its command line.
 
 export type { DisassemblyLine } from "./data-line.ts";
