@@ -184,7 +184,9 @@ export function writeElfExecutable(input: ElfInput): Uint8Array {
   });
 
   for (const section of program.sections) {
-    if (!section.nobits) file.set(section.bytes, section.baseAddress - elfBaseAddress);
+    // An empty section may lie past the image's end (a `section .data` with nothing in it).
+    if (!section.nobits && section.bytes.length > 0)
+      file.set(section.bytes, section.baseAddress - elfBaseAddress);
   }
   file.set(symbols, symtabOffset);
   file.set(symbolNames, strtabOffset);

@@ -95,6 +95,14 @@ describe("ELF executables", () => {
     ]);
   });
 
+  it("come out whole when a section is declared but left empty", () => {
+    const result = assembleText("_start:\nsection .data\n", { format: "elf", fileName: "empty.asm" });
+    expect(result.ok).toBe(true);
+    const file = result.output!;
+    for (const header of programHeaders(file))
+      expect(header.offset + header.fileBytes).toBeLessThanOrEqual(file.length);
+  });
+
   it("reject org and extern", () => {
     const result = assembleText("org 0x100\nextern puts\n", { format: "elf", fileName: "x.asm" });
     expect(result.ok).toBe(false);
