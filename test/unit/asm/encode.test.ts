@@ -187,6 +187,9 @@ const nasmRefusals: readonly [string, string, number | undefined][] = [
   ["rep repne movsb", "instruction has conflicting prefixes", undefined],
   ["fs mov eax, [gs:eax]", "instruction has conflicting segment overrides", 1],
   ["repne ret", "repne prefix is not allowed", undefined],
+  // NASM refuses the prefix before it judges the address (seed 1933304221 of the live check).
+  ["repne jmp dword [esp+esp]", "repne prefix is not allowed", undefined],
+  ["repne call [esp*2]", "repne prefix is not allowed", undefined],
 ];
 
 describe("encodeInstruction refuses what NASM refuses", () => {

@@ -16,14 +16,13 @@ import {
   addressSizePrefixByte,
   operandSizePrefixByte,
   type PrefixSlots,
+  repnePrefixByte,
   segmentPrefixByte,
 } from "./prefixes.ts";
 
 export type EmitResult =
   | { ok: true; bytes: number[]; relativeDisplacement?: number }
   | { ok: false; message: string; operandIndex?: number };
-
-const repneByte = 0xf2;
 
 const immediateBytes: Partial<Record<OperandType, number>> = {
   imm8: 1,
@@ -91,7 +90,7 @@ export function emitForm(
   );
   const refusesRepne =
     form.refusesRepne === "always" || (form.refusesRepne === "whenShort" && writtenShort);
-  if (refusesRepne && slots.repeatOrLockByte === repneByte) {
+  if (refusesRepne && slots.repeatOrLockByte === repnePrefixByte) {
     return { ok: false, message: `${slots.repeatOrLockName} prefix is not allowed` };
   }
 

@@ -5,8 +5,9 @@
 import type { EncodeResult, SourceInstruction } from "../instruction.ts";
 import { type ClassifiedOperand, classifyOperands } from "./classify-operands.ts";
 import { encodeEffectiveAddress } from "./effective-address.ts";
+import type { EncodingForm } from "./encoding-forms.ts";
 import { lookupForms } from "./mnemonics.ts";
-import { type PrefixSlots, parsePrefixes } from "./prefixes.ts";
+import { type PrefixSlots, parsePrefixes, repnePrefixByte } from "./prefixes.ts";
 import { segmentRegisterNames } from "./registers.ts";
 import { selectEncoding } from "./select-encoding.ts";
 
@@ -22,9 +23,27 @@ export function encodeInstruction(ins: SourceInstruction): EncodeResult {
   if (!prefixes.ok) return prefixes;
   const classified = classifyOperands(ins.operands);
   if (!classified.ok) return classified;
+  if (refusesRepneOnMemory(mnemonicForms.forms, classified.operands, prefixes.slots)) {
+    return { ok: false, message: `${prefixes.slots.repeatOrLockName} prefix is not allowed` };
+  }
   const memoryError = checkMemoryOperands(classified.operands, ins.bits, prefixes.slots);
   if (memoryError !== undefined) return memoryError;
   return selectEncoding(mnemonicForms, classified.operands, ins.bits, ins.address, prefixes.slots);
+}
+
+/**
+ * An indirect near branch through memory refuses `repne` (NASM's BND) before NASM looks at the
+ * address, so `repne jmp [esp+esp]` is refused for its prefix, not for its address.
+ */
+function refusesRepneOnMemory(
+  forms: readonly EncodingForm[],
+  operands: readonly ClassifiedOperand[],
+  slots: PrefixSlots,
+): boolean {
+  if (slots.repeatOrLockByte !== repnePrefixByte) return false;
+  if (!operands.some((operand) => operand.kind === "mem")) return false;
+  const memoryForms = forms.filter((form) => form.row.operands.some((t) => t.startsWith("rm")));
+  return memoryForms.length > 0 && memoryForms.every((form) => form.refusesRepne === "always");
 }
 
 /**

@@ -68,4 +68,5 @@ export function segmentPrefixByte(segment: string): number {
 }
 
 export const operandSizePrefixByte = 0x66;
+export const repnePrefixByte = 0xf2;
 export const addressSizePrefixByte = 0x67;
