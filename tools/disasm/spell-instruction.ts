@@ -7,6 +7,7 @@
 
 import type { IsaRow } from "../../vm/cpu/isa.ts";
 import { encodeInstruction } from "../asm/encode/index.ts";
+import { operandTypeSizeBits } from "../asm/encode/operand-type-size.ts";
 import type { Operand, SourceInstruction } from "../asm/instruction.ts";
 import type { DecodedInstruction, DecodedOperand } from "./decode-instruction.ts";
 
@@ -45,25 +46,13 @@ const levels: readonly Omit<Spelling, "swapOperands">[] = [false, true].flatMap(
     })),
 );
 
-const sizeOfType: Readonly<Record<string, 8 | 16 | 32>> = {
-  rm8: 8,
-  rm16: 16,
-  rm32: 32,
-  moffs8: 8,
-  moffs16: 16,
-  moffs32: 32,
-  imm8: 8,
-  simm8: 8,
-  imm16: 16,
-  imm32: 32,
-};
-
 function spellOperand(decoded: DecodedOperand, row: IsaRow, spelling: Spelling): Operand {
   const { handler } = row;
   const { operand, type } = decoded;
   if (operand.kind === "mem") {
     const mem = { ...operand };
-    if (spelling.sizeMemory && sizeOfType[type] !== undefined) mem.size = sizeOfType[type];
+    if (spelling.sizeMemory && operandTypeSizeBits[type] !== undefined)
+      mem.size = operandTypeSizeBits[type];
     if (spelling.explicitDisplacement && decoded.dispSizeBytes !== undefined) {
       // On a bare address only `byte` makes NASM keep the ModRM form (it then ignores it).
       if (mem.absolute) mem.dispSize = 8;
@@ -84,8 +73,8 @@ function spellOperand(decoded: DecodedOperand, row: IsaRow, spelling: Spelling):
   } else if (spelling.strictImmediates && type === "simm8") {
     // `push word 5` (66 6A 05): the operation size, since a sign-extended byte is short anyway.
     imm.size = row.operandSize as 16 | 32;
-  } else if (spelling.strictImmediates && sizeOfType[type] !== undefined) {
-    imm.size = sizeOfType[type];
+  } else if (spelling.strictImmediates && operandTypeSizeBits[type] !== undefined) {
+    imm.size = operandTypeSizeBits[type];
     imm.strict = true;
   }
   return imm;

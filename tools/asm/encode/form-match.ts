@@ -9,6 +9,7 @@ import type { ImmediateOperand, MemoryOperand } from "../instruction.ts";
 import type { ClassifiedOperand } from "./classify-operands.ts";
 import type { EncodingForm, MnemonicForms } from "./encoding-forms.ts";
 import { fitsSignedByte } from "./immediate-value.ts";
+import { operandTypeSizeBits } from "./operand-type-size.ts";
 
 export interface FormMatch {
   readonly form: EncodingForm;
@@ -35,28 +36,6 @@ export interface MatchContext {
   readonly mnemonicForms: MnemonicForms;
 }
 
-const sizeOfType: Partial<Record<OperandType, number>> = {
-  r8: 8,
-  r16: 16,
-  r32: 32,
-  rm8: 8,
-  rm16: 16,
-  rm32: 32,
-  moffs8: 8,
-  moffs16: 16,
-  moffs32: 32,
-  imm8: 8,
-  imm16: 16,
-  imm32: 32,
-  simm8: 8,
-  rel8: 8,
-  rel16: 16,
-  rel32: 32,
-  al: 8,
-  ax: 16,
-  eax: 32,
-};
-
 const fixedRegisterTypes: ReadonlySet<OperandType> = new Set(["al", "ax", "eax", "cl", "dx"]);
 const sizingRegisterTypes: ReadonlySet<OperandType> = new Set([
   "r8",
@@ -75,7 +54,7 @@ type OperandVerdict = "ok" | "pinned" | "unsized" | "short" | FormFailure;
 function matchRegister(type: OperandType, name: string, sizeBits: number): OperandVerdict {
   if (fixedRegisterTypes.has(type)) return type === name ? "pinned" : "combination";
   if (type.startsWith("r") && !type.startsWith("rel")) {
-    return sizeOfType[type] === sizeBits ? "pinned" : "combination";
+    return operandTypeSizeBits[type] === sizeBits ? "pinned" : "combination";
   }
   return "combination";
 }
@@ -90,7 +69,7 @@ function matchMemory(type: OperandType, memory: MemoryOperand): OperandVerdict {
   if (isOffset && !isPlainAddress) return "combination";
   if (!isModrm && !isOffset) return "combination";
   if (memory.size === undefined) return "unsized";
-  return memory.size === sizeOfType[type] ? "pinned" : "size";
+  return memory.size === operandTypeSizeBits[type] ? "pinned" : "size";
 }
 
 function matchImmediate(
@@ -111,7 +90,7 @@ function matchImmediate(
     case "imm16":
     case "imm32":
       if (spec === undefined) return "ok";
-      if (spec !== sizeOfType[type]) return "size";
+      if (spec !== operandTypeSizeBits[type]) return "size";
       return tied ? "pinned" : "ok";
     case "simm8": {
       const fits = immediate.known && fitsSignedByte(immediate.value, operationSizeBits as 16 | 32);
@@ -141,7 +120,7 @@ function matchJumpTarget(
   }
   if (type !== "rel16" && type !== "rel32") return "combination";
   if (target.distance === "short") return hasShortJump ? "combination" : "size";
-  const sizeBits = sizeOfType[type]!;
+  const sizeBits = operandTypeSizeBits[type]!;
   if (target.size === undefined) return sizeBits === context.bits ? "pinned" : "combination";
   if (target.size !== sizeBits) return "size";
   // NASM takes an explicit target size for jmp and call, and for jcc only after `near`.
@@ -206,7 +185,7 @@ export function matchForm(
     if (verdict === "unsized") {
       unsizedMemoryIndex = sourceIndex;
       unsizedPosition = position;
-      unsizedMemoryBits = sizeOfType[form.row.operands[position]!]!;
+      unsizedMemoryBits = operandTypeSizeBits[form.row.operands[position]!]!;
     }
   }
   let unsizedMemoryResolved = false;
