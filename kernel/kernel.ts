@@ -14,7 +14,7 @@ import { Errno } from "./errno.ts";
 import { handleException, handleStrayTrap } from "./faults/exception-handler.ts";
 import { describeFault, type FaultReport, Signal } from "./faults/fault-report.ts";
 import type { FileStore } from "./files/file-store.ts";
-import { loadWindowSamples } from "./limits.ts";
+import { loadWindowSamples, processMemoryBytesMax } from "./limits.ts";
 import { LoadSampler, type LoadSnapshot } from "./load/load-sampler.ts";
 import { parseElf } from "./loader/elf.ts";
 import { LoadError } from "./loader/load-error.ts";
@@ -51,6 +51,8 @@ export interface KernelOptions {
   timeSliceCycles?: number;
   /** Process table size (zombies included); default processesPerNodeMax. */
   processesMax?: number;
+  /** The most memory one process may hold; default processMemoryBytesMax (limits.ts). */
+  processMemoryBytesMax?: number;
   trace?: TraceLog;
 }
 
@@ -159,6 +161,7 @@ export class Kernel {
         : (this.processes.get(parentPid)?.priority ?? priorityDefault),
     );
     process.parentPid = parentPid;
+    process.memoryBytesMax = this.options.processMemoryBytesMax ?? processMemoryBytesMax;
     process.context.regs[Reg.esp] = program.stackPointer;
     process.context.eip = program.entryAddress;
     this.machine.chargeCycles(kernelCosts.processCreateCycles);

@@ -78,6 +78,8 @@ export function runExecutable(image: Uint8Array, opts: ExecOptions): ExecResult 
     readInput: inputReader(opts.stdin),
     onOutput: (channel, bytes) => (channel === ConsoleChannel.Out ? sendStdout : sendStderr)(bytes),
     recentEipsOnFault: opts.lastEips,
+    // Alone on its machine, as under Linux, the process may use all of memory.
+    processMemoryBytesMax: machine.memoryBytes,
   });
   const process = kernel.exec(image, opts.argv);
   kernel.run(opts.maxInstructions);

@@ -74,6 +74,8 @@ export class Process {
 
   /** The current program break (not page aligned, as Linux keeps it). */
   brkAddress: number;
+  /** The most memory it may hold (see committedBytes); its kernel's processMemoryBytesMax. */
+  memoryBytesMax = processMemoryBytesMax;
 
   constructor(
     readonly pid: Pid,
@@ -94,7 +96,7 @@ export class Process {
   }
 
   /**
-   * Memory the process holds against processMemoryBytesMax: its image, its stack pages, and
+   * Memory the process holds against memoryBytesMax: its image, its stack pages, and
    * its heap up to the break (counted whole, although heap pages appear only when touched).
    */
   committedBytes(brkAddress = this.brkAddress): number {
@@ -127,12 +129,12 @@ export class Process {
 
   /**
    * Maps the demand-zero page holding `linear`. False outside those areas, when a new stack
-   * page would take the process past processMemoryBytesMax, or when no frame is free.
+   * page would take the process past memoryBytesMax, or when no frame is free.
    */
   faultInPage(linear: number): boolean {
     if (!this.isDemandZero(linear)) return false;
     const inStack = linear >= stackLowestAddress;
-    if (inStack && this.committedBytes() + pageSizeBytes > processMemoryBytesMax) return false;
+    if (inStack && this.committedBytes() + pageSizeBytes > this.memoryBytesMax) return false;
     if (!this.addressSpace.mapZeroPage(linear, true)) return false;
     if (inStack) this.stackPageCount++;
     return true;

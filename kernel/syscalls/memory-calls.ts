@@ -1,10 +1,9 @@
 // brk(addr): moves the program break. Linux's contract: brk(0) or any refused request returns
 // the current break unchanged; success returns the new break. Growing only moves the limit
 // (pages appear zeroed on first touch); shrinking unmaps the whole pages above the new break.
-// A growth is refused past the heap's maximum address, past processMemoryBytesMax, or when
-// the free frames could never back it.
+// A growth is refused past the heap's maximum address, past the process's memoryBytesMax, or
+// when the free frames could never back it.
 
-import { processMemoryBytesMax } from "../limits.ts";
 import { heapEndAddressMax, pageAlignUp, pageSizeBytes } from "../memory/user-layout.ts";
 import type { SyscallHandler } from "./syscall-handler.ts";
 
@@ -17,7 +16,7 @@ export const brkCall: SyscallHandler = (kernel, process, requestedAddress) => {
   if (newEndAddress > oldEndAddress) {
     const addedPages = (newEndAddress - oldEndAddress) / pageSizeBytes;
     if (addedPages > kernel.frames.freeFrameCount) return process.brkAddress;
-    if (process.committedBytes(requestedAddress) > processMemoryBytesMax) return process.brkAddress;
+    if (process.committedBytes(requestedAddress) > process.memoryBytesMax) return process.brkAddress;
   } else if (newEndAddress < oldEndAddress) {
     process.addressSpace.unmapRange(newEndAddress, oldEndAddress);
   }

@@ -33,6 +33,7 @@ describe("runExecutable matches qemu-i386", () => {
     "cat",
     "syscalls",
     "brk",
+    "brk-large",
     "stack-growth",
     "sieve",
     "stack-overflow",
