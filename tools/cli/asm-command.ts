@@ -6,6 +6,7 @@
 
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
+import { describeFileError, readInputFile } from "./input-file.ts";
 
 interface AsmCommandOptions {
   output?: string;
@@ -31,14 +32,6 @@ function readText(path: string): string | undefined {
   }
 }
 
-function describeError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or directory";
-  if (code === "EISDIR") return "is a directory";
-  if (code === "EACCES") return "permission denied";
-  return (error as Error).message;
-}
-
 /** The source name without its extension, as nasm names its output by default. */
 function defaultOutputPath(sourcePath: string): string {
   const slash = sourcePath.lastIndexOf("/");
@@ -56,13 +49,12 @@ async function runAsmCommand(sourcePath: string, options: AsmCommandOptions): Pr
     process.stderr.write(`sterna: asm: ${message}\n`);
     process.exitCode = fileErrorStatus;
   };
-  let source: string;
-  try {
-    source = readFileSync(sourcePath, "utf8");
-  } catch (error) {
-    fail(`${sourcePath}: ${describeError(error)}`);
+  const input = readInputFile(sourcePath);
+  if (!input.ok) {
+    fail(input.message);
     return;
   }
+  const source = input.bytes.toString("utf8");
   let result: ReturnType<typeof assemble>;
   try {
     result = assemble(source, {
@@ -99,7 +91,7 @@ async function runAsmCommand(sourcePath: string, options: AsmCommandOptions): Pr
       writeFileSync(options.listing, lines.length > 0 ? `${lines.join("\n")}\n` : "");
     }
   } catch (error) {
-    fail(`${outputPath}: ${describeError(error)}`);
+    fail(`${outputPath}: ${describeFileError(error)}`);
   }
 }
 

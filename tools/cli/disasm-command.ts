@@ -4,8 +4,8 @@
 // `nasm -f bin` turns back into the same bytes. A file that cannot be read or is malformed
 // gives one line `sterna: disasm: ...` and status 2.
 
-import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
+import { readInputFile } from "./input-file.ts";
 
 export interface DisasmCommandOptions {
   format?: "elf" | "bin";
@@ -25,14 +25,6 @@ function parseAddress(text: string): number | undefined {
         ? Number(text)
         : Number.NaN;
   return Number.isInteger(value) && value <= 0xffffffff ? value : undefined;
-}
-
-function describeError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or directory";
-  if (code === "EISDIR") return "is a directory";
-  if (code === "EACCES") return "permission denied";
-  return (error as Error).message;
 }
 
 function hex8(value: number): string {
@@ -56,12 +48,9 @@ export async function runDisasm(
     output.stderr(`sterna: disasm: ${message}\n`);
     return fileErrorStatus;
   };
-  let file: Uint8Array;
-  try {
-    file = readFileSync(path);
-  } catch (error) {
-    return fail(`${path}: ${describeError(error)}`);
-  }
+  const input = readInputFile(path);
+  if (!input.ok) return fail(input.message);
+  const file: Uint8Array = input.bytes;
   const format = options.format ?? (disasm.isElf(file) ? "elf" : "bin");
   const segments: import("../disasm/index.ts").CodeSegment[] = [];
   const headers: string[] = [];
