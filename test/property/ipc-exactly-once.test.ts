@@ -10,7 +10,7 @@
 
 import fc from "fast-check";
 import { describe, it } from "vitest";
-import { assertPropertyWithSeed } from "../unit/kernel-parts/property-seed.ts";
+import { checkProperty } from "../support/seeded-property.ts";
 import { assembleGuest, boot, dwords } from "../unit/node/boot-guests.ts";
 
 interface Scenario {
@@ -246,7 +246,7 @@ function check(scenario: Scenario): void {
 
 describe("IPC on one node", () => {
   it("delivers every message exactly once, in per-pair order, with the sender stamped", () => {
-    assertPropertyWithSeed(
+    checkProperty(
       fc.property(scenarioArbitrary, (scenario) => check(scenario)),
       "test/property/ipc-exactly-once.test.ts",
       40,

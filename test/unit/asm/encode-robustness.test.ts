@@ -1,15 +1,16 @@
 // Bad input never crashes the encoder: random instructions (real and made-up mnemonics,
 // registers, prefixes, sizes, scales, huge and fractional values) always give either 1 to 15
 // bytes or an error whose operand index points at an operand. Replay a failure with
-//   FC_SEED=<seed> npx vitest run test/unit/asm/encode-robustness.test.ts
+//   STERNA_SEED=<seed> npx vitest run test/unit/asm/encode-robustness.test.ts
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeInstruction } from "../../../tools/asm/encode/index.ts";
 import type { Operand, OperandSize, SourceInstruction } from "../../../tools/asm/instruction.ts";
 import { isaRows, mnemonicAliases } from "../../../vm/cpu/isa.ts";
+import { checkProperty, propertySeed } from "../../support/seeded-property.ts";
 
-const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const seed = propertySeed();
 
 const mnemonics = [
   ...new Set(isaRows.map((r) => r.mnemonic)),
@@ -88,7 +89,7 @@ const instruction: fc.Arbitrary<SourceInstruction> = fc.record({
 
 describe(`encoder robustness (seed ${seed})`, () => {
   it("returns bytes or an error for any instruction, never throws", () => {
-    fc.assert(
+    checkProperty(
       fc.property(instruction, (ins) => {
         const result = encodeInstruction(ins);
         if (result.ok) {
@@ -100,7 +101,9 @@ describe(`encoder robustness (seed ${seed})`, () => {
             expect(result.operandIndex).toBeLessThan(ins.operands.length);
         }
       }),
-      { seed, numRuns: 5000 },
+      "test/unit/asm/encode-robustness.test.ts",
+      5000,
+      { seed },
     );
   });
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { evaluate } from "../../../tools/asm/expression/evaluate.ts";
 import { parseExpression } from "../../../tools/asm/expression/parse-expression.ts";
 import { tokenizeLine } from "../../../tools/asm/lexer.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 
 function evaluateText(text: string): bigint {
   const { tokens, error } = tokenizeLine(text);
@@ -229,13 +230,15 @@ const treeArbitrary = fc.letrec<{ tree: Tree }>((tie) => ({
 
 describe("expression precedence (property)", () => {
   it("parses minimally parenthesised trees back to the reference value", () => {
-    fc.assert(
+    checkProperty(
       fc.property(treeArbitrary, (tree) => {
         const expected = reference(tree);
         fc.pre(expected !== undefined);
         expect(evaluateText(print(tree))).toBe(expected);
       }),
-      { numRuns: 400, verbose: fc.VerbosityLevel.Verbose },
+      "test/unit/asm/expressions.test.ts",
+      400,
+      { verbose: fc.VerbosityLevel.Verbose },
     );
   });
 });

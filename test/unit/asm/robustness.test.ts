@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { assemble, formatDiagnostic } from "../../../tools/asm/assemble.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 
 const vocabulary = [
   "mov",
@@ -96,7 +97,7 @@ const line = fc.oneof(
 
 describe("assembler robustness (property)", () => {
   it("never throws and keeps diagnostics inside the source", () => {
-    fc.assert(
+    checkProperty(
       fc.property(
         fc.array(line, { maxLength: 12 }),
         fc.constantFrom("bin" as const, "elf" as const),
@@ -116,7 +117,8 @@ describe("assembler robustness (property)", () => {
           }
         },
       ),
-      { numRuns: 300 },
+      "test/unit/asm/robustness.test.ts",
+      300,
     );
   });
 });

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { StopReason } from "../../../vm/cpu/stop-reason.ts";
 import { PTE_P, PTE_RW, PTE_US } from "../../../vm/mmu/page-table-entry.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 import { codeAddress, createGuestMachine, hexBytes } from "./guest-machine.ts";
 
 // A loop mixing memory operands, 8-bit generic instructions, a call with div, taken and
@@ -42,7 +43,7 @@ function snapshot(machine: ReturnType<typeof createGuestMachine>) {
 
 describe("budget stop points", () => {
   it("compiled and interpreted runs stop at the same instruction for any budgets", () => {
-    fc.assert(
+    checkProperty(
       fc.property(
         fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 400 }),
         (budgets) => {
@@ -57,12 +58,13 @@ describe("budget stop points", () => {
           }
         },
       ),
-      { numRuns: 40 },
+      "test/unit/cpu/run-loop.test.ts",
+      40,
     );
   });
 
   it("a block looping on itself stops, faults and records eips exactly as interpretation", () => {
-    fc.assert(
+    checkProperty(
       fc.property(
         fc.array(fc.integer({ min: 1, max: 30_000 }), { minLength: 1, maxLength: 40 }),
         (budgets) => {
@@ -81,7 +83,8 @@ describe("budget stop points", () => {
           }
         },
       ),
-      { numRuns: 30 },
+      "test/unit/cpu/run-loop.test.ts",
+      30,
     );
   });
 

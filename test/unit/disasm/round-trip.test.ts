@@ -1,16 +1,18 @@
 // Round trip, as a property: random instruction bytes built from random ISA rows and
 // operands -> disassemble -> encode each line's text again -> the same bytes. Lines that are
 // `db` give their bytes back as data. The seed is printed on failure; replay it with
-//   FC_SEED=<seed> npx vitest run test/unit/disasm/round-trip.test.ts
+//   STERNA_SEED=<seed> npx vitest run test/unit/disasm/round-trip.test.ts
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeInstruction } from "../../../tools/asm/encode/index.ts";
 import { disassemble } from "../../../tools/disasm/index.ts";
 import { parseInstruction } from "../../oracle/asm/parse-instruction.ts";
+import { checkProperty, propertySeed } from "../../support/seeded-property.ts";
 import { instructionBytes, instructionChoice } from "./random-instruction-bytes.ts";
 
-const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const seed = propertySeed();
+const testFile = "test/unit/disasm/round-trip.test.ts";
 const numRuns = 3000;
 
 function lineBytes(text: string, address: number): number[] | string {
@@ -25,40 +27,30 @@ function lineBytes(text: string, address: number): number[] | string {
   return result.ok ? [...result.bytes] : `${text}: ${result.message}`;
 }
 
-function withSeed(run: () => void): void {
-  try {
-    run();
-  } catch (error) {
-    throw new Error(
-      `round trip failed with seed ${seed}; replay: FC_SEED=${seed} npx vitest run test/unit/disasm/round-trip.test.ts\n${(error as Error).message}`,
-    );
-  }
-}
-
 describe(`disassemble then re-encode (seed ${seed})`, () => {
   it("gives back the original bytes", () => {
     let instructionLines = 0;
     let dataLines = 0;
-    withSeed(() =>
-      fc.assert(
-        fc.property(instructionChoice, fc.nat(0x7fffffff), (choice, org) => {
-          const bytes = instructionBytes(choice);
-          const rebuilt: number[] = [];
-          for (const line of disassemble(bytes, { org })) {
-            const again = lineBytes(line.text, line.address);
-            if (typeof again === "string") throw new Error(again);
-            expect(
-              Buffer.from(again).equals(Buffer.from(line.bytes)),
-              `${line.text} at 0x${line.address.toString(16)}`,
-            ).toBe(true);
-            rebuilt.push(...again);
-            if (line.text.startsWith("db ")) dataLines++;
-            else instructionLines++;
-          }
-          expect(Buffer.from(rebuilt).equals(Buffer.from(bytes))).toBe(true);
-        }),
-        { seed, numRuns },
-      ),
+    checkProperty(
+      fc.property(instructionChoice, fc.nat(0x7fffffff), (choice, org) => {
+        const bytes = instructionBytes(choice);
+        const rebuilt: number[] = [];
+        for (const line of disassemble(bytes, { org })) {
+          const again = lineBytes(line.text, line.address);
+          if (typeof again === "string") throw new Error(again);
+          expect(
+            Buffer.from(again).equals(Buffer.from(line.bytes)),
+            `${line.text} at 0x${line.address.toString(16)}`,
+          ).toBe(true);
+          rebuilt.push(...again);
+          if (line.text.startsWith("db ")) dataLines++;
+          else instructionLines++;
+        }
+        expect(Buffer.from(rebuilt).equals(Buffer.from(bytes))).toBe(true);
+      }),
+      testFile,
+      numRuns,
+      { seed },
     );
     // Not vacuous: most random rows come back as instructions, some as data.
     expect(instructionLines).toBeGreaterThan(numRuns / 2);
@@ -66,38 +58,38 @@ describe(`disassemble then re-encode (seed ${seed})`, () => {
   });
 
   it("holds for arbitrary bytes too (and never throws)", () => {
-    withSeed(() =>
-      fc.assert(
-        fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(0xffffffff), (bytes, org) => {
-          const rebuilt: number[] = [];
-          for (const line of disassemble(bytes, { org })) {
-            expect(line.bytes.length).toBeLessThanOrEqual(15);
-            const again = lineBytes(line.text, line.address);
-            if (typeof again === "string") throw new Error(again);
-            rebuilt.push(...again);
-          }
-          expect(Buffer.from(rebuilt).equals(Buffer.from(bytes))).toBe(true);
-        }),
-        { seed, numRuns: 1000 },
-      ),
+    checkProperty(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(0xffffffff), (bytes, org) => {
+        const rebuilt: number[] = [];
+        for (const line of disassemble(bytes, { org })) {
+          expect(line.bytes.length).toBeLessThanOrEqual(15);
+          const again = lineBytes(line.text, line.address);
+          if (typeof again === "string") throw new Error(again);
+          rebuilt.push(...again);
+        }
+        expect(Buffer.from(rebuilt).equals(Buffer.from(bytes))).toBe(true);
+      }),
+      testFile,
+      1000,
+      { seed },
     );
   });
 
   it("decodes every canonical encoding as one instruction, never as db", () => {
-    withSeed(() =>
-      fc.assert(
-        fc.property(instructionChoice, (choice) => {
-          const bytes = instructionBytes(choice);
-          const [first] = disassemble(bytes, { org: 0x1000 });
-          // Bytes the encoder produces from that instruction are NASM's canonical form.
-          if (first?.instruction === undefined) return;
-          const canonical = encodeInstruction(first.instruction);
-          if (!canonical.ok) throw new Error(`${first.text}: ${canonical.message}`);
-          const lines = disassemble(canonical.bytes, { org: 0x1000 });
-          expect(lines.map((l) => l.text)).toEqual([first.text]);
-        }),
-        { seed, numRuns: 1000 },
-      ),
+    checkProperty(
+      fc.property(instructionChoice, (choice) => {
+        const bytes = instructionBytes(choice);
+        const [first] = disassemble(bytes, { org: 0x1000 });
+        // Bytes the encoder produces from that instruction are NASM's canonical form.
+        if (first?.instruction === undefined) return;
+        const canonical = encodeInstruction(first.instruction);
+        if (!canonical.ok) throw new Error(`${first.text}: ${canonical.message}`);
+        const lines = disassemble(canonical.bytes, { org: 0x1000 });
+        expect(lines.map((l) => l.text)).toEqual([first.text]);
+      }),
+      testFile,
+      1000,
+      { seed },
     );
   });
 });

@@ -11,7 +11,7 @@ import { filterAccepts, Mailbox } from "../../../kernel/ipc/mailbox.ts";
 import type { Message } from "../../../kernel/ipc/message.ts";
 import { PairSequenceTable } from "../../../kernel/ipc/pair-sequence-table.ts";
 import { makePid, pidNone } from "../../../kernel/process/pid.ts";
-import { assertPropertyWithSeed } from "./property-seed.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 
 const processCount = 4;
 const pids = [makePid(0, 1), makePid(0, 2), makePid(1, 1), makePid(3, 7)];
@@ -134,7 +134,7 @@ function runSteps(steps: Step[], mailboxCapacity: number): void {
 
 describe("IPC exactly-once, FIFO per pair", () => {
   it("holds for random interleavings of send, filtered receive, duplicates and migration", () => {
-    assertPropertyWithSeed(
+    checkProperty(
       fc.property(
         fc.array(step, { maxLength: 300 }),
         fc.integer({ min: 1, max: 5 }),

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadWindowSamples } from "../../../kernel/limits.ts";
 import { LoadSampler } from "../../../kernel/load/load-sampler.ts";
-import { assertPropertyWithSeed } from "./property-seed.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 
 describe("LoadSampler", () => {
   it("reports nothing before the first sample", () => {
@@ -81,7 +81,7 @@ describe("LoadSampler", () => {
       fc.integer({ min: 0, max: 256 }),
       fc.integer({ min: 1, max: 30 }),
     );
-    assertPropertyWithSeed(
+    checkProperty(
       fc.property(
         fc.integer({ min: 1, max: 20 }),
         fc.array(sample, { minLength: 1, maxLength: 120 }),

@@ -14,7 +14,7 @@ import {
   pidLocalMax,
   pidNodeMax,
 } from "../../../kernel/process/pid.ts";
-import { assertPropertyWithSeed } from "./property-seed.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 
 describe("PID encoding", () => {
   it("puts the home node in bits 20..31 and the local counter in bits 0..19", () => {
@@ -24,7 +24,7 @@ describe("PID encoding", () => {
   });
 
   it("decodes what it encodes, for every node and counter", () => {
-    assertPropertyWithSeed(
+    checkProperty(
       fc.property(
         fc.integer({ min: 0, max: pidNodeMax }),
         fc.integer({ min: 1, max: pidLocalMax }),

@@ -9,7 +9,7 @@ import { pidNone } from "../../../kernel/process/pid.ts";
 import { PidRing } from "../../../kernel/scheduler/pid-ring.ts";
 import { PriorityRoundRobin } from "../../../kernel/scheduler/priority-round-robin.ts";
 import { TimeSlice, timeSliceCyclesDefault } from "../../../kernel/scheduler/time-slice.ts";
-import { assertPropertyWithSeed } from "./property-seed.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 
 describe("PidRing", () => {
   it("is a FIFO across the wrap-around, and removes from the middle in order", () => {
@@ -111,7 +111,7 @@ describe("PriorityRoundRobin", () => {
   });
 
   it("never lets a CPU-bound process wait more than L * N * agingPicks + N picks", () => {
-    assertPropertyWithSeed(
+    checkProperty(
       fc.property(
         fc.array(fc.integer({ min: 0, max: priorityLevelCount - 1 }), {
           minLength: 1,

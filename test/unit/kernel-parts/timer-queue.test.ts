@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { timersPerNodeMax } from "../../../kernel/limits.ts";
 import { TimerQueue } from "../../../kernel/time/timer-queue.ts";
-import { assertPropertyWithSeed } from "./property-seed.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 
 function drain<T>(queue: TimerQueue<T>, nowNs: number): T[] {
   const fired: T[] = [];
@@ -79,7 +79,7 @@ describe("TimerQueue", () => {
       fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }),
       fc.record({ kind: fc.constant("pop" as const), nowNs: fc.integer({ min: 0, max: 50 }) }),
     );
-    assertPropertyWithSeed(
+    checkProperty(
       fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
         const queue = new TimerQueue<number>(16);
         let reference: { id: number; dueNs: number }[] = [];

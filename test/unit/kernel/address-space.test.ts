@@ -8,7 +8,7 @@ import { AddressSpace } from "../../../kernel/memory/address-space.ts";
 import { FrameAllocator } from "../../../kernel/memory/frame-allocator.ts";
 import { Machine } from "../../../vm/machine.ts";
 import { Access } from "../../../vm/mmu/mmu.ts";
-import { checkProperty } from "../machine/seeded-property.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 
 const memoryBytes = 1 << 20;
 

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ElfError, parseElf } from "../../../kernel/loader/elf.ts";
-import { checkProperty } from "../machine/seeded-property.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 import { fixtureImage } from "./fixtures.ts";
 
 // hello.elf as `readelf -lW` shows it: entry 0x8049000; three PT_LOAD headers at offset 52:

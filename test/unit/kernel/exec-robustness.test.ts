@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LoadError } from "../../../kernel/loader/load-error.ts";
 import { runExecutable } from "../../../kernel/run-executable.ts";
-import { checkProperty } from "../machine/seeded-property.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 import { fixtureImage } from "./fixtures.ts";
 
 const images = ["sieve", "syscalls", "brk"].map((name) => fixtureImage(name));

@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Timer } from "../../../vm/devices/timer.ts";
-import { checkProperty } from "./seeded-property.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
 
 describe("Timer", () => {
   it("is never due while disarmed", () => {
