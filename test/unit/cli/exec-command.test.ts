@@ -3,34 +3,12 @@
 // #PF cr2 and the decoded error code (Intel SDM: P=1 W=2 U=4 I=0x10); programs as in
 // test/unit/kernel/fixtures (text at 0x08049000).
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sterna } from "../../support/run-cli.ts";
 import { fixtureImage, fixturePath } from "../kernel/fixtures.ts";
-
-const binPath = new URL("../../../bin/sterna.js", import.meta.url).pathname;
-
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI; the tests run concurrently, as each spends most of its time starting node. */
-function sterna(args: string[], input = ""): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("latin1").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("latin1").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 describe.concurrent("sterna exec", () => {
   it("passes the guest's stdout, stderr and exit status through", async () => {

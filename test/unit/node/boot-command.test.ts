@@ -2,28 +2,13 @@
 // only guest output; the summary on stderr ends with the migrations and trace-hash lines;
 // exit statuses as its --help states (0, 1, 124 for --until, 2 for usage errors).
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sterna } from "../../support/run-cli.ts";
 
-const binPath = new URL("../../../bin/sterna.js", import.meta.url).pathname;
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
-
-function sterna(
-  args: string[],
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("latin1").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("latin1").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe.concurrent("sterna boot", () => {
   it("boots the demo with no --run: ping-pong and producer-consumer, exit 0", async () => {

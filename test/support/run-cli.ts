@@ -1,0 +1,27 @@
+// Runs the real CLI, bin/sterna.js, in a child node process, as a user meets it: exit status
+// and everything it wrote (read as latin1, so guest bytes come back one char per byte).
+// Asynchronous, so that concurrent tests overlap the time each child spends starting node.
+
+import { spawn } from "node:child_process";
+
+const binPath = new URL("../../bin/sterna.js", import.meta.url).pathname;
+
+export interface CliOutcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `sterna ARGS...` with INPUT on its stdin (then closed). */
+export function sterna(args: readonly string[], input = ""): Promise<CliOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, ...args]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("latin1").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("latin1").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
