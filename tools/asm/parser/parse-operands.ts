@@ -9,6 +9,7 @@ import type { Token } from "../lexer.ts";
 import { sizeKeywords } from "./keywords.ts";
 import { generalRegisterSize, isRegisterName, isSegmentRegister } from "./registers.ts";
 import type { OperandSyntax } from "./statement.ts";
+import { endColumn, isOp, keyword } from "./token-queries.ts";
 
 /** A problem on one line, at a column; the parser reports it and moves to the next line. */
 export class StatementError extends Error {
@@ -26,19 +27,6 @@ const operandSizes: ReadonlyMap<number, OperandSize> = new Map([
   [32, 32],
   [64, 64],
 ]);
-
-function isOp(token: Token | undefined, text: string): boolean {
-  return token?.kind === "op" && token.text === text;
-}
-
-function keyword(token: Token | undefined): string | undefined {
-  return token?.kind === "ident" && !token.escaped ? token.text.toLowerCase() : undefined;
-}
-
-function endColumn(tokens: readonly Token[]): number {
-  const last = tokens[tokens.length - 1];
-  return last ? last.col + last.text.length : 1;
-}
 
 /** Parses the comma-separated operands from `start` to the end of the line. */
 export function parseOperands(

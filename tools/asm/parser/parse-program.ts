@@ -33,19 +33,7 @@ import type {
   Statement,
   StatementBody,
 } from "./statement.ts";
-
-function isOp(token: Token | undefined, text: string): boolean {
-  return token?.kind === "op" && token.text === text;
-}
-
-function keyword(token: Token | undefined): string | undefined {
-  return token?.kind === "ident" && !token.escaped ? token.text.toLowerCase() : undefined;
-}
-
-function endColumn(tokens: readonly Token[]): number {
-  const last = tokens[tokens.length - 1];
-  return last ? last.col + last.text.length : 1;
-}
+import { endColumn, isOp, keyword } from "./token-queries.ts";
 
 /** A label name that starts with one dot (not `..`) is local to the last non-local label. */
 function isLocalName(name: string): boolean {
