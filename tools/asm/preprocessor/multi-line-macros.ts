@@ -7,6 +7,7 @@
 import type { IncludeSite } from "../diagnostics.ts";
 import { type Token, tokenizeLine } from "../lexer.ts";
 import type { MacroExpansionSource } from "./line-sources.ts";
+import { removeDefinitions } from "./macro-definitions.ts";
 import type { RawLine } from "./source-line.ts";
 
 export interface MultiLineMacro {
@@ -204,19 +205,12 @@ export class MultiLineMacroTable {
 
   /** Removes the definition with exactly this parameter range; false if there was none. */
   undefine(name: string, minParams: number, maxParams: number): boolean {
-    let removed = false;
-    for (const [table, key] of [
-      [this.exact, name],
-      [this.folded, name.toLowerCase()],
-    ] as const) {
-      const list = table.get(key);
-      if (!list) continue;
-      const kept = list.filter((m) => m.minParams !== minParams || m.maxParams !== maxParams);
-      removed ||= kept.length !== list.length;
-      if (kept.length > 0) table.set(key, kept);
-      else table.delete(key);
-    }
-    return removed;
+    return removeDefinitions(
+      this.exact,
+      this.folded,
+      name,
+      (m) => m.minParams === minParams && m.maxParams === maxParams,
+    );
   }
 
   /** Every definition under `name` (case-sensitive ones first). */

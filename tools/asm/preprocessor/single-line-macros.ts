@@ -5,6 +5,7 @@
 // name they replaced, so a diagnostic points at what the user wrote.
 
 import type { Token } from "../lexer.ts";
+import { removeDefinitions } from "./macro-definitions.ts";
 import { pasteTokens, splitArguments } from "./multi-line-macros.ts";
 
 export interface SingleLineMacro {
@@ -42,16 +43,12 @@ export class SingleLineMacroTable {
   }
 
   private undefineArity(name: string, arity: number): void {
-    for (const [table, key] of [
-      [this.exact, name],
-      [this.folded, name.toLowerCase()],
-    ] as const) {
-      const list = table.get(key);
-      if (!list) continue;
-      const kept = list.filter((m) => (m.params === null ? -1 : m.params.length) !== arity);
-      if (kept.length > 0) table.set(key, kept);
-      else table.delete(key);
-    }
+    removeDefinitions(
+      this.exact,
+      this.folded,
+      name,
+      (m) => (m.params === null ? -1 : m.params.length) === arity,
+    );
   }
 
   private lookup(name: string): readonly SingleLineMacro[] {
