@@ -16,7 +16,8 @@ export const brkCall: SyscallHandler = (kernel, process, requestedAddress) => {
   if (newEndAddress > oldEndAddress) {
     const addedPages = (newEndAddress - oldEndAddress) / pageSizeBytes;
     if (addedPages > kernel.frames.freeFrameCount) return process.brkAddress;
-    if (process.committedBytes(requestedAddress) > process.memoryBytesMax) return process.brkAddress;
+    if (process.committedBytes(requestedAddress) > process.memoryBytesMax)
+      return process.brkAddress;
   } else if (newEndAddress < oldEndAddress) {
     process.addressSpace.unmapRange(newEndAddress, oldEndAddress);
   }

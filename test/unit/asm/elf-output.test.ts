@@ -96,7 +96,10 @@ describe("ELF executables", () => {
   });
 
   it("come out whole when a section is declared but left empty", () => {
-    const result = assembleText("_start:\nsection .data\n", { format: "elf", fileName: "empty.asm" });
+    const result = assembleText("_start:\nsection .data\n", {
+      format: "elf",
+      fileName: "empty.asm",
+    });
     expect(result.ok).toBe(true);
     const file = result.output!;
     for (const header of programHeaders(file))
