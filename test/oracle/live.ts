@@ -54,7 +54,7 @@ import {
   seedFixtureName,
 } from "./streams/stream-fixtures.ts";
 import { generateSweep } from "./streams/sweep.ts";
-import { assembleProgram, compileC, missingTools, runQemu } from "./toolchain.ts";
+import { assembleFile, assembleProgram, compileC, missingTools, runQemu } from "./toolchain.ts";
 
 interface Options {
   seed?: number;
@@ -218,7 +218,7 @@ function recheckFaultFixtures(): void {
   for (const fault of faultCases) {
     const want = recorded[fault.program];
     const committed = new Uint8Array(readFileSync(faultImagePath(fault.program)));
-    const fresh = assembleProgram(readFileSync(faultSourcePath(fault.program), "utf8"));
+    const fresh = assembleFile(faultSourcePath(fault.program));
     const qemu = runQemu(committed, fault.program);
     const freshEip = resolveAddress(fault.eip, fresh);
     if (
@@ -242,7 +242,7 @@ function recheckHandwrittenFixtures(): void {
   for (const program of handwrittenPrograms) {
     const want = expected[program];
     const committed = new Uint8Array(readFileSync(handwrittenImagePath(program)));
-    const fresh = assembleProgram(readFileSync(handwrittenSourcePath(program), "utf8"));
+    const fresh = assembleFile(handwrittenSourcePath(program));
     const runs = [
       runQemu(committed, program),
       runQemu(fresh, program),

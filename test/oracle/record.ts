@@ -17,7 +17,7 @@
 // Run: npx tsx test/oracle/record.ts [streams|c|faults|handwritten]...   (no argument: all)
 // Then run the oracle tests (npx vitest run test/oracle) and commit the fixtures.
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import {
   buildImagePath,
   buildName,
@@ -53,7 +53,7 @@ import {
   STREAM_STEPS_PER_PROGRAM,
   saveStreamFixture,
 } from "./streams/stream-fixtures.ts";
-import { assembleProgram, compileC, missingTools, runQemu } from "./toolchain.ts";
+import { assembleFile, compileC, missingTools, runQemu } from "./toolchain.ts";
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("latin1");
@@ -107,7 +107,7 @@ function recordFaults(): void {
   mkdirSync(FAULT_FIXTURE_DIR, { recursive: true });
   const recorded: Record<string, RecordedFault> = {};
   for (const fault of faultCases) {
-    const image = assembleProgram(readFileSync(faultSourcePath(fault.program), "utf8"));
+    const image = assembleFile(faultSourcePath(fault.program));
     writeFileSync(faultImagePath(fault.program), image);
     const qemu = runQemu(image, fault.program);
     const entry: RecordedFault = {
@@ -126,7 +126,7 @@ function recordHandwritten(): void {
   mkdirSync(HANDWRITTEN_FIXTURE_DIR, { recursive: true });
   const expected: Record<string, ExpectedRun> = {};
   for (const program of handwrittenPrograms) {
-    const image = assembleProgram(readFileSync(handwrittenSourcePath(program), "utf8"));
+    const image = assembleFile(handwrittenSourcePath(program));
     writeFileSync(handwrittenImagePath(program), image);
     const qemu = runQemu(image, program);
     expected[program] = { status: qemu.status, stdout: latin1(qemu.stdout) };

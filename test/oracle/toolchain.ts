@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export const requiredTools = ["nasm", "ld", "qemu-i386", "gcc", "nm"] as const;
 
@@ -35,14 +35,24 @@ export function withScratchDir<T>(body: (dir: string) => T): T {
   }
 }
 
-/** nasm -f elf32 then ld -m elf_i386: a static i386 executable. */
-export function assembleProgram(source: string): Uint8Array {
+/**
+ * nasm -f elf32 then ld -m elf_i386: a static i386 executable. nasm always reads the source as
+ * "program.asm" in a scratch directory, so the ELF does not depend on where the checkout is;
+ * `includeDir` is where its %include files are.
+ */
+export function assembleProgram(source: string, includeDir?: string): Uint8Array {
   return withScratchDir((dir) => {
     writeFileSync(join(dir, "program.asm"), source);
-    run("nasm", ["-f", "elf32", "-o", "program.o", "program.asm"], dir);
+    const includeFlags = includeDir === undefined ? [] : [`-I${includeDir}/`];
+    run("nasm", ["-f", "elf32", ...includeFlags, "-o", "program.o", "program.asm"], dir);
     run("ld", ["-m", "elf_i386", "-o", "program", "program.o"], dir);
     return new Uint8Array(readFileSync(join(dir, "program")));
   });
+}
+
+/** assembleProgram on a source file, with its own folder as the %include path. */
+export function assembleFile(sourcePath: string): Uint8Array {
+  return assembleProgram(readFileSync(sourcePath, "utf8"), dirname(sourcePath));
 }
 
 /** The address of a symbol in a linked executable, by `nm`. */
