@@ -2,10 +2,7 @@
 ; read-modify-writes, XCHG, string moves and stack pushes whose bytes straddle two data pages.
 ; Both pages of each pair are mapped; a CPU or MMU that only translates the first page of an
 ; access reads or writes the wrong bytes. Prints a checksum in hex, exits with its low 7 bits.
-bits 32
-section .data
-digits: db "0123456789abcdef"
-line: db "checksum ........", 10
+%include "print-checksum.inc"
 section .bss align=4096
 pages: resb 3 * 4096
 section .text
@@ -50,27 +47,7 @@ round:
   add esi, eax
   dec ebp
   jnz round
-  ; Print ESI as 8 hex digits.
-  mov edi, line + 9
-  mov ecx, 8
-hex_digit:
-  rol esi, 4
-  mov eax, esi
-  and eax, 15
-  mov al, [digits + eax]
-  mov [edi], al
-  inc edi
-  dec ecx
-  jnz hex_digit
-  mov eax, 4
-  mov ebx, 1
-  mov ecx, line
-  mov edx, 18
-  int 0x80
-  mov eax, 1
-  mov ebx, esi
-  and ebx, 0x7f
-  int 0x80
+  print_checksum_and_exit
   ; Pad so that the 5-byte MOV below starts 2 bytes before a code page boundary.
   times (4096 - 2 - ($ - $$) % 4096) nop
 straddling:

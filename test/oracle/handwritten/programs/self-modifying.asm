@@ -2,10 +2,7 @@
 ; run, the instruction right after the store, and a routine it rebuilds byte by byte and calls,
 ; all in a writable and executable section. A CPU that caches decoded instructions must see
 ; every store. Prints a checksum in hex and exits with its low 7 bits.
-bits 32
-section .data
-digits: db "0123456789abcdef"
-line: db "checksum ........", 10
+%include "print-checksum.inc"
 section .smc progbits alloc exec write align=16
 global _start
 _start:
@@ -41,26 +38,6 @@ next_insn:
   add esi, eax
   dec ecx
   jnz loop_top
-  ; Print ESI as 8 hex digits.
-  mov edi, line + 9
-  mov ecx, 8
-hex_digit:
-  rol esi, 4
-  mov eax, esi
-  and eax, 15
-  mov al, [digits + eax]
-  mov [edi], al
-  inc edi
-  dec ecx
-  jnz hex_digit
-  mov eax, 4
-  mov ebx, 1
-  mov ecx, line
-  mov edx, 18
-  int 0x80
-  mov eax, 1
-  mov ebx, esi
-  and ebx, 0x7f
-  int 0x80
+  print_checksum_and_exit
 routine:
   times 16 db 0xcc
