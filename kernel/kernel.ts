@@ -88,8 +88,6 @@ export class Kernel {
   liveCount = 0;
   /** Cycles charged for load sampling, ever (the sampling benchmark reads it). */
   samplingCycles = 0;
-  /** Cycles the machine skipped while idle. */
-  idleCycles = 0;
   contextSwitches = 0;
   private readonly pids: LocalPidAllocator;
   private readonly options: KernelOptions;
@@ -244,9 +242,7 @@ export class Kernel {
   }
 
   private idleFor(cycles: number): void {
-    if (!(cycles > 0)) return;
-    this.machine.chargeCycles(cycles);
-    this.idleCycles += cycles;
+    if (cycles > 0) this.machine.chargeCycles(cycles);
   }
 
   private nextWakeupCycles(): number {
@@ -517,7 +513,6 @@ export class Kernel {
     process.state = ProcessState.Exited;
     process.resumeAction = ResumeAction.None;
     process.endedOrder = ++this.endedCount;
-    process.endedNs = this.nowNs();
     this.liveCount--;
     process.addressSpace.destroy();
     if (this.loadedPid === process.pid) this.loadedPid = pidNone;

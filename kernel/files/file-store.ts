@@ -15,10 +15,6 @@ export class FileStore {
   find(path: string): Uint8Array | undefined {
     return this.imagesByName.get(baseName(path));
   }
-
-  get names(): string[] {
-    return [...this.imagesByName.keys()];
-  }
 }
 
 /** The part after the last "/" (or the whole path). */

@@ -15,10 +15,6 @@ export class ProcessTable {
     }
   }
 
-  get size(): number {
-    return this.byPid.size;
-  }
-
   get isFull(): boolean {
     return this.byPid.size >= this.capacity;
   }
@@ -46,13 +42,6 @@ export class ProcessTable {
 
   remove(pid: Pid): void {
     this.byPid.delete(pid);
-  }
-
-  /** Processes that are not zombies. */
-  liveCount(): number {
-    let count = 0;
-    for (const process of this.byPid.values()) if (process.isAlive) count++;
-    return count;
   }
 
   all(): IterableIterator<Process> {

@@ -60,8 +60,6 @@ export class Process {
   cpuCycles = 0;
   /** Order of ending on this node, so wait collects the earliest ended child first. */
   endedOrder = 0;
-  /** Virtual ns at which it ended. */
-  endedNs = 0;
 
   readonly mailbox: Mailbox;
   /** For each peer it sends to, the pair sequence number to stamp next. */
@@ -106,14 +104,6 @@ export class Process {
 
   get isAlive(): boolean {
     return this.state !== ProcessState.Exited;
-  }
-
-  get isBlocked(): boolean {
-    return (
-      this.state === ProcessState.BlockedReceive ||
-      this.state === ProcessState.BlockedWait ||
-      this.state === ProcessState.Sleeping
-    );
   }
 
   /**

@@ -10,8 +10,6 @@ export type TraceFields = Record<string, number | string | boolean>;
 
 export class TraceLog {
   private readonly hash: Hash = createHash("sha256");
-  /** Events recorded so far. */
-  eventCount = 0;
 
   constructor(
     readonly node: number,
@@ -22,7 +20,6 @@ export class TraceLog {
     const line = JSON.stringify({ t: Math.round(timeNs), node: this.node, event, ...fields });
     this.hash.update(line);
     this.hash.update("\n");
-    this.eventCount++;
     this.sink?.(line);
   }
 
