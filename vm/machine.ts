@@ -17,13 +17,12 @@ import { Mmu, type MmuState } from "./mmu/mmu.ts";
 export { MachineStop } from "./machine/machine-stop.ts";
 
 export interface MachineConfig {
-  /** Guest physical memory; default 64 MiB. */
+  /** Guest physical memory; default and limits as PhysicalMemory's. */
   memoryBytes?: number;
   /** Cycles per second of virtual time; default 100 MHz. */
   clockHz?: number;
 }
 
-export const defaultMemoryBytes = 64 * 1024 * 1024;
 export const defaultClockHz = 100e6;
 
 export interface MachineState {
@@ -52,15 +51,10 @@ export class Machine {
   private haltRequested = false;
 
   constructor(config: MachineConfig = {}) {
-    this.memoryBytes = config.memoryBytes ?? defaultMemoryBytes;
+    this.memory = new PhysicalMemory(config.memoryBytes);
+    this.memoryBytes = this.memory.sizeBytes;
     this.clockHz = config.clockHz ?? defaultClockHz;
-    if (!Number.isInteger(this.memoryBytes) || this.memoryBytes <= 0 || this.memoryBytes % 4096) {
-      throw new RangeError(
-        `memoryBytes must be a positive multiple of 4096, got ${this.memoryBytes}`,
-      );
-    }
     if (!(this.clockHz > 0)) throw new RangeError(`clockHz must be positive, got ${this.clockHz}`);
-    this.memory = new PhysicalMemory(this.memoryBytes);
     this.mmu = new Mmu(this.memory);
     this.cpu = new Cpu(this.mmu, this.memory);
   }
