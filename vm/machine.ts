@@ -111,8 +111,6 @@ export class Machine {
         return MachineStop.Trap;
       case StopReason.Exception:
         return MachineStop.Exception;
-      case StopReason.Halt:
-        return MachineStop.Halt;
       default:
         return this.pendingIrqMask() & this.irqEnabledMask
           ? MachineStop.Interrupt

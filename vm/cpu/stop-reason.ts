@@ -1,4 +1,4 @@
-// Why `Cpu.run` returned. Halt is reserved for the machine: hlt at CPL 3 is #GP.
+// Why `Cpu.run` returned. The CPU never halts by itself: hlt at CPL 3 is #GP.
 
 export const enum StopReason {
   /** The cycle budget is spent. */
@@ -7,5 +7,4 @@ export const enum StopReason {
   Trap = 1,
   /** A fault: `exceptionVector`/`exceptionErrorCode` say which, eip points at the instruction. */
   Exception = 2,
-  Halt = 3,
 }

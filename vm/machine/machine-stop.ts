@@ -1,5 +1,6 @@
 // Why `Machine.run` returned. It extends the CPU's StopReason (same numbers for the shared
-// cases) with Interrupt, which only the machine can report because only it sees devices.
+// cases) with Halt and Interrupt, which only the machine can report: a halt is requested
+// from outside the guest, and only the machine sees devices.
 
 export const enum MachineStop {
   /** The cycle budget is spent and no device is due. */
