@@ -19,6 +19,7 @@ import {
   LOCATION_MEMORY,
   REGISTER_ZERO,
 } from "./decoded-instructions.ts";
+import { maskOf, signExtend } from "./execute.ts";
 import { AluOp, FastKind, ShiftOp } from "./fast-kind.ts";
 import { HandlerId } from "./handler-id.ts";
 import { LazyOp } from "./lazy-flags.ts";
@@ -282,7 +283,7 @@ export function blockSource(
 }
 
 /** Whether the block ends with a direct jump or conditional branch to its own entry. */
-export function loopsToItself(
+function loopsToItself(
   store: DecodedInstructions,
   slots: Int32Array,
   offsets: Int32Array,
@@ -454,7 +455,7 @@ function sizedCode(
     case HandlerId.Imul: {
       const three = rowOperandCount[store.row[slot]!] === 3;
       const a = read(three ? src : dst, size);
-      const b = three ? `${signExtendConstant(imm, size)}` : read(src, size);
+      const b = three ? `${signExtend(imm, size)}` : read(src, size);
       const low = size === 32 ? "Math.imul(a, b)" : signExtendCode("p", size);
       return {
         code: `const a = ${a}; const b = ${b}; const p = a * b; const x = ${low}; const o = p !== x ? 1 : 0; ${write(dst, size, "x")} f.op = ${LazyOp.Explicit}; f.a = o; f.b = o; f.result = x;`,
@@ -513,14 +514,6 @@ function lazyRecord(op: LazyOp): string {
   return `f.op = ${op}; f.a = a; f.b = b; f.result = x;`;
 }
 
-function maskOf(bits: number): number {
-  return bits === 32 ? -1 : bits === 16 ? 0xffff : 0xff;
-}
-
-function signExtendConstant(value: number, bits: number): number {
-  return bits === 32 ? value | 0 : bits === 16 ? (value << 16) >> 16 : (value << 24) >> 24;
-}
-
 function signExtendCode(expression: string, bits: number): string {
   if (bits === 32) return `((${expression}) | 0)`;
   return bits === 16 ? `(((${expression}) << 16) >> 16)` : `(((${expression}) << 24) >> 24)`;
@@ -532,7 +525,7 @@ function readCode(location: number, bits: number, imm: number): string {
     if (bits === 32) return "c.read32(ad)";
     return bits === 16 ? "((c.read16(ad) << 16) >> 16)" : "((c.read8(ad) << 24) >> 24)";
   }
-  if (location === LOCATION_IMMEDIATE) return `${signExtendConstant(imm, bits)}`;
+  if (location === LOCATION_IMMEDIATE) return `${signExtend(imm, bits)}`;
   if (bits === 32) return `r[${location}]`;
   if (bits === 16) return `((r[${location}] << 16) >> 16)`;
   return location < 4 ? `((r[${location}] << 24) >> 24)` : `((r[${location - 4}] << 16) >> 24)`;

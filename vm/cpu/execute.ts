@@ -45,7 +45,8 @@ export function signExtend(value: number, size: number): number {
   return size === 32 ? value | 0 : size === 16 ? (value << 16) >> 16 : (value << 24) >> 24;
 }
 
-function maskOf(size: number): number {
+/** The low `size` bits, as an unsigned mask. */
+export function maskOf(size: number): number {
   return size === 32 ? 0xffffffff : size === 16 ? 0xffff : 0xff;
 }
 
