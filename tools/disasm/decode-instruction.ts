@@ -16,8 +16,8 @@ import {
 } from "../../vm/cpu/decoded-instructions.ts";
 import { Decoder } from "../../vm/cpu/decoder.ts";
 import { type IsaRow, isaRows, type OperandType } from "../../vm/cpu/isa.ts";
-import { generalRegisterName, type RegisterSizeBits } from "../asm/encode/registers.ts";
 import type { MemoryOperand, Operand } from "../asm/instruction.ts";
+import { generalRegisterName, type RegisterSizeBits } from "../asm/registers.ts";
 
 export interface DecodedOperand {
   readonly type: OperandType;

@@ -5,20 +5,17 @@
 // sterna's encoder (NASM's choices); if none matches, NASM cannot emit these bytes from
 // an instruction (8B C3 for mov eax, ebx; 81 C0 id) and the caller writes `db`.
 
-import type { IsaRow } from "../../vm/cpu/isa.ts";
+import { type IsaRow, prefixBytes } from "../../vm/cpu/isa.ts";
 import { encodeInstruction } from "../asm/encode/index.ts";
 import { operandTypeSizeBits } from "../asm/encode/operand-type-size.ts";
 import type { Operand, SourceInstruction } from "../asm/instruction.ts";
+import { segmentRegisterNames } from "../asm/registers.ts";
 import type { DecodedInstruction, DecodedOperand } from "./decode-instruction.ts";
 
-const segmentNames: Readonly<Record<number, string>> = {
-  38: "es",
-  46: "cs",
-  54: "ss",
-  62: "ds",
-  100: "fs",
-  101: "gs",
-};
+/** Segment override prefix byte -> register name. */
+const segmentNames: ReadonlyMap<number, string> = new Map(
+  segmentRegisterNames.map((name) => [prefixBytes[name]!, name]),
+);
 
 interface Spelling {
   /** `byte`/`word`/`dword` on memory operands. */
@@ -85,7 +82,7 @@ function prefixNames(decoded: DecodedInstruction, operands: Operand[]): string[]
   let sizePrefixImplied = decoded.row.operandSize === 16;
   const memory = operands.find((op) => op.kind === "mem");
   for (const byte of decoded.prefixBytes) {
-    const segment = segmentNames[byte];
+    const segment = segmentNames.get(byte);
     if (segment !== undefined && memory !== undefined && memory.segment === undefined) {
       memory.segment = segment;
     } else if (segment !== undefined) {

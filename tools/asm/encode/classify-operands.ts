@@ -3,7 +3,7 @@
 // general set are refused here with the operand's index.
 
 import type { ImmediateOperand, MemoryOperand, Operand } from "../instruction.ts";
-import { type GeneralRegister, generalRegister, isUnsupportedRegister } from "./registers.ts";
+import { type GeneralRegister, generalRegister, isUnsupportedRegister } from "../registers.ts";
 
 export type ClassifiedOperand =
   | { readonly kind: "reg"; readonly register: GeneralRegister }

@@ -5,8 +5,8 @@
 // displacements take the long form, as NASM's first pass does.
 
 import type { MemoryOperand } from "../instruction.ts";
+import { generalRegister } from "../registers.ts";
 import { fitsSignedByte, toSigned } from "./immediate-value.ts";
-import { generalRegister } from "./registers.ts";
 
 export type AddressSizeBits = 16 | 32;
 

@@ -3,12 +3,12 @@
 // table lacks (x87, SSE, segment register moves, far jumps ...) is refused as not supported.
 
 import type { EncodeResult, SourceInstruction } from "../instruction.ts";
+import { isSegmentRegister } from "../registers.ts";
 import { type ClassifiedOperand, classifyOperands } from "./classify-operands.ts";
 import { encodeEffectiveAddress } from "./effective-address.ts";
 import type { EncodingForm } from "./encoding-forms.ts";
 import { lookupForms } from "./mnemonics.ts";
 import { type PrefixSlots, parsePrefixes, repnePrefixByte } from "./prefixes.ts";
-import { segmentRegisterNames } from "./registers.ts";
 import { selectEncoding } from "./select-encoding.ts";
 
 export function encodeInstruction(ins: SourceInstruction): EncodeResult {
@@ -58,7 +58,7 @@ function checkMemoryOperands(
   for (const [operandIndex, operand] of operands.entries()) {
     if (operand.kind !== "mem") continue;
     const segment = operand.memory.segment;
-    if (segment !== undefined && !segmentRegisterNames.includes(segment.toLowerCase())) {
+    if (segment !== undefined && !isSegmentRegister(segment)) {
       return { ok: false, message: `'${segment}' is not a segment register`, operandIndex };
     }
     // Even the same segment written twice is refused.

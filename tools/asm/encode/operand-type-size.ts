@@ -3,7 +3,7 @@
 // Types that fix no size (`m` for lea, `cl`, `dx`, the constant 1) are absent.
 
 import type { OperandType } from "../../../vm/cpu/isa.ts";
-import type { RegisterSizeBits } from "./registers.ts";
+import type { RegisterSizeBits } from "../registers.ts";
 
 export const operandTypeSizeBits: Readonly<Partial<Record<OperandType, RegisterSizeBits>>> = {
   r8: 8,

@@ -3,7 +3,7 @@
 // (lock/rep, segment, 0x66, 0x67) whatever order they were written in.
 
 import { prefixBytes } from "../../../vm/cpu/isa.ts";
-import { segmentRegisterNames } from "./registers.ts";
+import { isSegmentRegister } from "../registers.ts";
 
 export interface PrefixSlots {
   /** F0, F2 or F3. */
@@ -41,7 +41,7 @@ export function parsePrefixes(written: readonly string[]): PrefixResult {
       if (repeatOrLockByte !== undefined && repeatOrLockByte !== byte) return conflict;
       repeatOrLockByte = byte;
       repeatOrLockName = name;
-    } else if (segmentRegisterNames.includes(name)) {
+    } else if (isSegmentRegister(name)) {
       if (segment !== undefined && segment !== name) return conflict;
       segment = name;
     } else if (name === "o16" || name === "o32") {

@@ -4,6 +4,7 @@
 // word that is none of these is a label.
 
 import { isaRows, mnemonicAliases } from "../../../vm/cpu/isa.ts";
+import { segmentRegisterNames } from "../registers.ts";
 
 const mnemonics = new Set<string>([
   ...isaRows.map((row) => row.mnemonic),
@@ -22,12 +23,7 @@ const prefixNames: ReadonlyMap<string, string> = new Map([
   ["o32", "o32"],
   ["a16", "a16"],
   ["a32", "a32"],
-  ["es", "es"],
-  ["cs", "cs"],
-  ["ss", "ss"],
-  ["ds", "ds"],
-  ["fs", "fs"],
-  ["gs", "gs"],
+  ...segmentRegisterNames.map((name): [string, string] => [name, name]),
 ]);
 
 export type DataUnitBytes = 1 | 2 | 4 | 8 | 10 | 16 | 32 | 64;

@@ -6,8 +6,8 @@
 import { type ExpressionSyntax, parseExpression } from "../expression/parse-expression.ts";
 import type { OperandSize } from "../instruction.ts";
 import type { Token } from "../lexer.ts";
+import { generalRegister, isRegisterName, isSegmentRegister } from "../registers.ts";
 import { sizeKeywords } from "./keywords.ts";
-import { generalRegisterSize, isRegisterName, isSegmentRegister } from "./registers.ts";
 import type { OperandSyntax } from "./statement.ts";
 import { endColumn, isOp, keyword } from "./token-queries.ts";
 
@@ -101,7 +101,7 @@ function parseOperand(
   if (word !== undefined && isRegisterName(word)) {
     const after = tokens[i + 1];
     if (after === undefined || isOp(after, ",")) {
-      const registerSize = generalRegisterSize(word);
+      const registerSize = generalRegister(word)?.sizeBits;
       if (size !== undefined && registerSize !== undefined && size !== registerSize) {
         throw new StatementError(col, `operand size mismatch: \`${word}' is ${registerSize}-bit`);
       }

@@ -15,6 +15,7 @@ import {
 import type { Token } from "../lexer.ts";
 import { isFloatLiteral } from "../numbers.ts";
 import type { LogicalLine } from "../preprocessor/source-line.ts";
+import { isRegisterName } from "../registers.ts";
 import { decodeString } from "../strings.ts";
 import {
   dataDirectiveUnit,
@@ -25,7 +26,6 @@ import {
   startsStatement,
 } from "./keywords.ts";
 import { parseOperands, StatementError } from "./parse-operands.ts";
-import { isRegisterName } from "./registers.ts";
 import type {
   DataItem,
   ParsedProgram,

@@ -8,7 +8,7 @@
 
 import type { BaseRegisterHint, Value } from "../expression/evaluate.ts";
 import type { MemoryOperand } from "../instruction.ts";
-import { generalRegisterSize } from "../parser/registers.ts";
+import { generalRegister } from "../registers.ts";
 
 export type EffectiveAddress = Pick<
   MemoryOperand,
@@ -23,7 +23,7 @@ export function effectiveAddress(value: Value, hint: BaseRegisterHint): Effectiv
   const names = value.registers ? [...value.registers.keys()].sort() : [];
   for (const name of names) {
     const coefficient = value.registers!.get(name)!;
-    const general = generalRegisterSize(name) !== undefined;
+    const general = generalRegister(name) !== undefined;
     if (general && coefficient === 1n && base === undefined) {
       base = name;
     } else if (index === undefined) {
@@ -38,7 +38,7 @@ export function effectiveAddress(value: Value, hint: BaseRegisterHint): Effectiv
     }
   }
   for (const name of [base, index]) {
-    if (name !== undefined && generalRegisterSize(name) === undefined) {
+    if (name !== undefined && generalRegister(name) === undefined) {
       return `invalid effective address: \`${name}' cannot address memory`;
     }
   }

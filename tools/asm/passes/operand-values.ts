@@ -12,8 +12,8 @@ import {
   evaluate,
 } from "../expression/evaluate.ts";
 import type { Operand, OperandSize } from "../instruction.ts";
-import { generalRegisterSize } from "../parser/registers.ts";
 import type { OperandSyntax } from "../parser/statement.ts";
+import { generalRegister } from "../registers.ts";
 import { effectiveAddress } from "./effective-address.ts";
 
 /** What the evaluation of an operand needs to know about its instruction. */
@@ -36,7 +36,7 @@ function hasSignedByteForm(mnemonic: string): boolean {
 function operationSize(context: InstructionContext): OperandSize {
   for (const operand of context.operands) {
     if (operand.kind === "reg") {
-      const size = generalRegisterSize(operand.name);
+      const size = generalRegister(operand.name)?.sizeBits;
       if (size !== undefined) return size;
     } else if (operand.kind === "mem" && operand.size !== undefined) {
       return operand.size;
@@ -98,7 +98,7 @@ export function operandValue(
       let dispSize = syntax.dispSize;
       const register = address.base ?? address.index;
       if (dispSize === undefined && value.relocations && register !== undefined) {
-        dispSize = generalRegisterSize(register) === 16 ? 16 : 32;
+        dispSize = generalRegister(register)?.sizeBits === 16 ? 16 : 32;
       }
       return {
         kind: "mem",

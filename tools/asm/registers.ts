@@ -1,6 +1,9 @@
-// The register names an instruction operand may use, with their ModRM numbers and sizes.
-// Only the general registers are encodable: segment, control, debug, x87, MMX and SSE
-// registers are recognised so the encoder can say "not supported" rather than "unknown".
+// NASM's i386 register names, for both sides of tools/asm/instruction.ts: the parser asks
+// which words are registers (so `eax` in an expression is a register, not a label) and which
+// are segment overrides; the encoder and the disassembler need the general registers' ModRM
+// numbers and sizes. Only the general registers are encodable: segment, control, debug,
+// x87, MMX and SSE registers are recognised so the encoder can say "not supported" rather
+// than "unknown".
 
 export type RegisterSizeBits = 8 | 16 | 32;
 
@@ -26,16 +29,24 @@ const generalRegisters: ReadonlyMap<string, GeneralRegister> = new Map(
 /** Segment registers: valid as overrides (`[es:eax]`, `es movsb`), not as operands here. */
 export const segmentRegisterNames: readonly string[] = ["es", "cs", "ss", "ds", "fs", "gs"];
 
-const otherRegisterPattern = /^(cr[0-8]|dr[0-7]|tr[3-7]|st[0-7]?|mm[0-7]|xmm[0-7]|ymm[0-7])$/;
+const otherRegisterPattern = /^(cr[0-8]|dr[0-7]|tr[3-7]|st[0-7]?|mm[0-7]|xmm[0-7])$/;
 
 export function generalRegister(name: string): GeneralRegister | undefined {
   return generalRegisters.get(name.toLowerCase());
 }
 
+export function isSegmentRegister(name: string): boolean {
+  return segmentRegisterNames.includes(name.toLowerCase());
+}
+
 /** A register NASM knows that sterna's i386 integer subset cannot use as an operand. */
 export function isUnsupportedRegister(name: string): boolean {
-  const lower = name.toLowerCase();
-  return segmentRegisterNames.includes(lower) || otherRegisterPattern.test(lower);
+  return isSegmentRegister(name) || otherRegisterPattern.test(name.toLowerCase());
+}
+
+/** True if NASM reads the word as a register, encodable or not. */
+export function isRegisterName(name: string): boolean {
+  return generalRegister(name) !== undefined || isUnsupportedRegister(name);
 }
 
 /** The general register with this number and size (for the disassembler's output). */
