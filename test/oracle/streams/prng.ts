@@ -1,25 +1,13 @@
-// A small seeded PRNG (mulberry32) for the stream generator: the same seed gives the same
-// program on every host. Not cryptographic; 32 bits of state is plenty for test variety.
+// The stream generator's seeded PRNG: the same seed gives the same program on every host. The
+// generator itself (mulberry32) is the one the asm corpus generator uses (asm/seeded-random.ts);
+// this adds the draws the stream families need.
 
-export class Prng {
-  private state: number;
+import { SeededRandom } from "../asm/seeded-random.ts";
 
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform 32-bit unsigned integer. */
+export class Prng extends SeededRandom {
+  /** Uniform 32-bit unsigned integer (exact: next() is a multiple of 2^-32). */
   nextU32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-
-  /** Uniform integer in [0, n). */
-  below(n: number): number {
-    return Math.floor((this.nextU32() / 0x1_0000_0000) * n);
+    return this.next() * 0x1_0000_0000;
   }
 
   /** Uniform integer in [lo, hi] (both inclusive). */
@@ -28,11 +16,7 @@ export class Prng {
   }
 
   chance(probability: number): boolean {
-    return this.nextU32() / 0x1_0000_0000 < probability;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.below(items.length)]!;
+    return this.next() < probability;
   }
 
   /** Picks a key with probability proportional to its weight. */
@@ -40,7 +24,7 @@ export class Prng {
     const keys = Object.keys(weights) as K[];
     let total = 0;
     for (const key of keys) total += weights[key];
-    let roll = (this.nextU32() / 0x1_0000_0000) * total;
+    let roll = this.next() * total;
     for (const key of keys) {
       roll -= weights[key];
       if (roll < 0) return key;
