@@ -18,6 +18,7 @@
 // Then run the oracle tests (npx vitest run test/oracle) and commit the fixtures.
 
 import { mkdirSync, writeFileSync } from "node:fs";
+import { hex } from "../../kernel/hex-format.ts";
 import {
   buildImagePath,
   buildName,
@@ -59,10 +60,6 @@ function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("latin1");
 }
 
-function hex32(value: number): string {
-  return `0x${(value >>> 0).toString(16)}`;
-}
-
 function recordStreams(): void {
   mkdirSync(STREAM_FIXTURE_DIR, { recursive: true });
   for (const seed of STREAM_FIXTURE_SEEDS) {
@@ -74,8 +71,8 @@ function recordStreams(): void {
   const disagreements = crossCheckSweep(sweep.program, sweep.qemuOutput);
   for (const d of disagreements) {
     console.error(
-      `sweep step ${d.step}: ${d.text}\n  manual eax ecx edx ebx ${d.manualRegs.map(hex32).join(" ")} ` +
-        `eflags ${hex32(d.manualFlags)}\n  qemu   eax ecx edx ebx ${d.qemuRegs.map(hex32).join(" ")} eflags ${hex32(d.qemuFlags)}`,
+      `sweep step ${d.step}: ${d.text}\n  manual eax ecx edx ebx ${d.manualRegs.map(hex).join(" ")} ` +
+        `eflags ${hex(d.manualFlags)}\n  qemu   eax ecx edx ebx ${d.qemuRegs.map(hex).join(" ")} eflags ${hex(d.qemuFlags)}`,
     );
   }
   if (disagreements.length > 0) {

@@ -1,6 +1,8 @@
 // Runs an oracle program under sterna (kernel/run-executable.ts) with an instruction cap, so a
 // CPU bug that loops forever fails the test instead of hanging it.
 
+import { describeFault } from "../../kernel/faults/fault-report.ts";
+import { hex32 } from "../../kernel/hex-format.ts";
 import { type ExecResult, runExecutable } from "../../kernel/run-executable.ts";
 
 /** Far above what any oracle program needs (the largest runs a few million instructions). */
@@ -19,14 +21,9 @@ export function describeEnd(result: ExecResult): string {
   const parts = [`status ${result.status}`, `${result.instructions} instructions`];
   if (result.instructionLimitReached) parts.push("stopped by the instruction cap");
   if (result.fault) {
-    const f = result.fault;
-    parts.push(
-      `fault ${f.name} (vector ${f.vector}) at eip=0x${(f.eip >>> 0).toString(16)}, error code 0x${f.errorCode.toString(16)}` +
-        (f.cr2 === undefined ? "" : `, cr2=0x${(f.cr2 >>> 0).toString(16)}`) +
-        (f.lastEips
-          ? `, last eips ${f.lastEips.map((e) => `0x${(e >>> 0).toString(16)}`).join(" ")}`
-          : ""),
-    );
+    parts.push(describeFault(result.fault));
+    const eips = result.fault.lastEips;
+    if (eips) parts.push(`last eips ${eips.map(hex32).join(" ")}`);
   }
   return parts.join(", ");
 }
