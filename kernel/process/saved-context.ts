@@ -10,12 +10,6 @@ export const Reg = { eax: 0, ecx: 1, edx: 2, ebx: 3, esp: 4, ebp: 5, esi: 6, edi
 /** EFLAGS at process start, as Linux sets them: IF and the always-one bit 1. */
 export const initialEflags = 0x202;
 
-export interface SavedContextState {
-  regs: number[];
-  eip: number;
-  eflags: number;
-}
-
 export class SavedContext {
   readonly regs = new Int32Array(8);
   eip = 0;
@@ -31,13 +25,5 @@ export class SavedContext {
     cpu.regs.set(this.regs);
     cpu.eip = this.eip;
     cpu.setEflags(this.eflags);
-  }
-
-  getState(): SavedContextState {
-    return {
-      regs: Array.from(this.regs, (value) => value >>> 0),
-      eip: this.eip,
-      eflags: this.eflags,
-    };
   }
 }
