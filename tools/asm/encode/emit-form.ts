@@ -5,11 +5,7 @@
 import type { OperandType } from "../../../vm/cpu/isa.ts";
 import type { MemoryOperand } from "../instruction.ts";
 import type { ClassifiedOperand } from "./classify-operands.ts";
-import {
-  type AddressSizeBits,
-  type EffectiveAddress,
-  encodeEffectiveAddress,
-} from "./effective-address.ts";
+import type { EffectiveAddress } from "./effective-address.ts";
 import type { EncodingForm } from "./encoding-forms.ts";
 import { pushLittleEndian } from "./immediate-value.ts";
 import {
@@ -53,22 +49,14 @@ const isRegisterField = (t: OperandType): boolean => t === "r8" || t === "r16" |
 const isRmField = (t: OperandType): boolean =>
   t === "rm8" || t === "rm16" || t === "rm32" || t === "m";
 
-/** The memory operand's address, as a ModRM address or (moffs forms) a bare offset. */
-function addressOf(
-  memory: MemoryOperand,
-  isOffsetForm: boolean,
-  bits: AddressSizeBits,
-  slots: PrefixSlots,
-): { ok: true; address: EffectiveAddress } | { ok: false; message: string } {
-  const result = encodeEffectiveAddress(memory, bits, slots.addressSizeBits);
-  if (!result.ok || !isOffsetForm) return result;
-  const sizeBytes = result.address.addressSizeBits === 16 ? 2 : 4;
-  return { ok: true, address: { ...result.address, sib: -1, dispSizeBytes: sizeBytes } };
-}
-
+/**
+ * `memoryAddresses` holds each memory operand's encoded address, by source operand index; a
+ * moffs form writes it as a bare offset instead of ModRM/SIB.
+ */
 export function emitForm(
   form: EncodingForm,
   operands: readonly ClassifiedOperand[],
+  memoryAddresses: readonly (EffectiveAddress | undefined)[],
   bits: 16 | 32,
   address: number,
   slots: PrefixSlots,
@@ -78,12 +66,10 @@ export function emitForm(
   const memorySource = memoryPosition >= 0 ? form.sourceIndex[memoryPosition]! : -1;
   const memory =
     memorySource >= 0 ? (operands[memorySource] as { memory: MemoryOperand }).memory : undefined;
-  let effectiveAddress: EffectiveAddress | undefined;
-  if (memory !== undefined) {
-    const isOffsetForm = row.operands[memoryPosition]!.startsWith("moffs");
-    const result = addressOf(memory, isOffsetForm, bits, slots);
-    if (!result.ok) return { ok: false, message: result.message, operandIndex: memorySource };
-    effectiveAddress = result.address;
+  let effectiveAddress = memorySource >= 0 ? memoryAddresses[memorySource] : undefined;
+  if (effectiveAddress !== undefined && row.operands[memoryPosition]!.startsWith("moffs")) {
+    const sizeBytes = effectiveAddress.addressSizeBits === 16 ? 2 : 4;
+    effectiveAddress = { ...effectiveAddress, sib: -1, dispSizeBytes: sizeBytes };
   }
   const writtenShort = operands.some(
     (op) => op.kind === "imm" && op.immediate.distance === "short",

@@ -5,7 +5,7 @@
 import type { EncodeResult, SourceInstruction } from "../instruction.ts";
 import { isSegmentRegister } from "../registers.ts";
 import { type ClassifiedOperand, classifyOperands } from "./classify-operands.ts";
-import { encodeEffectiveAddress } from "./effective-address.ts";
+import { type EffectiveAddress, encodeEffectiveAddress } from "./effective-address.ts";
 import type { EncodingForm } from "./encoding-forms.ts";
 import { lookupForms } from "./mnemonics.ts";
 import { type PrefixSlots, parsePrefixes, repnePrefixByte } from "./prefixes.ts";
@@ -26,9 +26,16 @@ export function encodeInstruction(ins: SourceInstruction): EncodeResult {
   if (refusesRepneOnMemory(mnemonicForms.forms, classified.operands, prefixes.slots)) {
     return { ok: false, message: `${prefixes.slots.repeatOrLockName} prefix is not allowed` };
   }
-  const memoryError = checkMemoryOperands(classified.operands, ins.bits, prefixes.slots);
-  if (memoryError !== undefined) return memoryError;
-  return selectEncoding(mnemonicForms, classified.operands, ins.bits, ins.address, prefixes.slots);
+  const addresses = encodeMemoryOperands(classified.operands, ins.bits, prefixes.slots);
+  if (!Array.isArray(addresses)) return addresses;
+  return selectEncoding(
+    mnemonicForms,
+    classified.operands,
+    addresses,
+    ins.bits,
+    ins.address,
+    prefixes.slots,
+  );
 }
 
 /**
@@ -48,14 +55,17 @@ function refusesRepneOnMemory(
 
 /**
  * NASM judges addresses and segment overrides before it looks for a matching form, so an
- * impossible address is reported as such whatever the other operands are.
+ * impossible address is reported as such whatever the other operands are. The addresses,
+ * by source operand index, are what every candidate form then lays out.
  */
-function checkMemoryOperands(
+function encodeMemoryOperands(
   operands: readonly ClassifiedOperand[],
   bits: 16 | 32,
   slots: PrefixSlots,
-): EncodeResult | undefined {
+): (EffectiveAddress | undefined)[] | Extract<EncodeResult, { ok: false }> {
+  const addresses: (EffectiveAddress | undefined)[] = [];
   for (const [operandIndex, operand] of operands.entries()) {
+    addresses.push(undefined);
     if (operand.kind !== "mem") continue;
     const segment = operand.memory.segment;
     if (segment !== undefined && !isSegmentRegister(segment)) {
@@ -67,6 +77,7 @@ function checkMemoryOperands(
     }
     const address = encodeEffectiveAddress(operand.memory, bits, slots.addressSizeBits);
     if (!address.ok) return { ok: false, message: address.message, operandIndex };
+    addresses[operandIndex] = address.address;
   }
-  return undefined;
+  return addresses;
 }

@@ -7,6 +7,7 @@
 
 import type { EncodeResult } from "../instruction.ts";
 import type { ClassifiedOperand } from "./classify-operands.ts";
+import type { EffectiveAddress } from "./effective-address.ts";
 import { emitForm } from "./emit-form.ts";
 import type { MnemonicForms } from "./encoding-forms.ts";
 import { type FormMatch, type MatchContext, matchForm } from "./form-match.ts";
@@ -72,6 +73,7 @@ function applySizeRules(matches: readonly FormMatch[], bits: 16 | 32): FormMatch
 export function selectEncoding(
   mnemonicForms: MnemonicForms,
   operands: readonly ClassifiedOperand[],
+  memoryAddresses: readonly (EffectiveAddress | undefined)[],
   bits: 16 | 32,
   address: number,
   slots: PrefixSlots,
@@ -93,7 +95,7 @@ export function selectEncoding(
   let bestHasSignedByte = false;
   let firstError: Failure | undefined;
   for (const match of surviving) {
-    const emitted = emitForm(match.form, operands, bits, address, slots);
+    const emitted = emitForm(match.form, operands, memoryAddresses, bits, address, slots);
     if (!emitted.ok) {
       firstError ??= emitted;
       continue;
