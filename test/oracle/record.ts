@@ -64,7 +64,7 @@ function recordStreams(): void {
   mkdirSync(STREAM_FIXTURE_DIR, { recursive: true });
   for (const seed of STREAM_FIXTURE_SEEDS) {
     const built = buildStream(seed, STREAM_STEPS_PER_PROGRAM);
-    saveStreamFixture(built, built.stepsText);
+    saveStreamFixture(built);
     console.log(`stream seed ${seed}: ${built.steps.length} dumps, ${built.image.length} byte ELF`);
   }
   const sweep = buildSweep();
@@ -80,7 +80,7 @@ function recordStreams(): void {
       `sweep: qemu-i386 departs from the manual in ${disagreements.length} steps (above); not recorded`,
     );
   }
-  saveStreamFixture(sweep, sweep.stepsText);
+  saveStreamFixture(sweep);
   console.log(`sweep: ${sweep.steps.length} dumps agree with the manual's pseudocode`);
 }
 

@@ -6,16 +6,11 @@
 import { assembleProgram, runQemu } from "../toolchain.ts";
 import { parseDumps } from "./dump-records.ts";
 import { generateStream } from "./generate.ts";
-import { formatSteps } from "./steps-file.ts";
 import type { StepRecord } from "./stream-builder.ts";
 import { type StreamFixture, SWEEP_FIXTURE_NAME, seedFixtureName } from "./stream-fixtures.ts";
 import { generateSweep, SWEEP_SEED, type SweepProgram } from "./sweep.ts";
 
-export interface BuiltStream extends StreamFixture {
-  stepsText: string;
-}
-
-function build(name: string, seed: number, source: string, steps: StepRecord[]): BuiltStream {
+function build(name: string, seed: number, source: string, steps: StepRecord[]): StreamFixture {
   const image = assembleProgram(source);
   const qemu = runQemu(image, name);
   const dumps = parseDumps(qemu.stdout, steps);
@@ -32,16 +27,15 @@ function build(name: string, seed: number, source: string, steps: StepRecord[]):
     image,
     qemuOutput: qemu.stdout,
     steps,
-    stepsText: formatSteps(seed, steps),
   };
 }
 
-export function buildStream(seed: number, stepCount: number): BuiltStream {
+export function buildStream(seed: number, stepCount: number): StreamFixture {
   const program = generateStream(seed, stepCount);
   return build(seedFixtureName(seed), seed, program.source, program.steps);
 }
 
-export function buildSweep(): BuiltStream & { program: SweepProgram } {
+export function buildSweep(): StreamFixture & { program: SweepProgram } {
   const program = generateSweep();
   return { ...build(SWEEP_FIXTURE_NAME, SWEEP_SEED, program.source, program.steps), program };
 }

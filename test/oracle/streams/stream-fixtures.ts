@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseSteps } from "./steps-file.ts";
+import { formatSteps, parseSteps } from "./steps-file.ts";
 import type { StepRecord } from "./stream-builder.ts";
 
 export const STREAM_FIXTURE_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "fixtures");
@@ -52,10 +52,10 @@ export function loadStreamFixture(name: string): StreamFixture {
   };
 }
 
-export function saveStreamFixture(fixture: StreamFixture, stepsText: string): void {
+export function saveStreamFixture(fixture: StreamFixture): void {
   const paths = streamFixturePaths(fixture.name);
   writeFileSync(paths.source, fixture.source);
   writeFileSync(paths.image, fixture.image);
   writeFileSync(paths.qemuOutput, fixture.qemuOutput);
-  writeFileSync(paths.steps, stepsText);
+  writeFileSync(paths.steps, formatSteps(fixture.seed, fixture.steps));
 }
