@@ -84,8 +84,13 @@ export function formatOperand(
 
 const jumpMnemonic = /^(j|call$|loop)/;
 
+/** Jumps, calls and loops, whose immediate is a target address rather than a value. */
+export function isJumpMnemonic(mnemonic: string): boolean {
+  return jumpMnemonic.test(mnemonic);
+}
+
 export function formatInstruction(ins: SourceInstruction, options: NasmSyntaxOptions = {}): string {
-  const isJump = jumpMnemonic.test(ins.mnemonic);
+  const isJump = isJumpMnemonic(ins.mnemonic);
   const operands = ins.operands.map((op) => formatOperand(op, ins.address, options, isJump));
   const head = [...ins.prefixes, ins.mnemonic].join(" ");
   return operands.length === 0 ? head : `${head} ${operands.join(", ")}`;

@@ -14,7 +14,7 @@ import type {
   OperandSize,
   SourceInstruction,
 } from "../../../tools/asm/instruction.ts";
-import { formatInstruction } from "../../../tools/disasm/nasm-syntax.ts";
+import { formatInstruction, isJumpMnemonic } from "../../../tools/disasm/nasm-syntax.ts";
 import { type IsaRow, isaRows, mnemonicAliases, type OperandType } from "../../../vm/cpu/isa.ts";
 import { SeededRandom } from "./seeded-random.ts";
 
@@ -380,11 +380,9 @@ export function generateCorpus(
   return corpus;
 }
 
-const jumpMnemonic = /^(j|call$|loop)/;
-
 /** The template with its jump targets made absolute for an instruction at `address`. */
 export function placeAt(template: SourceInstruction, address: number): SourceInstruction {
-  if (!jumpMnemonic.test(template.mnemonic)) return { ...template, address };
+  if (!isJumpMnemonic(template.mnemonic)) return { ...template, address };
   const operands = template.operands.map((op) =>
     op.kind === "imm" ? { ...op, value: op.value + address } : op,
   );
