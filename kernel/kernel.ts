@@ -13,7 +13,7 @@ import { kernelCosts } from "./cost-table.ts";
 import { Errno } from "./errno.ts";
 import { handleException, handleStrayTrap } from "./faults/exception-handler.ts";
 import { describeFault, type FaultReport, Signal } from "./faults/fault-report.ts";
-import type { FileStore } from "./files/file-store.ts";
+import { baseName, type FileStore } from "./files/file-store.ts";
 import { loadWindowSamples, processMemoryBytesMax } from "./limits.ts";
 import { LoadSampler, type LoadSnapshot } from "./load/load-sampler.ts";
 import { parseElf } from "./loader/elf.ts";
@@ -146,10 +146,9 @@ export class Kernel {
     if (pid === undefined) return "process table full: no process id left on this node";
     const elf = parseElf(image);
     const program = loadProgram(this.machine, this.frames, elf, image, argv);
-    const name = argv[0] ?? "?";
     const process = new Process(
       pid,
-      name.slice(name.lastIndexOf("/") + 1),
+      baseName(argv[0] ?? "?"),
       program.addressSpace,
       program.brkStartAddress,
       program.imagePageCount,
