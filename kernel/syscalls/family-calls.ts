@@ -26,7 +26,7 @@ export const waitCall: SyscallHandler = (kernel, process, childPid) => {
 };
 
 export const killCall: SyscallHandler = (kernel, process, targetPid) => {
-  const target = targetPid === pidNone ? undefined : kernel.processes.live(targetPid);
+  const target = kernel.processes.live(targetPid);
   if (!target) return -Errno.ESRCH;
   kernel.killByRequest(target, process);
   return 0;

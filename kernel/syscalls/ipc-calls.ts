@@ -15,7 +15,7 @@ import { type SyscallHandler, setSecondResult, syscallBlocked } from "./syscall-
 
 export const sendCall: SyscallHandler = (kernel, process, receiverPid, buffer, lengthBytes) => {
   if (lengthBytes > messageBytesMax) return -Errno.EMSGSIZE;
-  const receiver = receiverPid === pidNone ? undefined : kernel.processes.live(receiverPid);
+  const receiver = kernel.processes.live(receiverPid);
   if (!receiver) return -Errno.ESRCH;
   const bytes = isUserRange(buffer, lengthBytes)
     ? copyFromUser(kernel.machine, process, buffer, lengthBytes)
