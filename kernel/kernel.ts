@@ -73,6 +73,8 @@ const runBudgetCyclesMax = 1e8;
 export class Kernel {
   readonly frames: FrameAllocator;
   readonly homeNode: number;
+  /** The most memory one process may hold (KernelOptions.processMemoryBytesMax). */
+  readonly processMemoryBytesMax: number;
   readonly nodeCount: number;
   readonly processes: ProcessTable;
   readonly scheduler = new PriorityRoundRobin();
@@ -111,6 +113,7 @@ export class Kernel {
     this.processes = new ProcessTable(options.processesMax);
     this.slice = new TimeSlice(options.timeSliceCycles ?? timeSliceCyclesDefault);
     this.files = options.files;
+    this.processMemoryBytesMax = options.processMemoryBytesMax ?? processMemoryBytesMax;
     this.trace = options.trace;
     this.frames = new FrameAllocator(machine.memoryBytes);
     machine.timer.arm(machine.cyclesFromNs(tickIntervalNs), machine.cycles);
@@ -145,7 +148,14 @@ export class Kernel {
     const pid = this.pids.allocate((candidate) => this.processes.has(candidate));
     if (pid === undefined) return "process table full: no process id left on this node";
     const elf = parseElf(image);
-    const program = loadProgram(this.machine, this.frames, elf, image, argv);
+    const program = loadProgram(
+      this.machine,
+      this.frames,
+      elf,
+      image,
+      argv,
+      this.processMemoryBytesMax,
+    );
     const process = new Process(
       pid,
       baseName(argv[0] ?? "?"),
@@ -158,7 +168,7 @@ export class Kernel {
         : (this.processes.get(parentPid)?.priority ?? priorityDefault),
     );
     process.parentPid = parentPid;
-    process.memoryBytesMax = this.options.processMemoryBytesMax ?? processMemoryBytesMax;
+    process.memoryBytesMax = this.processMemoryBytesMax;
     process.context.regs[Reg.esp] = program.stackPointer;
     process.context.eip = program.entryAddress;
     this.machine.chargeCycles(kernelCosts.processCreateCycles);

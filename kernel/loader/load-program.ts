@@ -4,7 +4,6 @@
 // at the page after the highest segment and its pages, like the stack's, appear on demand.
 
 import type { Machine } from "../../vm/machine.ts";
-import { processMemoryBytesMax } from "../limits.ts";
 import { AddressSpace } from "../memory/address-space.ts";
 import type { FrameAllocator } from "../memory/frame-allocator.ts";
 import {
@@ -48,13 +47,15 @@ export function loadProgram(
   elf: ElfImage,
   image: Uint8Array,
   argv: readonly string[],
+  /** The most memory the process may hold: its kernel's cap. */
+  memoryBytesMax: number,
 ): LoadedProgram {
   const stack = buildInitialStack(argv, stackTopAddress);
   const stackPages = (stackTopAddress - pageAlignDown(stack.stackPointer)) / pageSizeBytes;
   const imagePageCount = segmentPageCount(elf);
-  if ((imagePageCount + stackPages) * pageSizeBytes > processMemoryBytesMax) {
+  if ((imagePageCount + stackPages) * pageSizeBytes > memoryBytesMax) {
     throw new LoadError(
-      `the program needs ${(imagePageCount + stackPages) * pageSizeBytes} bytes of memory to start, more than the ${processMemoryBytesMax} a process may have`,
+      `the program needs ${(imagePageCount + stackPages) * pageSizeBytes} bytes of memory to start, more than the ${memoryBytesMax} a process may have`,
     );
   }
   // Every page may need its own page table in the worst case, plus the directory.

@@ -34,6 +34,7 @@ describe("runExecutable matches qemu-i386", () => {
     "syscalls",
     "brk",
     "brk-large",
+    "bss-large",
     "stack-growth",
     "sieve",
     "stack-overflow",
