@@ -331,41 +331,27 @@ interface AluCode {
   source: FlagSource;
 }
 
-/** Code for `x = a op b` (a is bound by the caller) and its lazy-flag record. */
+/** The handler of each AluOp, whose size-generic code (sizedAlu) the fast ALU kinds share. */
+const handlerOfAluOp = [
+  HandlerId.Add,
+  HandlerId.Or,
+  HandlerId.Adc,
+  HandlerId.Sbb,
+  HandlerId.And,
+  HandlerId.Sub,
+  HandlerId.Xor,
+  HandlerId.Cmp,
+];
+
+/** Code for `x = a op b` on 32-bit operands (a is bound by the caller) and its lazy-flag record. */
 function aluCode(op: number, b: string): AluCode {
-  let compute: string;
-  let record: string;
-  let source = FlagSource.Result;
-  switch (op) {
-    case AluOp.Add:
-      compute = `const b = ${b}; const x = (a + b) | 0;`;
-      record = `f.op = ${LazyOp.Add}; f.a = a; f.b = b; f.result = x;`;
-      break;
-    case AluOp.Adc:
-      compute = `const b = ${b}; const cy = f.cf(); const x = (a + b + cy) | 0;`;
-      record = `f.op = cy ? ${LazyOp.AddCarry} : ${LazyOp.Add}; f.a = a; f.b = b; f.result = x;`;
-      source = FlagSource.Unknown;
-      break;
-    case AluOp.Sbb:
-      compute = `const b = ${b}; const cy = f.cf(); const x = (a - b - cy) | 0;`;
-      record = `f.op = cy ? ${LazyOp.SubBorrow} : ${LazyOp.Sub}; f.a = a; f.b = b; f.result = x;`;
-      source = FlagSource.Unknown;
-      break;
-    case AluOp.Sub:
-    case AluOp.Cmp:
-      compute = `const b = ${b}; const x = (a - b) | 0;`;
-      record = `f.op = ${LazyOp.Sub}; f.a = a; f.b = b; f.result = x;`;
-      source = FlagSource.Compare;
-      break;
-    default: {
-      const symbol = op === AluOp.Or ? "|" : op === AluOp.And ? "&" : "^";
-      compute = `const x = a ${symbol} ${b};`;
-      record = `f.op = ${LazyOp.Logic}; f.result = x;`;
-      source = FlagSource.Logic;
-      break;
-    }
-  }
-  return { code: `${compute} ${record}`, flagsCode: { compute, record }, source };
+  const { compute, record, source } = sizedAlu(handlerOfAluOp[op]!, 32);
+  const boundCompute = `const b = ${b}; ${compute}`;
+  return {
+    code: `${boundCompute} ${record}`,
+    flagsCode: { compute: boundCompute, record },
+    source,
+  };
 }
 
 function shiftCode(op: number, reg: number, count: number): string {
