@@ -77,10 +77,9 @@ export class Cpu {
   private readonly tlbReadTag: Int32Array;
   private readonly tlbWriteTag: Int32Array;
   private readonly tlbFrame: Int32Array;
-  /** Linear page number the fetch table belongs to, or -1. */
-  private fetchPage = -1;
-  /** Physical page number of the fetch page. */
+  /** Physical page number of the page decodeAt last fetched from. */
   private fetchFrame = 0;
+  /** That page's offset -> slot table. */
   private fetchTable: Int32Array = new Int32Array(0);
   private readonly recent = new RecentEips();
   private readonly blocks = new BlockCache();
@@ -162,8 +161,8 @@ export class Cpu {
     let reason = StopReason.Budget;
     let block = 0;
     let blockEntry = 0;
-    this.fetchPage = -1;
     this.codeWritten = 0;
+    // The linear page whose decode table (fetchTable) the loop reads without decodeAt.
     let fetchPage = -1;
     let fetchTable = this.fetchTable;
     try {
@@ -171,7 +170,7 @@ export class Cpu {
         let slot = eip >>> 12 === fetchPage ? fetchTable[eip & 0xfff]! : SLOT_NONE;
         if (slot === SLOT_NONE) {
           slot = this.decodeAt(eip);
-          fetchPage = this.fetchPage;
+          fetchPage = eip >>> 12;
           fetchTable = this.fetchTable;
           blockFunctions = blocks.functions;
         }
@@ -259,7 +258,6 @@ export class Cpu {
   flushDecodeCache(): void {
     this.cache.flush();
     this.clearBlocks();
-    this.fetchPage = -1;
   }
 
   getState(): CpuState {
@@ -320,7 +318,6 @@ export class Cpu {
       cache.flush();
       this.clearBlocks();
     }
-    this.fetchPage = eip >>> 12;
     this.fetchFrame = frame;
     this.fetchTable = cache.tableFor(frame);
     const slot = this.fetchTable[offset]!;
