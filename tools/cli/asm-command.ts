@@ -4,9 +4,9 @@
 // gives one line `sterna: asm: ...` and status 2 (an internal failure: status 70). %include
 // looks in the current directory, then in each -I directory, as nasm does.
 
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { describeFileError, readInputFile } from "./input-file.ts";
+import { collectRepeated, describeFileError, readInputFile, readTextFile } from "./input-file.ts";
 
 interface AsmCommandOptions {
   output?: string;
@@ -19,18 +19,6 @@ const assemblyErrorStatus = 1;
 const fileErrorStatus = 2;
 /** EX_SOFTWARE: the assembler itself failed. */
 const internalErrorStatus = 70;
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-}
 
 /** The source name without its extension, as nasm names its output by default. */
 function defaultOutputPath(sourcePath: string): string {
@@ -61,7 +49,7 @@ async function runAsmCommand(sourcePath: string, options: AsmCommandOptions): Pr
       fileName: sourcePath,
       format: options.format,
       includePaths: options.include,
-      readFile: readText,
+      readFile: readTextFile,
       listing: options.listing !== undefined,
     });
   } catch (error) {
@@ -109,7 +97,12 @@ export function registerAsm(program: Command): void {
         .choices(["elf", "bin"])
         .default("elf"),
     )
-    .option("-I, --include <dir>", "also search DIR for %include files (repeatable)", collect, [])
+    .option(
+      "-I, --include <dir>",
+      "also search DIR for %include files (repeatable)",
+      collectRepeated,
+      [],
+    )
     .option("-l, --listing <file>", "write a listing: file:line, address, bytes and source")
     .addHelpText(
       "after",

@@ -9,6 +9,7 @@ import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { collectRepeated, readTextFile } from "./input-file.ts";
 
 interface BootCommandOptions {
   nodes: number;
@@ -50,10 +51,6 @@ function nonNegativeInteger(text: string): number {
   return value;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 /** "PROG", "PROG@0" or "PROG@*" -> the path; another node is refused on one node. */
 function runPath(spec: string, nodeCount: number): string {
   const at = spec.lastIndexOf("@");
@@ -80,13 +77,7 @@ function readProgram(path: string, assemble: typeof import("../asm/assemble.ts")
     fileName: path,
     format: "elf",
     includePaths: [dirname(path), includeDirectory],
-    readFile: (includePath) => {
-      try {
-        return readFileSync(includePath, "utf8");
-      } catch {
-        return undefined;
-      }
-    },
+    readFile: readTextFile,
   });
   const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
   if (!result.ok || !result.output) {
@@ -228,13 +219,13 @@ export function registerBoot(program: Command): void {
     .option(
       "--run <prog[@node]>",
       "start PROG (an ELF, or a .asm source assembled on load) on NODE (0 or *); repeatable",
-      collect,
+      collectRepeated,
       [],
     )
     .option(
       "--file <path>",
       "add a file to the cluster's file store (spawn finds it by base name); repeatable",
-      collect,
+      collectRepeated,
       [],
     )
     .option(
