@@ -48,10 +48,6 @@ export class Mmu {
     this.tlb.invalidate(linear >>> 12);
   }
 
-  flushTlb(): void {
-    this.tlb.flush();
-  }
-
   /**
    * Translates a user access, filling the TLB. Returns the physical address, or -1 after
    * setting cr2 and faultErrorCode (the caller raises #PF).
