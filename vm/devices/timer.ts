@@ -21,8 +21,8 @@ export interface TimerState {
 
 export class Timer {
   readonly descriptor = timerDescriptor;
-  private enabled = false;
   private intervalCycles = 0;
+  /** Infinity while disarmed. */
   private nextDueCycles = Number.POSITIVE_INFINITY;
 
   /** Starts periodic ticks: the first comes due `intervalCycles` after `nowCycles`. */
@@ -30,13 +30,11 @@ export class Timer {
     if (!Number.isFinite(intervalCycles) || intervalCycles < 1) {
       throw new RangeError(`timer interval must be at least 1 cycle, got ${intervalCycles}`);
     }
-    this.enabled = true;
     this.intervalCycles = intervalCycles;
     this.nextDueCycles = nowCycles + intervalCycles;
   }
 
   disarm(): void {
-    this.enabled = false;
     this.nextDueCycles = Number.POSITIVE_INFINITY;
   }
 
@@ -55,7 +53,7 @@ export class Timer {
    * Returns how many ticks elapsed (more than one when the machine skipped ahead).
    */
   acknowledge(nowCycles: number): number {
-    if (!this.enabled || nowCycles < this.nextDueCycles) return 0;
+    if (nowCycles < this.nextDueCycles) return 0;
     const ticks = Math.floor((nowCycles - this.nextDueCycles) / this.intervalCycles) + 1;
     this.nextDueCycles += ticks * this.intervalCycles;
     return ticks;
@@ -63,14 +61,13 @@ export class Timer {
 
   getState(): TimerState {
     return {
-      enabled: this.enabled,
+      enabled: this.nextDueCycles !== Number.POSITIVE_INFINITY,
       intervalCycles: this.intervalCycles,
       nextDueCycles: this.nextDueCycles,
     };
   }
 
   setState(state: TimerState): void {
-    this.enabled = state.enabled;
     this.intervalCycles = state.intervalCycles;
     this.nextDueCycles = state.enabled ? state.nextDueCycles : Number.POSITIVE_INFINITY;
   }
