@@ -30,7 +30,7 @@ export class DecodedInstructions {
   readonly kind: Uint8Array;
   /** Index of the row in isaRows. */
   readonly row: Uint16Array;
-  /** Handler id (see decode-table.ts handlerIds). */
+  /** Handler id (HandlerId, handler-id.ts). */
   readonly handler: Uint8Array;
   /** Operand size in bits: 8, 16 or 32. */
   readonly size: Uint8Array;
