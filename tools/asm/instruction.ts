@@ -21,6 +21,13 @@ export interface ImmediateOperand {
   strict?: boolean;
   /** `short` or `near` written before a jump target. */
   distance?: "short" | "near";
+  /**
+   * The value depends on a label or section address (`label`, `$`, `$$`), so NASM would emit
+   * it with a relocation: it never takes a sign-extended imm8 form, even where the value
+   * fits (`push label` is 68 id). A relative jump target ignores it: the distance to a
+   * label is not relocated.
+   */
+  relocatable?: boolean;
 }
 
 /** A memory reference `[seg: base + index*scale + disp]`. */
@@ -40,6 +47,12 @@ export interface MemoryOperand {
   segment?: string;
   /** True when the expression had no register: a plain `[label]` (moffs forms allowed). */
   absolute: boolean;
+  /**
+   * The displacement depends on a label or section address, so NASM would emit it with a
+   * relocation: after a register it is never a disp8 (or omitted when 0), only the full
+   * width, unless `byte` was written inside the brackets.
+   */
+  relocatable?: boolean;
 }
 
 export type Operand = RegisterOperand | ImmediateOperand | MemoryOperand;

@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import { encodeInstruction } from "../../../tools/asm/encode/index.ts";
-import type { SourceInstruction } from "../../../tools/asm/instruction.ts";
+import type { Operand, SourceInstruction } from "../../../tools/asm/instruction.ts";
 import { parseInstruction } from "../../oracle/asm/parse-instruction.ts";
 
 function hex(result: ReturnType<typeof encodeInstruction>): string {
@@ -245,5 +245,56 @@ describe("forward references (values not yet known)", () => {
       const known = encodeInstruction(parseInstruction(line, 0x1000));
       expect(unknown.ok && known.ok && known.bytes.length <= unknown.bytes.length).toBe(true);
     }
+  });
+});
+
+/** `line` with operand `index` marked relocatable, as the front end marks a label's value. */
+function withRelocatable(line: string, index: number, bits: 16 | 32 = 32): SourceInstruction {
+  const ins = parseInstruction(line, 0x1000, bits);
+  ins.operands[index] = { ...ins.operands[index]!, relocatable: true } as Operand;
+  return ins;
+}
+
+/** [line, relocatable operand, bits, NASM's bytes]; the value stands for `$$-0x1000+5` (or `$$-0x1000` for 0) at org 0x1000. */
+const relocatableEncodings: readonly [string, number, 16 | 32, string][] = [
+  ["add eax, 5", 1, 32, "0505000000"],
+  ["add ebx, 5", 1, 32, "81c305000000"],
+  ["add ax, 5", 1, 32, "66050500"],
+  ["add dword [eax], 5", 1, 32, "810005000000"],
+  ["add eax, dword 5", 1, 32, "0505000000"],
+  ["add eax, byte 5", 1, 32, "83c005"],
+  ["push 5", 0, 32, "6805000000"],
+  ["push word 5", 0, 32, "66680500"],
+  ["push byte 5", 0, 32, "6a05"],
+  ["imul eax, ebx, 5", 2, 32, "69c305000000"],
+  ["imul eax, 5", 1, 32, "69c005000000"],
+  ["add ax, 5", 1, 16, "050500"],
+  ["push 5", 0, 16, "680500"],
+  ["mov eax, [eax+5]", 1, 32, "8b8005000000"],
+  ["mov eax, [eax+0]", 1, 32, "8b8000000000"],
+  ["mov eax, [ebp+0]", 1, 32, "8b8500000000"],
+  ["mov eax, [esp+5]", 1, 32, "8b842405000000"],
+  ["mov eax, [eax*2+5]", 1, 32, "8b840005000000"],
+  ["mov eax, [bx+5]", 1, 32, "678b870500"],
+  ["mov eax, [byte eax+5]", 1, 32, "8b4005"],
+  // A jump to a label in its own section needs no relocation: NASM keeps it short.
+  ["jmp $", 0, 32, "ebfe"],
+  ["jz $", 0, 32, "74fe"],
+];
+
+// NASM never puts a value that needs a relocation (a label, `$`, `$$`) in a disp8 or a
+// sign-extended imm8, even in a flat binary where the final value would fit, unless `byte`
+// is written; `nasm -f bin` of each line with the value written as `$$-0x1000+5`.
+describe("relocatable values take the full-width forms", () => {
+  it.each(relocatableEncodings)("%s (operand %i, bits %i)", (line, index, bits, bytes) => {
+    expect(hex(encodeInstruction(withRelocatable(line, index, bits)))).toBe(bytes);
+  });
+
+  it("leaves an unsized memory operand unsized (NASM: operation size not specified)", () => {
+    expect(encodeInstruction(withRelocatable("add [eax], 5", 1))).toEqual({
+      ok: false,
+      message: "operation size not specified",
+      operandIndex: 0,
+    });
   });
 });

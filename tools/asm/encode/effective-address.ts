@@ -2,7 +2,8 @@
 // displacement (none, disp8, disp32; `[ebp]` needs a disp8 of 0), `[eax*1]` -> `[eax]`,
 // `[eax*2]` -> `[eax+eax]`, esp moved to the base, index-only forms with disp32, and
 // 16-bit addressing (`[bx+si]`, reached with a16 or 16-bit registers). Unknown (forward)
-// displacements take the long form, as NASM's first pass does.
+// displacements take the long form, as NASM's first pass does, and so do relocatable ones
+// (NASM emits a relocation, which a disp8 cannot hold, even in a flat binary).
 
 import type { MemoryOperand } from "../instruction.ts";
 import { generalRegister } from "../registers.ts";
@@ -90,7 +91,7 @@ function displacementBytes(
 ): 0 | 1 | 2 | 4 {
   if (mem.dispSize === 8) return 1;
   if (mem.dispSize === 16 || mem.dispSize === 32) return wideBytes;
-  if (!mem.dispKnown) return wideBytes;
+  if (!mem.dispKnown || mem.relocatable) return wideBytes;
   const disp = toSigned(mem.disp, wideBytes === 4 ? 32 : 16);
   if (disp === 0 && allowNone) return 0;
   return fitsSignedByte(disp, wideBytes === 4 ? 32 : 16) ? 1 : wideBytes;

@@ -2,7 +2,9 @@
 // registers and sized memory fix the operation size; `byte`/`word`/`dword` on an immediate
 // select its field (and, where the immediate is the operation size, size an unsized memory
 // operand); `strict` forbids the sign-extended byte forms; an unknown (forward) value
-// never takes a short form; jump targets follow `short`/`near` and `bits`.
+// never takes a short form, nor does a relocatable one (NASM emits a relocation, which a
+// sign-extended byte cannot hold) unless `byte` was written; jump targets follow
+// `short`/`near` and `bits`.
 
 import type { OperandType } from "../../../vm/cpu/isa.ts";
 import type { ImmediateOperand, MemoryOperand } from "../instruction.ts";
@@ -93,7 +95,10 @@ function matchImmediate(
       if (spec !== operandTypeSizeBits[type]) return "size";
       return tied ? "pinned" : "ok";
     case "simm8": {
-      const fits = immediate.known && fitsSignedByte(immediate.value, operationSizeBits as 16 | 32);
+      const fits =
+        immediate.known &&
+        !immediate.relocatable &&
+        fitsSignedByte(immediate.value, operationSizeBits as 16 | 32);
       if (spec === 8) return "ok";
       if (spec === undefined) return fits ? "ok" : "combination";
       if (spec !== operationSizeBits) return "size";

@@ -383,9 +383,8 @@ export class Pass {
 
   private instruction(body: Extract<StatementBody, { kind: "instruction" }>): void {
     const operands: Operand[] = [];
-    const context = { mnemonic: body.mnemonic, operands: body.operands, bits: this.bits };
     for (const syntax of body.operands) {
-      const operand = operandValue(syntax, context, this.env, this.hint);
+      const operand = operandValue(syntax, this.env, this.hint);
       if (typeof operand === "string") this.error(syntax.col, operand);
       if (operand === undefined || typeof operand === "string") {
         this.buffer.fill(0, this.assembler.previousSize(this.statementIndex));
