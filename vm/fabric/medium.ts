@@ -1,0 +1,68 @@
+// The contract between a network medium (token ring, shared Ethernet, switched Ethernet) and
+// the cluster that drives it. A medium is a timing model in virtual time and nothing else: it
+// is fed every frame a NIC hands it, in the cluster's total order (handedAtNs, sourceNode,
+// seq), and answers when and where each frame arrives and when its sender's NIC hears that the
+// transmission ended. It never sees a kernel or a JS object from a node: only frame bytes.
+//
+// Conservative synchronisation rests on `lookaheadNs`: no event a medium produces for a
+// frame happens earlier than `handedAtNs + lookaheadNs`, and a frame's fate depends only on
+// frames handed to the medium no later than `handedAtNs + (NIC latency - lookahead slack)`.
+// So when every frame handed before B has been submitted, every event before B + lookaheadNs
+// is final, and each node may run the quantum [B, B + lookaheadNs) on its own.
+
+/** One frame as a NIC handed it over: Ethernet II bytes with the FCS already appended. */
+export interface FrameSubmission {
+  sourceNode: number;
+  /** Per source node, counting from 0: the tie-breaker of the total order. */
+  seq: number;
+  handedAtNs: number;
+  bytes: Uint8Array;
+}
+
+export const enum FrameEventKind {
+  /** The frame reached `node`'s NIC; `bytes` are what arrived (possibly corrupted). */
+  Receive = 0,
+  /** The sender's transmission ended; `delivered` says whether the medium carried it. */
+  TransmitDone = 1,
+}
+
+export interface FrameEvent {
+  kind: FrameEventKind;
+  /** The node whose NIC the event is for. */
+  node: number;
+  atNs: number;
+  /** The frame's identity in the total order. */
+  sourceNode: number;
+  seq: number;
+  /** Receive: the frame's bytes. TransmitDone: empty. */
+  bytes: Uint8Array;
+  /** TransmitDone: false when the medium gave up on it (e.g. 16 collisions, a full queue). */
+  delivered: boolean;
+}
+
+/** What a medium counts, for the summary, the benchmark and the tests. */
+export interface MediumCounters {
+  framesSubmitted: number;
+  framesDelivered: number;
+  /** Frames dropped by the medium itself: queue overflow, give-up after collisions. */
+  framesDropped: number;
+  collisions: number;
+  bytesCarried: number;
+}
+
+export interface Medium {
+  /** e.g. "token-ring:80", "ethernet", "switched:1000". */
+  readonly name: string;
+  /** The longest quantum the cluster may run between exchanges (see top of file). */
+  readonly lookaheadNs: number;
+  /** Frames must come in the total order (handedAtNs, sourceNode, seq). */
+  submit(frame: FrameSubmission): void;
+  /**
+   * Every event with atNs < untilNs, ordered by (atNs, node, sourceNode, seq). The caller
+   * has submitted every frame handed before untilNs - lookaheadNs. Events are returned once.
+   */
+  eventsBefore(untilNs: number): FrameEvent[];
+  /** The time of the earliest event not yet returned, Infinity when none is pending. */
+  nextEventNs(): number;
+  readonly counters: MediumCounters;
+}
