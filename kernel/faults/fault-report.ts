@@ -21,6 +21,7 @@ export const Signal = { SIGILL: 4, SIGTRAP: 5, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 1
 
 export const ExceptionVector = {
   DivideError: 0,
+  Debug: 1,
   Breakpoint: 3,
   Overflow: 4,
   InvalidOpcode: 6,
@@ -61,6 +62,7 @@ export function signalForVector(vector: number): number {
       return Signal.SIGFPE;
     case ExceptionVector.InvalidOpcode:
       return Signal.SIGILL;
+    case ExceptionVector.Debug:
     case ExceptionVector.Breakpoint:
       return Signal.SIGTRAP;
     default:

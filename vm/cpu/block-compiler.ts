@@ -26,7 +26,9 @@ import { LazyOp } from "./lazy-flags.ts";
 
 /**
  * Whether a block can contain the instruction: every fast kind but string instructions,
- * and generic ones (run through cpu.executeGeneric) except traps and #UD/#GP raisers.
+ * and generic ones (run through cpu.executeGeneric) except traps, #UD/#GP raisers, rdtsc
+ * (it reads the cycle count, which the run loop only settles between instructions it
+ * interprets) and popf (it may set TF, which the run loop must see before the next one).
  */
 export function compilable(kind: number, handler: number): boolean {
   if (kind === FastKind.String) return false;
@@ -37,6 +39,8 @@ export function compilable(kind: number, handler: number): boolean {
     case HandlerId.Into:
     case HandlerId.Ud2:
     case HandlerId.Privileged:
+    case HandlerId.Rdtsc:
+    case HandlerId.Popf:
       return false;
     default:
       return true;

@@ -31,4 +31,6 @@ export const cpuCostCycles = {
   trap: 2,
   /** pushf/popf/lahf/sahf/flag set-clear */
   flags: 1,
+  /** cpuid / rdtsc: serialising questions to the processor */
+  processorQuery: 8,
 } as const;

@@ -26,7 +26,9 @@ import {
   SLOT_SCRATCH,
 } from "./decoded-instructions.ts";
 import { DECODE_NEED_BYTES, DECODE_UNDEFINED, Decoder, instructionBytesMax } from "./decoder.ts";
+import { FLAG_TF } from "./eflags.ts";
 import {
+  VECTOR_DEBUG,
   VECTOR_GENERAL_PROTECTION,
   VECTOR_INVALID_OPCODE,
   VECTOR_PAGE_FAULT,
@@ -165,6 +167,8 @@ export class Cpu {
     // The linear page whose decode table (fetchTable) the loop reads without decodeAt.
     let fetchPage = -1;
     let fetchTable = this.fetchTable;
+    // TF can only be set by popf, which blocks never contain: only the interpreter sees it.
+    let singleStepping = (flags.word & FLAG_TF) !== 0;
     try {
       while (cycles < limit) {
         let slot = eip >>> 12 === fetchPage ? fetchTable[eip & 0xfff]! : SLOT_NONE;
@@ -174,7 +178,7 @@ export class Cpu {
           fetchTable = this.fetchTable;
           blockFunctions = blocks.functions;
         }
-        const id = blockOf[slot]!;
+        const id = singleStepping ? 0 : blockOf[slot]!;
         if (id !== 0) {
           if (cycles + blockCyclesBeforeLast[id]! < limit) {
             ringEips[ringCount & recentEntryMask] = eip;
@@ -217,6 +221,7 @@ export class Cpu {
         ringEips[ringCount & recentEntryMask] = eip;
         ringIds[ringCount & recentEntryMask] = 0;
         ringCount++;
+        this.cycles = cycles;
         const next = executeFast(this, slot, eip, limit - cycles);
         cycles += this.stepCycles;
         if (this.stepOutcome === StepOutcome.Incomplete) continue;
@@ -226,6 +231,14 @@ export class Cpu {
           reason = StopReason.Trap;
           break;
         }
+        if (singleStepping) {
+          // TF was set when the instruction started: the #DB trap follows it.
+          this.exceptionVector = VECTOR_DEBUG;
+          this.exceptionErrorCode = 0;
+          reason = StopReason.Exception;
+          break;
+        }
+        singleStepping = (flags.word & FLAG_TF) !== 0;
       }
     } catch (error) {
       if (error !== guestFault) throw error;

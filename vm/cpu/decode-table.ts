@@ -74,8 +74,10 @@ const baseCostOf: Readonly<Record<Handler, number>> = (() => {
   for (const h of ["rol", "ror", "rcl", "rcr", "shl", "shr", "sar", "shld", "shrd"] as const) {
     cost[h] = c.shift;
   }
-  for (const h of ["mul", "imul", "imulWide"] as const) cost[h] = c.multiply;
-  for (const h of ["div", "idiv"] as const) cost[h] = c.divide;
+  for (const h of ["mul", "imul", "imulWide", "aad"] as const) cost[h] = c.multiply;
+  for (const h of ["div", "idiv", "aam"] as const) cost[h] = c.divide;
+  for (const h of ["cpuid", "rdtsc"] as const) cost[h] = c.processorQuery;
+  cost.bound = c.stack;
   for (const h of ["bsf", "bsr"] as const) cost[h] = c.bitScan;
   for (const h of ["pusha", "popa", "enter"] as const) cost[h] = c.multiPush;
   for (const h of ["xchg", "cmpxchg", "xadd"] as const) cost[h] = c.exchange;

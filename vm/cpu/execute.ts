@@ -7,6 +7,7 @@
 
 import type { Cpu } from "./cpu.ts";
 import { EBP, ESP } from "./cpu.ts";
+import { cpuidLeaf } from "./cpuid.ts";
 import { rowOperandBits, rowOperandCount } from "./decode-table.ts";
 import { LOCATION_IMMEDIATE, LOCATION_MEMORY, LOCATION_NONE } from "./decoded-instructions.ts";
 import {
@@ -18,8 +19,11 @@ import {
   FLAG_SF,
   FLAG_ZF,
   POPF_USER_MASK,
+  parityFlagOfByte,
+  STATUS_FLAGS,
 } from "./eflags.ts";
 import {
+  VECTOR_BOUND_RANGE,
   VECTOR_BREAKPOINT,
   VECTOR_DIVIDE_ERROR,
   VECTOR_GENERAL_PROTECTION,
@@ -305,6 +309,53 @@ export function executeGeneric(cpu: Cpu, slot: number): number {
       if (flags.of() === 0) return STATUS_CONTINUE;
       cpu.trapVector = VECTOR_OVERFLOW;
       return STATUS_TRAP;
+    case HandlerId.Xlat: {
+      const value = cpu.read8((r[3]! + (r[0]! & 0xff)) | 0);
+      r[0] = (r[0]! & ~0xff) | value;
+      return STATUS_CONTINUE;
+    }
+    case HandlerId.Daa:
+    case HandlerId.Das:
+      decimalAdjust(cpu, store.handler[slot] === HandlerId.Das);
+      return STATUS_CONTINUE;
+    case HandlerId.Aaa:
+    case HandlerId.Aas:
+      asciiAdjust(cpu, store.handler[slot] === HandlerId.Aas);
+      return STATUS_CONTINUE;
+    case HandlerId.Aam: {
+      const base = store.imm[slot]! & 0xff;
+      if (base === 0) cpu.raise(VECTOR_DIVIDE_ERROR, 0);
+      const al = r[0]! & 0xff;
+      const quotient = Math.trunc(al / base);
+      const remainder = al - quotient * base;
+      cpu.writeRegister(0, 16, (quotient << 8) | remainder);
+      flags.set(LazyOp.Logic, 0, 0, signExtend(remainder, 8));
+      return STATUS_CONTINUE;
+    }
+    case HandlerId.Aad: {
+      const base = store.imm[slot]! & 0xff;
+      const al = ((r[0]! & 0xff) + ((r[0]! >>> 8) & 0xff) * base) & 0xff;
+      cpu.writeRegister(0, 16, al);
+      flags.set(LazyOp.Logic, 0, 0, signExtend(al, 8));
+      return STATUS_CONTINUE;
+    }
+    case HandlerId.Cpuid:
+      cpuidLeaf(r[0]!, cpuidScratch);
+      r[0] = cpuidScratch[0]!;
+      r[3] = cpuidScratch[1]!;
+      r[1] = cpuidScratch[2]!;
+      r[2] = cpuidScratch[3]!;
+      return STATUS_CONTINUE;
+    case HandlerId.Rdtsc: {
+      // cpu.cycles is the count when this instruction started (the run loop keeps it so).
+      const count = cpu.cycles;
+      r[0] = (count % 2 ** 32) | 0;
+      r[2] = Math.floor(count / 2 ** 32) | 0;
+      return STATUS_CONTINUE;
+    }
+    case HandlerId.Bound:
+      checkBounds(cpu, slot, size, dst);
+      return STATUS_CONTINUE;
     case HandlerId.Privileged:
       return cpu.raise(VECTOR_GENERAL_PROTECTION, 0);
     default:
@@ -662,6 +713,68 @@ function enter(cpu: Cpu, frameBytes: number, level: number): void {
   r[EBP] = frameTemp;
   r[ESP] = (esp - frameBytes) | 0;
 }
+
+/** daa / das, as the SDM's pseudo-code; OF is undefined (left 0). */
+function decimalAdjust(cpu: Cpu, subtract: boolean): void {
+  const flags = cpu.flags;
+  const carryIn = flags.cf();
+  const auxiliaryIn = flags.af() !== 0;
+  const before = cpu.r[0]! & 0xff;
+  let al = before;
+  let carry = 0;
+  let auxiliary = 0;
+  if ((before & 0x0f) > 9 || auxiliaryIn) {
+    carry = subtract ? carryIn | (before < 6 ? 1 : 0) : carryIn | (before + 6 > 0xff ? 1 : 0);
+    al = (subtract ? al - 6 : al + 6) & 0xff;
+    auxiliary = FLAG_AF;
+  }
+  if (before > 0x99 || carryIn !== 0) {
+    al = (subtract ? al - 0x60 : al + 0x60) & 0xff;
+    carry = 1;
+  } else if (!subtract) {
+    carry = 0;
+  }
+  cpu.writeRegister(0, 8, al);
+  setStatusFlags(cpu, carry | auxiliary | resultFlags(al));
+}
+
+/** aaa / aas: ax +/- 0x106, al keeps its low nibble; OF SF ZF PF are undefined (kept). */
+function asciiAdjust(cpu: Cpu, subtract: boolean): void {
+  const flags = cpu.flags;
+  const r = cpu.r;
+  let ax = r[0]! & 0xffff;
+  let adjusted = 0;
+  if ((ax & 0x0f) > 9 || flags.af() !== 0) {
+    ax = subtract ? ax - 6 - 0x100 : ax + 0x106;
+    adjusted = FLAG_AF | FLAG_CF;
+  }
+  cpu.writeRegister(0, 16, ax & 0xff0f);
+  flags.materialise();
+  flags.word = (flags.word & ~(FLAG_AF | FLAG_CF)) | adjusted;
+}
+
+/** ZF, SF and PF of a byte result. */
+function resultFlags(byte: number): number {
+  return (byte === 0 ? FLAG_ZF : 0) | (byte & 0x80 ? FLAG_SF : 0) | parityFlagOfByte[byte]!;
+}
+
+function setStatusFlags(cpu: Cpu, status: number): void {
+  const flags = cpu.flags;
+  flags.materialise();
+  flags.word = (flags.word & ~STATUS_FLAGS) | status;
+}
+
+/** bound: the register must lie within the signed pair [lower, upper] in memory, else #BR. */
+function checkBounds(cpu: Cpu, slot: number, size: number, reg: number): void {
+  const index = cpu.readRegister(reg, size);
+  const address = cpu.effectiveAddress(slot);
+  const next = (address + size / 8) | 0;
+  const lower = size === 32 ? cpu.read32(address) : (cpu.read16(address) << 16) >> 16;
+  const upper = size === 32 ? cpu.read32(next) : (cpu.read16(next) << 16) >> 16;
+  if (index < lower || index > upper) cpu.raise(VECTOR_BOUND_RANGE, 0);
+}
+
+const cpuidScratch = new Int32Array(4);
 
 function setFlagBit(cpu: Cpu, handler: number): void {
   const flags = cpu.flags;

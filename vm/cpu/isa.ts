@@ -23,9 +23,10 @@
 // Immediates follow the ModRM/SIB/displacement bytes in operand order; `enter` has imm16
 // then imm8. Addresses are always 32-bit: the 0x67 prefix is not supported (#UD).
 //
-// Left out (decode as #UD): x87/MMX/SSE, segment register moves, BCD adjust, far control
-// transfer, system instructions other than the CPL-3 #GP ones below, duplicate encodings
-// NASM never emits (82 /d, F6 /1, D0 /6, setcc with a nonzero reg field).
+// Left out (decode as #UD): x87/MMX/SSE, segment register moves, moves to and from control
+// and debug registers, far control transfer, system instructions other than the CPL-3 #GP
+// ones below, duplicate encodings NASM never emits (82 /d, F6 /1, D0 /6, setcc with a
+// nonzero reg field).
 
 /** Operand types, NASM/Intel style. */
 export type OperandType =
@@ -152,7 +153,24 @@ export type Handler =
   /** into: trap with vector 4 when OF = 1 */
   | "into"
   | "ud2"
-  /** hlt cli sti in out ins outs: #GP(0) at CPL 3 */
+  /** al = [ebx + zero-extended al] */
+  | "xlat"
+  /** decimal adjust after addition / subtraction (packed BCD in al) */
+  | "daa"
+  | "das"
+  /** ASCII adjust after addition / subtraction (unpacked BCD in ax) */
+  | "aaa"
+  | "aas"
+  /** ASCII adjust after multiply (divides al by imm8; 0 raises #DE) / before division */
+  | "aam"
+  | "aad"
+  /** the fixed identity in docs/cpu.md */
+  | "cpuid"
+  /** edx:eax = the virtual cycle counter */
+  | "rdtsc"
+  /** #BR unless the signed bounds pair in memory holds the register */
+  | "bound"
+  /** hlt cli sti in out ins outs, descriptor-table and cache control: #GP(0) at CPL 3 */
   | "privileged";
 
 export interface IsaRow {
@@ -510,6 +528,31 @@ row("insb", "6C", [], 8, "privileged", { prefixes: rep });
 sized(["insw", "insd"], "6D", [], "privileged", { prefixes: rep });
 row("outsb", "6E", [], 8, "privileged", { prefixes: rep });
 sized(["outsw", "outsd"], "6F", [], "privileged", { prefixes: rep });
+row("lldt", "0F 00 /2", ["rm16"], 0, "privileged");
+row("ltr", "0F 00 /3", ["rm16"], 0, "privileged");
+row("lgdt", "0F 01 /2", ["m"], 0, "privileged");
+row("lidt", "0F 01 /3", ["m"], 0, "privileged");
+row("lmsw", "0F 01 /6", ["rm16"], 0, "privileged");
+row("invlpg", "0F 01 /7", ["m"], 0, "privileged");
+row("clts", "0F 06", [], 0, "privileged");
+row("invd", "0F 08", [], 0, "privileged");
+row("wbinvd", "0F 09", [], 0, "privileged");
+row("wrmsr", "0F 30", [], 0, "privileged");
+row("rdmsr", "0F 32", [], 0, "privileged");
+
+// Legacy arithmetic adjustments and table look-up.
+row("xlatb", "D7", [], 0, "xlat");
+row("daa", "27", [], 0, "daa");
+row("das", "2F", [], 0, "das");
+row("aaa", "37", [], 0, "aaa");
+row("aas", "3F", [], 0, "aas");
+row("aam", "D4", ["imm8"], 0, "aam");
+row("aad", "D5", ["imm8"], 0, "aad");
+sized("bound", "62 /r", ["rv", "m"], "bound");
+
+// What a CPL-3 process may ask the processor.
+row("cpuid", "0F A2", [], 0, "cpuid");
+row("rdtsc", "0F 31", [], 0, "rdtsc");
 
 /** Every implemented encoding form. */
 export const isaRows: readonly IsaRow[] = rows;
@@ -523,6 +566,7 @@ function buildAliases(): ReadonlyMap<string, string> {
     ["sal", "shl"],
     ["loopz", "loope"],
     ["loopnz", "loopne"],
+    ["xlat", "xlatb"],
   ]);
   for (const stem of ["j", "set", "cmov"]) {
     for (const names of conditionNames) {

@@ -14,6 +14,7 @@ import type {
   OperandSize,
   SourceInstruction,
 } from "../../../tools/asm/instruction.ts";
+import { generalRegister } from "../../../tools/asm/registers.ts";
 import { formatInstruction, isJumpMnemonic } from "../../../tools/disasm/nasm-syntax.ts";
 import { type IsaRow, isaRows, mnemonicAliases, type OperandType } from "../../../vm/cpu/isa.ts";
 import { SeededRandom } from "./seeded-random.ts";
@@ -326,7 +327,10 @@ function prefixLines(
     ["rep", "rep"],
   ];
   for (const prefixes of prefixSets) {
-    for (let i = 0; i < 12; i++) lines.push({ ...random.pick(all), prefixes });
+    for (let i = 0; i < 12; i++) {
+      const sample = random.pick(all);
+      if (!contradictsSizePrefix(sample, prefixes)) lines.push({ ...sample, prefixes });
+    }
   }
   lines.push(
     instruction("nop", [
@@ -344,6 +348,26 @@ function prefixLines(
     lines.push(instruction(name, []));
   }
   return lines;
+}
+
+/**
+ * An o16/o32 written against the instruction's own size (`o32 cmp word [eax], 1`, `o16 jge
+ * near x`): NASM emits the prefix as written but the operands for their own size, bytes a
+ * CPU (and the disassembler) reads as another instruction. Such lines compare nothing.
+ */
+function contradictsSizePrefix(sample: SourceInstruction, prefixes: readonly string[]): boolean {
+  const prefixBits = prefixes.includes("o16") ? 16 : prefixes.includes("o32") ? 32 : 0;
+  if (prefixBits === 0) return false;
+  if (isJumpMnemonic(sample.mnemonic)) return true;
+  return sample.operands.some((operand) => {
+    const bits =
+      operand.kind === "reg"
+        ? (generalRegister(operand.name)?.sizeBits ?? 0)
+        : operand.kind === "mem"
+          ? (operand.size ?? 0)
+          : 0;
+    return bits !== 0 && bits !== 8 && bits !== prefixBits;
+  });
 }
 
 export function generateCorpus(

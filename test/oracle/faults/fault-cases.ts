@@ -97,6 +97,21 @@ export const faultCases: readonly FaultCase[] = [
   { program: "cli", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
   { program: "in", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
   { program: "out", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
+  // LGDT: #GP(0) "if the current privilege level is not 0".
+  { program: "lgdt", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
+  // AAM: #DE "if an immediate value of 0 is used".
+  { program: "aam-zero", exceptionName: "#DE", vector: 0, errorCode: 0, eip: atFault },
+  // BOUND: #BR "if the bounds test fails" (Linux delivers SIGSEGV).
+  { program: "bound-out-of-range", exceptionName: "#BR", vector: 5, errorCode: 0, eip: atFault },
+  // TF: a single-step trap (#DB) after the first instruction that starts with TF set, so the
+  // reported eip is the next one (SIGTRAP).
+  {
+    program: "single-step",
+    exceptionName: "#DB",
+    vector: 1,
+    errorCode: 0,
+    eip: { symbol: "after_step" },
+  },
 ];
 
 export function faultSourcePath(program: string): string {

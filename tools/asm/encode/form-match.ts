@@ -61,8 +61,10 @@ function matchRegister(type: OperandType, name: string, sizeBits: number): Opera
   return "combination";
 }
 
-function matchMemory(type: OperandType, memory: MemoryOperand): OperandVerdict {
-  if (type === "m") return "ok";
+function matchMemory(type: OperandType, memory: MemoryOperand, form: EncodingForm): OperandVerdict {
+  // NASM takes any size on lea's and bound's memory operand, none on a lone one (lgdt, invlpg).
+  if (type === "m")
+    return memory.size === undefined || form.row.operands.length > 1 ? "ok" : "size";
   const isModrm = type === "rm8" || type === "rm16" || type === "rm32";
   const isOffset = type === "moffs8" || type === "moffs16" || type === "moffs32";
   // NASM keeps the moffs forms for plain `[address]`; `[byte address]` goes through ModRM.
@@ -144,7 +146,7 @@ function matchOperand(
     case "reg":
       return matchRegister(type, operand.register.name, operand.register.sizeBits);
     case "mem":
-      return matchMemory(type, operand.memory);
+      return matchMemory(type, operand.memory, form);
     case "imm":
       return isJump
         ? matchJumpTarget(type, operand.immediate, context, form.row.handler)
