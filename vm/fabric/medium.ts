@@ -5,10 +5,10 @@
 // transmission ended. It never sees a kernel or a JS object from a node: only frame bytes.
 //
 // Conservative synchronisation rests on `lookaheadNs`: no event a medium produces for a
-// frame happens earlier than `handedAtNs + lookaheadNs`, and a frame's fate depends only on
-// frames handed to the medium no later than `handedAtNs + (NIC latency - lookahead slack)`.
-// So when every frame handed before B has been submitted, every event before B + lookaheadNs
-// is final, and each node may run the quantum [B, B + lookaheadNs) on its own.
+// frame happens earlier than `handedAtNs + lookaheadNs`, and a frame handed at h changes no
+// event earlier than h + lookaheadNs. So when every frame handed before B has been submitted,
+// every event before B + lookaheadNs is final, and each node may run the quantum
+// [B, B + lookaheadNs) on its own. docs/network.md derives each medium's lookaheadNs.
 
 /** One frame as a NIC handed it over: Ethernet II bytes with the FCS already appended. */
 export interface FrameSubmission {
@@ -36,17 +36,24 @@ export interface FrameEvent {
   seq: number;
   /** Receive: the frame's bytes. TransmitDone: empty. */
   bytes: Uint8Array;
-  /** TransmitDone: false when the medium gave up on it (e.g. 16 collisions, a full queue). */
+  /**
+   * TransmitDone: false when the medium gave up on it at the sender (16 collisions on
+   * Ethernet). A frame lost further on (a switch port's full queue) was delivered as far as its
+   * sender can tell; the medium counts it in framesDropped. Receive: always true.
+   */
   delivered: boolean;
 }
 
 /** What a medium counts, for the summary, the benchmark and the tests. */
 export interface MediumCounters {
   framesSubmitted: number;
+  /** Receive events produced: a broadcast counts once per station it reaches. */
   framesDelivered: number;
   /** Frames dropped by the medium itself: queue overflow, give-up after collisions. */
   framesDropped: number;
+  /** Ethernet: attempts that collided, one per station involved. */
   collisions: number;
+  /** Frame bytes (preamble and ring framing excluded) of every frame the medium carried. */
   bytesCarried: number;
 }
 
@@ -58,11 +65,15 @@ export interface Medium {
   /** Frames must come in the total order (handedAtNs, sourceNode, seq). */
   submit(frame: FrameSubmission): void;
   /**
-   * Every event with atNs < untilNs, ordered by (atNs, node, sourceNode, seq). The caller
+   * Every event with atNs < untilNs, ordered by (atNs, node, sourceNode, seq, kind). The caller
    * has submitted every frame handed before untilNs - lookaheadNs. Events are returned once.
    */
   eventsBefore(untilNs: number): FrameEvent[];
-  /** The time of the earliest event not yet returned, Infinity when none is pending. */
+  /**
+   * A lower bound on the time of the earliest event not yet returned (frames still in the
+   * medium's simulation may produce theirs later than it); Infinity when the medium holds no
+   * frame and no event. The cluster may skip idle quanta up to it, then ask again.
+   */
   nextEventNs(): number;
   readonly counters: MediumCounters;
 }
