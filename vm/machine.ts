@@ -1,13 +1,17 @@
-// One node's hardware: physical memory, MMU, CPU, interval timer and console, and the run
-// contract between them and a kernel. `run` hands the CPU a budget that ends no later than
-// the next device event, so the CPU loop never looks at devices and nothing calls back into
-// the kernel from inside it. IRQ lines are level-triggered: a line stays raised until the
-// kernel acknowledges the device (e.g. `timer.acknowledge`). Virtual time is the cycle count
-// at `clockHz`. Left out: DMA, interrupt priorities, the NIC (a later device).
+// One node's hardware: physical memory, MMU, CPU, interval timer, console and NIC, and the
+// run contract between them and a kernel. `run` hands the CPU a budget that ends no later
+// than the next device event, so the CPU loop never looks at devices and nothing calls back
+// into the kernel from inside it. IRQ lines are level-triggered: a line stays raised until the
+// kernel acknowledges the device (e.g. `timer.acknowledge`, `nic.acknowledge`). Virtual time
+// is the cycle count at `clockHz`. A NIC event scheduled at t ns is due at cycle
+// ceil(t * clockHz / 1e9) and moved into the NIC at the first run boundary at or after it
+// (when `run` starts or stops, or `pendingIrqMask` is asked). Left out: DMA, interrupt
+// priorities.
 
 import { Cpu, type CpuState } from "./cpu/cpu.ts";
 import { StopReason } from "./cpu/stop-reason.ts";
 import { Console, type ConsoleState } from "./devices/console.ts";
+import { Nic, type NicState, nicIrqBits } from "./devices/nic.ts";
 import { Timer, type TimerState } from "./devices/timer.ts";
 import type { DeviceDescriptor } from "./machine/device-descriptor.ts";
 import { MachineStop } from "./machine/machine-stop.ts";
@@ -21,6 +25,12 @@ export interface MachineConfig {
   memoryBytes?: number;
   /** Cycles per second of virtual time; default 100 MHz. */
   clockHz?: number;
+  /** This machine's node number, which names its NIC's MAC address; default 0. */
+  node?: number;
+  /** The NIC's receive ring, in frames (default 64, at most 4096). */
+  nicRxRingFrames?: number;
+  /** The NIC's transmit queue, in frames (default 64, at most 4096). */
+  nicTxQueueFrames?: number;
 }
 
 export const defaultClockHz = 100e6;
@@ -32,6 +42,7 @@ export interface MachineState {
   cpu: CpuState;
   timer: TimerState;
   console: ConsoleState;
+  nic: NicState;
   irqEnabledMask: number;
   haltRequested: boolean;
 }
@@ -46,6 +57,7 @@ export class Machine {
   readonly cpu: Cpu;
   readonly timer = new Timer();
   readonly console = new Console();
+  readonly nic: Nic;
   /** IRQ lines the kernel accepts; a raised line outside the mask never stops `run`. */
   irqEnabledMask = 0xffffffff;
   private haltRequested = false;
@@ -57,11 +69,15 @@ export class Machine {
     if (!(this.clockHz > 0)) throw new RangeError(`clockHz must be positive, got ${this.clockHz}`);
     this.mmu = new Mmu(this.memory);
     this.cpu = new Cpu(this.mmu, this.memory);
+    this.nic = new Nic(config.node ?? 0, {
+      rxRingFrames: config.nicRxRingFrames,
+      txQueueFrames: config.nicTxQueueFrames,
+    });
   }
 
   /** The devices on this machine, for a kernel to discover. */
   get devices(): readonly DeviceDescriptor[] {
-    return [this.timer.descriptor, this.console.descriptor];
+    return [this.timer.descriptor, this.console.descriptor, this.nic.descriptor];
   }
 
   /** Machine time in cycles: guest instructions plus kernel work charged with `chargeCycles`. */
@@ -85,7 +101,14 @@ export class Machine {
 
   /** A bit per raised IRQ line (bit n = IRQ n), whether enabled or not. */
   pendingIrqMask(): number {
-    return this.timer.cyclesUntilDue(this.cpu.cycles) === 0 ? timerIrqBit : 0;
+    this.moveDueNicEventsIn();
+    const timerBit = this.timer.cyclesUntilDue(this.cpu.cycles) === 0 ? timerIrqBit : 0;
+    return timerBit | this.nic.raisedIrqMask();
+  }
+
+  /** Moves every NIC event due at or before the current cycle into the NIC. */
+  private moveDueNicEventsIn(): void {
+    while (this.cyclesFromNs(this.nic.nextEventNs()) <= this.cpu.cycles) this.nic.deliverNext();
   }
 
   /** Makes the next `run` return Halt before executing anything. */
@@ -120,9 +143,13 @@ export class Machine {
 
   /** Cycles until the earliest enabled device event (Infinity when none is scheduled). */
   cyclesToNextEvent(): number {
-    return this.irqEnabledMask & timerIrqBit
-      ? this.timer.cyclesUntilDue(this.cpu.cycles)
-      : Number.POSITIVE_INFINITY;
+    const timerCycles =
+      this.irqEnabledMask & timerIrqBit
+        ? this.timer.cyclesUntilDue(this.cpu.cycles)
+        : Number.POSITIVE_INFINITY;
+    if (!(this.irqEnabledMask & nicIrqBits)) return timerCycles;
+    const nicCycles = Math.max(0, this.cyclesFromNs(this.nic.nextEventNs()) - this.cpu.cycles);
+    return Math.min(timerCycles, nicCycles);
   }
 
   /**
@@ -143,18 +170,20 @@ export class Machine {
       cpu: this.cpu.getState(),
       timer: this.timer.getState(),
       console: this.console.getState(),
+      nic: this.nic.getState(),
       irqEnabledMask: this.irqEnabledMask,
       haltRequested: this.haltRequested,
     };
   }
 
-  /** Restores a state taken from a machine with the same memory size and clock. */
+  /** Restores a state taken from a machine with the same memory size, clock, node and NIC sizes. */
   setState(state: MachineState): void {
     if (state.clockHz !== this.clockHz) {
       throw new RangeError(
         `state is for a ${state.clockHz} Hz machine, this one runs at ${this.clockHz} Hz`,
       );
     }
+    this.nic.setState(state.nic);
     this.memory.setState(state.memory);
     this.mmu.setState(state.mmu);
     this.cpu.setState(state.cpu);

@@ -9,9 +9,18 @@ export interface DeviceRegister {
   access: "read" | "write" | "read-write";
 }
 
+/** One IRQ line of a device that raises several, and what it signals. */
+export interface DeviceIrqLine {
+  irq: number;
+  meaning: string;
+}
+
 /** What a device is: its name, the IRQ line it raises (-1 for none) and its registers. */
 export interface DeviceDescriptor {
   name: string;
+  /** The device's (first) IRQ line. */
   irq: number;
+  /** Every line, for a device with more than one (the NIC: receive and transmit-done). */
+  irqLines?: readonly DeviceIrqLine[];
   registers: readonly DeviceRegister[];
 }

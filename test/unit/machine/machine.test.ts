@@ -173,6 +173,7 @@ describe("Machine state", () => {
     expect(machineRunning(incEaxLoop).devices.map((d) => [d.name, d.irq])).toEqual([
       ["timer", 0],
       ["console", -1],
+      ["nic", 1],
     ]);
   });
 });
