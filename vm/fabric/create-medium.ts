@@ -2,7 +2,9 @@
 // into its medium. A bad spelling is a RangeError whose message names the bad part, for the
 // CLI to print as one line.
 
+import { mixSeed } from "../random/seeded-random.ts";
 import { Ethernet } from "./ethernet.ts";
+import { FaultInjector, type FaultOptions, hasFaults } from "./fault-injector.ts";
 import type { Medium } from "./medium.ts";
 import {
   switchedBitRatesMbps,
@@ -31,9 +33,19 @@ export interface MediumOptions {
   nodeCount: number;
   /** The cluster seed; media that draw randomness (Ethernet's backoff) fork their streams from it. */
   seed: number;
+  /** Seeded faults on deliveries (vm/fabric/fault-injector.ts); none by default. */
+  faults?: Omit<FaultOptions, "seed">;
 }
 
+/** The medium a spelling names, wrapped in a FaultInjector when faults are asked for. */
 export function createMedium(spec: string, options: MediumOptions): Medium {
+  const medium = createBareMedium(spec, options);
+  const faults = options.faults;
+  if (faults === undefined || !hasFaults(faults)) return medium;
+  return new FaultInjector(medium, { ...faults, seed: mixSeed(options.seed, "faults") });
+}
+
+function createBareMedium(spec: string, options: MediumOptions): Medium {
   const colon = spec.indexOf(":");
   const kind = colon < 0 ? spec : spec.slice(0, colon);
   const rateText = colon < 0 ? undefined : spec.slice(colon + 1);

@@ -53,3 +53,6 @@ export const switchedLinkPropagationNs = 500;
 export const switchForwardingLatencyNs = 2_000;
 /** Frames an output port holds, the one being sent included; an arrival beyond is dropped. */
 export const switchPortQueueFrames = 64;
+
+/** A duplicated frame (fault injection) arrives this long after the original. */
+export const faultDuplicateDelayNs = 1_000;

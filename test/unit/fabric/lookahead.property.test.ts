@@ -2,7 +2,7 @@
 // handed before B has been submitted, every event before B + lookaheadNs is final. So feeding
 // a medium quantum by quantum (at each boundary B, submit the frames handed before B, then
 // take eventsBefore(B + lookaheadNs)) yields exactly the events of submitting every frame
-// first and asking once, for every medium, whatever the quantum.
+// first and asking once, for every medium, with and without faults, whatever the quantum.
 // Also: no event comes earlier than its frame's handing + lookaheadNs.
 // Replay a failure with the STERNA_SEED printed next to it.
 
@@ -13,19 +13,25 @@ import { Ethernet } from "../../../vm/fabric/ethernet.ts";
 import type { FrameEvent, FrameSubmission, Medium } from "../../../vm/fabric/medium.ts";
 import { describeEvent, submission } from "../../support/frames.ts";
 import { checkProperty } from "../../support/seeded-property.ts";
+import { withFaults } from "./fault-cases.ts";
 
 interface Traffic {
   spec: string;
   nodeCount: number;
   seed: number;
+  faulty: boolean;
   quantumFraction: number;
   frames: { gapNs: number; from: number; to: number; payloadBytes: number }[];
 }
 
+/** Ethernet whose stations always wait 0 slots: contention ends in 16 collisions and a give-up. */
+const alwaysColliding = "ethernet, backoff always 0";
+
 const traffic: fc.Arbitrary<Traffic> = fc.record({
-  spec: fc.constantFrom(...fabricSpellings),
+  spec: fc.constantFrom(...fabricSpellings, alwaysColliding),
   nodeCount: fc.integer({ min: 1, max: 7 }),
   seed: fc.integer(),
+  faulty: fc.boolean(),
   quantumFraction: fc.double({ min: 0.05, max: 1, noNaN: true }),
   frames: fc.array(
     fc.record({
@@ -58,12 +64,12 @@ function submissions(t: Traffic): FrameSubmission[] {
   );
 }
 
-/** Ethernet whose stations always wait 0 slots: contention ends in 16 collisions and a give-up. */
-const alwaysColliding = "ethernet, backoff always 0";
-
 function mediumFor(t: Traffic): Medium {
-  if (t.spec === alwaysColliding) return new Ethernet(t.nodeCount, t.seed, () => 0);
-  return createMedium(t.spec, { nodeCount: t.nodeCount, seed: t.seed });
+  const medium =
+    t.spec === alwaysColliding
+      ? new Ethernet(t.nodeCount, t.seed, () => 0)
+      : createMedium(t.spec, { nodeCount: t.nodeCount, seed: t.seed });
+  return t.faulty ? withFaults(medium, t.seed, t.nodeCount) : medium;
 }
 
 function allAtOnce(t: Traffic, frames: FrameSubmission[]): FrameEvent[] {

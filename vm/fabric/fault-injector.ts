@@ -1,0 +1,193 @@
+// Seeded faults on a medium's deliveries, as a Medium decorator: each Receive event may be
+// lost, corrupted (one bit flipped, so the receiver's FCS check fails) or duplicated (a second
+// copy `faultDuplicateDelayNs` later), and scheduled partitions lose every frame that crosses
+// their cut while they last. Each decision is drawn from a generator seeded by the fault seed
+// and the delivery's identity (source node, seq, receiving node), so it depends neither on the
+// order in which events are asked for nor on the quantum: the same seed and frames give the
+// same faults. Transmit-done events pass unchanged (a sender does not learn of a loss).
+// Left out: faults on the medium's access (lost tokens, babbling stations), delay jitter,
+// reordering other than by duplication, node crashes (the cluster's business).
+
+import { mixSeed, SeededRandom } from "../random/seeded-random.ts";
+import { type FrameEvent, FrameEventKind, type FrameSubmission, type Medium } from "./medium.ts";
+import { MinHeap } from "./min-heap.ts";
+import { faultDuplicateDelayNs } from "./network-costs.ts";
+
+/** The nodes in `nodes` and the others cannot reach each other during [fromNs, fromNs + durationNs). */
+export interface Partition {
+  fromNs: number;
+  durationNs: number;
+  nodes: readonly number[];
+}
+
+export interface FaultOptions {
+  /** Probability in [0, 1] that a delivery is lost. */
+  lossRate?: number;
+  /** Probability in [0, 1] that a delivery arrives twice. */
+  duplicateRate?: number;
+  /** Probability in [0, 1] that a delivery has one bit flipped. */
+  corruptRate?: number;
+  partitions?: readonly Partition[];
+  /** The faults' seed (the cluster derives it from its own). */
+  seed: number;
+}
+
+export interface FaultCounters {
+  framesLost: number;
+  framesDuplicated: number;
+  framesCorrupted: number;
+  /** Deliveries lost because they crossed a partition's cut. */
+  partitionDrops: number;
+}
+
+function rateOption(value: number | undefined, name: string): number {
+  const rate = value ?? 0;
+  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`${name} ${rate} is outside [0, 1]`);
+  return rate;
+}
+
+function checkPartition(partition: Partition): {
+  fromNs: number;
+  untilNs: number;
+  nodes: Set<number>;
+} {
+  const { fromNs, durationNs, nodes } = partition;
+  if (!(Number.isFinite(fromNs) && fromNs >= 0)) {
+    throw new RangeError(`partition start ${fromNs} ns must be a time at or after 0`);
+  }
+  if (!(durationNs > 0))
+    throw new RangeError(`partition duration ${durationNs} ns must be positive`);
+  for (const node of nodes) {
+    if (!Number.isInteger(node) || node < 0) {
+      throw new RangeError(`partition node ${node} is not a node number`);
+    }
+  }
+  return { fromNs, untilNs: fromNs + durationNs, nodes: new Set(nodes) };
+}
+
+function eventBefore(a: FrameEvent, b: FrameEvent): boolean {
+  if (a.atNs !== b.atNs) return a.atNs < b.atNs;
+  if (a.node !== b.node) return a.node < b.node;
+  if (a.sourceNode !== b.sourceNode) return a.sourceNode < b.sourceNode;
+  if (a.seq !== b.seq) return a.seq < b.seq;
+  return a.kind < b.kind;
+}
+
+export class FaultInjector implements Medium {
+  readonly faults: FaultCounters = {
+    framesLost: 0,
+    framesDuplicated: 0,
+    framesCorrupted: 0,
+    partitionDrops: 0,
+  };
+  private readonly lossRate: number;
+  private readonly duplicateRate: number;
+  private readonly corruptRate: number;
+  private readonly partitions: { fromNs: number; untilNs: number; nodes: Set<number> }[];
+  private readonly seed: number;
+  /** Duplicates due at or after the last horizon asked for. */
+  private readonly heldDuplicates = new MinHeap<FrameEvent>(eventBefore);
+
+  constructor(
+    private readonly inner: Medium,
+    options: FaultOptions,
+  ) {
+    this.lossRate = rateOption(options.lossRate, "loss rate");
+    this.duplicateRate = rateOption(options.duplicateRate, "duplication rate");
+    this.corruptRate = rateOption(options.corruptRate, "corruption rate");
+    this.partitions = (options.partitions ?? []).map(checkPartition);
+    this.seed = options.seed >>> 0;
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  /** Duplicates come later than their original, never earlier: the inner lookahead holds. */
+  get lookaheadNs(): number {
+    return this.inner.lookaheadNs;
+  }
+
+  get counters() {
+    return this.inner.counters;
+  }
+
+  submit(frame: FrameSubmission): void {
+    this.inner.submit(frame);
+  }
+
+  eventsBefore(untilNs: number): FrameEvent[] {
+    const out: FrameEvent[] = [];
+    let reordered = false;
+    for (const event of this.inner.eventsBefore(untilNs)) {
+      if (event.kind !== FrameEventKind.Receive) {
+        out.push(event);
+        continue;
+      }
+      if (this.crossesPartition(event)) {
+        this.faults.partitionDrops++;
+        continue;
+      }
+      const random = new SeededRandom(
+        mixSeed(this.seed, `${event.sourceNode}:${event.seq}:${event.node}`),
+      );
+      if (random.chance(this.lossRate)) {
+        this.faults.framesLost++;
+        continue;
+      }
+      const delivered = random.chance(this.corruptRate) ? this.corrupted(event, random) : event;
+      out.push(delivered);
+      if (random.chance(this.duplicateRate)) {
+        this.faults.framesDuplicated++;
+        const duplicate = { ...delivered, atNs: delivered.atNs + faultDuplicateDelayNs };
+        if (duplicate.atNs < untilNs) {
+          out.push(duplicate);
+          reordered = true;
+        } else {
+          this.heldDuplicates.push(duplicate);
+        }
+      }
+    }
+    for (;;) {
+      const held = this.heldDuplicates.peek();
+      if (held === undefined || !(held.atNs < untilNs)) break;
+      out.push(this.heldDuplicates.pop()!);
+      reordered = true;
+    }
+    if (reordered) out.sort((a, b) => (eventBefore(a, b) ? -1 : eventBefore(b, a) ? 1 : 0));
+    return out;
+  }
+
+  nextEventNs(): number {
+    const held = this.heldDuplicates.peek()?.atNs ?? Number.POSITIVE_INFINITY;
+    return Math.min(held, this.inner.nextEventNs());
+  }
+
+  private crossesPartition(event: FrameEvent): boolean {
+    for (const partition of this.partitions) {
+      if (event.atNs < partition.fromNs || event.atNs >= partition.untilNs) continue;
+      if (partition.nodes.has(event.sourceNode) !== partition.nodes.has(event.node)) return true;
+    }
+    return false;
+  }
+
+  private corrupted(event: FrameEvent, random: SeededRandom): FrameEvent {
+    this.faults.framesCorrupted++;
+    const bytes = event.bytes.slice();
+    if (bytes.length > 0) {
+      const bit = random.below(bytes.length * 8);
+      bytes[bit >>> 3]! ^= 1 << (bit & 7);
+    }
+    return { ...event, bytes };
+  }
+}
+
+/** Whether any fault is asked for (a medium without them needs no decorator). */
+export function hasFaults(options: Omit<FaultOptions, "seed">): boolean {
+  return (
+    (options.lossRate ?? 0) > 0 ||
+    (options.duplicateRate ?? 0) > 0 ||
+    (options.corruptRate ?? 0) > 0 ||
+    (options.partitions?.length ?? 0) > 0
+  );
+}
