@@ -49,7 +49,7 @@ export interface Happening {
   frame: MediumFrame | undefined;
 }
 
-export const arrivalKind = 0;
+const arrivalKind = 0;
 
 function happeningBefore(a: Happening, b: Happening): boolean {
   if (a.atNs !== b.atNs) return a.atNs < b.atNs;
