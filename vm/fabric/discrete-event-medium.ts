@@ -17,6 +17,9 @@ import {
   type FrameSubmission,
   type Medium,
   type MediumCounters,
+  type MediumIncident,
+  type MediumIncidentKind,
+  mediumIncidentsMax,
 } from "./medium.ts";
 import { MinHeap } from "./min-heap.ts";
 import { nicTransmitLatencyNs } from "./network-costs.ts";
@@ -77,6 +80,7 @@ export abstract class DiscreteEventMedium implements Medium {
     framesDropped: 0,
     collisions: 0,
     bytesCarried: 0,
+    incidentsLost: 0,
   };
   protected readonly nodeCount: number;
   /** The least distance from a happening to an event it emits. */
@@ -86,6 +90,7 @@ export abstract class DiscreteEventMedium implements Medium {
   /** Happenings before this time have been handled. */
   private handledBeforeNs = Number.NEGATIVE_INFINITY;
   private happeningOrder = 0;
+  private incidents: MediumIncident[] = [];
   private lastHandedAtNs = Number.NEGATIVE_INFINITY;
   private lastSourceNode = -1;
   private lastSeq = -1;
@@ -166,11 +171,30 @@ export abstract class DiscreteEventMedium implements Medium {
     return happening === undefined ? event : Math.min(event, happening.atNs + this.gapNs);
   }
 
+  takeIncidents(): MediumIncident[] {
+    const taken = this.incidents;
+    if (taken.length > 0) this.incidents = [];
+    return taken;
+  }
+
   /** Handles one happening, in the total order; may schedule later ones and emit events. */
   protected abstract handle(happening: Happening): void;
 
   protected schedule(atNs: number, kind: number, station: number, frame?: MediumFrame): void {
     this.happenings.push({ atNs, kind, station, order: this.happeningOrder++, frame });
+  }
+
+  protected recordIncident(
+    kind: MediumIncidentKind,
+    atNs: number,
+    node: number,
+    frame: MediumFrame,
+  ): void {
+    if (this.incidents.length >= mediumIncidentsMax) {
+      this.counters.incidentsLost!++;
+      return;
+    }
+    this.incidents.push({ kind, atNs, node, sourceNode: frame.sourceNode, seq: frame.seq });
   }
 
   /** Emits the frame's Receive events at `atNs` for its destination(s), counting them. */

@@ -11,6 +11,7 @@
 
 import { SeededRandom } from "../random/seeded-random.ts";
 import { DiscreteEventMedium, type Happening, type MediumFrame } from "./discrete-event-medium.ts";
+import { MediumIncidentKind } from "./medium.ts";
 import {
   ethernetAttemptsMax,
   ethernetBackoffExponentMax,
@@ -167,13 +168,16 @@ export class Ethernet extends DiscreteEventMedium {
 
   /** The station hears another signal at `detectedNs`: it jams, and may give the frame up. */
   private collide(transmission: Transmission, detectedNs: number): void {
+    const { station, frame } = transmission;
     transmission.collisionDetectedNs = detectedNs;
     this.counters.collisions++;
+    this.recordIncident(MediumIncidentKind.Collision, detectedNs, station, frame);
     const jamEndNs = detectedNs + ethernetJamNs;
-    this.schedule(jamEndNs, EthernetKind.Stop, transmission.station);
-    if (this.stations[transmission.station]!.collisions + 1 >= ethernetAttemptsMax) {
+    this.schedule(jamEndNs, EthernetKind.Stop, station);
+    if (this.stations[station]!.collisions + 1 >= ethernetAttemptsMax) {
       this.counters.framesDropped++;
-      this.emitTransmitDone(transmission.frame, jamEndNs + nicReceiveLatencyNs, false);
+      this.recordIncident(MediumIncidentKind.GiveUp, jamEndNs, station, frame);
+      this.emitTransmitDone(frame, jamEndNs + nicReceiveLatencyNs, false);
     }
   }
 

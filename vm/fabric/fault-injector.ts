@@ -9,7 +9,15 @@
 // reordering other than by duplication, node crashes (the cluster's business).
 
 import { mixSeed, SeededRandom } from "../random/seeded-random.ts";
-import { type FrameEvent, FrameEventKind, type FrameSubmission, type Medium } from "./medium.ts";
+import {
+  type FrameEvent,
+  FrameEventKind,
+  type FrameSubmission,
+  type Medium,
+  type MediumIncident,
+  MediumIncidentKind,
+  mediumIncidentsMax,
+} from "./medium.ts";
 import { MinHeap } from "./min-heap.ts";
 import { faultDuplicateDelayNs } from "./network-costs.ts";
 
@@ -87,6 +95,7 @@ export class FaultInjector implements Medium {
   private readonly seed: number;
   /** Duplicates due at or after the last horizon asked for. */
   private readonly heldDuplicates = new MinHeap<FrameEvent>(eventBefore);
+  private incidents: MediumIncident[] = [];
 
   constructor(
     private readonly inner: Medium,
@@ -126,6 +135,7 @@ export class FaultInjector implements Medium {
       }
       if (this.crossesPartition(event)) {
         this.faults.partitionDrops++;
+        this.recordIncident(MediumIncidentKind.PartitionDrop, event);
         continue;
       }
       const random = new SeededRandom(
@@ -133,12 +143,14 @@ export class FaultInjector implements Medium {
       );
       if (random.chance(this.lossRate)) {
         this.faults.framesLost++;
+        this.recordIncident(MediumIncidentKind.FaultLoss, event);
         continue;
       }
       const delivered = random.chance(this.corruptRate) ? this.corrupted(event, random) : event;
       out.push(delivered);
       if (random.chance(this.duplicateRate)) {
         this.faults.framesDuplicated++;
+        this.recordIncident(MediumIncidentKind.FaultDuplicate, delivered);
         const duplicate = { ...delivered, atNs: delivered.atNs + faultDuplicateDelayNs };
         if (duplicate.atNs < untilNs) {
           out.push(duplicate);
@@ -163,6 +175,24 @@ export class FaultInjector implements Medium {
     return Math.min(held, this.inner.nextEventNs());
   }
 
+  /** The inner medium's incidents, then the faults'. */
+  takeIncidents(): MediumIncident[] {
+    const inner = this.inner.takeIncidents?.() ?? [];
+    const own = this.incidents;
+    if (own.length > 0) this.incidents = [];
+    return inner.length === 0 ? own : inner.concat(own);
+  }
+
+  private recordIncident(kind: MediumIncidentKind, event: FrameEvent): void {
+    if (this.incidents.length >= mediumIncidentsMax) {
+      const counters = this.inner.counters;
+      counters.incidentsLost = (counters.incidentsLost ?? 0) + 1;
+      return;
+    }
+    const { atNs, node, sourceNode, seq } = event;
+    this.incidents.push({ kind, atNs, node, sourceNode, seq });
+  }
+
   private crossesPartition(event: FrameEvent): boolean {
     for (const partition of this.partitions) {
       if (event.atNs < partition.fromNs || event.atNs >= partition.untilNs) continue;
@@ -173,6 +203,7 @@ export class FaultInjector implements Medium {
 
   private corrupted(event: FrameEvent, random: SeededRandom): FrameEvent {
     this.faults.framesCorrupted++;
+    this.recordIncident(MediumIncidentKind.FaultCorruption, event);
     const bytes = event.bytes.slice();
     if (bytes.length > 0) {
       const bit = random.below(bytes.length * 8);

@@ -55,7 +55,39 @@ export interface MediumCounters {
   collisions: number;
   /** Frame bytes (preamble and ring framing excluded) of every frame the medium carried. */
   bytesCarried: number;
+  /** Incidents not kept because nobody took them (more than mediumIncidentsMax waiting). */
+  incidentsLost?: number;
 }
+
+export const enum MediumIncidentKind {
+  /** An Ethernet attempt collided; `node` is the station, `atNs` when it detected it. */
+  Collision = 0,
+  /** The 16th collision gave the frame up; `atNs` is the end of the last jam. */
+  GiveUp = 1,
+  /** A switch port's full queue dropped the frame; `node` is the port's node. */
+  QueueDrop = 2,
+  /** Fault injection: the delivery to `node` at `atNs` was lost. */
+  FaultLoss = 3,
+  /** Fault injection: the delivery to `node` at `atNs` had a bit flipped. */
+  FaultCorruption = 4,
+  /** Fault injection: the delivery to `node` at `atNs` will arrive twice. */
+  FaultDuplicate = 5,
+  /** Fault injection: the delivery to `node` at `atNs` crossed a partition and was lost. */
+  PartitionDrop = 6,
+}
+
+/** Something worth a trace line that is not an event for a NIC. */
+export interface MediumIncident {
+  kind: MediumIncidentKind;
+  atNs: number;
+  node: number;
+  /** The frame's identity in the total order. */
+  sourceNode: number;
+  seq: number;
+}
+
+/** Incidents a medium keeps until they are taken; beyond, it counts them in incidentsLost. */
+export const mediumIncidentsMax = 1 << 16;
 
 export interface Medium {
   /** e.g. "token-ring:80", "ethernet", "switched:1000". */
@@ -76,4 +108,12 @@ export interface Medium {
    */
   nextEventNs(): number;
   readonly counters: MediumCounters;
+  /**
+   * The incidents decided since the last call, for the trace; each is final once returned.
+   * Once eventsBefore(U) has been called, every incident before U - lookaheadNs has been
+   * returned or is in this call's answer, which is not sorted and may hold later ones too:
+   * the cluster orders its trace by time. Optional: a medium with nothing to report leaves it
+   * out.
+   */
+  takeIncidents?(): MediumIncident[];
 }

@@ -16,6 +16,7 @@ import {
   type MediumFrame,
 } from "./discrete-event-medium.ts";
 import { frameBytesMin } from "./ethernet-frame.ts";
+import { MediumIncidentKind } from "./medium.ts";
 import {
   ethernetPreambleBytes,
   nicReceiveLatencyNs,
@@ -117,6 +118,7 @@ export class Switched extends DiscreteEventMedium {
     while (ends.length > 0 && ends[0]! <= nowNs) ends.shift();
     if (ends.length >= this.portQueueFrames) {
       this.counters.framesDropped++;
+      this.recordIncident(MediumIncidentKind.QueueDrop, nowNs, node, frame);
       return;
     }
     const startNs = Math.max(nowNs, port.freeAtNs);

@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import { Ethernet, ethernetTransmitNs } from "../../../vm/fabric/ethernet.ts";
-import { FrameEventKind } from "../../../vm/fabric/medium.ts";
+import { FrameEventKind, MediumIncidentKind } from "../../../vm/fabric/medium.ts";
 import {
   ethernetInterFrameGapNs,
   ethernetJamNs,
@@ -108,6 +108,18 @@ describe("ethernet", () => {
       framesDropped: 2,
       framesDelivered: 0,
     });
+    const incidents = ethernet.takeIncidents();
+    const collisionTimes = incidents
+      .filter((i) => i.kind === MediumIncidentKind.Collision && i.node === 0)
+      .map((i) => i.atNs);
+    expect(collisionTimes).toEqual(
+      Array.from({ length: 16 }, (_, n) => readyNs + n * roundNs + tau),
+    );
+    expect(incidents.filter((i) => i.kind === MediumIncidentKind.GiveUp)).toEqual([
+      { kind: MediumIncidentKind.GiveUp, atNs: lastStopNs, node: 0, sourceNode: 0, seq: 0 },
+      { kind: MediumIncidentKind.GiveUp, atNs: lastStopNs, node: 1, sourceNode: 1, seq: 0 },
+    ]);
+    expect(ethernet.takeIncidents()).toEqual([]);
   });
 
   it("sends the next frame after a give-up", () => {

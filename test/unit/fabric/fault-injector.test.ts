@@ -7,7 +7,7 @@ import { Nic } from "../../../vm/devices/nic.ts";
 import { createMedium } from "../../../vm/fabric/create-medium.ts";
 import { fcsMatches } from "../../../vm/fabric/ethernet-frame.ts";
 import { FaultInjector, type FaultOptions } from "../../../vm/fabric/fault-injector.ts";
-import { type FrameEvent, FrameEventKind } from "../../../vm/fabric/medium.ts";
+import { type FrameEvent, FrameEventKind, MediumIncidentKind } from "../../../vm/fabric/medium.ts";
 import { faultDuplicateDelayNs } from "../../../vm/fabric/network-costs.ts";
 import { Switched } from "../../../vm/fabric/switched.ts";
 import { describeEvent, submission } from "../../support/frames.ts";
@@ -87,7 +87,14 @@ describe("FaultInjector", () => {
 
   it("replays from its seed and differs with another", () => {
     const options = { lossRate: 0.2, duplicateRate: 0.2, corruptRate: 0.2 };
-    const a = run({ seed: 11, ...options }).events.map(describeEvent);
+    const first = run({ seed: 11, ...options });
+    const a = first.events.map(describeEvent);
+    const kinds = first.injector.takeIncidents().map((i) => i.kind);
+    const count = (kind: MediumIncidentKind) => kinds.filter((k) => k === kind).length;
+    expect(count(MediumIncidentKind.FaultLoss)).toBe(first.injector.faults.framesLost);
+    expect(count(MediumIncidentKind.FaultDuplicate)).toBe(first.injector.faults.framesDuplicated);
+    expect(count(MediumIncidentKind.FaultCorruption)).toBe(first.injector.faults.framesCorrupted);
+    expect(kinds.length).toBeGreaterThan(0);
     expect(run({ seed: 11, ...options }).events.map(describeEvent)).toEqual(a);
     expect(run({ seed: 12, ...options }).events.map(describeEvent)).not.toEqual(a);
   });

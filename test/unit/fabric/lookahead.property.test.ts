@@ -3,14 +3,21 @@
 // a medium quantum by quantum (at each boundary B, submit the frames handed before B, then
 // take eventsBefore(B + lookaheadNs)) yields exactly the events of submitting every frame
 // first and asking once, for every medium, with and without faults, whatever the quantum.
-// Also: no event comes earlier than its frame's handing + lookaheadNs.
+// The same holds for the incidents (collisions, drops, faults) the trace records, and each
+// comes out no later than the call after the one whose horizon passed it. Also: no event
+// comes earlier than its frame's handing + lookaheadNs.
 // Replay a failure with the STERNA_SEED printed next to it.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createMedium, fabricSpellings } from "../../../vm/fabric/create-medium.ts";
 import { Ethernet } from "../../../vm/fabric/ethernet.ts";
-import type { FrameEvent, FrameSubmission, Medium } from "../../../vm/fabric/medium.ts";
+import type {
+  FrameEvent,
+  FrameSubmission,
+  Medium,
+  MediumIncident,
+} from "../../../vm/fabric/medium.ts";
 import { describeEvent, submission } from "../../support/frames.ts";
 import { checkProperty } from "../../support/seeded-property.ts";
 import { withFaults } from "./fault-cases.ts";
@@ -72,18 +79,24 @@ function mediumFor(t: Traffic): Medium {
   return t.faulty ? withFaults(medium, t.seed, t.nodeCount) : medium;
 }
 
-function allAtOnce(t: Traffic, frames: FrameSubmission[]): FrameEvent[] {
+interface Outcome {
+  events: FrameEvent[];
+  incidents: MediumIncident[];
+}
+
+function allAtOnce(t: Traffic, frames: FrameSubmission[]): Outcome {
   const medium = mediumFor(t);
   for (const frame of frames) medium.submit(frame);
   const events = medium.eventsBefore(Number.POSITIVE_INFINITY);
   expect(medium.nextEventNs()).toBe(Number.POSITIVE_INFINITY);
-  return events;
+  return { events, incidents: medium.takeIncidents?.() ?? [] };
 }
 
-function quantumByQuantum(t: Traffic, frames: FrameSubmission[]): FrameEvent[] {
+function quantumByQuantum(t: Traffic, frames: FrameSubmission[]): Outcome {
   const medium = mediumFor(t);
   const quantumNs = Math.max(1, Math.floor(medium.lookaheadNs * t.quantumFraction));
-  const events: FrameEvent[] = [];
+  const outcome: Outcome = { events: [], incidents: [] };
+  let incidentsFinalBeforeNs = Number.NEGATIVE_INFINITY;
   let next = 0;
   for (let boundaryNs = 0; ; boundaryNs += quantumNs) {
     while (next < frames.length && frames[next]!.handedAtNs < boundaryNs)
@@ -92,9 +105,17 @@ function quantumByQuantum(t: Traffic, frames: FrameSubmission[]): FrameEvent[] {
     for (const event of medium.eventsBefore(untilNs)) {
       expect(event.atNs).toBeLessThan(untilNs);
       expect(event.atNs).toBeGreaterThanOrEqual(boundaryNs);
-      events.push(event);
+      outcome.events.push(event);
     }
-    if (next === frames.length && medium.nextEventNs() === Number.POSITIVE_INFINITY) return events;
+    // Every incident before the previous call's U - lookahead came out then.
+    for (const incident of medium.takeIncidents?.() ?? []) {
+      expect(incident.atNs).toBeGreaterThanOrEqual(incidentsFinalBeforeNs);
+      outcome.incidents.push(incident);
+    }
+    incidentsFinalBeforeNs = untilNs - medium.lookaheadNs;
+    if (next === frames.length && medium.nextEventNs() === Number.POSITIVE_INFINITY) {
+      return outcome;
+    }
     // Idle stretches pass in one step, as the cluster's would.
     const nextFrameNs = next < frames.length ? frames[next]!.handedAtNs : Number.POSITIVE_INFINITY;
     const skipToNs = Math.min(nextFrameNs, medium.nextEventNs());
@@ -102,17 +123,21 @@ function quantumByQuantum(t: Traffic, frames: FrameSubmission[]): FrameEvent[] {
   }
 }
 
+const describeIncidents = (incidents: MediumIncident[]) =>
+  incidents.map((i) => `${i.atNs} ${i.kind} node ${i.node} from ${i.sourceNode}#${i.seq}`).sort();
+
 describe("lookahead", () => {
   it("feeding quantum by quantum gives the same events as all at once", () => {
     checkProperty(
       fc.property(traffic, (t) => {
         const frames = submissions(t);
-        const once = allAtOnce(t, frames).map(describeEvent);
-        const stepped = quantumByQuantum(t, frames).map(describeEvent);
-        expect(stepped).toEqual(once);
+        const once = allAtOnce(t, frames);
+        const stepped = quantumByQuantum(t, frames);
+        expect(stepped.events.map(describeEvent)).toEqual(once.events.map(describeEvent));
+        expect(describeIncidents(stepped.incidents)).toEqual(describeIncidents(once.incidents));
         const medium = mediumFor(t);
         const handedAt = new Map(frames.map((f) => [`${f.sourceNode}#${f.seq}`, f.handedAtNs]));
-        for (const event of allAtOnce(t, frames)) {
+        for (const event of once.events) {
           const handed = handedAt.get(`${event.sourceNode}#${event.seq}`)!;
           expect(event.atNs - handed).toBeGreaterThanOrEqual(medium.lookaheadNs);
         }

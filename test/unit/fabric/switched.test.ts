@@ -5,7 +5,7 @@
 // it when free; the receiver has it 500 ns + 20 µs after the port's last bit.
 
 import { describe, expect, it } from "vitest";
-import { FrameEventKind } from "../../../vm/fabric/medium.ts";
+import { FrameEventKind, MediumIncidentKind } from "../../../vm/fabric/medium.ts";
 import { nicLatencyNs } from "../../../vm/fabric/network-costs.ts";
 import { Switched } from "../../../vm/fabric/switched.ts";
 import { describeEvent, submission } from "../../support/frames.ts";
@@ -48,6 +48,11 @@ describe("switched", () => {
     const receives = events.filter((e) => e.kind === FrameEventKind.Receive);
     expect(receives.map((e) => e.sourceNode)).toEqual([1, 2]);
     expect(switched.counters.framesDropped).toBe(3);
+    expect(switched.takeIncidents().map((i) => [i.kind, i.node, i.sourceNode])).toEqual([
+      [MediumIncidentKind.QueueDrop, 0, 3],
+      [MediumIncidentKind.QueueDrop, 0, 4],
+      [MediumIncidentKind.QueueDrop, 0, 5],
+    ]);
     // The senders never learn of the drop: every link sent its frame.
     expect(
       events.filter((e) => e.kind === FrameEventKind.TransmitDone && e.delivered),
