@@ -25,6 +25,8 @@ export const kernelCosts = {
    * running sums (about 30 instructions).
    */
   loadSampleCycles: 60,
+  /** Building or handling one kernel-to-kernel message (encode, decode, dispatch). */
+  remoteRequestCycles: 400,
 } as const;
 
 /** Cycles for copying `byteCount` bytes, rounded up to whole cycles. */

@@ -3,9 +3,10 @@
 // handles why it stopped: a syscall trap, an exception, the timer tick (time slice, load
 // sample), or the end of a run budget. When nothing is ready the idle process "runs": the
 // machine skips ahead to its next event (a tick or a wake-up). Kernel work is charged to the
-// machine's cycles through the cost table. Left out here: the NIC and other nodes, Starters
-// and migration (later issues); `runUntil(ns)` is the entry a cluster driver will call once
-// per quantum of virtual time.
+// machine's cycles through the cost table. Other nodes are kernel/net's business: a node in
+// a cluster gets a NodeNetwork (attachNetwork), and this file only dispatches into it (the NIC
+// interrupt, the network's timers, a process's end). `runUntil(ns)` is what the cluster's
+// driver calls once per quantum of virtual time. Left out here: Starters and migration.
 
 import type { ConsoleChannel } from "../vm/devices/console.ts";
 import { type Machine, MachineStop } from "../vm/machine.ts";
@@ -20,8 +21,9 @@ import { parseElf } from "./loader/elf.ts";
 import { LoadError } from "./loader/load-error.ts";
 import { loadProgram } from "./loader/load-program.ts";
 import { FrameAllocator } from "./memory/frame-allocator.ts";
+import type { NodeNetwork } from "./net/node-network.ts";
 import { formatPid, LocalPidAllocator, type Pid, pidNone } from "./process/pid.ts";
-import { Process, ProcessState, ResumeAction } from "./process/process.ts";
+import { Process, ProcessState, processStateNames, ResumeAction } from "./process/process.ts";
 import { ProcessTable } from "./process/process-table.ts";
 import { Reg } from "./process/saved-context.ts";
 import { PriorityRoundRobin, priorityDefault } from "./scheduler/priority-round-robin.ts";
@@ -37,8 +39,8 @@ export interface KernelOptions {
   nodeCount?: number;
   /** Supplies up to `maxBytes` of input for read(0); an empty array means end of input. */
   readInput?: (maxBytes: number) => Uint8Array;
-  /** Receives console output as soon as a process writes it. */
-  onOutput?: (channel: ConsoleChannel, bytes: Uint8Array) => void;
+  /** Receives console output as soon as a process (`pid`) writes it. */
+  onOutput?: (channel: ConsoleChannel, bytes: Uint8Array, pid: Pid) => void;
   /** Receives one-line kernel reports: faults and kills. */
   onReport?: (line: string) => void;
   /** Called once for every process when it ends (whoever collects its status). */
@@ -54,6 +56,11 @@ export interface KernelOptions {
   /** The most memory one process may hold; default processMemoryBytesMax (limits.ts). */
   processMemoryBytesMax?: number;
   trace?: TraceLog;
+  /**
+   * In a cluster a node with nothing to run keeps passing time to `runUntil`'s limit (a frame
+   * may arrive); alone it returns "no-work" at once. Default false.
+   */
+  idleUntilLimit?: boolean;
 }
 
 /**
@@ -69,6 +76,8 @@ export const tickIntervalNs = 10_000_000;
 export const syscallVector = 0x80;
 /** The most cycles one `machine.run` may take before the kernel looks again. */
 const runBudgetCyclesMax = 1e8;
+/** IRQ 0, the timer: every other line belongs to the NIC (kernel/net). */
+const timerIrqBit = 1;
 
 export class Kernel {
   readonly frames: FrameAllocator;
@@ -88,6 +97,10 @@ export class Kernel {
   current: Process | undefined;
   /** Live processes (zombies excluded), kept as a count so a tick allocates nothing. */
   liveCount = 0;
+  /** Live processes descending from a --run process: while any lives, the run goes on. */
+  liveJobCount = 0;
+  /** The node's part of the cluster; undefined for a machine alone (sterna exec). */
+  net: NodeNetwork | undefined;
   /** Cycles charged for load sampling, ever (the sampling benchmark reads it). */
   samplingCycles = 0;
   contextSwitches = 0;
@@ -116,7 +129,14 @@ export class Kernel {
     this.processMemoryBytesMax = options.processMemoryBytesMax ?? processMemoryBytesMax;
     this.trace = options.trace;
     this.frames = new FrameAllocator(machine.memoryBytes);
+    machine.irqEnabledMask = timerIrqBit;
     machine.timer.arm(machine.cyclesFromNs(tickIntervalNs), machine.cycles);
+  }
+
+  /** Joins the node to the cluster: NIC interrupts and the network's timers come to `net`. */
+  attachNetwork(net: NodeNetwork): void {
+    this.net = net;
+    this.machine.irqEnabledMask = 0xffffffff;
   }
 
   /** Virtual time in whole nanoseconds. */
@@ -143,7 +163,12 @@ export class Kernel {
    * Builds a ready process from an image. Returns the process, or a reason it could not be
    * made: a message for exec, mapped to an errno by spawn (see spawnErrno).
    */
-  createProcess(image: Uint8Array, argv: readonly string[], parentPid: Pid): Process | string {
+  createProcess(
+    image: Uint8Array,
+    argv: readonly string[],
+    parentPid: Pid,
+    inJob = false,
+  ): Process | string {
     if (this.processes.isFull) return "process table full";
     const pid = this.pids.allocate((candidate) => this.processes.has(candidate));
     if (pid === undefined) return "process table full: no process id left on this node";
@@ -168,12 +193,14 @@ export class Kernel {
         : (this.processes.get(parentPid)?.priority ?? priorityDefault),
     );
     process.parentPid = parentPid;
+    process.inJob = inJob;
     process.memoryBytesMax = this.processMemoryBytesMax;
     process.context.regs[Reg.esp] = program.stackPointer;
     process.context.eip = program.entryAddress;
     this.machine.chargeCycles(kernelCosts.processCreateCycles);
     this.processes.add(process);
     this.liveCount++;
+    if (inJob) this.liveJobCount++;
     this.scheduler.makeReady(pid, process.priority);
     this.traceEvent("spawn", {
       pid: formatPid(pid),
@@ -208,17 +235,23 @@ export class Kernel {
     for (;;) {
       if (machine.cycles >= untilCycles) return "time-reached";
       this.fireDueWakeups();
-      if (machine.timer.cyclesUntilDue(machine.cycles) === 0) {
-        this.handleTick();
+      if (machine.pendingIrqMask() & machine.irqEnabledMask) {
+        this.handleInterrupts();
         continue;
       }
       if (!this.current && !this.dispatchNext()) {
         const nextCycles = Math.min(
-          machine.timer.dueAtCycles,
+          machine.cycles + machine.cyclesToNextEvent(),
           this.nextWakeupCycles(),
           untilCycles,
         );
-        if (this.scheduler.readyCount === 0 && this.wakeups.size === 0) return "no-work";
+        if (
+          !this.options.idleUntilLimit &&
+          this.scheduler.readyCount === 0 &&
+          this.wakeups.size === 0
+        ) {
+          return "no-work";
+        }
         this.idleFor(nextCycles - machine.cycles);
         continue;
       }
@@ -240,23 +273,38 @@ export class Kernel {
     const untilCycles = machine.cyclesFromNs(untilNs);
     while (machine.cycles < untilCycles && !this.current && this.scheduler.readyCount === 0) {
       this.fireDueWakeups();
-      if (machine.timer.cyclesUntilDue(machine.cycles) === 0) {
-        this.handleTick();
+      if (machine.pendingIrqMask() & machine.irqEnabledMask) {
+        this.handleInterrupts();
         continue;
       }
       if (this.scheduler.readyCount > 0) return;
-      const nextCycles = Math.min(machine.timer.dueAtCycles, this.nextWakeupCycles(), untilCycles);
+      const nextCycles = Math.min(
+        machine.cycles + machine.cyclesToNextEvent(),
+        this.nextWakeupCycles(),
+        untilCycles,
+      );
       this.idleFor(nextCycles - machine.cycles);
     }
+  }
+
+  /** When this node next has something to do by itself: a tick, a wake-up, a network timer. */
+  nextEventNs(): number {
+    const machine = this.machine;
+    const cycles = Math.min(machine.cycles + machine.cyclesToNextEvent(), this.nextWakeupCycles());
+    return Number.isFinite(cycles) ? (cycles * 1e9) / machine.clockHz : Number.POSITIVE_INFINITY;
   }
 
   private idleFor(cycles: number): void {
     if (cycles > 0) this.machine.chargeCycles(cycles);
   }
 
+  /** The next process wake-up or network timer, in machine cycles. */
   private nextWakeupCycles(): number {
-    const dueNs = this.wakeups.nextDueNs();
-    return dueNs === undefined ? Number.POSITIVE_INFINITY : this.machine.cyclesFromNs(dueNs);
+    const dueNs = Math.min(
+      this.wakeups.nextDueNs() ?? Number.POSITIVE_INFINITY,
+      this.net ? this.net.nextTimerNs() : Number.POSITIVE_INFINITY,
+    );
+    return Number.isFinite(dueNs) ? this.machine.cyclesFromNs(dueNs) : Number.POSITIVE_INFINITY;
   }
 
   private runCurrent(process: Process, untilCycles: number): MachineStop {
@@ -282,7 +330,7 @@ export class Kernel {
         handleException(this, process);
         break;
       case MachineStop.Interrupt:
-        this.handleTick();
+        this.handleInterrupts();
         break;
       default:
         break;
@@ -324,6 +372,11 @@ export class Kernel {
     process.context.saveFrom(this.machine.cpu);
     process.cpuCycles += this.machine.cycles - this.dispatchedAtCycles;
     this.current = undefined;
+    if (this.trace)
+      this.traceEvent("stop", {
+        pid: formatPid(process.pid),
+        state: processStateNames[process.state] ?? "?",
+      });
     if (process.state === ProcessState.Ready) {
       this.scheduler.makeReady(process.pid, process.priority);
     }
@@ -346,6 +399,7 @@ export class Kernel {
     process.context.loadInto(machine.cpu);
     process.state = ProcessState.Running;
     this.current = process;
+    if (this.trace) this.traceEvent("run", { pid: formatPid(pid) });
     this.slice.start();
     this.slicedAtCycles = machine.cycles;
     const action = process.resumeAction;
@@ -394,6 +448,7 @@ export class Kernel {
 
   private fireDueWakeups(): void {
     const nowNs = this.nowNs();
+    if (this.net && this.net.nextTimerNs() <= nowNs) this.net.fireTimers();
     for (let timer = this.wakeups.popDue(nowNs); timer; timer = this.wakeups.popDue(nowNs)) {
       const process = this.processes.live(timer.payload);
       if (!process || process.wakeTimerId !== timer.id) continue;
@@ -413,6 +468,16 @@ export class Kernel {
     }
     this.machine.chargeCycles(kernelCosts.syscallCycles);
     dispatchSyscall(this, process);
+  }
+
+  /** Every raised line the kernel accepts: the timer tick, then the NIC. */
+  private handleInterrupts(): void {
+    const pending = this.machine.pendingIrqMask() & this.machine.irqEnabledMask;
+    if (pending & timerIrqBit) this.handleTick();
+    if (pending & ~timerIrqBit && this.net) {
+      this.machine.chargeCycles(kernelCosts.interruptCycles);
+      this.net.onNicInterrupt();
+    }
   }
 
   /** The timer tick: acknowledge, then one load sample per elapsed tick. */
@@ -446,11 +511,11 @@ export class Kernel {
     return input.length > maxBytes ? input.subarray(0, maxBytes) : input;
   }
 
-  /** Puts bytes on the console and passes them on at once; returns how many were taken. */
-  writeConsole(channel: ConsoleChannel, bytes: Uint8Array): number {
+  /** Puts `pid`'s bytes on the console and passes them on at once; returns how many were taken. */
+  writeConsole(channel: ConsoleChannel, bytes: Uint8Array, pid: Pid): number {
     const console = this.machine.console;
     const acceptedBytes = console.write(channel, bytes);
-    if (this.options.onOutput) this.options.onOutput(channel, console.drain(channel));
+    if (this.options.onOutput) this.options.onOutput(channel, console.drain(channel), pid);
     return acceptedBytes;
   }
 
@@ -472,11 +537,13 @@ export class Kernel {
     this.endProcess(process);
   }
 
-  /** kill(pid) from `killer`: status 137. */
-  killByRequest(target: Process, killer: Process): void {
+  /** kill(pid) from the process `killerPid` (on any node): status 137. */
+  killByRequest(target: Process, killerPid: Pid): void {
     target.killed = true;
-    this.traceEvent("kill", { pid: formatPid(target.pid), by: formatPid(killer.pid) });
-    this.report(`process ${this.label(target)} killed by process ${this.label(killer)}`);
+    this.traceEvent("kill", { pid: formatPid(target.pid), by: formatPid(killerPid) });
+    const killer = this.processes.get(killerPid);
+    const killerLabel = killer ? this.label(killer) : formatPid(killerPid);
+    this.report(`process ${this.label(target)} killed by process ${killerLabel}`);
     this.killProcess(target, Signal.SIGKILL, undefined);
   }
 
@@ -521,8 +588,9 @@ export class Kernel {
     }
     process.state = ProcessState.Exited;
     process.resumeAction = ResumeAction.None;
-    process.endedOrder = ++this.endedCount;
+    process.endedOrder = this.nextEndedOrder();
     this.liveCount--;
+    if (process.inJob) this.liveJobCount--;
     process.addressSpace.destroy();
     if (this.loadedPid === process.pid) this.loadedPid = pidNone;
     const droppedMessages = process.mailbox.length;
@@ -533,6 +601,7 @@ export class Kernel {
       droppedMessages,
     });
     this.options.onProcessEnd?.(process);
+    this.net?.onProcessEnd(process);
     for (const other of [...this.processes.all()]) {
       if (other === process) continue;
       other.mailbox.forgetSender(process.pid);
@@ -560,6 +629,11 @@ export class Kernel {
         this.wake(parent, ResumeAction.RerunSyscall);
       }
     }
+  }
+
+  /** The next number in this node's order of process ends (local and remote children). */
+  nextEndedOrder(): number {
+    return ++this.endedCount;
   }
 
   /** Removes a zombie child whose status its parent has collected. */

@@ -8,20 +8,16 @@
 
 import type { ConsoleChannel } from "../../vm/devices/console.ts";
 import { Machine } from "../../vm/machine.ts";
-import type { FaultReport } from "../faults/fault-report.ts";
 import { FileStore } from "../files/file-store.ts";
 import { Kernel } from "../kernel.ts";
 import type { LoadSnapshot } from "../load/load-sampler.ts";
 import { LoadError } from "../loader/load-error.ts";
 import type { Pid } from "../process/pid.ts";
-import type { Process } from "../process/process.ts";
 import { TraceLog } from "../trace/trace-log.ts";
+import type { BootFile } from "./node-entry.ts";
+import { ProcessSummaries, type ProcessSummary } from "./process-summary.ts";
 
-export interface BootFile {
-  /** As named on the command line; spawn finds it by base name. */
-  path: string;
-  image: Uint8Array;
-}
+export type { BootFile, ProcessSummary };
 
 export interface BootOptions {
   /** Every file of the store, the --run programs included. */
@@ -38,18 +34,6 @@ export interface BootOptions {
   onOutput?: (channel: ConsoleChannel, bytes: Uint8Array) => void;
   onReport?: (line: string) => void;
   onTraceLine?: (line: string) => void;
-}
-
-export interface ProcessSummary {
-  pid: Pid;
-  name: string;
-  /** undefined while still alive when the boot ended. */
-  status: number | undefined;
-  cpuNs: number;
-  /** Started by --run (the exit status of the boot depends on these). */
-  fromCommandLine: boolean;
-  fault?: FaultReport;
-  killed: boolean;
 }
 
 /** "exited": every process ended; "time-limit": --until passed first; "deadlock": see top. */
@@ -77,20 +61,8 @@ export function bootNode(options: BootOptions): BootResult {
   const files = new FileStore();
   for (const file of options.files) files.add(file.path, file.image);
   const trace = new TraceLog(0, options.onTraceLine);
-  const summaries = new Map<Pid, ProcessSummary>();
-  const cyclesToNs = (cycles: number) => Math.round((cycles * 1e9) / machine.clockHz);
-  const summarise = (process: Process, alive: boolean) => {
-    const summary: ProcessSummary = {
-      pid: process.pid,
-      name: process.name,
-      status: alive ? undefined : process.exitStatus,
-      cpuNs: cyclesToNs(kernel.cpuCyclesOf(process)),
-      fromCommandLine: summaries.get(process.pid)?.fromCommandLine ?? false,
-      killed: process.killed,
-    };
-    if (process.fault) summary.fault = process.fault;
-    summaries.set(process.pid, summary);
-  };
+  const summaries = new ProcessSummaries();
+  const commandLinePids = new Set<Pid>();
   const kernel = new Kernel(machine, {
     files,
     trace,
@@ -98,7 +70,7 @@ export function bootNode(options: BootOptions): BootResult {
     processesMax: options.processesMax,
     onOutput: options.onOutput,
     onReport: options.onReport,
-    onProcessEnd: (process) => summarise(process, false),
+    onProcessEnd: (process) => summaries.record(kernel, process, false),
   });
   trace.record(0, "boot", { nodes: 1, seed: options.seed ?? 0 });
   for (const path of options.runs) {
@@ -106,18 +78,16 @@ export function bootNode(options: BootOptions): BootResult {
     if (!image) throw new LoadError(`${path}: not in the file store`);
     const created = kernel.createProcess(image, [path], 0);
     if (typeof created === "string") throw new LoadError(`${path}: ${created}`);
-    summarise(created, true);
-    summaries.get(created.pid)!.fromCommandLine = true;
+    commandLinePids.add(created.pid);
   }
   const untilNs = options.untilNs ?? Number.POSITIVE_INFINITY;
   const ran = kernel.runUntil(untilNs);
   let outcome: BootOutcome = "exited";
   if (ran === "time-reached") outcome = "time-limit";
   else if (kernel.liveCount > 0) outcome = "deadlock";
-  for (const process of kernel.processes.all()) {
-    if (process.isAlive) summarise(process, true);
-  }
-  const processes = [...summaries.values()].sort((a, b) => a.pid - b.pid);
+  const processes = summaries
+    .all(kernel)
+    .map((summary) => ({ ...summary, fromCommandLine: commandLinePids.has(summary.pid) }));
   const commandLineOk = processes.every((p) => !p.fromCommandLine || p.status === 0);
   const exitStatus = outcome === "time-limit" ? timeLimitExitStatus : commandLineOk ? 0 : 1;
   const load = kernel.loadSnapshot();

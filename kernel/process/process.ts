@@ -26,7 +26,20 @@ export const enum ProcessState {
   BlockedReceive = 3,
   BlockedWait = 4,
   Sleeping = 5,
+  /** Waiting for another node's kernel to answer (remote send, spawn, kill). */
+  BlockedRemote = 6,
 }
+
+/** Each ProcessState's name, for traces and reports. */
+export const processStateNames = [
+  "ready",
+  "running",
+  "exited",
+  "receive",
+  "wait",
+  "sleep",
+  "remote",
+] as const;
 
 /**
  * What a process woken from a blocking syscall does when it next runs. Its saved registers
@@ -49,6 +62,8 @@ export class Process {
   instructionLimitReached = false;
   /** Set when kill (1007) ended it. */
   killed = false;
+  /** Descends from a --run process: the boot lasts while such processes live. */
+  inJob = false;
 
   /** The parent's PID; pidNone when the kernel is the parent (--run processes, orphans). */
   parentPid: Pid = pidNone;

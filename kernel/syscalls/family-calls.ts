@@ -1,21 +1,40 @@
 // wait (1003) and kill (1007). wait collects a zombie child (the earliest ended first) or
-// blocks while matching children live; no matching child gives -ECHILD. kill ends any live
-// process with status 137 (sterna has no users, so anyone may kill anyone, itself included).
+// blocks while matching children live; no matching child gives -ECHILD. Children on other
+// nodes count as well (kernel/net/remote-children.ts). kill ends any live process with status
+// 137 (sterna has no users, so anyone may kill anyone, itself included); a process on another
+// node is killed by its kernel, the caller waiting one round trip for the answer.
 
 import { Errno } from "../errno.ts";
-import { pidNone } from "../process/pid.ts";
+import type { RemoteChild } from "../net/remote-children.ts";
+import { isPid, pidNone } from "../process/pid.ts";
 import { type Process, ProcessState } from "../process/process.ts";
 import { type SyscallHandler, setSecondResult, syscallBlocked } from "./syscall-handler.ts";
 
 export const waitCall: SyscallHandler = (kernel, process, childPid) => {
   let zombie: Process | undefined;
+  let remoteZombie: RemoteChild | undefined;
   let matching = 0;
   for (const child of kernel.processes.childrenOf(process.pid)) {
     if (childPid !== pidNone && child.pid !== childPid) continue;
     matching++;
     if (!child.isAlive && (!zombie || child.endedOrder < zombie.endedOrder)) zombie = child;
   }
+  for (const child of kernel.net?.remoteChildren.childrenOf(process.pid) ?? []) {
+    if (childPid !== pidNone && child.pid !== childPid) continue;
+    matching++;
+    if (
+      child.status !== undefined &&
+      (!remoteZombie || child.endedOrder < remoteZombie.endedOrder)
+    ) {
+      remoteZombie = child;
+    }
+  }
   if (matching === 0) return -Errno.ECHILD;
+  if (remoteZombie && (!zombie || remoteZombie.endedOrder < zombie.endedOrder)) {
+    kernel.net!.remoteChildren.remove(remoteZombie.pid);
+    setSecondResult(kernel, remoteZombie.pid);
+    return remoteZombie.status!;
+  }
   if (!zombie) {
     kernel.blockCurrent(ProcessState.BlockedWait);
     return syscallBlocked;
@@ -27,7 +46,12 @@ export const waitCall: SyscallHandler = (kernel, process, childPid) => {
 
 export const killCall: SyscallHandler = (kernel, process, targetPid) => {
   const target = kernel.processes.live(targetPid);
-  if (!target) return -Errno.ESRCH;
-  kernel.killByRequest(target, process);
-  return 0;
+  if (target) {
+    kernel.killByRequest(target, process.pid);
+    return 0;
+  }
+  if (kernel.net && isPid(targetPid) && kernel.net.isRemotePid(targetPid)) {
+    return kernel.net.kill(process, targetPid);
+  }
+  return -Errno.ESRCH;
 };

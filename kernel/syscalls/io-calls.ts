@@ -31,7 +31,7 @@ export const writeCall: SyscallHandler = (kernel, process, fd, buffer, lengthByt
     const chunkBytes = Math.min(lengthBytes - writtenBytes, transferChunkBytesMax);
     const bytes = copyFromUser(kernel.machine, process, buffer + writtenBytes, chunkBytes);
     if (!bytes) return writtenBytes > 0 ? writtenBytes : -Errno.EFAULT;
-    const acceptedBytes = kernel.writeConsole(channel, bytes);
+    const acceptedBytes = kernel.writeConsole(channel, bytes, process.pid);
     writtenBytes += acceptedBytes;
     if (acceptedBytes < chunkBytes) break;
   }

@@ -1,5 +1,7 @@
 // send (1000) and receive (1001), ABI v1, with the checks in the order docs/kernel.md §5
-// gives. send copies the message into the kernel and never waits; receive takes the oldest
+// gives. send copies the message into the kernel and never waits for the receiver to
+// receive; to a process on another node it waits one round trip for that kernel's accept or
+// refusal (kernel/net), so the errors are the same everywhere. receive takes the oldest
 // message its filter accepts, or blocks (optionally with a timeout in µs). A message leaves
 // the mailbox only once it has been copied out, so a failed copy never loses one.
 
@@ -8,7 +10,7 @@ import { sendLocal } from "../ipc/local-send.ts";
 import { filterAccepts } from "../ipc/mailbox.ts";
 import { messageBytesMax } from "../limits.ts";
 import { copyFromUser, copyToUser, isUserRange } from "../memory/user-copy.ts";
-import { formatPid, pidNone } from "../process/pid.ts";
+import { formatPid, isPid, pidNone } from "../process/pid.ts";
 import { ProcessState, ResumeAction } from "../process/process.ts";
 import { Reg } from "../process/saved-context.ts";
 import { type SyscallHandler, setSecondResult, syscallBlocked } from "./syscall-handler.ts";
@@ -16,11 +18,17 @@ import { type SyscallHandler, setSecondResult, syscallBlocked } from "./syscall-
 export const sendCall: SyscallHandler = (kernel, process, receiverPid, buffer, lengthBytes) => {
   if (lengthBytes > messageBytesMax) return -Errno.EMSGSIZE;
   const receiver = kernel.processes.live(receiverPid);
-  if (!receiver) return -Errno.ESRCH;
+  const remote =
+    !receiver &&
+    kernel.net !== undefined &&
+    isPid(receiverPid) &&
+    kernel.net.isRemotePid(receiverPid);
+  if (!receiver && !remote) return -Errno.ESRCH;
   const bytes = isUserRange(buffer, lengthBytes)
     ? copyFromUser(kernel.machine, process, buffer, lengthBytes)
     : undefined;
   if (!bytes) return -Errno.EFAULT;
+  if (!receiver) return kernel.net!.send(process, receiverPid, bytes);
   const pairSeq = process.sendSeqs.nextSeq(receiver.pid);
   const outcome = sendLocal(process.pid, process.sendSeqs, receiver.mailbox, bytes);
   if (outcome !== "delivered") return -Errno.EAGAIN;
@@ -60,7 +68,11 @@ export const receiveCall: SyscallHandler = (
     setSecondResult(kernel, message.senderPid);
     return message.bytes.length;
   }
-  if (fromPid !== pidNone && !kernel.processes.live(fromPid)) return -Errno.ESRCH;
+  // A filter naming a process of another node is not checked here (that would cost a round
+  // trip): the receive waits, as for a live local sender.
+  const remoteFilter =
+    kernel.net !== undefined && isPid(fromPid) && kernel.net.isRemotePid(fromPid);
+  if (fromPid !== pidNone && !remoteFilter && !kernel.processes.live(fromPid)) return -Errno.ESRCH;
   const wakeAtNs = timeoutUs === 0 ? undefined : kernel.nowNs() + timeoutUs * 1000;
   if (!kernel.blockCurrent(ProcessState.BlockedReceive, wakeAtNs)) return -Errno.EAGAIN;
   return syscallBlocked;

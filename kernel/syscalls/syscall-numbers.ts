@@ -19,4 +19,5 @@ export const SyscallNumber = {
   migrateOut: 1009,
   migrateIn: 1010,
   cancelMigrate: 1011,
+  loads: 1012,
 } as const;

@@ -9,7 +9,7 @@ import { readCall, writeCall } from "./io-calls.ts";
 import { receiveCall, sendCall } from "./ipc-calls.ts";
 import { brkCall } from "./memory-calls.ts";
 import { starterOnlyCall } from "./migration-calls.ts";
-import { nodeinfoCall } from "./node-calls.ts";
+import { loadsCall, nodeinfoCall } from "./node-calls.ts";
 import { exitCall, getpidCall, schedYieldCall } from "./process-calls.ts";
 import { spawnCall } from "./spawn-call.ts";
 import { type SyscallHandler, syscallBlocked } from "./syscall-handler.ts";
@@ -35,6 +35,7 @@ const syscallHandlers = new Map<number, SyscallHandler>([
   [SyscallNumber.migrateOut, starterOnlyCall],
   [SyscallNumber.migrateIn, starterOnlyCall],
   [SyscallNumber.cancelMigrate, starterOnlyCall],
+  [SyscallNumber.loads, loadsCall],
 ]);
 
 /**

@@ -13,14 +13,15 @@ export class TraceLog {
 
   constructor(
     readonly node: number,
-    private readonly sink?: (line: string) => void,
+    private readonly sink?: (line: string, timeNs: number) => void,
   ) {}
 
   record(timeNs: number, event: string, fields: TraceFields = {}): void {
-    const line = JSON.stringify({ t: Math.round(timeNs), node: this.node, event, ...fields });
+    const t = Math.round(timeNs);
+    const line = JSON.stringify({ t, node: this.node, event, ...fields });
     this.hash.update(line);
     this.hash.update("\n");
-    this.sink?.(line);
+    this.sink?.(line, t);
   }
 
   /** The SHA-256 of every line so far, each ended by a newline, in hex. */

@@ -1,34 +1,54 @@
-// `sterna boot`: boots the cluster (for now one node) with the programs named by --run and the
-// files named by --file as its file store, and runs it in virtual time. A .asm program is
-// assembled on load (userland/include on the include path). Guest fd 1 goes to stdout in
-// virtual-time order and nothing else does; guest fd 2, kernel reports and the summary go to
-// stderr. Exit status: 0 when every --run process exited 0, 1 otherwise, 124 when --until
-// ended the run, 2 for a usage or load error.
+// `sterna boot`: boots the cluster (DESIGN.md §6) with the programs named by --run and the
+// files named by --file as its file store (on node 0), and runs it in virtual time. A .asm
+// program is assembled on load (userland/include on the include path). Guest fd 1 goes to
+// stdout ordered by the virtual time of each write call, then pid; guest fd 2, kernel reports,
+// the live status line of the demo and the summary go to stderr. Exit status: 0 when every
+// --run process exited 0, 1 otherwise, 124 when --until ended the run, 2 for a usage or load
+// error (one line naming the option or file).
 
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { availableParallelism } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { collectRepeated, readTextFile } from "./input-file.ts";
 
 interface BootCommandOptions {
   nodes: number;
+  fabric: string;
+  clock: number;
+  memory: number;
+  workers?: number;
   run: string[];
   file: string[];
   until?: number;
   seed: number;
   trace?: string;
   timeSlice?: number;
+  loss: number;
+  dup: number;
+  corrupt: number;
+  partition: string[];
+  migrate: string[];
+  starter?: string;
+  strategy?: string;
+  delivery?: string;
+  crash: string[];
+  restart: string[];
 }
 
 const usageErrorStatus = 2;
+/** The PID format's 12-bit node field with its top bit clear (kernel/limits.ts). */
+const nodesMax = 2048;
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const includeDirectory = join(repositoryRoot, "userland", "include");
-const demoPrograms = ["ping-pong.asm", "producer-consumer.asm"].map((name) =>
-  relative(process.cwd(), join(repositoryRoot, "userland", "programs", name)),
-);
+const programsDirectory = join(repositoryRoot, "userland", "programs");
+/** The demo's --run programs; named by base name so no host path reaches a guest or trace. */
+const demoRuns = ["cluster-demo.asm"];
+const demoFiles = ["cluster-demo-worker.asm"];
 /** Summary lines for processes, at most; a spawning loop could otherwise flood stderr. */
 const summaryProcessLinesMax = 200;
+const memoryMibMax = 2048;
 
 class UsageError extends Error {}
 
@@ -43,23 +63,58 @@ export function parseDurationNs(text: string): number {
   return Math.round(ns);
 }
 
-function nonNegativeInteger(text: string): number {
+function integerIn(low: number, high: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < low || value > high) {
+      throw new InvalidArgumentError(`expected a whole number from ${low} to ${high}`);
+    }
+    return value;
+  };
+}
+
+function probability(text: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
-    throw new InvalidArgumentError("expected a non-negative integer");
+  if (!/^(0|1|0?\.\d+|1\.0*|0\.\d*)$/.test(text.trim()) || !(value >= 0 && value <= 1)) {
+    throw new InvalidArgumentError("expected a probability from 0 to 1, such as 0.01");
   }
   return value;
 }
 
-/** "PROG", "PROG@0" or "PROG@*" -> the path; another node is refused on one node. */
-function runPath(spec: string, nodeCount: number): string {
-  const at = spec.lastIndexOf("@");
-  if (at < 0) return spec;
-  const node = spec.slice(at + 1);
-  if (node !== "*" && !(/^\d+$/.test(node) && Number(node) < nodeCount)) {
-    throw new UsageError(`--run ${spec}: node ${node} does not exist (nodes 0..${nodeCount - 1})`);
+function positiveNumber(high: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value > 0 && value <= high)) {
+      throw new InvalidArgumentError(`expected a number above 0 and at most ${high}`);
+    }
+    return value;
+  };
+}
+
+interface ParsedRun {
+  path: string;
+  node: number;
+  argumentText: string;
+}
+
+/** "PROG[@NODE|@*] [ARGS…]": the words after the program are its argument string. */
+function parseRun(spec: string, nodeCount: number): ParsedRun {
+  const trimmed = spec.trim();
+  const space = trimmed.search(/[ \t]/);
+  const program = space < 0 ? trimmed : trimmed.slice(0, space);
+  const argumentText = space < 0 ? "" : trimmed.slice(space + 1).trim();
+  if (program === "") throw new UsageError("--run: no program named");
+  const at = program.lastIndexOf("@");
+  if (at < 0) return { path: program, node: 0, argumentText };
+  const node = program.slice(at + 1);
+  const path = program.slice(0, at);
+  if (node === "*") return { path, node: -1, argumentText };
+  if (!/^\d+$/.test(node) || Number(node) >= nodeCount) {
+    throw new UsageError(
+      `--run ${program}: node ${node} does not exist (nodes 0..${nodeCount - 1}, or * for any)`,
+    );
   }
-  return spec.slice(0, at);
+  return { path, node: Number(node), argumentText };
 }
 
 function readProgram(path: string, assemble: typeof import("../asm/assemble.ts")): Uint8Array {
@@ -69,7 +124,7 @@ function readProgram(path: string, assemble: typeof import("../asm/assemble.ts")
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
-      `${path}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
+      `${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message}`,
     );
   }
   if (!path.endsWith(".asm")) return bytes;
@@ -95,7 +150,20 @@ class TraceFile {
   private pendingChars = 0;
 
   constructor(path: string) {
-    this.fd = openSync(path, "w");
+    try {
+      this.fd = openSync(path, "w");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === "ENOENT"
+          ? "its folder does not exist"
+          : code === "EISDIR"
+            ? "is a directory"
+            : code === "EACCES"
+              ? "permission denied"
+              : (error as Error).message;
+      throw new UsageError(`--trace ${path}: cannot write: ${why}`);
+    }
   }
 
   write(line: string): void {
@@ -124,42 +192,140 @@ function formatMilli(milli: number): string {
   return (milli / 1000).toFixed(3);
 }
 
+/** "TIME:NODES:DURATION", NODES as "0,2,5" or "0-3": those nodes cut off from the rest. */
+function parsePartition(
+  spec: string,
+  nodeCount: number,
+): { fromNs: number; durationNs: number; nodes: number[] } {
+  const parts = spec.split(":");
+  if (parts.length !== 3) {
+    throw new UsageError(`--partition ${spec}: expected TIME:NODES:DURATION, e.g. 100ms:0-1:50ms`);
+  }
+  const nodes = new Set<number>();
+  for (const range of parts[1]!.split(",")) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(range.trim());
+    const first = Number(match?.[1]);
+    const last = Number(match?.[2] ?? match?.[1]);
+    if (!match || last < first || last >= nodeCount) {
+      throw new UsageError(
+        `--partition ${spec}: nodes "${parts[1]}" must be numbers or ranges within 0..${nodeCount - 1}`,
+      );
+    }
+    for (let node = first; node <= last; node++) nodes.add(node);
+  }
+  try {
+    return {
+      fromNs: parseDurationNs(parts[0]!),
+      durationNs: parseDurationNs(parts[2]!),
+      nodes: [...nodes],
+    };
+  } catch (error) {
+    throw new UsageError(`--partition ${spec}: ${(error as Error).message}`);
+  }
+}
+
+/** Options that belong to the migration issues: refused clearly until they land. */
+function refuseNotYet(options: BootCommandOptions): void {
+  const given: [string, boolean][] = [
+    ["--migrate", options.migrate.length > 0],
+    ["--starter", options.starter !== undefined],
+    ["--strategy", options.strategy !== undefined],
+    ["--delivery", options.delivery !== undefined],
+    ["--crash", options.crash.length > 0],
+    ["--restart", options.restart.length > 0],
+  ];
+  for (const [name, present] of given) {
+    if (present) {
+      throw new UsageError(
+        `${name}: not yet available (process migration and node crashes arrive in a later release)`,
+      );
+    }
+  }
+}
+
 async function runBootCommand(options: BootCommandOptions): Promise<void> {
-  const [assemble, { bootNode }, { formatPid }, { describeFault }, { LoadError }, hostIo] =
-    await Promise.all([
-      import("../asm/assemble.ts"),
-      import("../../kernel/boot/boot-node.ts"),
-      import("../../kernel/process/pid.ts"),
-      import("../../kernel/faults/fault-report.ts"),
-      import("../../kernel/loader/load-error.ts"),
-      import("./host-io.ts"),
-    ]);
+  const [
+    assemble,
+    { bootCluster },
+    { createMedium },
+    { formatPid },
+    { describeFault },
+    { LoadError },
+    hostIo,
+  ] = await Promise.all([
+    import("../asm/assemble.ts"),
+    import("../cluster/boot-cluster.ts"),
+    import("../../vm/fabric/create-medium.ts"),
+    import("../../kernel/process/pid.ts"),
+    import("../../kernel/faults/fault-report.ts"),
+    import("../../kernel/loader/load-error.ts"),
+    import("./host-io.ts"),
+  ]);
   const stdout = new hostIo.HostOutput(1);
   const stderr = new hostIo.HostOutput(2);
   const encoder = new TextEncoder();
   const say = (line: string) => stderr.write(encoder.encode(`${line}\n`));
   let traceFile: TraceFile | undefined;
   try {
-    if (options.nodes !== 1) {
-      throw new UsageError(
-        `--nodes ${options.nodes}: not yet: the cluster arrives in a later issue (use --nodes 1)`,
-      );
+    refuseNotYet(options);
+    const demo = options.run.length === 0;
+    const nodeCount = options.nodes;
+    const runs = (demo ? demoRuns : options.run).map((spec) => parseRun(spec, nodeCount));
+    if (demo) runs[0]!.node = 0;
+    const locate = (path: string) => (demo ? join(programsDirectory, path) : path);
+    const paths = [
+      ...new Set([...runs.map((run) => run.path), ...(demo ? demoFiles : options.file)]),
+    ];
+    const files = paths.map((path) => ({
+      path: demo ? basename(path) : path,
+      image: readProgram(locate(path), assemble),
+    }));
+    let medium: import("../../vm/fabric/medium.ts").Medium;
+    try {
+      medium = createMedium(options.fabric, {
+        nodeCount,
+        seed: options.seed,
+        faults: {
+          lossRate: options.loss,
+          duplicateRate: options.dup,
+          corruptRate: options.corrupt,
+          partitions: options.partition.map((spec) => parsePartition(spec, nodeCount)),
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new UsageError(`--fabric ${options.fabric}: ${error.message}`);
     }
-    const runSpecs = options.run.length > 0 ? options.run : demoPrograms;
-    const runs = runSpecs.map((spec) => runPath(spec, options.nodes));
-    const paths = [...new Set([...runs, ...options.file])];
-    const files = paths.map((path) => ({ path, image: readProgram(path, assemble) }));
     if (options.trace) traceFile = new TraceFile(options.trace);
     const trace = traceFile;
-    const result = bootNode({
+    const workers = options.workers ?? Math.min(availableParallelism(), nodeCount);
+    const result = await bootCluster({
+      nodeCount,
+      workers,
+      seed: options.seed,
+      medium,
       files,
       runs,
-      untilNs: options.until,
-      seed: options.seed,
+      untilNs: options.until ?? Number.POSITIVE_INFINITY,
+      clockHz: options.clock * 1e6,
+      memoryBytes: options.memory * 1024 * 1024,
       timeSliceCycles: options.timeSlice,
-      onOutput: (channel, bytes) => (channel === 0 ? stdout : stderr).write(bytes),
-      onReport: (line) => say(`sterna: ${line}`),
-      onTraceLine: trace ? (line) => trace.write(line) : undefined,
+      listener: {
+        console: (record) => (record.channel === 0 ? stdout : stderr).write(record.bytes),
+        trace: trace ? (line) => trace.write(line) : undefined,
+        report: (line, node) => say(`sterna: node ${node}: ${line}`),
+        second: demo
+          ? (atNs, statuses) =>
+              say(
+                `[${(atNs / 1e9).toFixed(0)} s] ${statuses
+                  .map(
+                    (status, node) =>
+                      `n${node} ${((status.progress.loadPermille ?? 0) / 10).toFixed(0)}% p${status.progress.processes ?? 0} m${status.progress.messages ?? 0} f${status.progress.frames ?? 0}`,
+                  )
+                  .join(" | ")}`,
+              )
+          : undefined,
+      },
     });
     if (result.outcome === "time-limit") {
       const alive = result.processes.filter((p) => p.status === undefined).length;
@@ -168,12 +334,14 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       );
     } else if (result.outcome === "deadlock") {
       const blocked = result.processes.filter((p) => p.status === undefined).length;
-      say(`sterna: ${blocked} process(es) blocked forever: nothing can wake them on one node`);
+      say(
+        `sterna: ${blocked} process(es) blocked forever: nothing left in the cluster can wake them`,
+      );
     }
     say(
-      `node 0: ${result.processes.length} process(es), virtual time ${formatMs(result.virtualNs)}`,
+      `cluster: ${nodeCount} node(s) on ${medium.name}, ${result.processes.length} process(es), virtual time ${formatMs(result.virtualNs)}`,
     );
-    say("  pid      status  cpu time     name");
+    say("  pid      node status  cpu time     name");
     for (const summary of result.processes.slice(0, summaryProcessLinesMax)) {
       const status =
         summary.status === undefined ? "alive" : String(summary.status).padStart(3, " ");
@@ -183,15 +351,21 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
           ? "  (killed)"
           : "";
       say(
-        `  ${formatPid(summary.pid).padEnd(8)} ${status.padEnd(6)} ${formatMs(summary.cpuNs).padStart(12)}  ${summary.name}${note}`,
+        `  ${formatPid(summary.pid).padEnd(8)} ${String(summary.node).padStart(4)} ${status.padEnd(6)} ${formatMs(summary.cpuNs).padStart(12)}  ${summary.name}${note}`,
       );
     }
     if (result.processes.length > summaryProcessLinesMax) {
       say(`  ... and ${result.processes.length - summaryProcessLinesMax} more`);
     }
-    const load = result.load;
+    for (const node of result.nodes.slice(0, summaryProcessLinesMax)) {
+      const load = node.load;
+      say(
+        `node ${node.node} load: ${(load.loadPermille / 10).toFixed(1)}% busy over ${load.samples} samples; run queue ${load.runQueueLength} (avg ${formatMilli(load.runQueueLengthAvgMilli)}); processes ${load.processCount} (avg ${formatMilli(load.processCountAvgMilli)}); frames ${node.transport.framesSent} sent, ${node.transport.retransmissions} resent`,
+      );
+    }
+    const counters = medium.counters;
     say(
-      `node 0 load: ${(load.loadPermille / 10).toFixed(1)}% busy over ${load.samples} samples; run queue ${load.runQueueLength} (avg ${formatMilli(load.runQueueLengthAvgMilli)}); processes ${load.processCount} (avg ${formatMilli(load.processCountAvgMilli)})`,
+      `network: ${counters.framesSubmitted} frames, ${counters.framesDelivered} delivered, ${counters.framesDropped} dropped, ${counters.collisions} collisions`,
     );
     say("migrations: 0 committed, 0 cancelled, 0 failed");
     say(`trace-hash: ${result.traceHash}`);
@@ -209,16 +383,29 @@ export function registerBoot(program: Command): void {
   program
     .command("boot")
     .description(
-      "boot the cluster and run programs on it in virtual time; with no --run, a demo (ping-pong and producer-consumer)",
+      "boot the cluster and run programs on it in virtual time; with no --run, the demo (4 nodes on the token ring)",
     )
     .addOption(
-      new Option("--nodes <n>", "nodes in the cluster (only 1 for now)")
-        .argParser(nonNegativeInteger)
-        .default(1),
+      new Option("--nodes <n>", `nodes in the cluster (1..${nodesMax})`)
+        .argParser(integerIn(1, nodesMax))
+        .default(4),
     )
     .option(
-      "--run <prog[@node]>",
-      "start PROG (an ELF, or a .asm source assembled on load) on NODE (0 or *); repeatable",
+      "--fabric <medium>",
+      "token-ring[:4|16|80] | ethernet | switched[:100|1000]",
+      "token-ring:80",
+    )
+    .option("--clock <mhz>", "each node's clock in MHz", positiveNumber(10_000), 100)
+    .option(
+      "--memory <mib>",
+      `each node's memory in MiB (1..${memoryMibMax})`,
+      integerIn(1, memoryMibMax),
+      64,
+    )
+    .option("--workers <w>", "worker threads (default: min(cores, nodes))", integerIn(1, 256))
+    .option(
+      "--run <'prog[@node|@*] [args]'>",
+      "start PROG (an ELF, or a .asm source assembled on load) on NODE, or on any node with @*; the words after it are its arguments; repeatable",
       collectRepeated,
       [],
     )
@@ -233,16 +420,36 @@ export function registerBoot(program: Command): void {
       "stop at this virtual time (500ms, 2s, 1000us; ns without a unit); exit status 124 if it ends the run",
       parseDurationNs,
     )
-    .option("--seed <s>", "the cluster seed (recorded in the trace)", nonNegativeInteger, 0)
+    .option(
+      "--seed <s>",
+      "the cluster seed: every random choice derives from it",
+      integerIn(0, 0xffff_ffff),
+      0,
+    )
     .option("--trace <file>", "write the trace: one JSON line per event {t, node, event, ...}")
     .option(
       "--time-slice <cycles>",
       "the scheduler's time slice in machine cycles",
-      nonNegativeInteger,
+      integerIn(1, 1e9),
     )
+    .option("--loss <p>", "probability that the fabric loses a frame", probability, 0)
+    .option("--dup <p>", "probability that the fabric duplicates a frame", probability, 0)
+    .option("--corrupt <p>", "probability that the fabric corrupts a frame", probability, 0)
+    .option(
+      "--partition <time:nodes:duration>",
+      "cut NODES (e.g. 0-1 or 0,3) off from the others for DURATION from TIME; repeatable",
+      collectRepeated,
+      [],
+    )
+    .option("--migrate <time:target:node>", "move a process at TIME (not yet)", collectRepeated, [])
+    .option("--starter <prog|none>", "each node's Starter (not yet)")
+    .option("--strategy <direct|precopy|cor>", "memory transfer strategy (not yet)")
+    .option("--delivery <prevent|redirect|recover>", "message delivery during migration (not yet)")
+    .option("--crash <time:node>", "crash a node (not yet)", collectRepeated, [])
+    .option("--restart <time:node>", "restart a node (not yet)", collectRepeated, [])
     .addHelpText(
       "after",
-      "\nGuest fd 1 goes to stdout; guest fd 2, kernel reports and the summary go to stderr.\nExit status: 0 when every --run process exited 0; 1 otherwise (also when processes are\nblocked forever); 124 when --until ended the run (as timeout(1)); 2 for a usage or load error.",
+      "\nGuest fd 1 goes to stdout in virtual-time order; guest fd 2, kernel reports and the summary\ngo to stderr. Exit status: 0 when every --run process exited 0; 1 otherwise (also when\nprocesses are blocked forever); 124 when --until ended the run (as timeout(1)); 2 for a\nusage or load error.",
     )
     .action(runBootCommand);
 }

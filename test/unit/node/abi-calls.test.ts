@@ -360,7 +360,7 @@ describe("clock, sleep, nodeinfo, Starter-only calls", () => {
     report eax
     sys_cancel_migrate 1
     report eax
-    mov eax, 1012
+    mov eax, 1013
     int 0x80
     report eax
     sys_exit 0`);

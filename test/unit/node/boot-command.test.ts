@@ -11,20 +11,23 @@ import { sterna } from "../../support/run-cli.ts";
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 
 describe.concurrent("sterna boot", () => {
-  it("boots the demo with no --run: ping-pong and producer-consumer, exit 0", async () => {
+  it("boots the demo with no --run: 4 nodes, workers spread over them, exit 0", async () => {
     const directory = mkdtempSync(join(tmpdir(), "sterna-boot-"));
     const tracePath = join(directory, "trace.jsonl");
     const outcome = await sterna(["boot", "--trace", tracePath]);
     expect(outcome.status).toBe(0);
-    expect(outcome.stdout).toContain("ping-pong done\n");
-    expect(outcome.stdout).toContain("producer got 45\n");
+    expect(outcome.stdout).toContain("cluster demo done\n");
+    const placed = outcome.stdout.match(/ran on node (\d)/g) ?? [];
+    expect(placed).toHaveLength(8);
+    expect(new Set(placed).size).toBe(4);
+    expect(outcome.stderr).toMatch(/^\[1 s\] n0 \d+% /m);
     const lines = outcome.stderr.trimEnd().split("\n");
     expect(lines.at(-2)).toBe("migrations: 0 committed, 0 cancelled, 0 failed");
     expect(lines.at(-1)).toMatch(/^trace-hash: [0-9a-f]{64}$/);
     const trace = readFileSync(tracePath, "utf8").trimEnd().split("\n");
     expect(JSON.parse(trace[0]!)).toMatchObject({ t: 0, node: 0, event: "boot" });
     expect(trace.some((line) => JSON.parse(line).event === "exit")).toBe(true);
-  });
+  }, 180_000);
 
   it("ends a run that would not end at --until with exit 124 and a clear message", async () => {
     const directory = mkdtempSync(join(tmpdir(), "sterna-boot-"));
@@ -34,19 +37,29 @@ describe.concurrent("sterna boot", () => {
     expect(outcome.status).toBe(124);
     expect(outcome.stdout).toBe("");
     expect(outcome.stderr).toContain("time limit of 30.000 ms reached");
-    expect(outcome.stderr).toContain("100.0% busy over 3 samples");
+    expect(outcome.stderr).toContain("node 0 load: 100.0% busy over 3 samples");
   });
 
-  it("refuses --nodes other than 1, and reports assembly errors as FILE:LINE:COL, exit 2", async () => {
-    const nodes = await sterna([
-      "boot",
-      "--nodes",
-      "3",
-      "--run",
-      join(fixtures, "checked-kill.elf"),
-    ]);
-    expect(nodes.status).toBe(2);
-    expect(nodes.stderr).toContain("not yet: the cluster arrives in a later issue");
+  it.each([
+    [["--nodes", "0"], "--nodes"],
+    [["--nodes", "5000"], "--nodes"],
+    [["--fabric", "fddi"], "fddi"],
+    [["--fabric", "token-ring:12"], "token-ring"],
+    [["--run", "prog.asm@9"], "prog.asm@9"],
+    [["--loss", "1.5"], "--loss"],
+    [["--dup", "-0.1"], "--dup"],
+    [["--partition", "10ms:7:5ms"], "--partition"],
+    [["--migrate", "1s:0.1:2"], "--migrate"],
+    [["--trace", "/nonexistent-folder/t.jsonl"], "--trace"],
+  ])("refuses %j with one line naming %s, exit 2", async (args, named) => {
+    const outcome = await sterna(["boot", ...args]);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(outcome.stderr).toContain(named);
+    expect(outcome.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("reports assembly errors as FILE:LINE:COL, exit 2", async () => {
     const directory = mkdtempSync(join(tmpdir(), "sterna-boot-"));
     const badPath = join(directory, "bad.asm");
     writeFileSync(badPath, "section .text\n_start:\n    mov eax,\n");
@@ -70,4 +83,26 @@ describe.concurrent("sterna boot", () => {
     const failing = await sterna(["boot", "--run", failPath]);
     expect(failing.status).toBe(1);
   });
+
+  it("gives the same stdout and trace-hash with 1 and 2 workers on 8-node Ethernet, another with another seed", async () => {
+    const boot = (workers: string, seed: string) =>
+      sterna([
+        "boot",
+        "--nodes",
+        "8",
+        "--fabric",
+        "ethernet",
+        "--workers",
+        workers,
+        "--seed",
+        seed,
+      ]);
+    const [one, two, other] = await Promise.all([boot("1", "3"), boot("2", "3"), boot("1", "4")]);
+    const hash = (stderr: string) => /trace-hash: ([0-9a-f]{64})/.exec(stderr)?.[1];
+    expect(one.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(hash(two.stderr)).toBe(hash(one.stderr));
+    expect(hash(one.stderr)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash(other.stderr)).not.toBe(hash(one.stderr));
+  }, 180_000);
 });

@@ -1,0 +1,308 @@
+// The messages kernels exchange over the transport (docs/network.md, "Kernel messages"), and
+// their byte layout: a kind byte, then fixed little-endian fields, then at most one variable
+// tail (a message's bytes, an image, or NUL-separated strings). Decoding checks every length
+// and names the field that is wrong; a malformed message is dropped and counted by the caller,
+// never thrown past it. Requests carry a request id that the answer echoes, so the asking
+// kernel finds the process blocked on it.
+
+export const enum KernelMessageKind {
+  IpcSend = 1,
+  IpcAnswer = 2,
+  SpawnRequest = 3,
+  SpawnAnswer = 4,
+  FileRequest = 5,
+  FileAnswer = 6,
+  ChildExit = 7,
+  KillRequest = 8,
+  KillAnswer = 9,
+  LoadReport = 10,
+  LoadQuery = 11,
+  LoadAnswer = 12,
+}
+
+export interface IpcSend {
+  kind: KernelMessageKind.IpcSend;
+  requestId: number;
+  senderPid: number;
+  receiverPid: number;
+  pairSeq: number;
+  bytes: Uint8Array;
+}
+
+/** The answer to a request: a result as a syscall returns it (>= 0, or -errno). */
+export interface Answer {
+  kind: KernelMessageKind.IpcAnswer | KernelMessageKind.SpawnAnswer | KernelMessageKind.KillAnswer;
+  requestId: number;
+  result: number;
+}
+
+export interface SpawnRequest {
+  kind: KernelMessageKind.SpawnRequest;
+  requestId: number;
+  parentPid: number;
+  /** Descends from a --run process (the run lasts while such processes live). */
+  inJob: boolean;
+  path: string;
+  argumentText: string;
+}
+
+export interface FileRequest {
+  kind: KernelMessageKind.FileRequest;
+  requestId: number;
+  path: string;
+}
+
+export interface FileAnswer {
+  kind: KernelMessageKind.FileAnswer;
+  requestId: number;
+  /** 0, or -ENOENT. */
+  result: number;
+  image: Uint8Array;
+}
+
+export interface ChildExit {
+  kind: KernelMessageKind.ChildExit;
+  childPid: number;
+  parentPid: number;
+  status: number;
+}
+
+export interface KillRequest {
+  kind: KernelMessageKind.KillRequest;
+  requestId: number;
+  killerPid: number;
+  targetPid: number;
+}
+
+/** A node's load figures: sent on a period (report), asked for (query), answered. */
+export interface LoadFigures {
+  kind: KernelMessageKind.LoadReport | KernelMessageKind.LoadAnswer;
+  queryId: number;
+  loadPermille: number;
+  runQueueLength: number;
+  processCount: number;
+}
+
+export interface LoadQuery {
+  kind: KernelMessageKind.LoadQuery;
+  queryId: number;
+}
+
+export type KernelMessage =
+  | IpcSend
+  | Answer
+  | SpawnRequest
+  | FileRequest
+  | FileAnswer
+  | ChildExit
+  | KillRequest
+  | LoadFigures
+  | LoadQuery;
+
+export class KernelMessageError extends Error {}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+class Writer {
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private offset = 1;
+
+  constructor(kind: KernelMessageKind, fixedBytes: number, tail: Uint8Array = new Uint8Array(0)) {
+    this.bytes = new Uint8Array(1 + fixedBytes + tail.length);
+    this.view = new DataView(this.bytes.buffer);
+    this.bytes[0] = kind;
+    this.bytes.set(tail, 1 + fixedBytes);
+  }
+
+  u32(value: number): this {
+    this.view.setUint32(this.offset, value >>> 0, true);
+    this.offset += 4;
+    return this;
+  }
+
+  i32(value: number): this {
+    this.view.setInt32(this.offset, value | 0, true);
+    this.offset += 4;
+    return this;
+  }
+
+  done(): Uint8Array {
+    return this.bytes;
+  }
+}
+
+class Reader {
+  private readonly view: DataView;
+  private offset = 1;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly what: string,
+    fixedBytes: number,
+  ) {
+    if (bytes.length < 1 + fixedBytes) {
+      throw new KernelMessageError(
+        `${what}: ${bytes.length} bytes, its fixed fields need ${1 + fixedBytes}`,
+      );
+    }
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  u32(): number {
+    const value = this.view.getUint32(this.offset, true);
+    this.offset += 4;
+    return value;
+  }
+
+  i32(): number {
+    const value = this.view.getInt32(this.offset, true);
+    this.offset += 4;
+    return value;
+  }
+
+  tail(): Uint8Array {
+    return this.bytes.subarray(this.offset);
+  }
+
+  strings(field: string, count: number): string[] {
+    let text: string;
+    try {
+      text = decoder.decode(this.tail());
+    } catch {
+      throw new KernelMessageError(`${this.what}: ${field} is not UTF-8`);
+    }
+    const parts = text.split("\0");
+    if (parts.length !== count) {
+      throw new KernelMessageError(
+        `${this.what}: ${field} has ${parts.length} parts, not ${count}`,
+      );
+    }
+    return parts;
+  }
+}
+
+export function encodeKernelMessage(message: KernelMessage): Uint8Array {
+  switch (message.kind) {
+    case KernelMessageKind.IpcSend:
+      return new Writer(message.kind, 16, message.bytes)
+        .u32(message.requestId)
+        .u32(message.senderPid)
+        .u32(message.receiverPid)
+        .u32(message.pairSeq)
+        .done();
+    case KernelMessageKind.IpcAnswer:
+    case KernelMessageKind.SpawnAnswer:
+    case KernelMessageKind.KillAnswer:
+      return new Writer(message.kind, 8).u32(message.requestId).i32(message.result).done();
+    case KernelMessageKind.SpawnRequest:
+      return new Writer(
+        message.kind,
+        12,
+        encoder.encode(`${message.path}\0${message.argumentText}`),
+      )
+        .u32(message.requestId)
+        .u32(message.parentPid)
+        .u32(message.inJob ? 1 : 0)
+        .done();
+    case KernelMessageKind.FileRequest:
+      return new Writer(message.kind, 4, encoder.encode(message.path))
+        .u32(message.requestId)
+        .done();
+    case KernelMessageKind.FileAnswer:
+      return new Writer(message.kind, 8, message.image)
+        .u32(message.requestId)
+        .i32(message.result)
+        .done();
+    case KernelMessageKind.ChildExit:
+      return new Writer(message.kind, 12)
+        .u32(message.childPid)
+        .u32(message.parentPid)
+        .i32(message.status)
+        .done();
+    case KernelMessageKind.KillRequest:
+      return new Writer(message.kind, 12)
+        .u32(message.requestId)
+        .u32(message.killerPid)
+        .u32(message.targetPid)
+        .done();
+    case KernelMessageKind.LoadReport:
+    case KernelMessageKind.LoadAnswer:
+      return new Writer(message.kind, 16)
+        .u32(message.queryId)
+        .u32(message.loadPermille)
+        .u32(message.runQueueLength)
+        .u32(message.processCount)
+        .done();
+    case KernelMessageKind.LoadQuery:
+      return new Writer(message.kind, 4).u32(message.queryId).done();
+  }
+}
+
+/** Decodes one message; throws KernelMessageError naming the bad field. */
+export function decodeKernelMessage(bytes: Uint8Array): KernelMessage {
+  const kind = bytes[0];
+  switch (kind) {
+    case KernelMessageKind.IpcSend: {
+      const reader = new Reader(bytes, "ipc-send", 16);
+      return {
+        kind,
+        requestId: reader.u32(),
+        senderPid: reader.u32(),
+        receiverPid: reader.u32(),
+        pairSeq: reader.u32(),
+        bytes: reader.tail().slice(),
+      };
+    }
+    case KernelMessageKind.IpcAnswer:
+    case KernelMessageKind.SpawnAnswer:
+    case KernelMessageKind.KillAnswer: {
+      const reader = new Reader(bytes, "answer", 8);
+      return { kind, requestId: reader.u32(), result: reader.i32() };
+    }
+    case KernelMessageKind.SpawnRequest: {
+      const reader = new Reader(bytes, "spawn-request", 12);
+      const requestId = reader.u32();
+      const parentPid = reader.u32();
+      const inJob = reader.u32() !== 0;
+      const [path, argumentText] = reader.strings("path and arguments", 2);
+      return { kind, requestId, parentPid, inJob, path: path!, argumentText: argumentText! };
+    }
+    case KernelMessageKind.FileRequest: {
+      const reader = new Reader(bytes, "file-request", 4);
+      const requestId = reader.u32();
+      const [path] = reader.strings("path", 1);
+      return { kind, requestId, path: path! };
+    }
+    case KernelMessageKind.FileAnswer: {
+      const reader = new Reader(bytes, "file-answer", 8);
+      return { kind, requestId: reader.u32(), result: reader.i32(), image: reader.tail().slice() };
+    }
+    case KernelMessageKind.ChildExit: {
+      const reader = new Reader(bytes, "child-exit", 12);
+      return { kind, childPid: reader.u32(), parentPid: reader.u32(), status: reader.i32() };
+    }
+    case KernelMessageKind.KillRequest: {
+      const reader = new Reader(bytes, "kill-request", 12);
+      return { kind, requestId: reader.u32(), killerPid: reader.u32(), targetPid: reader.u32() };
+    }
+    case KernelMessageKind.LoadReport:
+    case KernelMessageKind.LoadAnswer: {
+      const reader = new Reader(bytes, "load-figures", 16);
+      return {
+        kind,
+        queryId: reader.u32(),
+        loadPermille: reader.u32(),
+        runQueueLength: reader.u32(),
+        processCount: reader.u32(),
+      };
+    }
+    case KernelMessageKind.LoadQuery: {
+      const reader = new Reader(bytes, "load-query", 4);
+      return { kind, queryId: reader.u32() };
+    }
+    default:
+      throw new KernelMessageError(`kind: ${kind ?? "missing"} is not a kernel message kind`);
+  }
+}

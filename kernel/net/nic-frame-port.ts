@@ -1,0 +1,42 @@
+// The frame port over the node's NIC (vm/devices/nic.ts): kernel payloads travel in Ethernet
+// II frames of sterna's own ethertype; frames of any other type are not the kernel's and are
+// dropped (counted by the port). Node numbers map to MAC addresses one to one.
+
+import type { Nic } from "../../vm/devices/nic.ts";
+import { payloadBytesMax } from "../../vm/fabric/ethernet-frame.ts";
+import { broadcastMac, macForNode, nodeForMac } from "../../vm/fabric/mac-address.ts";
+import { type ArrivedPayload, broadcastNode, type FramePort } from "./frame-port.ts";
+
+/** IEEE's local experimental ethertype: kernel-to-kernel traffic. */
+export const sternaEtherType = 0x88b5;
+
+export class NicFramePort implements FramePort {
+  readonly payloadBytesMax = payloadBytesMax;
+  /** Frames of another ethertype, dropped. */
+  foreignFrames = 0;
+
+  constructor(
+    private readonly nic: Nic,
+    private readonly nowNs: () => number,
+  ) {}
+
+  sendFrame(destinationNode: number, payload: Uint8Array): boolean {
+    const destination =
+      destinationNode === broadcastNode ? broadcastMac : macForNode(destinationNode);
+    return this.nic.send(destination, sternaEtherType, payload, this.nowNs());
+  }
+
+  receiveFrame(): ArrivedPayload | undefined {
+    for (let frame = this.nic.receive(); frame; frame = this.nic.receive()) {
+      if (frame.etherType === sternaEtherType) {
+        return { sourceNode: nodeForMac(frame.sourceMac), payload: frame.payload };
+      }
+      this.foreignFrames++;
+    }
+    return undefined;
+  }
+
+  acknowledgeInterrupt(): void {
+    this.nic.acknowledge();
+  }
+}

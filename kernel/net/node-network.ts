@@ -1,0 +1,609 @@
+// A node's part of the cluster (docs/kernel.md §8, docs/network.md): the kernel transport to
+// the other kernels, and the services built on it. Remote send (the sender waits one round
+// trip for the receiver's kernel to accept or refuse), remote spawn (the image fetched from
+// the node holding the file store), spawn on any node (ask every kernel for its load, take
+// the least loaded that answers in time), wait and kill across nodes, and the periodic load
+// exchange (MOSIX-style: each period, this node's figures to one peer drawn from the seed).
+// kernel.ts only dispatches into this file: the NIC interrupt, the network's timers, and a
+// process's end. Every request carries an id; a process blocked on it resumes with the answer.
+
+import { kernelCosts } from "../cost-table.ts";
+import { Errno } from "../errno.ts";
+import { filterAccepts } from "../ipc/mailbox.ts";
+import type { Kernel } from "../kernel.ts";
+import { formatPid, type Pid, pidHomeNode, pidNone } from "../process/pid.ts";
+import { type Process, ProcessState, ResumeAction } from "../process/process.ts";
+import { Reg } from "../process/saved-context.ts";
+import { spawnFromImage } from "../syscalls/spawn-call.ts";
+import { syscallBlocked } from "../syscalls/syscall-handler.ts";
+import { broadcastNode, type FramePort } from "./frame-port.ts";
+import {
+  type Answer,
+  decodeKernelMessage,
+  encodeKernelMessage,
+  type KernelMessage,
+  KernelMessageError,
+  KernelMessageKind,
+} from "./kernel-messages.ts";
+import { LoadTable } from "./load-table.ts";
+import { RemoteChildren } from "./remote-children.ts";
+import { Transport, type TransportLimits } from "./transport.ts";
+
+/** The node that holds the cluster's file store (the command line's files). */
+export const fileStoreNode = 0;
+/** How long spawn on any node waits for load answers. */
+export const placementWaitNs = 2_000_000;
+/** How often a kernel sends its load figures to one peer. */
+export const loadExchangePeriodNs = 100_000_000;
+
+export interface NodeNetworkOptions {
+  /** A uint32 from the node's stream of the cluster seed (peer choice, placement ties). */
+  random: () => number;
+  transportLimits?: TransportLimits;
+}
+
+export interface NetworkCounters {
+  malformedMessages: number;
+  remoteSends: number;
+  remoteSpawns: number;
+  placements: number;
+  loadReportsSent: number;
+}
+
+type Continuation = (result: number) => void;
+
+interface Placement {
+  queryId: number;
+  deadlineNs: number;
+  answers: { node: number; processCount: number; loadPermille: number }[];
+  then: (node: number) => void;
+}
+
+export class NodeNetwork {
+  readonly transport: Transport;
+  readonly remoteChildren = new RemoteChildren();
+  readonly loads = new LoadTable();
+  readonly counters: NetworkCounters = {
+    malformedMessages: 0,
+    remoteSends: 0,
+    remoteSpawns: 0,
+    placements: 0,
+    loadReportsSent: 0,
+  };
+  private nextRequestId = 1;
+  private readonly waiting = new Map<number, Continuation>();
+  private readonly placements: Placement[] = [];
+  /** Spawns sent to a node and not yet answered: placement counts them as load there. */
+  private readonly placedPending = new Map<number, number>();
+  private nextLoadReportNs: number;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly port: FramePort,
+    private readonly options: NodeNetworkOptions,
+  ) {
+    this.transport = new Transport(
+      port,
+      {
+        onMessage: (node, bytes) => this.onMessage(node, bytes),
+        onDatagram: (node, bytes) => this.onMessage(node, bytes),
+        onPeerFailed: (node) => this.onPeerFailed(node),
+      },
+      options.transportLimits,
+    );
+    // Spread the first reports over the period so nodes do not all speak at once.
+    this.nextLoadReportNs = kernel.nowNs() + (options.random() % loadExchangePeriodNs);
+  }
+
+  get nodeCount(): number {
+    return this.kernel.nodeCount;
+  }
+
+  /** Whether `pid` was born on another node of this cluster. */
+  isRemotePid(pid: Pid): boolean {
+    return pidHomeNode(pid) !== this.kernel.homeNode;
+  }
+
+  /** The NIC interrupt: take arrived frames, send what waits. */
+  onNicInterrupt(): void {
+    this.port.acknowledgeInterrupt();
+    this.transport.service(this.kernel.nowNs());
+  }
+
+  nextTimerNs(): number {
+    let earliest = Math.min(this.transport.nextTimerNs(), this.nextLoadReportNs);
+    for (const placement of this.placements) earliest = Math.min(earliest, placement.deadlineNs);
+    return earliest;
+  }
+
+  fireTimers(): void {
+    const nowNs = this.kernel.nowNs();
+    this.transport.fireTimers(nowNs);
+    if (nowNs >= this.nextLoadReportNs) {
+      this.nextLoadReportNs = nowNs + loadExchangePeriodNs;
+      this.sendLoadReport();
+    }
+    for (let index = 0; index < this.placements.length; ) {
+      const placement = this.placements[index]!;
+      if (placement.deadlineNs > nowNs) {
+        index++;
+        continue;
+      }
+      this.placements.splice(index, 1);
+      placement.then(this.choosePlacement(placement));
+    }
+  }
+
+  /** Unacknowledged frames or pending requests: the cluster is not quiet yet. */
+  get busy(): boolean {
+    return this.transport.busy || this.waiting.size > 0 || this.placements.length > 0;
+  }
+
+  // --- requests from syscalls -------------------------------------------------------------
+
+  /** send to a process on another node; blocks the caller until the answer. */
+  send(process: Process, receiverPid: Pid, bytes: Uint8Array): number {
+    const node = pidHomeNode(receiverPid);
+    if (node >= this.nodeCount) return -Errno.ESRCH;
+    if (!process.sendSeqs.canAdvance(receiverPid)) return -Errno.EAGAIN;
+    const pairSeq = process.sendSeqs.nextSeq(receiverPid);
+    const requestId = this.request((result) => {
+      if (result === 0 && process.isAlive) process.sendSeqs.advance(receiverPid);
+      if (result !== 0) {
+        this.kernel.traceEvent("send-refused", {
+          from: formatPid(process.pid),
+          to: formatPid(receiverPid),
+          seq: pairSeq,
+          errno: -result,
+        });
+      }
+      this.resume(process, result);
+    });
+    const sent = this.transport.send(
+      node,
+      encodeKernelMessage({
+        kind: KernelMessageKind.IpcSend,
+        requestId,
+        senderPid: process.pid,
+        receiverPid,
+        pairSeq,
+        bytes,
+      }),
+      this.kernel.nowNs(),
+    );
+    if (!sent) {
+      this.waiting.delete(requestId);
+      return this.transport.hasFailed(node) ? -Errno.ESRCH : -Errno.EAGAIN;
+    }
+    this.counters.remoteSends++;
+    this.kernel.traceEvent("send", {
+      from: formatPid(process.pid),
+      to: formatPid(receiverPid),
+      seq: pairSeq,
+      bytes: bytes.length,
+      remote: true,
+    });
+    this.kernel.machine.chargeCycles(kernelCosts.remoteRequestCycles);
+    this.kernel.blockCurrent(ProcessState.BlockedRemote);
+    return syscallBlocked;
+  }
+
+  /** kill of a process on another node; blocks the caller until the answer. */
+  kill(process: Process, targetPid: Pid): number {
+    const node = pidHomeNode(targetPid);
+    if (node >= this.nodeCount) return -Errno.ESRCH;
+    const requestId = this.request((result) => this.resume(process, result));
+    const sent = this.transport.send(
+      node,
+      encodeKernelMessage({
+        kind: KernelMessageKind.KillRequest,
+        requestId,
+        killerPid: process.pid,
+        targetPid,
+      }),
+      this.kernel.nowNs(),
+    );
+    if (!sent) {
+      this.waiting.delete(requestId);
+      return -Errno.ESRCH;
+    }
+    this.kernel.blockCurrent(ProcessState.BlockedRemote);
+    return syscallBlocked;
+  }
+
+  /**
+   * spawn on `node` (a node number, or -1 for any) for `parentPid` (pidNone: the kernel,
+   * for --run); `done` gets the child's pid or -errno. The caller blocks meanwhile.
+   */
+  spawn(
+    parentPid: Pid,
+    inJob: boolean,
+    path: string,
+    argumentText: string,
+    node: number,
+    done: Continuation,
+  ): void {
+    if (node >= 0) {
+      this.spawnOn(node, parentPid, inJob, path, argumentText, done);
+      return;
+    }
+    this.placeOnAnyNode((chosen) =>
+      this.spawnOn(chosen, parentPid, inJob, path, argumentText, done),
+    );
+  }
+
+  /** Blocks the process on the CPU until `spawn`'s answer, which becomes its eax. */
+  spawnForProcess(process: Process, path: string, argumentText: string, node: number): number {
+    let answeredAtOnce: number | undefined;
+    let blocked = false;
+    this.spawn(process.pid, process.inJob, path, argumentText, node, (result) => {
+      if (blocked) this.resume(process, result);
+      else answeredAtOnce = result;
+    });
+    if (answeredAtOnce !== undefined) return answeredAtOnce;
+    blocked = true;
+    this.kernel.blockCurrent(ProcessState.BlockedRemote);
+    return syscallBlocked;
+  }
+
+  /** A process ended here: its remote parent hears of it; its remote children are orphans. */
+  onProcessEnd(process: Process): void {
+    this.remoteChildren.forgetParent(process.pid);
+    const parentPid = process.parentPid;
+    if (parentPid === pidNone || !this.isRemotePid(parentPid)) return;
+    this.transport.send(
+      pidHomeNode(parentPid),
+      encodeKernelMessage({
+        kind: KernelMessageKind.ChildExit,
+        childPid: process.pid,
+        parentPid,
+        status: process.exitStatus,
+      }),
+      this.kernel.nowNs(),
+    );
+  }
+
+  // --- internals ------------------------------------------------------------------------
+
+  private request(then: Continuation): number {
+    const requestId = this.takeRequestId();
+    this.waiting.set(requestId, (result) => {
+      this.waiting.delete(requestId);
+      then(result);
+    });
+    return requestId;
+  }
+
+  private takeRequestId(): number {
+    const requestId = this.nextRequestId;
+    this.nextRequestId = (this.nextRequestId % 0xffff_fffe) + 1;
+    return requestId;
+  }
+
+  /** Completes the blocked call of `process` with `result`, if it still lives. */
+  private resume(process: Process, result: number): void {
+    if (process.state === ProcessState.BlockedRemote) {
+      this.kernel.wake(process, ResumeAction.SetResult, result);
+    }
+  }
+
+  private spawnOn(
+    node: number,
+    parentPid: Pid,
+    inJob: boolean,
+    path: string,
+    argumentText: string,
+    done: Continuation,
+  ): void {
+    if (node === this.kernel.homeNode) {
+      this.spawnHere(parentPid, inJob, path, argumentText, done);
+      return;
+    }
+    this.counters.remoteSpawns++;
+    this.placedPending.set(node, (this.placedPending.get(node) ?? 0) + 1);
+    const requestId = this.request((result) => {
+      this.placedPending.set(node, (this.placedPending.get(node) ?? 1) - 1);
+      if (result > 0 && parentPid !== pidNone) this.remoteChildren.add(result, parentPid);
+      done(result);
+    });
+    const sent = this.transport.send(
+      node,
+      encodeKernelMessage({
+        kind: KernelMessageKind.SpawnRequest,
+        requestId,
+        parentPid,
+        inJob,
+        path,
+        argumentText,
+      }),
+      this.kernel.nowNs(),
+    );
+    if (!sent) this.waiting.get(requestId)?.(-Errno.EAGAIN);
+  }
+
+  /** Creates the process on this node, fetching the image first if the store is elsewhere. */
+  private spawnHere(
+    parentPid: Pid,
+    inJob: boolean,
+    path: string,
+    argumentText: string,
+    done: Continuation,
+  ): void {
+    const local = this.kernel.files?.find(path);
+    if (local || this.kernel.homeNode === fileStoreNode) {
+      done(local ? this.create(local, parentPid, inJob, path, argumentText) : -Errno.ENOENT);
+      return;
+    }
+    const requestId = this.request((result) => done(result));
+    this.fileWaits.set(requestId, { parentPid, inJob, path, argumentText });
+    const sent = this.transport.send(
+      fileStoreNode,
+      encodeKernelMessage({ kind: KernelMessageKind.FileRequest, requestId, path }),
+      this.kernel.nowNs(),
+    );
+    if (!sent) {
+      this.fileWaits.delete(requestId);
+      this.waiting.get(requestId)?.(-Errno.EAGAIN);
+    }
+  }
+
+  private readonly fileWaits = new Map<
+    number,
+    { parentPid: Pid; inJob: boolean; path: string; argumentText: string }
+  >();
+
+  private create(
+    image: Uint8Array,
+    parentPid: Pid,
+    inJob: boolean,
+    path: string,
+    argumentText: string,
+  ): number {
+    return spawnFromImage(this.kernel, image, parentPid, inJob, path, argumentText);
+  }
+
+  private placeOnAnyNode(then: (node: number) => void): void {
+    this.counters.placements++;
+    const own = this.kernel.loadSnapshot();
+    const queryId = this.takeRequestId();
+    this.placements.push({
+      queryId,
+      deadlineNs: this.kernel.nowNs() + placementWaitNs,
+      answers: [
+        {
+          node: this.kernel.homeNode,
+          processCount: this.kernel.liveCount,
+          loadPermille: own.loadPermille,
+        },
+      ],
+      then,
+    });
+    this.transport.sendDatagram(
+      broadcastNode,
+      encodeKernelMessage({ kind: KernelMessageKind.LoadQuery, queryId }),
+    );
+    this.kernel.traceEvent("load-query", { query: queryId });
+  }
+
+  /** Least processes (counting spawns still on their way), then least load; ties by seed. */
+  private choosePlacement(placement: Placement): number {
+    let best: (typeof placement.answers)[number] | undefined;
+    let bestKey = Number.POSITIVE_INFINITY;
+    let ties = 0;
+    for (const answer of placement.answers) {
+      const processes = answer.processCount + (this.placedPending.get(answer.node) ?? 0);
+      const key = processes * 2000 + answer.loadPermille;
+      if (key < bestKey) {
+        best = answer;
+        bestKey = key;
+        ties = 1;
+      } else if (key === bestKey) {
+        ties++;
+        // Reservoir choice among equals: each tied node is kept with probability 1/ties.
+        if (this.options.random() % ties === 0) best = answer;
+      }
+    }
+    const node = best?.node ?? this.kernel.homeNode;
+    this.kernel.traceEvent("placed", {
+      query: placement.queryId,
+      on: node,
+      heard: placement.answers.length,
+    });
+    return node;
+  }
+
+  private sendLoadReport(): void {
+    if (this.nodeCount < 2) return;
+    const own = this.kernel.homeNode;
+    let peer = this.options.random() % (this.nodeCount - 1);
+    if (peer >= own) peer++;
+    const load = this.kernel.loadSnapshot();
+    this.transport.sendDatagram(
+      peer,
+      encodeKernelMessage({
+        kind: KernelMessageKind.LoadReport,
+        queryId: 0,
+        loadPermille: load.loadPermille,
+        runQueueLength: this.kernel.scheduler.readyCount,
+        processCount: this.kernel.liveCount,
+      }),
+    );
+    this.counters.loadReportsSent++;
+    this.kernel.traceEvent("load-report", { to: peer, load: load.loadPermille });
+  }
+
+  private onPeerFailed(node: number): void {
+    this.kernel.traceEvent("peer-failed", { peer: node });
+  }
+
+  private onMessage(sourceNode: number, bytes: Uint8Array): void {
+    let message: KernelMessage;
+    try {
+      message = decodeKernelMessage(bytes);
+    } catch (error) {
+      if (!(error instanceof KernelMessageError)) throw error;
+      this.counters.malformedMessages++;
+      this.kernel.traceEvent("malformed", { from: sourceNode, why: error.message });
+      return;
+    }
+    this.kernel.machine.chargeCycles(kernelCosts.remoteRequestCycles);
+    switch (message.kind) {
+      case KernelMessageKind.IpcSend:
+        this.answer(
+          sourceNode,
+          KernelMessageKind.IpcAnswer,
+          message.requestId,
+          this.deliver(message),
+        );
+        return;
+      case KernelMessageKind.IpcAnswer:
+      case KernelMessageKind.SpawnAnswer:
+      case KernelMessageKind.KillAnswer:
+        this.waiting.get(message.requestId)?.(message.result);
+        return;
+      case KernelMessageKind.SpawnRequest:
+        this.spawnHere(
+          message.parentPid,
+          message.inJob,
+          message.path,
+          message.argumentText,
+          (result) =>
+            this.answer(sourceNode, KernelMessageKind.SpawnAnswer, message.requestId, result),
+        );
+        return;
+      case KernelMessageKind.FileRequest: {
+        const image = this.kernel.files?.find(message.path);
+        this.transport.send(
+          sourceNode,
+          encodeKernelMessage({
+            kind: KernelMessageKind.FileAnswer,
+            requestId: message.requestId,
+            result: image ? 0 : -Errno.ENOENT,
+            image: image ?? new Uint8Array(0),
+          }),
+          this.kernel.nowNs(),
+        );
+        return;
+      }
+      case KernelMessageKind.FileAnswer: {
+        const spawn = this.fileWaits.get(message.requestId);
+        const done = this.waiting.get(message.requestId);
+        this.fileWaits.delete(message.requestId);
+        if (!spawn || !done) return;
+        done(
+          message.result < 0
+            ? message.result
+            : this.create(
+                message.image,
+                spawn.parentPid,
+                spawn.inJob,
+                spawn.path,
+                spawn.argumentText,
+              ),
+        );
+        return;
+      }
+      case KernelMessageKind.ChildExit:
+        this.onChildExit(message.childPid, message.parentPid, message.status);
+        return;
+      case KernelMessageKind.KillRequest: {
+        const target = this.kernel.processes.live(message.targetPid);
+        if (target) this.kernel.killByRequest(target, message.killerPid);
+        this.answer(
+          sourceNode,
+          KernelMessageKind.KillAnswer,
+          message.requestId,
+          target ? 0 : -Errno.ESRCH,
+        );
+        return;
+      }
+      case KernelMessageKind.LoadQuery: {
+        const load = this.kernel.loadSnapshot();
+        this.transport.sendDatagram(
+          sourceNode,
+          encodeKernelMessage({
+            kind: KernelMessageKind.LoadAnswer,
+            queryId: message.queryId,
+            loadPermille: load.loadPermille,
+            runQueueLength: this.kernel.scheduler.readyCount,
+            processCount: this.kernel.liveCount,
+          }),
+        );
+        return;
+      }
+      case KernelMessageKind.LoadReport:
+      case KernelMessageKind.LoadAnswer: {
+        this.loads.record({
+          node: sourceNode,
+          loadPermille: message.loadPermille,
+          runQueueLength: message.runQueueLength,
+          processCount: message.processCount,
+          heardAtNs: this.kernel.nowNs(),
+        });
+        if (message.kind === KernelMessageKind.LoadAnswer) {
+          const placement = this.placements.find((p) => p.queryId === message.queryId);
+          placement?.answers.push({
+            node: sourceNode,
+            processCount: message.processCount,
+            loadPermille: message.loadPermille,
+          });
+        }
+        return;
+      }
+    }
+  }
+
+  private answer(node: number, kind: Answer["kind"], requestId: number, result: number): void {
+    this.transport.send(
+      node,
+      encodeKernelMessage({ kind, requestId, result }),
+      this.kernel.nowNs(),
+    );
+  }
+
+  /** A message from another node for a process here: the mailbox decides, as for a local send. */
+  private deliver(message: {
+    senderPid: Pid;
+    receiverPid: Pid;
+    pairSeq: number;
+    bytes: Uint8Array;
+  }): number {
+    const receiver = this.kernel.processes.live(message.receiverPid);
+    if (!receiver) return -Errno.ESRCH;
+    const outcome = receiver.mailbox.deliver({
+      senderPid: message.senderPid,
+      receiverPid: message.receiverPid,
+      pairSeq: message.pairSeq,
+      bytes: message.bytes,
+    });
+    if (outcome === "duplicate") return 0;
+    if (outcome === "gap") return -Errno.ESRCH;
+    if (outcome !== "delivered") return -Errno.EAGAIN;
+    this.kernel.traceEvent("deliver", {
+      from: formatPid(message.senderPid),
+      to: formatPid(message.receiverPid),
+      seq: message.pairSeq,
+      bytes: message.bytes.length,
+    });
+    if (
+      receiver.state === ProcessState.BlockedReceive &&
+      filterAccepts(receiver.context.regs[Reg.edx]! >>> 0, message.senderPid)
+    ) {
+      this.kernel.wake(receiver, ResumeAction.RerunSyscall);
+    }
+    return 0;
+  }
+
+  private onChildExit(childPid: Pid, parentPid: Pid, status: number): void {
+    const parent = this.kernel.processes.live(parentPid);
+    if (!parent) return;
+    if (!this.remoteChildren.markEnded(childPid, parentPid, status, this.kernel.nextEndedOrder())) {
+      return;
+    }
+    if (parent.state === ProcessState.BlockedWait) {
+      const wanted = parent.context.regs[Reg.ebx]!;
+      if (wanted === pidNone || wanted === childPid)
+        this.kernel.wake(parent, ResumeAction.RerunSyscall);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+// The children a node's processes have on other nodes: what `wait` needs to know of them
+// without asking (alive, or ended with a status and an order of ending), kept by the parent's
+// node from the spawn answer until the parent collects the status or ends itself. The child's
+// node tells of the end with a ChildExit message; the transport keeps it after the answer.
+
+import type { Pid } from "../process/pid.ts";
+
+export interface RemoteChild {
+  pid: Pid;
+  parentPid: Pid;
+  /** undefined while alive. */
+  status: number | undefined;
+  /** The parent node's order of ending, shared with local children (earliest collected first). */
+  endedOrder: number;
+}
+
+export class RemoteChildren {
+  private readonly byPid = new Map<Pid, RemoteChild>();
+
+  add(pid: Pid, parentPid: Pid): void {
+    this.byPid.set(pid, { pid, parentPid, status: undefined, endedOrder: 0 });
+  }
+
+  /** The child's end; false when no live parent here knows the child. */
+  markEnded(pid: Pid, parentPid: Pid, status: number, endedOrder: number): boolean {
+    const child = this.byPid.get(pid);
+    if (!child || child.parentPid !== parentPid || child.status !== undefined) return false;
+    child.status = status;
+    child.endedOrder = endedOrder;
+    return true;
+  }
+
+  childrenOf(parentPid: Pid): RemoteChild[] {
+    const children: RemoteChild[] = [];
+    for (const child of this.byPid.values())
+      if (child.parentPid === parentPid) children.push(child);
+    return children;
+  }
+
+  remove(pid: Pid): void {
+    this.byPid.delete(pid);
+  }
+
+  /** A parent ended: its remote children are the kernel's now, and nobody waits for them. */
+  forgetParent(parentPid: Pid): void {
+    for (const child of this.childrenOf(parentPid)) this.byPid.delete(child.pid);
+  }
+}

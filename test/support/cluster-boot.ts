@@ -1,0 +1,74 @@
+// Test helper: boots a cluster of kernels through tools/cluster/boot-cluster.ts (the path
+// `sterna boot` takes) with guests given as assembly sources, and collects guest output,
+// kernel reports, trace lines and the result.
+
+import type { RunSpec } from "../../kernel/boot/node-entry.ts";
+import { bootCluster, type ClusterBootResult } from "../../tools/cluster/boot-cluster.ts";
+import { createMedium } from "../../vm/fabric/create-medium.ts";
+import { assembleGuest } from "../unit/node/boot-guests.ts";
+
+export interface ClusterBootCase {
+  nodes: number;
+  fabric?: string;
+  seed?: number;
+  workers?: number;
+  /** File name -> assembly source; spawn finds them by these names. */
+  sources: Record<string, string>;
+  runs: RunSpec[];
+  untilNs?: number;
+  loss?: number;
+  dup?: number;
+  corrupt?: number;
+}
+
+export interface ClusterBootRun {
+  result: ClusterBootResult;
+  stdout: string;
+  stdoutBytes: Uint8Array;
+  stderr: string;
+  reports: string[];
+  trace: string[];
+}
+
+export async function bootClusterCase(spec: ClusterBootCase): Promise<ClusterBootRun> {
+  const files = Object.entries(spec.sources).map(([path, source]) => ({
+    path,
+    image: assembleGuest(source, path),
+  }));
+  const out: Uint8Array[] = [];
+  const err: Uint8Array[] = [];
+  const reports: string[] = [];
+  const trace: string[] = [];
+  const seed = spec.seed ?? 1;
+  const medium = createMedium(spec.fabric ?? "token-ring:80", {
+    nodeCount: spec.nodes,
+    seed,
+    faults: { lossRate: spec.loss, duplicateRate: spec.dup, corruptRate: spec.corrupt },
+  });
+  const result = await bootCluster({
+    nodeCount: spec.nodes,
+    workers: spec.workers ?? 1,
+    seed,
+    medium,
+    files,
+    runs: spec.runs,
+    untilNs: spec.untilNs ?? 60e9,
+    clockHz: 100e6,
+    memoryBytes: 16 * 1024 * 1024,
+    listener: {
+      console: (record) => (record.channel === 0 ? out : err).push(record.bytes),
+      trace: (line) => trace.push(line),
+      report: (line, node) => reports.push(`node ${node}: ${line}`),
+    },
+  });
+  const stdoutBytes = new Uint8Array(Buffer.concat(out));
+  const stderrBytes = new Uint8Array(Buffer.concat(err));
+  return {
+    result,
+    stdout: new TextDecoder().decode(stdoutBytes),
+    stdoutBytes,
+    stderr: new TextDecoder().decode(stderrBytes),
+    reports,
+    trace,
+  };
+}

@@ -1,0 +1,173 @@
+// The kernel transport alone, over an in-memory link with a virtual clock: whatever the link
+// loses or duplicates, every message arrives exactly once and in order; a peer that never
+// answers is declared failed; malformed frames are dropped and counted.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  type ArrivedPayload,
+  broadcastNode,
+  type FramePort,
+} from "../../../kernel/net/frame-port.ts";
+import {
+  Transport,
+  transportHeaderBytes,
+  transportLimitsDefault,
+} from "../../../kernel/net/transport.ts";
+import { checkProperty } from "../../support/seeded-property.ts";
+
+const linkLatencyNs = 50_000;
+
+interface InFlight {
+  atNs: number;
+  order: number;
+  to: number;
+  arrived: ArrivedPayload;
+}
+
+/** Two or more nodes joined by a link that may lose and duplicate frames (seeded by `draw`). */
+class Link {
+  readonly inFlight: InFlight[] = [];
+  private order = 0;
+  nowNs = 0;
+
+  constructor(
+    private readonly draw: () => number,
+    private readonly lossRate: number,
+    private readonly duplicateRate: number,
+  ) {}
+
+  port(node: number, queue: ArrivedPayload[]): FramePort {
+    return {
+      payloadBytesMax: 200,
+      sendFrame: (destination, payload) => {
+        const copies = this.draw() < this.lossRate ? 0 : this.draw() < this.duplicateRate ? 2 : 1;
+        for (let copy = 0; copy < copies; copy++) {
+          this.inFlight.push({
+            atNs: this.nowNs + linkLatencyNs * (copy + 1),
+            order: this.order++,
+            to: destination,
+            arrived: { sourceNode: node, payload: payload.slice() },
+          });
+        }
+        return true;
+      },
+      receiveFrame: () => queue.shift(),
+      acknowledgeInterrupt: () => {},
+    };
+  }
+}
+
+function message(index: number, bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i++) out[i] = (index * 31 + i) & 0xff;
+  out[0] = index & 0xff;
+  return out;
+}
+
+describe("kernel transport", () => {
+  it("delivers every message exactly once, in order, over a lossy duplicating link", () => {
+    checkProperty(
+      fc.property(
+        fc.integer(),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        fc.array(fc.integer({ min: 0, max: 900 }), { minLength: 1, maxLength: 30 }),
+        (seed, lossRate, duplicateRate, sizes) => {
+          let state = seed >>> 0;
+          const draw = () => {
+            state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+            return state / 4294967296;
+          };
+          const link = new Link(draw, lossRate, duplicateRate);
+          const queues: ArrivedPayload[][] = [[], []];
+          const received: Uint8Array[] = [];
+          const transports = [0, 1].map(
+            (node) =>
+              new Transport(link.port(node, queues[node]!), {
+                onMessage: (_source, bytes) => received.push(bytes),
+                onDatagram: () => {},
+                onPeerFailed: () => {
+                  throw new Error("peer declared failed on a link that still works");
+                },
+              }),
+          );
+          const sent = sizes.map((size, index) => message(index, size));
+          for (const bytes of sent) expect(transports[0]!.send(1, bytes, 0)).toBe(true);
+          for (
+            let step = 0;
+            step < 200_000 && (received.length < sent.length || transports[0]!.busy);
+            step++
+          ) {
+            link.inFlight.sort((a, b) => a.atNs - b.atNs || a.order - b.order);
+            const next = link.inFlight[0];
+            const timerNs = Math.min(transports[0]!.nextTimerNs(), transports[1]!.nextTimerNs());
+            if (next && next.atNs <= timerNs) {
+              link.inFlight.shift();
+              link.nowNs = next.atNs;
+              queues[next.to]!.push(next.arrived);
+              transports[next.to]!.service(link.nowNs);
+            } else if (Number.isFinite(timerNs)) {
+              link.nowNs = timerNs;
+              for (const transport of transports) transport.fireTimers(link.nowNs);
+            } else {
+              break;
+            }
+          }
+          expect(received.length).toBe(sent.length);
+          expect(received).toEqual(sent);
+        },
+      ),
+      "test/unit/net/transport.test.ts",
+      60,
+    );
+  });
+
+  it("declares a peer failed after its retries, and refuses to queue more to it", () => {
+    const failed: number[] = [];
+    const port: FramePort = {
+      payloadBytesMax: 200,
+      sendFrame: () => true,
+      receiveFrame: () => undefined,
+      acknowledgeInterrupt: () => {},
+    };
+    const transport = new Transport(port, {
+      onMessage: () => {},
+      onDatagram: () => {},
+      onPeerFailed: (node) => failed.push(node),
+    });
+    expect(transport.send(3, message(1, 10), 0)).toBe(true);
+    let nowNs = 0;
+    for (let round = 0; round <= transportLimitsDefault.retriesMax; round++) {
+      nowNs = transport.nextTimerNs();
+      transport.fireTimers(nowNs);
+    }
+    expect(failed).toEqual([3]);
+    expect(transport.hasFailed(3)).toBe(true);
+    expect(transport.send(3, message(2, 10), nowNs)).toBe(false);
+    expect(transport.busy).toBe(false);
+  });
+
+  it("drops and counts frames too short or of an unknown kind", () => {
+    const queue: ArrivedPayload[] = [
+      { sourceNode: 1, payload: new Uint8Array(3) },
+      { sourceNode: 1, payload: new Uint8Array(transportHeaderBytes).fill(9) },
+      { sourceNode: broadcastNode, payload: new Uint8Array(transportHeaderBytes) },
+    ];
+    const port: FramePort = {
+      payloadBytesMax: 200,
+      sendFrame: () => true,
+      receiveFrame: () => queue.shift(),
+      acknowledgeInterrupt: () => {},
+    };
+    const transport = new Transport(port, {
+      onMessage: () => {
+        throw new Error("no message expected");
+      },
+      onDatagram: () => {},
+      onPeerFailed: () => {},
+    });
+    transport.service(0);
+    expect(transport.counters.malformedDropped).toBe(3);
+  });
+});

@@ -1,0 +1,100 @@
+// Boots a sterna cluster with the kernel on every node and runs it: the composition of
+// vm/cluster (quanta, workers), vm/fabric (the medium and its faults) and kernel/boot's node
+// entry, for `sterna boot`, the cluster benchmark and the tests. Returns what the CLI prints:
+// the outcome, every process with its node and status, each node's load and counters, the
+// trace hash and the exit status.
+
+import { timeLimitExitStatus } from "../../kernel/boot/boot-node.ts";
+import type {
+  BootFile,
+  KernelNodeOptions,
+  NodeSummary,
+  RunSpec,
+} from "../../kernel/boot/node-entry.ts";
+import type { ProcessSummary } from "../../kernel/boot/process-summary.ts";
+import { type ClusterListener, type ClusterOutcome, runCluster } from "../../vm/cluster/cluster.ts";
+import { startNodeGroups } from "../../vm/cluster/node-groups.ts";
+import type { Medium } from "../../vm/fabric/medium.ts";
+
+export const nodeEntryUrl = new URL("../../kernel/boot/node-entry.ts", import.meta.url).href;
+
+export interface ClusterBootOptions {
+  nodeCount: number;
+  workers: number;
+  seed: number;
+  medium: Medium;
+  files: readonly BootFile[];
+  runs: readonly RunSpec[];
+  untilNs: number;
+  clockHz: number;
+  memoryBytes: number;
+  timeSliceCycles?: number;
+  listener: ClusterListener;
+}
+
+export interface ClusterBootResult {
+  outcome: ClusterOutcome;
+  virtualNs: number;
+  traceHash: string;
+  quanta: number;
+  nodes: NodeSummary[];
+  /** Every process of every node, by pid, the --run ones marked. */
+  processes: ProcessSummary[];
+  /** Per --run program: its pid, or -errno when it could not be started. */
+  runResults: number[];
+  /** 0 when every --run process exited 0; 124 after the time limit; else 1. */
+  exitStatus: number;
+}
+
+export async function bootCluster(options: ClusterBootOptions): Promise<ClusterBootResult> {
+  const kernelOptions: KernelNodeOptions = {
+    files: options.files,
+    runs: options.runs,
+    timeSliceCycles: options.timeSliceCycles,
+  };
+  const groups = await startNodeGroups({
+    nodeCount: options.nodeCount,
+    workers: options.workers,
+    softwareModuleUrl: nodeEntryUrl,
+    bootConfig: (node) => ({
+      node,
+      nodeCount: options.nodeCount,
+      seed: options.seed,
+      // Only the file store's node needs the files; the others fetch images over the fabric.
+      options: node === 0 ? kernelOptions : { ...kernelOptions, files: [], runs: [] },
+    }),
+    machineConfig: () => ({ clockHz: options.clockHz, memoryBytes: options.memoryBytes }),
+  });
+  try {
+    const run = await runCluster({
+      nodeCount: options.nodeCount,
+      medium: options.medium,
+      groups,
+      untilNs: options.untilNs,
+      listener: options.listener,
+    });
+    const nodes = run.summaries as NodeSummary[];
+    const runResults = nodes[0]!.runResults;
+    const runPids = new Set(runResults.filter((result) => result > 0));
+    const processes = nodes
+      .flatMap((node) => node.processes)
+      .map((process) => ({ ...process, fromCommandLine: runPids.has(process.pid) }))
+      .sort((a, b) => a.pid - b.pid);
+    const runsOk =
+      runResults.every((result) => result > 0) &&
+      processes.every((process) => !process.fromCommandLine || process.status === 0);
+    const exitStatus = run.outcome === "time-limit" ? timeLimitExitStatus : runsOk ? 0 : 1;
+    return {
+      outcome: run.outcome,
+      virtualNs: run.virtualNs,
+      traceHash: run.traceHash,
+      quanta: run.quanta,
+      nodes,
+      processes,
+      runResults,
+      exitStatus,
+    };
+  } finally {
+    await Promise.all(groups.map((group) => group.close()));
+  }
+}

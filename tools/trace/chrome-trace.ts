@@ -1,0 +1,151 @@
+// Turns sterna's trace (JSON lines: t in virtual ns, node, event, fields; docs/trace.md) into
+// the Chrome trace-event format that Perfetto's viewer opens: a track (pid) per node, each
+// guest process's turns on the CPU as slices on its node's CPU thread (from "run" to "stop"
+// or "exit"), messages as flows from the send to the delivery, and every other event as an
+// instant. Works line by line, so a long trace never has to fit in memory at once.
+
+export interface ChromeEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  /** Slices: duration in µs. */
+  dur?: number;
+  pid: number;
+  tid: number;
+  id?: string;
+  bp?: string;
+  s?: string;
+  cat?: string;
+  args?: Record<string, unknown>;
+}
+
+export class TraceLineError extends Error {}
+
+interface OpenSlice {
+  name: string;
+  startUs: number;
+}
+
+/** The CPU thread of a node's track; instants go on thread 2, so slices stay readable. */
+const cpuThread = 1;
+const eventsThread = 2;
+
+export class ChromeTraceBuilder {
+  private readonly openSlices = new Map<string, OpenSlice>();
+  private readonly namedNodes = new Set<number>();
+
+  /** The Chrome events one trace line becomes; throws TraceLineError naming the field. */
+  convert(line: string, lineNumber: number): ChromeEvent[] {
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new TraceLineError(`line ${lineNumber}: not JSON`);
+    }
+    const { t, node, event } = record;
+    if (typeof t !== "number" || !Number.isFinite(t)) {
+      throw new TraceLineError(`line ${lineNumber}: field "t" must be a number of ns`);
+    }
+    if (typeof node !== "number" || !Number.isInteger(node)) {
+      throw new TraceLineError(`line ${lineNumber}: field "node" must be an integer`);
+    }
+    if (typeof event !== "string") {
+      throw new TraceLineError(`line ${lineNumber}: field "event" must be a string`);
+    }
+    const out: ChromeEvent[] = [];
+    const pid = node + 1;
+    const ts = t / 1000;
+    if (!this.namedNodes.has(node)) {
+      this.namedNodes.add(node);
+      out.push({
+        name: "process_name",
+        ph: "M",
+        ts: 0,
+        pid,
+        tid: 0,
+        args: { name: `node ${node}` },
+      });
+      out.push({ name: "thread_name", ph: "M", ts: 0, pid, tid: cpuThread, args: { name: "cpu" } });
+      out.push({
+        name: "thread_name",
+        ph: "M",
+        ts: 0,
+        pid,
+        tid: eventsThread,
+        args: { name: "events" },
+      });
+    }
+    const args: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(record)) {
+      if (key !== "t" && key !== "node" && key !== "event") args[key] = value;
+    }
+    const guest = typeof record.pid === "string" ? record.pid : undefined;
+    switch (event) {
+      case "run":
+        if (guest) this.openSlices.set(`${node}/${guest}`, { name: `pid ${guest}`, startUs: ts });
+        return out;
+      case "stop":
+      case "exit": {
+        const key = `${node}/${guest}`;
+        const open = guest ? this.openSlices.get(key) : undefined;
+        if (open) {
+          this.openSlices.delete(key);
+          out.push({
+            name: open.name,
+            ph: "X",
+            ts: open.startUs,
+            dur: ts - open.startUs,
+            pid,
+            tid: cpuThread,
+            cat: "cpu",
+            args,
+          });
+        }
+        if (event === "exit") out.push(this.instant(event, ts, pid, args));
+        return out;
+      }
+      case "send":
+        out.push(this.instant(event, ts, pid, args));
+        out.push({
+          name: "message",
+          ph: "s",
+          ts,
+          pid,
+          tid: eventsThread,
+          cat: "ipc",
+          id: flowId(args.from, args.to, args.seq),
+        });
+        return out;
+      case "receive":
+        out.push(this.instant(event, ts, pid, args));
+        out.push({
+          name: "message",
+          ph: "f",
+          bp: "e",
+          ts,
+          pid,
+          tid: eventsThread,
+          cat: "ipc",
+          id: flowId(args.from, args.pid, args.seq),
+        });
+        return out;
+      default:
+        out.push(this.instant(event, ts, pid, args));
+        return out;
+    }
+  }
+
+  private instant(
+    name: string,
+    ts: number,
+    pid: number,
+    args: Record<string, unknown>,
+  ): ChromeEvent {
+    return { name, ph: "i", s: "t", ts, pid, tid: eventsThread, args };
+  }
+}
+
+/** A message's identity: its sender, receiver and pair sequence number. */
+function flowId(from: unknown, to: unknown, seq: unknown): string {
+  return `${String(from)}>${String(to)}#${String(seq)}`;
+}

@@ -1,0 +1,172 @@
+// The cluster's coordinator (docs/network.md, "Quanta"): N nodes advance together in quanta of
+// virtual time no longer than the medium's lookahead, so no frame handed over during a
+// quantum can take effect inside it. At each boundary the frames of the quantum are fed to
+// the medium in the total order (handedAtNs, sourceNode, seq), the medium's events for the
+// next quantum go to the nodes' NICs, and everything the nodes printed or traced is merged in
+// virtual-time order. Quanta in which no node has a process to run and nothing is on the wire
+// are passed in one step, up to the next event anywhere. Nothing here depends on how the
+// nodes are spread over threads, so the trace is the same for any worker count.
+
+import { createHash } from "node:crypto";
+import type { FrameEvent, FrameSubmission, Medium } from "../fabric/medium.ts";
+import type { NodeGroup } from "./node-group.ts";
+import type { TimedLine } from "./node-host.ts";
+import type { ConsoleRecord, NodeStatus } from "./node-software.ts";
+
+export type ClusterOutcome = "exited" | "time-limit" | "deadlock";
+
+export interface ClusterListener {
+  /** Guest console writes, in the order of their write calls' virtual time, then pid. */
+  console(record: ConsoleRecord): void;
+  /** Trace lines in (time, node) order; the trace hash covers exactly these. */
+  trace?(line: string): void;
+  /** Kernel reports (faults, kills) in (time, node) order. */
+  report(line: string, node: number): void;
+  /** Once per virtual second: every node's status. */
+  second?(atNs: number, statuses: readonly NodeStatus[]): void;
+}
+
+export interface ClusterRunResult {
+  outcome: ClusterOutcome;
+  virtualNs: number;
+  traceHash: string;
+  quanta: number;
+  /** Each node's summary from its software, by node number. */
+  summaries: unknown[];
+}
+
+export interface ClusterRunOptions {
+  nodeCount: number;
+  medium: Medium;
+  groups: readonly NodeGroup[];
+  untilNs: number;
+  listener: ClusterListener;
+}
+
+const secondNs = 1_000_000_000;
+
+export async function runCluster(options: ClusterRunOptions): Promise<ClusterRunResult> {
+  const { medium, groups, listener, nodeCount } = options;
+  const quantumNs = Math.floor(medium.lookaheadNs);
+  if (!(quantumNs > 0)) throw new RangeError(`medium ${medium.name} has no lookahead`);
+  const hash = createHash("sha256");
+  const statuses: NodeStatus[] = new Array(nodeCount);
+  const eventsByGroup: FrameEvent[][] = groups.map(() => []);
+  const groupOfNode = new Int32Array(nodeCount);
+  groups.forEach((group, index) => {
+    for (const node of group.nodes) groupOfNode[node] = index;
+  });
+  let boundaryNs = 0;
+  let quanta = 0;
+  let nextSecondNs = secondNs;
+  let outcome: ClusterOutcome | undefined;
+  let anyoneRunnable = true;
+  let nextNodeEventNs = 0;
+  let heldFrames: FrameSubmission[] = [];
+
+  while (outcome === undefined) {
+    if (boundaryNs >= options.untilNs) {
+      outcome = "time-limit";
+      break;
+    }
+    let endNs = boundaryNs + quantumNs;
+    if (!anyoneRunnable && heldFrames.length === 0) {
+      // Nobody has a process to run and no frame waits: nothing happens before the next event
+      // anywhere. (A held frame must reach the medium before it may be asked about later times.)
+      const nextNs = Math.floor(Math.min(nextNodeEventNs, medium.nextEventNs()));
+      if (nextNs > endNs) endNs = nextNs;
+    }
+    endNs = Math.min(endNs, options.untilNs);
+    for (const events of eventsByGroup) events.length = 0;
+    for (const event of medium.eventsBefore(endNs))
+      eventsByGroup[groupOfNode[event.node]!]!.push(event);
+    for (let index = 0; index < groups.length; index++) {
+      groups[index]!.begin(eventsByGroup[index]!, endNs);
+    }
+    const frames: FrameSubmission[] = heldFrames;
+    heldFrames = [];
+    const consoleRecords: ConsoleRecord[] = [];
+    const traces: TimedLine[] = [];
+    const reports: TimedLine[] = [];
+    for (const group of groups) {
+      const output = group.collect();
+      for (const frame of output.frames) frames.push(frame);
+      for (const record of output.console) consoleRecords.push(record);
+      for (const line of output.traces) traces.push(line);
+      for (const line of output.reports) reports.push(line);
+      group.nodes.forEach((node, index) => {
+        statuses[node] = output.statuses[index]!;
+      });
+    }
+    frames.sort(
+      (a, b) => a.handedAtNs - b.handedAtNs || a.sourceNode - b.sourceNode || a.seq - b.seq,
+    );
+    // Kernel work charged at the end of a quantum can carry a node a little past it: frames it
+    // handed over after the boundary wait for the next one, so the medium sees them in order.
+    for (const frame of frames) {
+      if (frame.handedAtNs < endNs) medium.submit(frame);
+      else heldFrames.push(frame);
+    }
+    emitInOrder(consoleRecords, traces, reports, hash, listener);
+    boundaryNs = endNs;
+    quanta++;
+
+    let liveJobs = 0;
+    let canProgress = false;
+    anyoneRunnable = false;
+    nextNodeEventNs = Number.POSITIVE_INFINITY;
+    for (const status of statuses) {
+      liveJobs += status.liveJobs;
+      canProgress ||= status.canProgress;
+      anyoneRunnable ||= status.runnable;
+      nextNodeEventNs = Math.min(nextNodeEventNs, status.nextEventNs);
+    }
+    while (listener.second && boundaryNs >= nextSecondNs) {
+      listener.second(nextSecondNs, statuses);
+      nextSecondNs += secondNs;
+    }
+    if (liveJobs === 0) outcome = "exited";
+    else if (
+      !canProgress &&
+      heldFrames.length === 0 &&
+      medium.nextEventNs() === Number.POSITIVE_INFINITY
+    ) {
+      outcome = "deadlock";
+    }
+  }
+
+  const summaries: unknown[] = new Array(nodeCount);
+  const finished = await Promise.all(groups.map((group) => group.finish(outcome)));
+  const closingTraces: TimedLine[] = [];
+  const closingReports: TimedLine[] = [];
+  groups.forEach((group, index) => {
+    const final = finished[index]!;
+    group.nodes.forEach((node, position) => {
+      summaries[node] = final.summaries[position];
+    });
+    closingTraces.push(...final.traces);
+    closingReports.push(...final.reports);
+  });
+  emitInOrder([], closingTraces, closingReports, hash, listener);
+  return { outcome, virtualNs: boundaryNs, traceHash: hash.digest("hex"), quanta, summaries };
+}
+
+/** Console writes by (time, pid), trace lines and reports by (time, node); stable within. */
+function emitInOrder(
+  consoleRecords: ConsoleRecord[],
+  traces: TimedLine[],
+  reports: TimedLine[],
+  hash: ReturnType<typeof createHash>,
+  listener: ClusterListener,
+): void {
+  consoleRecords.sort((a, b) => a.atNs - b.atNs || a.pid - b.pid);
+  for (const record of consoleRecords) listener.console(record);
+  traces.sort((a, b) => a.atNs - b.atNs || a.node - b.node);
+  for (const trace of traces) {
+    hash.update(trace.line);
+    hash.update("\n");
+    listener.trace?.(trace.line);
+  }
+  reports.sort((a, b) => a.atNs - b.atNs || a.node - b.node);
+  for (const report of reports) listener.report(report.line, report.node);
+}

@@ -1,0 +1,105 @@
+// Runs a set of the cluster's nodes in the current thread, one quantum at a time: hands each
+// NIC the frame events the medium computed for it, runs each node's software to the quantum's
+// end, and gathers what the nodes produced (frames, console writes, trace lines, reports,
+// status). The same class serves W = 1 (the coordinator's own thread) and each worker thread
+// (node-worker.ts), so the two paths cannot drift apart.
+
+import type { FrameEvent, FrameSubmission } from "../fabric/medium.ts";
+import { Machine } from "../machine.ts";
+import type {
+  ConsoleRecord,
+  NodeBootConfig,
+  NodeSoftware,
+  NodeSoftwareFactory,
+  NodeStatus,
+} from "./node-software.ts";
+
+/** A trace line or a report with the node and virtual time it came from. */
+export interface TimedLine {
+  atNs: number;
+  node: number;
+  line: string;
+}
+
+export interface QuantumOutput {
+  frames: FrameSubmission[];
+  console: ConsoleRecord[];
+  traces: TimedLine[];
+  reports: TimedLine[];
+  /** One per hosted node, in the order of `nodes`. */
+  statuses: NodeStatus[];
+}
+
+/** What the nodes give when the run ends. */
+export interface FinalOutput {
+  summaries: unknown[];
+  traces: TimedLine[];
+  reports: TimedLine[];
+}
+
+export interface NodeMachineConfig {
+  clockHz: number;
+  memoryBytes: number;
+}
+
+export class NodeHost {
+  private readonly machines: Machine[] = [];
+  private readonly software: NodeSoftware[] = [];
+  private readonly indexByNode = new Map<number, number>();
+  private output: QuantumOutput = emptyOutput();
+
+  constructor(
+    readonly nodes: readonly number[],
+    factory: NodeSoftwareFactory,
+    bootConfig: (node: number) => NodeBootConfig,
+    machineConfig: (node: number) => NodeMachineConfig,
+  ) {
+    nodes.forEach((node, index) => {
+      this.indexByNode.set(node, index);
+      const { clockHz, memoryBytes } = machineConfig(node);
+      const machine = new Machine({ node, clockHz, memoryBytes });
+      this.machines.push(machine);
+      this.software.push(
+        factory(machine, bootConfig(node), {
+          console: (record) => this.output.console.push(record),
+          trace: (line, atNs) => this.output.traces.push({ atNs, node, line }),
+          report: (line, atNs) => this.output.reports.push({ atNs, node, line }),
+        }),
+      );
+    });
+  }
+
+  /** Delivers `events` (for hosted nodes), runs every node to `untilNs`, returns its output. */
+  step(events: readonly FrameEvent[], untilNs: number): QuantumOutput {
+    for (const event of events) {
+      const index = this.indexByNode.get(event.node);
+      if (index === undefined)
+        throw new RangeError(`frame event for node ${event.node}, not hosted here`);
+      this.machines[index]!.nic.schedule(event);
+    }
+    for (let index = 0; index < this.software.length; index++) {
+      this.software[index]!.runUntil(untilNs);
+      for (const frame of this.machines[index]!.nic.takeOutgoing()) this.output.frames.push(frame);
+    }
+    const output = this.output;
+    output.statuses = this.software.map((software) => software.status());
+    this.output = emptyOutput();
+    return output;
+  }
+
+  finish(outcome: string): FinalOutput {
+    const summaries = this.software.map((software) => software.finish(outcome));
+    const { traces, reports } = this.output;
+    this.output = emptyOutput();
+    return { summaries, traces, reports };
+  }
+
+  /** The NIC counters of each hosted node, for the summary. */
+  nicCounters(): unknown[] {
+    return this.machines.map((machine) => ({ ...machine.nic.counters }));
+  }
+}
+
+function emptyOutput(): QuantumOutput {
+  return { frames: [], console: [], traces: [], reports: [], statuses: [] };
+}

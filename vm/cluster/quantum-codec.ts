@@ -1,0 +1,177 @@
+// The bytes that cross between the coordinator and a worker thread each quantum, written into
+// and read from SharedArrayBuffers (no postMessage per quantum). Inbound: the quantum's end
+// and the frame events for the worker's nodes. Outbound: what its nodes produced. Frames and
+// console bytes go as raw bytes; the small records (statuses, trace lines, reports, console
+// stamps) as one JSON text. A batch larger than the buffer is refused with a clear error.
+
+import type { FrameEvent, FrameEventKind, FrameSubmission } from "../fabric/medium.ts";
+import type { QuantumOutput, TimedLine } from "./node-host.ts";
+import type { NodeStatus } from "./node-software.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class BatchOverflowError extends RangeError {}
+
+class ByteWriter {
+  private offset = 0;
+  private readonly view: DataView;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private need(count: number): void {
+    if (this.offset + count > this.bytes.length) {
+      throw new BatchOverflowError(
+        `one quantum's traffic exceeds the ${this.bytes.length}-byte exchange buffer`,
+      );
+    }
+  }
+
+  f64(value: number): void {
+    this.need(8);
+    this.view.setFloat64(this.offset, value, true);
+    this.offset += 8;
+  }
+
+  u32(value: number): void {
+    this.need(4);
+    this.view.setUint32(this.offset, value >>> 0, true);
+    this.offset += 4;
+  }
+
+  bytesWithLength(value: Uint8Array): void {
+    this.u32(value.length);
+    this.need(value.length);
+    this.bytes.set(value, this.offset);
+    this.offset += value.length;
+  }
+
+  get length(): number {
+    return this.offset;
+  }
+}
+
+class ByteReader {
+  private offset = 0;
+  private readonly view: DataView;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  f64(): number {
+    const value = this.view.getFloat64(this.offset, true);
+    this.offset += 8;
+    return value;
+  }
+
+  u32(): number {
+    const value = this.view.getUint32(this.offset, true);
+    this.offset += 4;
+    return value;
+  }
+
+  bytesWithLength(): Uint8Array {
+    const length = this.u32();
+    const value = this.bytes.slice(this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
+}
+
+/** Writes the quantum's end and its events; returns the bytes used. */
+export function writeInbound(
+  target: Uint8Array,
+  untilNs: number,
+  events: readonly FrameEvent[],
+): number {
+  const writer = new ByteWriter(target);
+  writer.f64(untilNs);
+  writer.u32(events.length);
+  for (const event of events) {
+    writer.u32(event.kind);
+    writer.u32(event.node);
+    writer.f64(event.atNs);
+    writer.u32(event.sourceNode);
+    writer.u32(event.seq);
+    writer.u32(event.delivered ? 1 : 0);
+    writer.bytesWithLength(event.bytes);
+  }
+  return writer.length;
+}
+
+export function readInbound(source: Uint8Array): { untilNs: number; events: FrameEvent[] } {
+  const reader = new ByteReader(source);
+  const untilNs = reader.f64();
+  const count = reader.u32();
+  const events: FrameEvent[] = [];
+  for (let index = 0; index < count; index++) {
+    const kind = reader.u32() as FrameEventKind;
+    const node = reader.u32();
+    const atNs = reader.f64();
+    const sourceNode = reader.u32();
+    const seq = reader.u32();
+    const delivered = reader.u32() === 1;
+    events.push({ kind, node, atNs, sourceNode, seq, delivered, bytes: reader.bytesWithLength() });
+  }
+  return { untilNs, events };
+}
+
+interface OutboundRecords {
+  statuses: NodeStatus[];
+  traces: TimedLine[];
+  reports: TimedLine[];
+  /** atNs, pid, channel of each console record, in order. */
+  console: [number, number, number][];
+}
+
+export function writeOutbound(target: Uint8Array, output: QuantumOutput): number {
+  const writer = new ByteWriter(target);
+  writer.u32(output.frames.length);
+  for (const frame of output.frames) {
+    writer.u32(frame.sourceNode);
+    writer.u32(frame.seq);
+    writer.f64(frame.handedAtNs);
+    writer.bytesWithLength(frame.bytes);
+  }
+  writer.u32(output.console.length);
+  for (const record of output.console) writer.bytesWithLength(record.bytes);
+  const records: OutboundRecords = {
+    statuses: output.statuses,
+    traces: output.traces,
+    reports: output.reports,
+    console: output.console.map((record) => [record.atNs, record.pid, record.channel]),
+  };
+  writer.bytesWithLength(encoder.encode(JSON.stringify(records)));
+  return writer.length;
+}
+
+export function readOutbound(source: Uint8Array): QuantumOutput {
+  const reader = new ByteReader(source);
+  const frameCount = reader.u32();
+  const frames: FrameSubmission[] = [];
+  for (let index = 0; index < frameCount; index++) {
+    const sourceNode = reader.u32();
+    const seq = reader.u32();
+    const handedAtNs = reader.f64();
+    frames.push({ sourceNode, seq, handedAtNs, bytes: reader.bytesWithLength() });
+  }
+  const consoleCount = reader.u32();
+  const consoleBytes: Uint8Array[] = [];
+  for (let index = 0; index < consoleCount; index++) consoleBytes.push(reader.bytesWithLength());
+  const records = JSON.parse(decoder.decode(reader.bytesWithLength())) as OutboundRecords;
+  return {
+    frames,
+    console: records.console.map(([atNs, pid, channel], index) => ({
+      atNs,
+      pid,
+      channel,
+      bytes: consoleBytes[index]!,
+    })),
+    traces: records.traces,
+    reports: records.reports,
+    statuses: records.statuses,
+  };
+}

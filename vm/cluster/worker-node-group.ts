@@ -1,0 +1,115 @@
+// The coordinator's side of a worker thread (node-worker.ts): a NodeGroup whose quanta run in
+// the worker. `begin` writes the inbound batch and bumps the generation word; `collect` waits
+// on the completion word with Atomics.wait (the coordinator has nothing else to do meanwhile)
+// and reads the outbound batch. comlink carries boot and finish.
+
+import { Worker } from "node:worker_threads";
+import * as Comlink from "comlink";
+import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
+import type { FrameEvent } from "../fabric/medium.ts";
+import {
+  Command,
+  Control,
+  createExchangeBuffers,
+  type ExchangeBuffers,
+} from "./exchange-buffers.ts";
+import type { NodeGroup } from "./node-group.ts";
+import type { FinalOutput, NodeMachineConfig, QuantumOutput } from "./node-host.ts";
+import type { NodeBootConfig } from "./node-software.ts";
+import type { NodeWorkerApi } from "./node-worker.ts";
+import { readOutbound, writeInbound } from "./quantum-codec.ts";
+
+const decoder = new TextDecoder();
+/** A quantum is microseconds to milliseconds of host time: minutes of silence is a dead worker. */
+const workerSilenceMsMax = 300_000;
+
+export class WorkerNodeGroup implements NodeGroup {
+  private readonly control: Int32Array;
+  private readonly inbound: Uint8Array;
+  private readonly outbound: Uint8Array;
+  private generation = 0;
+  private running: Promise<void> | undefined;
+
+  private constructor(
+    readonly nodes: readonly number[],
+    private readonly worker: Worker,
+    private readonly api: Comlink.Remote<NodeWorkerApi>,
+    buffers: ExchangeBuffers,
+  ) {
+    this.control = new Int32Array(buffers.control);
+    this.inbound = new Uint8Array(buffers.inbound);
+    this.outbound = new Uint8Array(buffers.outbound);
+  }
+
+  static async start(
+    nodes: number[],
+    softwareModuleUrl: string,
+    bootConfig: (node: number) => NodeBootConfig,
+    machineConfig: (node: number) => NodeMachineConfig,
+  ): Promise<WorkerNodeGroup> {
+    const worker = new Worker(new URL("./node-worker-entry.mjs", import.meta.url));
+    const api = Comlink.wrap<NodeWorkerApi>(nodeEndpoint(worker));
+    const buffers = createExchangeBuffers();
+    await api.boot({
+      nodes,
+      softwareModuleUrl,
+      bootConfigs: nodes.map(bootConfig),
+      machineConfigs: nodes.map(machineConfig),
+      buffers,
+    });
+    const group = new WorkerNodeGroup(nodes, worker, api, buffers);
+    group.running = group.api.runQuanta();
+    return group;
+  }
+
+  begin(events: FrameEvent[], untilNs: number): void {
+    const length = writeInbound(this.inbound, untilNs, events);
+    Atomics.store(this.control, Control.InboundBytes, length);
+    this.command(Command.Step);
+  }
+
+  collect(): QuantumOutput {
+    this.awaitDone();
+    const length = Atomics.load(this.control, Control.OutboundBytes);
+    if (Atomics.load(this.control, Control.Failed) === 1) {
+      throw new Error(
+        `worker for nodes ${this.nodes[0]}..: ${decoder.decode(this.outbound.slice(0, length))}`,
+      );
+    }
+    return readOutbound(this.outbound.subarray(0, length));
+  }
+
+  async finish(outcome: string): Promise<FinalOutput> {
+    this.command(Command.Stop);
+    this.awaitDone();
+    await this.running;
+    return this.api.finish(outcome);
+  }
+
+  async close(): Promise<void> {
+    this.api[Comlink.releaseProxy]();
+    await this.worker.terminate();
+  }
+
+  private command(command: Command): void {
+    this.generation++;
+    Atomics.store(this.control, Control.Command, command);
+    Atomics.store(this.control, Control.Generation, this.generation);
+    Atomics.notify(this.control, Control.Generation);
+  }
+
+  /** Blocks until the worker finished the last command; a silent worker is an error. */
+  private awaitDone(): void {
+    let waitedMs = 0;
+    for (;;) {
+      const done = Atomics.load(this.control, Control.Done);
+      if (done === this.generation) return;
+      if (Atomics.wait(this.control, Control.Done, done, workerSilenceMsMax) === "timed-out") {
+        waitedMs += workerSilenceMsMax;
+        throw new Error(
+          `the worker for nodes ${this.nodes[0]}..${this.nodes.at(-1)} has not answered for ${waitedMs / 1000} s`,
+        );
+      }
+    }
+  }
+}
