@@ -90,11 +90,15 @@ export function createNodeSoftware(
   trace.record(0, "boot", { nodes: config.nodeCount, seed: config.seed });
 
   const runResults: number[] = [];
+  /** --run programs still being placed: the run lasts while any is. */
+  let runsPending = 0;
   if (config.node === fileStoreNode) {
     options.runs.forEach((run, index) => {
       runResults.push(0);
+      runsPending++;
       network.spawn(pidNone, true, run.path, run.argumentText, run.node, (result) => {
         runResults[index] = result;
+        runsPending--;
         if (result < 0) {
           outputs.report(`--run ${run.path}: spawn failed (${result})`, kernel.nowNs());
         }
@@ -108,7 +112,7 @@ export function createNodeSoftware(
     },
     status(): NodeStatus {
       return {
-        liveJobs: kernel.liveJobCount + runResults.filter((result) => result === 0).length,
+        liveJobs: kernel.liveJobCount + runsPending,
         canProgress:
           kernel.current !== undefined ||
           kernel.scheduler.readyCount > 0 ||
@@ -116,12 +120,14 @@ export function createNodeSoftware(
           network.busy,
         runnable: kernel.current !== undefined || kernel.scheduler.readyCount > 0,
         nextEventNs: kernel.nextEventNs(),
-        progress: {
-          loadPermille: kernel.loadSnapshot().loadPermille,
-          processes: kernel.liveCount,
-          messages: network.counters.remoteSends,
-          frames: network.transport.counters.framesSent,
-        },
+      };
+    },
+    progress() {
+      return {
+        loadPermille: kernel.loadSnapshot().loadPermille,
+        processes: kernel.liveCount,
+        messages: network.counters.remoteSends,
+        frames: network.transport.counters.framesSent,
       };
     },
     finish(outcome: string): NodeSummary {

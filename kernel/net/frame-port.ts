@@ -18,4 +18,6 @@ export interface FramePort {
   receiveFrame(): ArrivedPayload | undefined;
   /** Lowers the NIC's interrupt lines before the kernel looks at what arrived. */
   acknowledgeInterrupt(): void;
+  /** Frames the NIC dropped on receive so far (bad FCS, full ring, not for us), for the trace. */
+  receiveDrops(): { fcs: number; overflow: number };
 }

@@ -39,4 +39,8 @@ export class NicFramePort implements FramePort {
   acknowledgeInterrupt(): void {
     this.nic.acknowledge();
   }
+
+  receiveDrops(): { fcs: number; overflow: number } {
+    return { fcs: this.nic.counters.fcsDrops, overflow: this.nic.counters.rxOverflowDrops };
+  }
 }

@@ -76,6 +76,8 @@ export class NodeNetwork {
   /** Spawns sent to a node and not yet answered: placement counts them as load there. */
   private readonly placedPending = new Map<number, number>();
   private nextLoadReportNs: number;
+  private fcsDropsSeen = 0;
+  private overflowDropsSeen = 0;
 
   constructor(
     private readonly kernel: Kernel,
@@ -107,6 +109,15 @@ export class NodeNetwork {
   /** The NIC interrupt: take arrived frames, send what waits. */
   onNicInterrupt(): void {
     this.port.acknowledgeInterrupt();
+    const drops = this.port.receiveDrops();
+    if (drops.fcs !== this.fcsDropsSeen || drops.overflow !== this.overflowDropsSeen) {
+      this.kernel.traceEvent("nic-drop", {
+        fcs: drops.fcs - this.fcsDropsSeen,
+        overflow: drops.overflow - this.overflowDropsSeen,
+      });
+      this.fcsDropsSeen = drops.fcs;
+      this.overflowDropsSeen = drops.overflow;
+    }
     this.transport.service(this.kernel.nowNs());
   }
 

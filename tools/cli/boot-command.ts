@@ -315,12 +315,12 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
         trace: trace ? (line) => trace.write(line) : undefined,
         report: (line, node) => say(`sterna: node ${node}: ${line}`),
         second: demo
-          ? (atNs, statuses) =>
+          ? (atNs, progress) =>
               say(
-                `[${(atNs / 1e9).toFixed(0)} s] ${statuses
+                `[${(atNs / 1e9).toFixed(0)} s] ${progress
                   .map(
-                    (status, node) =>
-                      `n${node} ${((status.progress.loadPermille ?? 0) / 10).toFixed(0)}% p${status.progress.processes ?? 0} m${status.progress.messages ?? 0} f${status.progress.frames ?? 0}`,
+                    (figures, node) =>
+                      `n${node} ${((figures.loadPermille ?? 0) / 10).toFixed(0)}% p${figures.processes ?? 0} m${figures.messages ?? 0} f${figures.frames ?? 0}`,
                   )
                   .join(" | ")}`,
               )

@@ -8,10 +8,10 @@
 // nodes are spread over threads, so the trace is the same for any worker count.
 
 import { createHash } from "node:crypto";
-import type { FrameEvent, FrameSubmission, Medium } from "../fabric/medium.ts";
+import type { FrameEvent, FrameSubmission, Medium, MediumIncident } from "../fabric/medium.ts";
 import type { NodeGroup } from "./node-group.ts";
 import type { TimedLine } from "./node-host.ts";
-import type { ConsoleRecord, NodeStatus } from "./node-software.ts";
+import type { ConsoleRecord, NodeProgress, NodeStatus } from "./node-software.ts";
 
 export type ClusterOutcome = "exited" | "time-limit" | "deadlock";
 
@@ -22,8 +22,8 @@ export interface ClusterListener {
   trace?(line: string): void;
   /** Kernel reports (faults, kills) in (time, node) order. */
   report(line: string, node: number): void;
-  /** Once per virtual second: every node's status. */
-  second?(atNs: number, statuses: readonly NodeStatus[]): void;
+  /** Once per virtual second: every node's progress figures, by node. */
+  second?(atNs: number, progress: readonly NodeProgress[]): void;
 }
 
 export interface ClusterRunResult {
@@ -51,6 +51,7 @@ export async function runCluster(options: ClusterRunOptions): Promise<ClusterRun
   if (!(quantumNs > 0)) throw new RangeError(`medium ${medium.name} has no lookahead`);
   const hash = createHash("sha256");
   const statuses: NodeStatus[] = new Array(nodeCount);
+  const progress: NodeProgress[] = new Array(nodeCount);
   const eventsByGroup: FrameEvent[][] = groups.map(() => []);
   const groupOfNode = new Int32Array(nodeCount);
   groups.forEach((group, index) => {
@@ -80,13 +81,15 @@ export async function runCluster(options: ClusterRunOptions): Promise<ClusterRun
     for (const events of eventsByGroup) events.length = 0;
     for (const event of medium.eventsBefore(endNs))
       eventsByGroup[groupOfNode[event.node]!]!.push(event);
+    const incidents = medium.takeIncidents?.() ?? [];
+    const withProgress = listener.second !== undefined && endNs >= nextSecondNs;
     for (let index = 0; index < groups.length; index++) {
-      groups[index]!.begin(eventsByGroup[index]!, endNs);
+      groups[index]!.begin(eventsByGroup[index]!, endNs, withProgress);
     }
     const frames: FrameSubmission[] = heldFrames;
     heldFrames = [];
     const consoleRecords: ConsoleRecord[] = [];
-    const traces: TimedLine[] = [];
+    const traces: TimedLine[] = incidents.map(incidentLine);
     const reports: TimedLine[] = [];
     for (const group of groups) {
       const output = group.collect();
@@ -96,6 +99,7 @@ export async function runCluster(options: ClusterRunOptions): Promise<ClusterRun
       for (const line of output.reports) reports.push(line);
       group.nodes.forEach((node, index) => {
         statuses[node] = output.statuses[index]!;
+        if (withProgress) progress[node] = output.progress[index]!;
       });
     }
     frames.sort(
@@ -121,9 +125,10 @@ export async function runCluster(options: ClusterRunOptions): Promise<ClusterRun
       anyoneRunnable ||= status.runnable;
       nextNodeEventNs = Math.min(nextNodeEventNs, status.nextEventNs);
     }
-    while (listener.second && boundaryNs >= nextSecondNs) {
-      listener.second(nextSecondNs, statuses);
-      nextSecondNs += secondNs;
+    if (withProgress) {
+      // One line for the second just crossed (an idle skip may cross several at once).
+      listener.second?.(Math.floor(boundaryNs / secondNs) * secondNs, progress);
+      nextSecondNs = (Math.floor(boundaryNs / secondNs) + 1) * secondNs;
     }
     if (liveJobs === 0) outcome = "exited";
     else if (
@@ -149,6 +154,28 @@ export async function runCluster(options: ClusterRunOptions): Promise<ClusterRun
   });
   emitInOrder([], closingTraces, closingReports, hash, listener);
   return { outcome, virtualNs: boundaryNs, traceHash: hash.digest("hex"), quanta, summaries };
+}
+
+const incidentNames = [
+  "collision",
+  "give-up",
+  "queue-drop",
+  "fault-loss",
+  "fault-corrupt",
+  "fault-duplicate",
+  "partition-drop",
+];
+
+/** A medium's incident as a trace line of the node it concerns. */
+function incidentLine(incident: MediumIncident): TimedLine {
+  const line = JSON.stringify({
+    t: Math.round(incident.atNs),
+    node: incident.node,
+    event: incidentNames[incident.kind] ?? "incident",
+    from: incident.sourceNode,
+    frame: incident.seq,
+  });
+  return { atNs: incident.atNs, node: incident.node, line };
 }
 
 /** Console writes by (time, pid), trace lines and reports by (time, node); stable within. */

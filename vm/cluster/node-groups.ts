@@ -1,6 +1,7 @@
-// Spreads the cluster's nodes over W groups: contiguous blocks of node numbers, one worker
-// thread each, or all in the coordinator's own thread when W = 1 (no barrier at all). Which
-// node runs where changes host timing only, never the trace.
+// Spreads the cluster's nodes over W groups of contiguous node numbers: the first block runs
+// in the coordinator's own thread, each other block in a worker thread, so W threads work
+// and none only waits (W = 1: no worker and no barrier at all). Which node runs where
+// changes host timing only, never the trace.
 
 import type { NodeGroup } from "./node-group.ts";
 import { LocalNodeGroup } from "./node-group.ts";
@@ -19,15 +20,6 @@ export interface NodeGroupsSpec {
 
 export async function startNodeGroups(spec: NodeGroupsSpec): Promise<NodeGroup[]> {
   const workers = Math.max(1, Math.min(spec.workers, spec.nodeCount));
-  if (workers === 1) {
-    const module = (await import(spec.softwareModuleUrl)) as NodeSoftwareModule;
-    const nodes = Array.from({ length: spec.nodeCount }, (_, node) => node);
-    return [
-      new LocalNodeGroup(
-        new NodeHost(nodes, module.createNodeSoftware, spec.bootConfig, spec.machineConfig),
-      ),
-    ];
-  }
   const blocks: number[][] = [];
   const perWorker = Math.ceil(spec.nodeCount / workers);
   for (let first = 0; first < spec.nodeCount; first += perWorker) {
@@ -35,9 +27,17 @@ export async function startNodeGroups(spec: NodeGroupsSpec): Promise<NodeGroup[]
       Array.from({ length: Math.min(perWorker, spec.nodeCount - first) }, (_, i) => first + i),
     );
   }
-  return Promise.all(
-    blocks.map((nodes) =>
-      WorkerNodeGroup.start(nodes, spec.softwareModuleUrl, spec.bootConfig, spec.machineConfig),
-    ),
+  const module = (await import(spec.softwareModuleUrl)) as NodeSoftwareModule;
+  const local = new LocalNodeGroup(
+    new NodeHost(blocks[0]!, module.createNodeSoftware, spec.bootConfig, spec.machineConfig),
   );
+  const remote = await Promise.all(
+    blocks
+      .slice(1)
+      .map((nodes) =>
+        WorkerNodeGroup.start(nodes, spec.softwareModuleUrl, spec.bootConfig, spec.machineConfig),
+      ),
+  );
+  // Workers first: each quantum's `begin` starts them before the local group runs.
+  return [...remote, local];
 }

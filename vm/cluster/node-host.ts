@@ -9,6 +9,7 @@ import { Machine } from "../machine.ts";
 import type {
   ConsoleRecord,
   NodeBootConfig,
+  NodeProgress,
   NodeSoftware,
   NodeSoftwareFactory,
   NodeStatus,
@@ -28,6 +29,8 @@ export interface QuantumOutput {
   reports: TimedLine[];
   /** One per hosted node, in the order of `nodes`. */
   statuses: NodeStatus[];
+  /** One per hosted node when the quantum asked for them, else empty. */
+  progress: NodeProgress[];
 }
 
 /** What the nodes give when the run ends. */
@@ -69,8 +72,11 @@ export class NodeHost {
     });
   }
 
-  /** Delivers `events` (for hosted nodes), runs every node to `untilNs`, returns its output. */
-  step(events: readonly FrameEvent[], untilNs: number): QuantumOutput {
+  /**
+   * Delivers `events` (for hosted nodes), runs every node to `untilNs`, returns its output,
+   * with each node's progress figures when `withProgress`.
+   */
+  step(events: readonly FrameEvent[], untilNs: number, withProgress: boolean): QuantumOutput {
     for (const event of events) {
       const index = this.indexByNode.get(event.node);
       if (index === undefined)
@@ -83,6 +89,7 @@ export class NodeHost {
     }
     const output = this.output;
     output.statuses = this.software.map((software) => software.status());
+    if (withProgress) output.progress = this.software.map((software) => software.progress());
     this.output = emptyOutput();
     return output;
   }
@@ -101,5 +108,5 @@ export class NodeHost {
 }
 
 function emptyOutput(): QuantumOutput {
-  return { frames: [], console: [], traces: [], reports: [], statuses: [] };
+  return { frames: [], console: [], traces: [], reports: [], statuses: [], progress: [] };
 }

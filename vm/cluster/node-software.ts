@@ -37,9 +37,10 @@ export interface NodeStatus {
   runnable: boolean;
   /** The earliest virtual time at which this node has anything to do by itself. */
   nextEventNs: number;
-  /** Figures for the live status line (e.g. load, messages), opaque to the cluster. */
-  progress: Record<string, number>;
 }
+
+/** Figures for the live status line (e.g. load, messages), opaque to the cluster. */
+export type NodeProgress = Record<string, number>;
 
 export interface NodeOutputs {
   console(record: ConsoleRecord): void;
@@ -52,6 +53,8 @@ export interface NodeSoftware {
   /** Runs until the machine's virtual time reaches `untilNs`. */
   runUntil(untilNs: number): void;
   status(): NodeStatus;
+  /** Asked once per virtual second, for the live status line. */
+  progress(): NodeProgress;
   /** Ends the run: the node's summary, JSON-safe. */
   finish(outcome: string): unknown;
 }

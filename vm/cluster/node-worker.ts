@@ -10,6 +10,7 @@ import { Command, Control, type ExchangeBuffers } from "./exchange-buffers.ts";
 import { type FinalOutput, NodeHost, type NodeMachineConfig } from "./node-host.ts";
 import type { NodeBootConfig, NodeSoftwareModule } from "./node-software.ts";
 import { readInbound, writeOutbound } from "./quantum-codec.ts";
+import { spinChecksMax } from "./worker-node-group.ts";
 
 export interface WorkerBoot {
   nodes: number[];
@@ -47,6 +48,11 @@ const api = {
     for (;;) {
       // The coordinator may have posted the first command before this call began: compare
       // with the last generation served, never with what the word held on entry.
+      for (
+        let spin = 0;
+        spin < spinChecksMax && Atomics.load(control, Control.Generation) === servedGeneration;
+        spin++
+      );
       while (Atomics.load(control, Control.Generation) === servedGeneration) {
         Atomics.wait(control, Control.Generation, servedGeneration);
       }
@@ -58,10 +64,10 @@ const api = {
         return;
       }
       try {
-        const { untilNs, events } = readInbound(
+        const { untilNs, withProgress, events } = readInbound(
           inbound.subarray(0, Atomics.load(control, Control.InboundBytes)),
         );
-        const length = writeOutbound(outbound, host.step(events, untilNs));
+        const length = writeOutbound(outbound, host.step(events, untilNs, withProgress));
         Atomics.store(control, Control.OutboundBytes, length);
         Atomics.store(control, Control.Failed, 0);
       } catch (error) {

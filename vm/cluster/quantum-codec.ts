@@ -6,7 +6,7 @@
 
 import type { FrameEvent, FrameEventKind, FrameSubmission } from "../fabric/medium.ts";
 import type { QuantumOutput, TimedLine } from "./node-host.ts";
-import type { NodeStatus } from "./node-software.ts";
+import type { NodeProgress, NodeStatus } from "./node-software.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -85,10 +85,12 @@ class ByteReader {
 export function writeInbound(
   target: Uint8Array,
   untilNs: number,
+  withProgress: boolean,
   events: readonly FrameEvent[],
 ): number {
   const writer = new ByteWriter(target);
   writer.f64(untilNs);
+  writer.u32(withProgress ? 1 : 0);
   writer.u32(events.length);
   for (const event of events) {
     writer.u32(event.kind);
@@ -102,9 +104,14 @@ export function writeInbound(
   return writer.length;
 }
 
-export function readInbound(source: Uint8Array): { untilNs: number; events: FrameEvent[] } {
+export function readInbound(source: Uint8Array): {
+  untilNs: number;
+  withProgress: boolean;
+  events: FrameEvent[];
+} {
   const reader = new ByteReader(source);
   const untilNs = reader.f64();
+  const withProgress = reader.u32() === 1;
   const count = reader.u32();
   const events: FrameEvent[] = [];
   for (let index = 0; index < count; index++) {
@@ -116,11 +123,12 @@ export function readInbound(source: Uint8Array): { untilNs: number; events: Fram
     const delivered = reader.u32() === 1;
     events.push({ kind, node, atNs, sourceNode, seq, delivered, bytes: reader.bytesWithLength() });
   }
-  return { untilNs, events };
+  return { untilNs, withProgress, events };
 }
 
+/** The rare and variable parts of a batch, as JSON; absent when all are empty. */
 interface OutboundRecords {
-  statuses: NodeStatus[];
+  progress: NodeProgress[];
   traces: TimedLine[];
   reports: TimedLine[];
   /** atNs, pid, channel of each console record, in order. */
@@ -136,15 +144,26 @@ export function writeOutbound(target: Uint8Array, output: QuantumOutput): number
     writer.f64(frame.handedAtNs);
     writer.bytesWithLength(frame.bytes);
   }
+  writer.u32(output.statuses.length);
+  for (const status of output.statuses) {
+    writer.u32(status.liveJobs);
+    writer.u32((status.canProgress ? 1 : 0) | (status.runnable ? 2 : 0));
+    writer.f64(status.nextEventNs);
+  }
   writer.u32(output.console.length);
   for (const record of output.console) writer.bytesWithLength(record.bytes);
+  const quiet =
+    output.progress.length === 0 &&
+    output.traces.length === 0 &&
+    output.reports.length === 0 &&
+    output.console.length === 0;
   const records: OutboundRecords = {
-    statuses: output.statuses,
+    progress: output.progress,
     traces: output.traces,
     reports: output.reports,
     console: output.console.map((record) => [record.atNs, record.pid, record.channel]),
   };
-  writer.bytesWithLength(encoder.encode(JSON.stringify(records)));
+  writer.bytesWithLength(quiet ? new Uint8Array(0) : encoder.encode(JSON.stringify(records)));
   return writer.length;
 }
 
@@ -158,10 +177,27 @@ export function readOutbound(source: Uint8Array): QuantumOutput {
     const handedAtNs = reader.f64();
     frames.push({ sourceNode, seq, handedAtNs, bytes: reader.bytesWithLength() });
   }
+  const statusCount = reader.u32();
+  const statuses: NodeStatus[] = [];
+  for (let index = 0; index < statusCount; index++) {
+    const liveJobs = reader.u32();
+    const flags = reader.u32();
+    const nextEventNs = reader.f64();
+    statuses.push({
+      liveJobs,
+      canProgress: (flags & 1) !== 0,
+      runnable: (flags & 2) !== 0,
+      nextEventNs,
+    });
+  }
   const consoleCount = reader.u32();
   const consoleBytes: Uint8Array[] = [];
   for (let index = 0; index < consoleCount; index++) consoleBytes.push(reader.bytesWithLength());
-  const records = JSON.parse(decoder.decode(reader.bytesWithLength())) as OutboundRecords;
+  const json = reader.bytesWithLength();
+  const records: OutboundRecords =
+    json.length === 0
+      ? { progress: [], traces: [], reports: [], console: [] }
+      : (JSON.parse(decoder.decode(json)) as OutboundRecords);
   return {
     frames,
     console: records.console.map(([atNs, pid, channel], index) => ({
@@ -172,6 +208,7 @@ export function readOutbound(source: Uint8Array): QuantumOutput {
     })),
     traces: records.traces,
     reports: records.reports,
-    statuses: records.statuses,
+    statuses,
+    progress: records.progress,
   };
 }

@@ -22,6 +22,8 @@ import { readOutbound, writeInbound } from "./quantum-codec.ts";
 const decoder = new TextDecoder();
 /** A quantum is microseconds to milliseconds of host time: minutes of silence is a dead worker. */
 const workerSilenceMsMax = 300_000;
+/** Checks of the completion word before Atomics.wait: a few microseconds. */
+export const spinChecksMax = 4000;
 
 export class WorkerNodeGroup implements NodeGroup {
   private readonly control: Int32Array;
@@ -62,8 +64,8 @@ export class WorkerNodeGroup implements NodeGroup {
     return group;
   }
 
-  begin(events: FrameEvent[], untilNs: number): void {
-    const length = writeInbound(this.inbound, untilNs, events);
+  begin(events: FrameEvent[], untilNs: number, withProgress: boolean): void {
+    const length = writeInbound(this.inbound, untilNs, withProgress, events);
     Atomics.store(this.control, Control.InboundBytes, length);
     this.command(Command.Step);
   }
@@ -101,6 +103,10 @@ export class WorkerNodeGroup implements NodeGroup {
   /** Blocks until the worker finished the last command; a silent worker is an error. */
   private awaitDone(): void {
     let waitedMs = 0;
+    // A quantum is short: look a little while before sleeping, as the wake-up costs more.
+    for (let spin = 0; spin < spinChecksMax; spin++) {
+      if (Atomics.load(this.control, Control.Done) === this.generation) return;
+    }
     for (;;) {
       const done = Atomics.load(this.control, Control.Done);
       if (done === this.generation) return;

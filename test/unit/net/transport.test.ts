@@ -54,6 +54,7 @@ class Link {
       },
       receiveFrame: () => queue.shift(),
       acknowledgeInterrupt: () => {},
+      receiveDrops: () => ({ fcs: 0, overflow: 0 }),
     };
   }
 }
@@ -130,6 +131,7 @@ describe("kernel transport", () => {
       sendFrame: () => true,
       receiveFrame: () => undefined,
       acknowledgeInterrupt: () => {},
+      receiveDrops: () => ({ fcs: 0, overflow: 0 }),
     };
     const transport = new Transport(port, {
       onMessage: () => {},
@@ -159,6 +161,7 @@ describe("kernel transport", () => {
       sendFrame: () => true,
       receiveFrame: () => queue.shift(),
       acknowledgeInterrupt: () => {},
+      receiveDrops: () => ({ fcs: 0, overflow: 0 }),
     };
     const transport = new Transport(port, {
       onMessage: () => {
