@@ -33,3 +33,20 @@ export function checkProperty<Ts>(
     throw new Error(`${(error as Error).message}\n${replay}`);
   }
 }
+
+/** checkProperty for an fc.asyncProperty: resolves, or rejects with the replay line. */
+export async function checkAsyncProperty<Ts>(
+  property: fc.IAsyncProperty<Ts>,
+  testFile: string,
+  numRuns: number,
+  options: PropertyOptions = {},
+): Promise<void> {
+  const seed = options.seed ?? propertySeed();
+  try {
+    await fc.assert(property, { seed, numRuns, verbose: options.verbose });
+  } catch (error) {
+    const replay = `replay: STERNA_SEED=${seed} npx vitest run ${testFile}`;
+    console.error(replay);
+    throw new Error(`${(error as Error).message}\n${replay}`);
+  }
+}
