@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from "commander";
 import { registerAsm } from "./asm-command.ts";
+import { registerBench } from "./bench-command.ts";
 import { registerBoot } from "./boot-command.ts";
 import { registerDisasm } from "./disasm-command.ts";
 import { registerExec } from "./exec-command.ts";
@@ -15,7 +16,14 @@ const program = new Command("sterna")
   .enablePositionalOptions()
   .exitOverride();
 
-for (const register of [registerExec, registerAsm, registerDisasm, registerBoot, registerTrace]) {
+for (const register of [
+  registerExec,
+  registerAsm,
+  registerDisasm,
+  registerBoot,
+  registerTrace,
+  registerBench,
+]) {
   register(program);
 }
 

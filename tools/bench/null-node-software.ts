@@ -1,0 +1,23 @@
+// Node software that does nothing: what the barrier benchmark boots in a worker thread, so
+// the time it measures is the quantum exchange alone (Atomics, codec), not guest work.
+
+import type { NodeBootConfig, NodeOutputs, NodeSoftware } from "../../vm/cluster/node-software.ts";
+import type { Machine } from "../../vm/machine.ts";
+
+export function createNodeSoftware(
+  _machine: Machine,
+  _config: NodeBootConfig,
+  _outputs: NodeOutputs,
+): NodeSoftware {
+  return {
+    runUntil: () => {},
+    status: () => ({
+      liveJobs: 1,
+      canProgress: true,
+      runnable: true,
+      nextEventNs: Number.POSITIVE_INFINITY,
+    }),
+    progress: () => ({}),
+    finish: () => null,
+  };
+}
