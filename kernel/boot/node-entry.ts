@@ -83,9 +83,17 @@ export function createNodeSoftware(
     onProcessEnd: (process) => summaries.record(kernel, process, false),
   });
   const random = new SeededRandom(config.seed).fork(`kernel/${config.node}`);
-  const network = new NodeNetwork(kernel, new NicFramePort(machine.nic, () => kernel.nowNs()), {
-    random: () => random.nextUint32(),
-  });
+  const network = new NodeNetwork(
+    kernel,
+    new NicFramePort(
+      machine.nic,
+      () => kernel.nowNs(),
+      (event, fields) => kernel.traceEvent(event, fields),
+    ),
+    {
+      random: () => random.nextUint32(),
+    },
+  );
   kernel.attachNetwork(network);
   trace.record(0, "boot", { nodes: config.nodeCount, seed: config.seed });
 

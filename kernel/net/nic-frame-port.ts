@@ -18,18 +18,24 @@ export class NicFramePort implements FramePort {
   constructor(
     private readonly nic: Nic,
     private readonly nowNs: () => number,
+    /** Traces each frame sent ("frame-out") and taken ("frame-in"). */
+    private readonly trace?: (event: string, fields: Record<string, number>) => void,
   ) {}
 
   sendFrame(destinationNode: number, payload: Uint8Array): boolean {
     const destination =
       destinationNode === broadcastNode ? broadcastMac : macForNode(destinationNode);
-    return this.nic.send(destination, sternaEtherType, payload, this.nowNs());
+    const sent = this.nic.send(destination, sternaEtherType, payload, this.nowNs());
+    if (sent) this.trace?.("frame-out", { to: destinationNode, bytes: payload.length });
+    return sent;
   }
 
   receiveFrame(): ArrivedPayload | undefined {
     for (let frame = this.nic.receive(); frame; frame = this.nic.receive()) {
       if (frame.etherType === sternaEtherType) {
-        return { sourceNode: nodeForMac(frame.sourceMac), payload: frame.payload };
+        const sourceNode = nodeForMac(frame.sourceMac);
+        this.trace?.("frame-in", { from: sourceNode, bytes: frame.payload.length });
+        return { sourceNode, payload: frame.payload };
       }
       this.foreignFrames++;
     }

@@ -105,3 +105,25 @@ describe("a cluster of kernels", () => {
     expect(other.result.traceHash).not.toBe(first.result.traceHash);
   });
 });
+
+describe("a guest flooding the network", () => {
+  it("is refused with -EAGAIN once the mailbox is full, loses nothing and never crashes the host", async () => {
+    const run = await bootClusterCase({
+      nodes: 4,
+      fabric: "switched:1000",
+      sources: { "flood.asm": source("flood.asm") },
+      runs: [{ path: "flood.asm", node: 0, argumentText: "" }],
+    });
+    expect(run.result.outcome).toBe("exited");
+    expect(run.result.exitStatus).toBe(0);
+    const children = run.result.processes.filter((process) => !process.fromCommandLine);
+    const sink = children.find((process) => process.node === 1)!;
+    const accepted = children
+      .filter((process) => process !== sink)
+      .reduce((sum, process) => sum + (process.status ?? 0), 0);
+    expect(run.reports).toEqual([]);
+    // The flooders are done before the sink wakes: its mailbox took 64, the rest were refused.
+    expect(accepted).toBe(64);
+    expect(sink.status).toBe(accepted);
+  });
+});
