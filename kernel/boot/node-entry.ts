@@ -104,7 +104,13 @@ export function createNodeSoftware(
     options.runs.forEach((run, index) => {
       runResults.push(0);
       runsPending++;
-      network.spawn(pidNone, true, run.path, run.argumentText, run.node, (result) => {
+      const order = {
+        parentPid: pidNone,
+        inJob: true,
+        path: run.path,
+        argumentText: run.argumentText,
+      };
+      network.spawn(order, run.node, (result) => {
         runResults[index] = result;
         runsPending--;
         if (result < 0) {

@@ -52,6 +52,14 @@ export interface NetworkCounters {
 
 type Continuation = (result: number) => void;
 
+/** What to spawn, for whom: the parent (pidNone: the kernel), and whether it is a --run job. */
+export interface SpawnOrder {
+  parentPid: Pid;
+  inJob: boolean;
+  path: string;
+  argumentText: string;
+}
+
 interface Placement {
   queryId: number;
   deadlineNs: number;
@@ -76,6 +84,8 @@ export class NodeNetwork {
   /** Spawns sent to a node and not yet answered: placement counts them as load there. */
   private readonly placedPending = new Map<number, number>();
   private nextLoadReportNs: number;
+  /** Spawns waiting for their image from the file store's node, by request id. */
+  private readonly fileWaits = new Map<number, SpawnOrder>();
   private fcsDropsSeen = 0;
   private overflowDropsSeen = 0;
 
@@ -226,28 +236,20 @@ export class NodeNetwork {
    * spawn on `node` (a node number, or -1 for any) for `parentPid` (pidNone: the kernel,
    * for --run); `done` gets the child's pid or -errno. The caller blocks meanwhile.
    */
-  spawn(
-    parentPid: Pid,
-    inJob: boolean,
-    path: string,
-    argumentText: string,
-    node: number,
-    done: Continuation,
-  ): void {
+  spawn(order: SpawnOrder, node: number, done: Continuation): void {
     if (node >= 0) {
-      this.spawnOn(node, parentPid, inJob, path, argumentText, done);
+      this.spawnOn(node, order, done);
       return;
     }
-    this.placeOnAnyNode((chosen) =>
-      this.spawnOn(chosen, parentPid, inJob, path, argumentText, done),
-    );
+    this.placeOnAnyNode((chosen) => this.spawnOn(chosen, order, done));
   }
 
   /** Blocks the process on the CPU until `spawn`'s answer, which becomes its eax. */
   spawnForProcess(process: Process, path: string, argumentText: string, node: number): number {
     let answeredAtOnce: number | undefined;
     let blocked = false;
-    this.spawn(process.pid, process.inJob, path, argumentText, node, (result) => {
+    const order = { parentPid: process.pid, inJob: process.inJob, path, argumentText };
+    this.spawn(order, node, (result) => {
       if (blocked) this.resume(process, result);
       else answeredAtOnce = result;
     });
@@ -298,58 +300,40 @@ export class NodeNetwork {
     }
   }
 
-  private spawnOn(
-    node: number,
-    parentPid: Pid,
-    inJob: boolean,
-    path: string,
-    argumentText: string,
-    done: Continuation,
-  ): void {
+  private spawnOn(node: number, order: SpawnOrder, done: Continuation): void {
     if (node === this.kernel.homeNode) {
-      this.spawnHere(parentPid, inJob, path, argumentText, done);
+      this.spawnHere(order, done);
       return;
     }
     this.counters.remoteSpawns++;
     this.placedPending.set(node, (this.placedPending.get(node) ?? 0) + 1);
     const requestId = this.request((result) => {
       this.placedPending.set(node, (this.placedPending.get(node) ?? 1) - 1);
-      if (result > 0 && parentPid !== pidNone) this.remoteChildren.add(result, parentPid);
+      if (result > 0 && order.parentPid !== pidNone) {
+        this.remoteChildren.add(result, order.parentPid);
+      }
       done(result);
     });
     const sent = this.transport.send(
       node,
-      encodeKernelMessage({
-        kind: KernelMessageKind.SpawnRequest,
-        requestId,
-        parentPid,
-        inJob,
-        path,
-        argumentText,
-      }),
+      encodeKernelMessage({ kind: KernelMessageKind.SpawnRequest, requestId, ...order }),
       this.kernel.nowNs(),
     );
     if (!sent) this.waiting.get(requestId)?.(-Errno.EAGAIN);
   }
 
   /** Creates the process on this node, fetching the image first if the store is elsewhere. */
-  private spawnHere(
-    parentPid: Pid,
-    inJob: boolean,
-    path: string,
-    argumentText: string,
-    done: Continuation,
-  ): void {
-    const local = this.kernel.files?.find(path);
+  private spawnHere(order: SpawnOrder, done: Continuation): void {
+    const local = this.kernel.files?.find(order.path);
     if (local || this.kernel.homeNode === fileStoreNode) {
-      done(local ? this.create(local, parentPid, inJob, path, argumentText) : -Errno.ENOENT);
+      done(local ? this.create(local, order) : -Errno.ENOENT);
       return;
     }
     const requestId = this.request((result) => done(result));
-    this.fileWaits.set(requestId, { parentPid, inJob, path, argumentText });
+    this.fileWaits.set(requestId, order);
     const sent = this.transport.send(
       fileStoreNode,
-      encodeKernelMessage({ kind: KernelMessageKind.FileRequest, requestId, path }),
+      encodeKernelMessage({ kind: KernelMessageKind.FileRequest, requestId, path: order.path }),
       this.kernel.nowNs(),
     );
     if (!sent) {
@@ -358,19 +342,15 @@ export class NodeNetwork {
     }
   }
 
-  private readonly fileWaits = new Map<
-    number,
-    { parentPid: Pid; inJob: boolean; path: string; argumentText: string }
-  >();
-
-  private create(
-    image: Uint8Array,
-    parentPid: Pid,
-    inJob: boolean,
-    path: string,
-    argumentText: string,
-  ): number {
-    return spawnFromImage(this.kernel, image, parentPid, inJob, path, argumentText);
+  private create(image: Uint8Array, order: SpawnOrder): number {
+    return spawnFromImage(
+      this.kernel,
+      image,
+      order.parentPid,
+      order.inJob,
+      order.path,
+      order.argumentText,
+    );
   }
 
   private placeOnAnyNode(then: (node: number) => void): void {
@@ -473,13 +453,8 @@ export class NodeNetwork {
         this.waiting.get(message.requestId)?.(message.result);
         return;
       case KernelMessageKind.SpawnRequest:
-        this.spawnHere(
-          message.parentPid,
-          message.inJob,
-          message.path,
-          message.argumentText,
-          (result) =>
-            this.answer(sourceNode, KernelMessageKind.SpawnAnswer, message.requestId, result),
+        this.spawnHere(message, (result) =>
+          this.answer(sourceNode, KernelMessageKind.SpawnAnswer, message.requestId, result),
         );
         return;
       case KernelMessageKind.FileRequest: {
@@ -501,17 +476,7 @@ export class NodeNetwork {
         const done = this.waiting.get(message.requestId);
         this.fileWaits.delete(message.requestId);
         if (!spawn || !done) return;
-        done(
-          message.result < 0
-            ? message.result
-            : this.create(
-                message.image,
-                spawn.parentPid,
-                spawn.inJob,
-                spawn.path,
-                spawn.argumentText,
-              ),
-        );
+        done(message.result < 0 ? message.result : this.create(message.image, spawn));
         return;
       }
       case KernelMessageKind.ChildExit:
