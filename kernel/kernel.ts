@@ -487,8 +487,10 @@ export class Kernel {
     const ticks = machine.timer.acknowledge(machine.cycles);
     if (ticks === 0) return;
     const samplesBefore = this.sampler.totalSamples;
+    // Busy when a process is running or ready: between a yield (or a wake-up, or a
+    // preemption) and the next dispatch nobody is current, yet the node is not idle.
     this.sampler.record(
-      this.current === undefined,
+      this.current === undefined && this.scheduler.readyCount === 0,
       this.scheduler.readyCount,
       this.liveCount,
       ticks,
