@@ -12,6 +12,7 @@ import type { ConsoleChannel } from "../vm/devices/console.ts";
 import { type Machine, MachineStop } from "../vm/machine.ts";
 import { kernelCosts } from "./cost-table.ts";
 import { Errno } from "./errno.ts";
+import { faultReason, instructionLimitReason, killedByReason } from "./faults/end-reasons.ts";
 import { handleException, handleStrayTrap } from "./faults/exception-handler.ts";
 import { describeFault, type FaultReport, Signal } from "./faults/fault-report.ts";
 import { baseName, type FileStore } from "./files/file-store.ts";
@@ -37,10 +38,17 @@ export interface KernelOptions {
   homeNode?: number;
   /** Nodes in the cluster, what nodeinfo reports; default 1. */
   nodeCount?: number;
-  /** Supplies up to `maxBytes` of input for read(0); an empty array means end of input. */
-  readInput?: (maxBytes: number) => Uint8Array;
-  /** Receives console output as soon as a process (`pid`) writes it. */
-  onOutput?: (channel: ConsoleChannel, bytes: Uint8Array, pid: Pid) => void;
+  /**
+   * Supplies up to `maxBytes` of input for read(0); an empty array means end of input, a
+   * negative number is the -errno the host's read failed with (read returns it).
+   */
+  readInput?: (maxBytes: number) => Uint8Array | number;
+  /**
+   * Receives console output as soon as a process (`pid`) writes it. A negative number
+   * returned is the -errno the host's write failed with (-ENOSPC, -EPIPE, -EIO), which write
+   * returns; any other value is ignored.
+   */
+  onOutput?: (channel: ConsoleChannel, bytes: Uint8Array, pid: Pid) => unknown;
   /** Receives one-line kernel reports: faults and kills. */
   onReport?: (line: string) => void;
   /** Called once for every process when it ends (whoever collects its status). */
@@ -507,18 +515,23 @@ export class Kernel {
     return this.sampler.snapshot();
   }
 
-  /** Input for read(0): up to `maxBytes`, empty at end of input. */
-  readInput(maxBytes: number): Uint8Array {
+  /** Input for read(0): up to `maxBytes`, empty at end of input, or the host's -errno. */
+  readInput(maxBytes: number): Uint8Array | number {
     const input = this.options.readInput?.(maxBytes) ?? new Uint8Array(0);
+    if (typeof input === "number") return input;
     return input.length > maxBytes ? input.subarray(0, maxBytes) : input;
   }
 
-  /** Puts `pid`'s bytes on the console and passes them on at once; returns how many were taken. */
+  /**
+   * Puts `pid`'s bytes on the console and passes them on at once; returns how many were
+   * taken, or the -errno the host's output failed with.
+   */
   writeConsole(channel: ConsoleChannel, bytes: Uint8Array, pid: Pid): number {
     const console = this.machine.console;
     const acceptedBytes = console.write(channel, bytes);
-    if (this.options.onOutput) this.options.onOutput(channel, console.drain(channel), pid);
-    return acceptedBytes;
+    if (!this.options.onOutput) return acceptedBytes;
+    const hostOutcome = this.options.onOutput(channel, console.drain(channel), pid);
+    return typeof hostOutcome === "number" && hostOutcome < 0 ? hostOutcome : acceptedBytes;
   }
 
   exitProcess(process: Process, status: number): void {
@@ -526,16 +539,25 @@ export class Kernel {
     this.endProcess(process);
   }
 
-  /** Ends a process as killed by `signal` (status 128 + signal), with the fault if any. */
-  killProcess(process: Process, signal: number, fault: FaultReport | undefined): void {
+  /**
+   * Ends a process as killed by `signal` (status 128 + signal), with the fault if any, and
+   * reports why: the fault, or `reason` in end-reasons.ts's words.
+   */
+  killProcess(
+    process: Process,
+    signal: number,
+    fault: FaultReport | undefined,
+    reason = fault ? faultReason(fault) : "killed",
+  ): void {
     const recentCount = this.options.recentEipsOnFault ?? 0;
     if (fault && recentCount > 0) fault.lastEips = this.machine.cpu.recentEips(recentCount);
     process.fault = fault;
     process.exitStatus = 128 + signal;
+    process.endReason = reason;
     if (fault) {
       this.traceEvent("fault", { pid: formatPid(process.pid), fault: describeFault(fault) });
-      this.report(`process ${this.label(process)} killed by ${describeFault(fault)}`);
     }
+    this.report(`process ${this.label(process)} ${reason}`);
     this.endProcess(process);
   }
 
@@ -545,8 +567,8 @@ export class Kernel {
     this.traceEvent("kill", { pid: formatPid(target.pid), by: formatPid(killerPid) });
     const killer = this.processes.get(killerPid);
     const killerLabel = killer ? this.label(killer) : formatPid(killerPid);
-    this.report(`process ${this.label(target)} killed by process ${killerLabel}`);
-    this.killProcess(target, Signal.SIGKILL, undefined);
+    const reason = killedByReason(killerLabel, target.pid === killerPid);
+    this.killProcess(target, Signal.SIGKILL, undefined, reason);
   }
 
   /** CPU cycles of a process so far, its current turn on the CPU included. */
@@ -567,7 +589,12 @@ export class Kernel {
     for (const process of [...this.processes.all()]) {
       if (!process.isAlive) continue;
       process.instructionLimitReached = true;
-      this.killProcess(process, Signal.SIGKILL, undefined);
+      this.killProcess(
+        process,
+        Signal.SIGKILL,
+        undefined,
+        instructionLimitReason(this.instructionsMax),
+      );
     }
   }
 

@@ -4,16 +4,24 @@
 
 import { ConsoleChannel } from "../vm/devices/console.ts";
 import { Machine } from "../vm/machine.ts";
+import { neverWakesReason } from "./faults/end-reasons.ts";
 import { type FaultReport, Signal } from "./faults/fault-report.ts";
 import { Kernel } from "./kernel.ts";
+import { ProcessState } from "./process/process.ts";
 
 export interface ExecOptions {
   argv: string[];
-  /** Guest stdin: all of it, or a callback returning up to `maxBytes` (empty = end). */
-  stdin?: Uint8Array | ((maxBytes: number) => Uint8Array);
-  /** Called with guest fd 1 bytes as they are written; without it they are collected. */
-  onStdout?: (bytes: Uint8Array) => void;
-  onStderr?: (bytes: Uint8Array) => void;
+  /**
+   * Guest stdin: all of it, or a callback returning up to `maxBytes` (empty = end), or the
+   * -errno the host's read failed with.
+   */
+  stdin?: Uint8Array | ((maxBytes: number) => Uint8Array | number);
+  /**
+   * Called with guest fd 1 bytes as they are written; without it they are collected. A
+   * negative number returned is a -errno for the guest's write (KernelOptions.onOutput).
+   */
+  onStdout?: (bytes: Uint8Array) => unknown;
+  onStderr?: (bytes: Uint8Array) => unknown;
   /** Kill the process (status 137) once this many instructions have run. */
   maxInstructions?: number;
   /** Put this many of the last eips into a fault report. */
@@ -28,6 +36,8 @@ export interface ExecResult {
   stdout: Uint8Array;
   stderr: Uint8Array;
   fault?: FaultReport;
+  /** Why the kernel ended it ("killed by ...", "killed: ..."); undefined after exit. */
+  endReason?: string;
   /** True when the process was stopped by `maxInstructions`. */
   instructionLimitReached?: boolean;
   instructions: number;
@@ -35,7 +45,7 @@ export interface ExecResult {
   virtualNs: number;
 }
 
-function inputReader(stdin: ExecOptions["stdin"]): (maxBytes: number) => Uint8Array {
+function inputReader(stdin: ExecOptions["stdin"]): (maxBytes: number) => Uint8Array | number {
   if (typeof stdin === "function") return stdin;
   const input = stdin ?? new Uint8Array(0);
   let offsetBytes = 0;
@@ -44,6 +54,12 @@ function inputReader(stdin: ExecOptions["stdin"]): (maxBytes: number) => Uint8Ar
     offsetBytes += chunk.length;
     return chunk;
   };
+}
+
+function blockedCallName(state: ProcessState): string {
+  if (state === ProcessState.BlockedReceive) return "receive";
+  if (state === ProcessState.BlockedWait) return "wait";
+  return "sleep";
 }
 
 /** Collects output chunks and joins them once at the end. */
@@ -84,7 +100,10 @@ export function runExecutable(image: Uint8Array, opts: ExecOptions): ExecResult 
   const process = kernel.exec(image, opts.argv);
   kernel.run(opts.maxInstructions);
   // Blocked forever (e.g. receive with nobody to send): nothing can wake it, so it is killed.
-  if (process.isAlive) kernel.killProcess(process, Signal.SIGKILL, undefined);
+  if (process.isAlive) {
+    const reason = neverWakesReason(blockedCallName(process.state));
+    kernel.killProcess(process, Signal.SIGKILL, undefined, reason);
+  }
   const result: ExecResult = {
     status: process.exitStatus,
     pid: process.pid,
@@ -95,6 +114,7 @@ export function runExecutable(image: Uint8Array, opts: ExecOptions): ExecResult 
     virtualNs: machine.nowNs(),
   };
   if (process.fault) result.fault = process.fault;
+  if (process.endReason !== undefined) result.endReason = process.endReason;
   if (process.instructionLimitReached) result.instructionLimitReached = true;
   return result;
 }

@@ -1,12 +1,14 @@
 // What the kernel does when a process faults or executes a stray `int n`: a page fault on a
 // missing heap or stack page is served (a zeroed page, then the instruction is retried);
-// anything else kills the process with 128 + the signal Linux would send, and a report.
+// a page that memory cannot back ends the process as out of memory (137); anything else
+// kills the process with 128 + the signal Linux would send, and a report.
 // `int n` other than 0x80 is treated as Linux treats it: int3 is #BP (SIGTRAP), `into`/int 4
 // is #OF, any other vector hits a gate user mode may not use, hence #GP(vector*8+2).
 
 import { kernelCosts } from "../cost-table.ts";
 import type { Kernel } from "../kernel.ts";
 import type { Process } from "../process/process.ts";
+import { outOfMemoryReason } from "./end-reasons.ts";
 import { ExceptionVector, exceptionName, Signal, signalForVector } from "./fault-report.ts";
 
 const pageFaultPresentBit = 1;
@@ -23,8 +25,10 @@ export function handleException(kernel: Kernel, process: Process): void {
     const faultAddress = mmu.cr2 >>> 0;
     if (!(errorCode & pageFaultPresentBit) && process.isDemandZero(faultAddress)) {
       if (process.faultInPage(faultAddress)) return;
-      // A page the process may use but memory cannot back: killed, like Linux's OOM killer.
-      kernel.killProcess(process, Signal.SIGKILL, { ...report, cr2: faultAddress });
+      // A page the process may use but memory cannot back: killed with SIGKILL (137) and
+      // "out of memory", as Linux's OOM killer does; no fault of the program's own.
+      const reason = outOfMemoryReason(faultAddress, kernel.machine.memoryBytes);
+      kernel.killProcess(process, Signal.SIGKILL, undefined, reason);
       return;
     }
     kernel.killProcess(process, Signal.SIGSEGV, { ...report, cr2: faultAddress });

@@ -17,7 +17,14 @@ export interface FaultReport {
   lastEips?: number[];
 }
 
-export const Signal = { SIGILL: 4, SIGTRAP: 5, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11 } as const;
+export const Signal = {
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+} as const;
 
 export const ExceptionVector = {
   DivideError: 0,

@@ -2,9 +2,15 @@
 // program headers, nothing else. Section headers, symbols and relocations are ignored: a
 // static ET_EXEC image is fully described by its PT_LOAD segments and its entry point.
 // Every rejection is an ElfError whose message names the offending field and position.
+// Refused as Linux refuses them: segments that wrap past 4 GiB, reach kernel space
+// (0xc0000000 and above, the i386 3 GiB split) or overlap another segment.
 
 import { hex, hex32 } from "../hex-format.ts";
-import { heapEndAddressMax, userSpaceStartAddress } from "../memory/user-layout.ts";
+import {
+  heapEndAddressMax,
+  userSpaceEndAddress,
+  userSpaceStartAddress,
+} from "../memory/user-layout.ts";
 import { LoadError } from "./load-error.ts";
 
 export class ElfError extends LoadError {
@@ -37,6 +43,7 @@ export interface ElfImage {
 }
 
 const elfHeaderBytes = 52;
+const addressSpaceEnd = 2 ** 32;
 const programHeaderBytes = 32;
 const programHeaderCountMax = 64;
 
@@ -109,7 +116,18 @@ function readSegment(
     );
   }
   if (memoryBytes === 0) return undefined;
-  if (virtualAddress < userSpaceStartAddress || virtualAddress + memoryBytes > heapEndAddressMax) {
+  const endAddress = virtualAddress + memoryBytes;
+  const extent = `p_vaddr ${hex32(virtualAddress)} + p_memsz ${hex(memoryBytes)}`;
+  if (endAddress > addressSpaceEnd) {
+    fail(field, `${field} (PT_LOAD): ${extent} wraps past the end of the 32-bit address space`);
+  }
+  if (endAddress > userSpaceEndAddress) {
+    fail(
+      field,
+      `${field} (PT_LOAD): ${extent} reaches kernel space (${hex32(userSpaceEndAddress)} and above)`,
+    );
+  }
+  if (virtualAddress < userSpaceStartAddress || endAddress > heapEndAddressMax) {
     fail(
       field,
       `${field} (PT_LOAD): p_vaddr ${hex32(virtualAddress)} + p_memsz ${hex(memoryBytes)} lies outside the loadable user space ${hex32(userSpaceStartAddress)}-${hex32(heapEndAddressMax)}`,
@@ -125,6 +143,25 @@ function readSegment(
     writable: (flags & segmentFlagWrite) !== 0,
     executable: (flags & segmentFlagExecute) !== 0,
   };
+}
+
+/**
+ * Two PT_LOAD segments may share a page but not a byte: Linux maps each over the last, so a
+ * data segment on top of the text replaces the code, and Linux and qemu-i386 then fail.
+ */
+function checkNoOverlap(segments: readonly ElfSegment[]): void {
+  const byAddress = [...segments].sort((a, b) => a.virtualAddress - b.virtualAddress);
+  for (let i = 1; i < byAddress.length; i++) {
+    const lower = byAddress[i - 1]!;
+    const upper = byAddress[i]!;
+    if (lower.virtualAddress + lower.memoryBytes > upper.virtualAddress) {
+      const field = `program header ${upper.index}`;
+      fail(
+        field,
+        `${field} (PT_LOAD): p_vaddr ${hex32(upper.virtualAddress)} overlaps program header ${lower.index} (p_vaddr ${hex32(lower.virtualAddress)} + p_memsz ${hex(lower.memoryBytes)})`,
+      );
+    }
+  }
 }
 
 /** Checks the identification bytes and the ELF header fields that say "i386 executable". */
@@ -212,6 +249,7 @@ export function parseElf(image: Uint8Array): ElfImage {
     if (segment) segments.push(segment);
   }
   if (segments.length === 0) fail("program headers", "no PT_LOAD segment: nothing to load");
+  checkNoOverlap(segments);
   const entrySegment = segments.find(
     (s) =>
       s.executable &&

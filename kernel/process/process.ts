@@ -64,6 +64,8 @@ export class Process {
   killed = false;
   /** Descends from a --run process: the boot lasts while such processes live. */
   inJob = false;
+  /** When the kernel ended it, why, in a report's words ("killed by ...", "killed: ..."). */
+  endReason: string | undefined;
 
   /** The parent's PID; pidNone when the kernel is the parent (--run processes, orphans). */
   parentPid: Pid = pidNone;

@@ -4,9 +4,16 @@
 // gives one line `sterna: asm: ...` and status 2 (an internal failure: status 70). %include
 // looks in the current directory, then in each -I directory, as nasm does.
 
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { collectRepeated, describeFileError, readInputFile, readTextFile } from "./input-file.ts";
+import {
+  collectRepeated,
+  describeFileError,
+  readInputFile,
+  readTextFile,
+  sourceFileBytesMax,
+} from "./input-file.ts";
+import { outputPathProblem, writeOutputFile } from "./output-file.ts";
 
 interface AsmCommandOptions {
   output?: string;
@@ -37,9 +44,18 @@ async function runAsmCommand(sourcePath: string, options: AsmCommandOptions): Pr
     process.stderr.write(`sterna: asm: ${message}\n`);
     process.exitCode = fileErrorStatus;
   };
-  const input = readInputFile(sourcePath);
+  const input = readInputFile(sourcePath, sourceFileBytesMax);
   if (!input.ok) {
     fail(input.message);
+    return;
+  }
+  const outputPath = options.output ?? defaultOutputPath(sourcePath);
+  const outputProblem = [
+    outputPathProblem(outputPath),
+    options.listing === undefined ? undefined : outputPathProblem(options.listing),
+  ].find((problem) => problem !== undefined);
+  if (outputProblem) {
+    fail(outputProblem);
     return;
   }
   const source = input.bytes.toString("utf8");
@@ -65,21 +81,29 @@ async function runAsmCommand(sourcePath: string, options: AsmCommandOptions): Pr
     process.exitCode = assemblyErrorStatus;
     return;
   }
-  const outputPath = options.output ?? defaultOutputPath(sourcePath);
-  try {
-    writeFileSync(outputPath, result.output);
-    if (options.format === "elf") chmodSync(outputPath, 0o755);
-    if (options.listing !== undefined) {
-      const lines = (result.listing ?? []).map((line) => {
-        const contents =
-          line.reservedBytes > 0 ? `<res ${line.reservedBytes}>` : hexBytes(line.bytes);
-        const address = line.address.toString(16).padStart(8, "0").toUpperCase();
-        return `${line.file}:${line.line}\t${address}\t${contents}\t${line.source.trim()}`;
-      });
-      writeFileSync(options.listing, lines.length > 0 ? `${lines.join("\n")}\n` : "");
+  const outputFailure = writeOutputFile(outputPath, result.output);
+  if (outputFailure) {
+    fail(outputFailure);
+    return;
+  }
+  if (options.format === "elf") {
+    try {
+      chmodSync(outputPath, 0o755);
+    } catch (error) {
+      fail(`${outputPath}: ${describeFileError(error)}`);
+      return;
     }
-  } catch (error) {
-    fail(`${outputPath}: ${describeFileError(error)}`);
+  }
+  if (options.listing !== undefined) {
+    const lines = (result.listing ?? []).map((line) => {
+      const contents =
+        line.reservedBytes > 0 ? `<res ${line.reservedBytes}>` : hexBytes(line.bytes);
+      const address = line.address.toString(16).padStart(8, "0").toUpperCase();
+      return `${line.file}:${line.line}\t${address}\t${contents}\t${line.source.trim()}`;
+    });
+    const text = lines.length > 0 ? `${lines.join("\n")}\n` : "";
+    const listingFailure = writeOutputFile(options.listing, Buffer.from(text));
+    if (listingFailure) fail(listingFailure);
   }
 }
 

@@ -5,7 +5,7 @@
 // gives one line `sterna: disasm: ...` and status 2.
 
 import { type Command, Option } from "commander";
-import { readInputFile } from "./input-file.ts";
+import { disasmFileBytesMax, readInputFile } from "./input-file.ts";
 
 export interface DisasmCommandOptions {
   format?: "elf" | "bin";
@@ -14,6 +14,11 @@ export interface DisasmCommandOptions {
 }
 
 const fileErrorStatus = 2;
+/**
+ * The most code one run disassembles: about 20 s and 400 MB of host memory per MiB, so a
+ * larger image is refused up front rather than left to exhaust the host.
+ */
+export const disasmCodeBytesMax = 1024 * 1024;
 const bytesColumnWidth = 8 * 3;
 
 function parseAddress(text: string): number | undefined {
@@ -48,7 +53,7 @@ export async function runDisasm(
     output.stderr(`sterna: disasm: ${message}\n`);
     return fileErrorStatus;
   };
-  const input = readInputFile(path);
+  const input = readInputFile(path, disasmFileBytesMax);
   if (!input.ok) return fail(input.message);
   const file: Uint8Array = input.bytes;
   const format = options.format ?? (disasm.isElf(file) ? "elf" : "bin");
@@ -83,6 +88,12 @@ export async function runDisasm(
     segments.push({ name: "flat", address: org, bytes: file, dataPrefixBytes: 0 });
   }
 
+  const codeBytes = segments.reduce((sum, segment) => sum + segment.bytes.length, 0);
+  if (codeBytes > disasmCodeBytesMax) {
+    return fail(
+      `${path}: ${codeBytes} bytes of code, more than the ${disasmCodeBytesMax} (1 MiB) disasm takes at once`,
+    );
+  }
   const disassembled = segments.map((segment) => ({
     segment,
     lines: disasm.disassembleSegment(segment),

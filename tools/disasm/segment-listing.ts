@@ -36,7 +36,10 @@ export function disassembleSegment(segment: CodeSegment): DisassemblyLine[] {
   splits.push(segment.bytes.length);
   for (let i = 0; i + 1 < splits.length; i++) {
     const code = segment.bytes.subarray(splits[i], splits[i + 1]);
-    lines.push(...disassemble(code, { org: (segment.address + splits[i]!) >>> 0 }));
+    // A loop, not push(...lines): spreading a large segment's lines overflows the stack.
+    for (const line of disassemble(code, { org: (segment.address + splits[i]!) >>> 0 })) {
+      lines.push(line);
+    }
   }
   return lines;
 }

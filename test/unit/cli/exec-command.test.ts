@@ -83,7 +83,7 @@ describe.concurrent("sterna exec", () => {
     expect(await sterna(["exec", missing])).toEqual({
       status: 2,
       stdout: "",
-      stderr: `sterna: ${missing}: no such file\n`,
+      stderr: `sterna: ${missing}: no such file or directory\n`,
     });
   });
 

@@ -126,7 +126,40 @@ describe("parseElf", () => {
     );
     expect(
       rejection(patched((v) => v.setUint32(programHeader(2) + 8, 0xc0000000, true))).message,
-    ).toMatch(/^program header 2 \(PT_LOAD\): p_vaddr 0xc0000000 \+ p_memsz 0x1e lies outside/);
+    ).toBe(
+      "program header 2 (PT_LOAD): p_vaddr 0xc0000000 + p_memsz 0x1e reaches kernel space (0xc0000000 and above)",
+    );
+    expect(
+      rejection(patched((v) => v.setUint32(programHeader(2) + 8, 0xbf800000, true))).message,
+    ).toMatch(/^program header 2 \(PT_LOAD\): p_vaddr 0xbf800000 \+ p_memsz 0x1e lies outside/);
+  });
+
+  it("refuses a segment that wraps past 4 GiB, naming the field", () => {
+    const wrapping = rejection(
+      patched((v) => {
+        v.setUint32(programHeader(2) + 8, 0xfffff000, true);
+        v.setUint32(programHeader(2) + 20, 0x2000, true);
+      }),
+    );
+    expect(wrapping.field).toBe("program header 2");
+    expect(wrapping.message).toBe(
+      "program header 2 (PT_LOAD): p_vaddr 0xfffff000 + p_memsz 0x2000 wraps past the end of the 32-bit address space",
+    );
+  });
+
+  it("refuses overlapping segments (the data on top of the text), as Linux and qemu-i386 fail them", () => {
+    const onTop = rejection(patched((v) => v.setUint32(programHeader(2) + 8, 0x08049000, true)));
+    expect(onTop.field).toBe("program header 2");
+    expect(onTop.message).toBe(
+      "program header 2 (PT_LOAD): p_vaddr 0x08049000 overlaps program header 1 (p_vaddr 0x08049000 + p_memsz 0x38)",
+    );
+    // The text's memory reaching one byte into the next segment is an overlap too.
+    const intoNext = rejection(patched((v) => v.setUint32(programHeader(1) + 20, 0x1001, true)));
+    expect(intoNext.message).toMatch(/^program header 2 \(PT_LOAD\): p_vaddr 0x0804a000 overlaps/);
+    // Ending exactly where the next begins is not.
+    expect(() =>
+      parseElf(patched((v) => v.setUint32(programHeader(1) + 20, 0x1000, true))),
+    ).not.toThrow();
   });
 
   it("refuses an entry point outside the executable segment", () => {
