@@ -2,7 +2,8 @@
 // i386 ELF executable (its executable segments, at their addresses) or of a flat binary as
 // address, bytes and NASM syntax; with --reassemble, a complete NASM source that
 // `nasm -f bin` turns back into the same bytes. A file that cannot be read or is malformed
-// gives one line `sterna: disasm: ...` and status 2.
+// gives one line `sterna: disasm: ...` and status 2; stdout that cannot be written (a full
+// disk) one line and status 1.
 
 import { type Command, Option } from "commander";
 import { disasmFileBytesMax, readInputFile } from "./input-file.ts";
@@ -14,6 +15,8 @@ export interface DisasmCommandOptions {
 }
 
 const fileErrorStatus = 2;
+/** The listing could not be written to stdout. */
+const ownOutputFailureStatus = 1;
 /**
  * The most code one run disassembles: about 20 s and 400 MB of host memory per MiB, so a
  * larger image is refused up front rather than left to exhaust the host.
@@ -127,6 +130,13 @@ async function runDisasmCommand(path: string, options: DisasmCommandOptions): Pr
     stdout: (text) => stdout.write(encoder.encode(text)),
     stderr: (text) => process.stderr.write(text),
   });
+  // A reader that went away (`| head`) is no failure; a full disk or a broken device is.
+  const failure = stdout.failureCode;
+  if (status === 0 && failure !== undefined && failure !== "EPIPE") {
+    process.stderr.write(`sterna: disasm: stdout: write failed (${failure})\n`);
+    process.exitCode = ownOutputFailureStatus;
+    return;
+  }
   if (status !== 0) process.exitCode = status;
 }
 

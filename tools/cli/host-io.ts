@@ -29,8 +29,8 @@ function pause(): void {
 /** A host descriptor written synchronously; it remembers its first failure. */
 export class HostOutput {
   private closedErrno = 0;
-  /** The first write failure, as `ENOSPC: no space left on device`, for sterna's own report. */
-  failure: string | undefined;
+  /** The first write failure (its host code, e.g. "ENOSPC"), for sterna's own report. */
+  failureCode: string | undefined;
 
   constructor(private readonly fd: number) {}
 
@@ -46,7 +46,7 @@ export class HostOutput {
           pause();
           continue;
         }
-        this.failure ??= (error as Error).message;
+        this.failureCode ??= errorCode(error) ?? "EIO";
         const errno = negativeErrno(error);
         // A reader that has gone stays gone; a full disk may have room on the next write.
         if (errorCode(error) === "EPIPE") this.closedErrno = -errno;

@@ -1,0 +1,117 @@
+// The shared pieces every command uses to refuse bad input in one line: option parsers
+// (commander's InvalidArgumentError, bounded values), the bounded input reader, the output
+// file that reports a failed write instead of throwing, and the program reader `boot` checks
+// its --run and --file programs with (naming the file, argv[0] a base name).
+
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { InvalidArgumentError } from "commander";
+import { describe, expect, it } from "vitest";
+import * as assembler from "../../../tools/asm/assemble.ts";
+import { programFileBytesMax, readInputFile } from "../../../tools/cli/input-file.ts";
+import {
+  parseDurationNs,
+  parseLastEips,
+  parseSeed,
+  parseTimeSliceCycles,
+} from "../../../tools/cli/option-parsers.ts";
+import { OutputFile, outputPathProblem, writeOutputFile } from "../../../tools/cli/output-file.ts";
+import { readProgramFile } from "../../../tools/cli/program-file.ts";
+import { fixtureImage, fixturePath } from "../kernel/fixtures.ts";
+
+const directory = mkdtempSync(join(tmpdir(), "sterna-pieces-"));
+
+describe("option parsers", () => {
+  it("refuse zero, negative, fractional, huge and non-numeric values with InvalidArgumentError", () => {
+    for (const text of ["0", "-1", "1.5", "1e3", "", "abc", "99999999999999999999"]) {
+      expect(() => parseTimeSliceCycles(text), text).toThrow(InvalidArgumentError);
+    }
+    expect(() => parseTimeSliceCycles("999")).toThrow("from 1000 to 1000000000");
+    expect(parseTimeSliceCycles("1000000")).toBe(1_000_000);
+    expect(() => parseLastEips("10001")).toThrow(InvalidArgumentError);
+    expect(parseLastEips("10000")).toBe(10_000);
+    expect(parseSeed("4294967295")).toBe(0xffffffff);
+    expect(() => parseSeed("4294967296")).toThrow(InvalidArgumentError);
+  });
+
+  it("read durations from 1 ns to one day", () => {
+    expect(parseDurationNs("500ms")).toBe(500_000_000);
+    expect(parseDurationNs("250")).toBe(250);
+    for (const text of ["0", "0s", "86401s", "1e9", "5 parsecs"]) {
+      expect(() => parseDurationNs(text), text).toThrow(InvalidArgumentError);
+    }
+  });
+});
+
+describe("bounded input files", () => {
+  it("refuse devices, folders and files over the limit in one line", () => {
+    expect(readInputFile("/dev/zero", programFileBytesMax)).toEqual({
+      ok: false,
+      message: "/dev/zero: not a regular file (a device, pipe or socket)",
+    });
+    expect(readInputFile(directory, 10)).toEqual({
+      ok: false,
+      message: `${directory}: is a directory`,
+    });
+    const eleven = join(directory, "eleven");
+    writeFileSync(eleven, "12345678901");
+    expect(readInputFile(eleven, 10)).toEqual({
+      ok: false,
+      message: `${eleven}: larger than the 10 bytes limit`,
+    });
+    expect(readInputFile(eleven, 11).ok).toBe(true);
+  });
+});
+
+describe("output files", () => {
+  it("name the missing folder before anything is written", () => {
+    const path = join(directory, "missing", "trace.jsonl");
+    expect(outputPathProblem(path)).toBe(
+      `${path}: cannot create: folder ${join(directory, "missing")} does not exist`,
+    );
+    expect(OutputFile.open(path, "--trace")).toEqual({
+      ok: false,
+      message: `--trace ${path}: cannot create: folder ${join(directory, "missing")} does not exist`,
+    });
+    expect(outputPathProblem(join(directory, "fine.txt"))).toBeUndefined();
+  });
+
+  it("keep a failed write as one line for close, instead of throwing", () => {
+    const opened = OutputFile.open("/dev/full");
+    if (!opened.ok) throw new Error(opened.message);
+    for (let i = 0; i < 10_000; i++) opened.file.writeLine(`{"t":${i}}`);
+    expect(opened.file.close()).toBe("/dev/full: write failed: no space left on device");
+    expect(writeOutputFile(join(directory, "out.bin"), new Uint8Array([1, 2]))).toBeUndefined();
+  });
+});
+
+describe("program files for boot", () => {
+  it("read an ELF or assemble a source, giving the base name as the program's name", () => {
+    const elf = readProgramFile(fixturePath("hello"), assembler);
+    expect(elf.ok && elf.name).toBe("hello.elf");
+    const source = join(directory, "guest.asm");
+    writeFileSync(
+      source,
+      '%include "sterna.inc"\nsection .text\nglobal _start\n_start:\n  sys_exit 0\n',
+    );
+    const assembled = readProgramFile(source, assembler);
+    expect(assembled.ok && assembled.name).toBe("guest.asm");
+  });
+
+  it("name the file in every refusal", () => {
+    const x86_64 = join(directory, "x86-64.elf");
+    const image = fixtureImage("hello");
+    new DataView(image.buffer).setUint16(18, 62, true);
+    writeFileSync(x86_64, image);
+    expect(readProgramFile(x86_64, assembler)).toEqual({
+      ok: false,
+      message: `${x86_64}: e_machine is 62 (x86-64), expected 3 (i386)`,
+    });
+    const broken = join(directory, "broken.asm");
+    writeFileSync(broken, "section .text\n  mov eax,\n");
+    const refused = readProgramFile(broken, assembler);
+    expect(!refused.ok && refused.message).toMatch(new RegExp(`^${broken}:2:`));
+    expect(readProgramFile("/dev/zero", assembler).ok).toBe(false);
+  });
+});
