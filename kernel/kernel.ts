@@ -455,9 +455,16 @@ export class Kernel {
   }
 
   private fireDueWakeups(): void {
-    const nowNs = this.nowNs();
-    if (this.net && this.net.nextTimerNs() <= nowNs) this.net.fireTimers();
-    for (let timer = this.wakeups.popDue(nowNs); timer; timer = this.wakeups.popDue(nowNs)) {
+    // Due by the cycle count, the clock that run budgets and idling use: late in a long run
+    // ns -> cycles -> ns does not round-trip (machine.nowNs loses precision past 2^53), and
+    // a timer whose cycle has come but whose ns has not would stop time (a 0-cycle budget).
+    const isDue = (dueNs: number) => this.machine.cyclesFromNs(dueNs) <= this.machine.cycles;
+    if (this.net && isDue(this.net.nextTimerNs())) this.net.fireTimers();
+    for (;;) {
+      const dueNs = this.wakeups.nextDueNs();
+      if (dueNs === undefined || !isDue(dueNs)) return;
+      const timer = this.wakeups.popDue(dueNs);
+      if (!timer) return;
       const process = this.processes.live(timer.payload);
       if (!process || process.wakeTimerId !== timer.id) continue;
       process.wakeTimerId = 0;

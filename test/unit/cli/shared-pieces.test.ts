@@ -17,6 +17,7 @@ import {
   parseTimeSliceCycles,
 } from "../../../tools/cli/option-parsers.ts";
 import { OutputFile, outputPathProblem, writeOutputFile } from "../../../tools/cli/output-file.ts";
+import { describeUnhandled } from "../../../tools/cli/program.ts";
 import { readProgramFile } from "../../../tools/cli/program-file.ts";
 import { fixtureImage, fixturePath } from "../kernel/fixtures.ts";
 
@@ -113,5 +114,21 @@ describe("program files for boot", () => {
     const refused = readProgramFile(broken, assembler);
     expect(!refused.ok && refused.message).toMatch(new RegExp(`^${broken}:2:`));
     expect(readProgramFile("/dev/zero", assembler).ok).toBe(false);
+  });
+});
+
+describe("the last line of defence (program.ts)", () => {
+  it("words a host file error as one line naming the file, status 2", () => {
+    const error = Object.assign(new Error("ENOENT: no such file or directory, open 'x/y'"), {
+      code: "ENOENT",
+      path: "x/y",
+    });
+    expect(describeUnhandled(error)).toEqual({ line: "x/y: no such file or directory", status: 2 });
+  });
+
+  it("words anything else as one line of internal error, status 70, without a stack", () => {
+    const { line, status } = describeUnhandled(new RangeError("first line\nsecond line"));
+    expect(status).toBe(70);
+    expect(line).toBe("internal error: first line (STERNA_DEBUG=1 shows where)");
   });
 });

@@ -72,6 +72,11 @@ function encode(input: SyscallInput): Uint8Array {
   return code;
 }
 
+/** The input's executable: its calls, then exit(0), then the names "syscall" and "peer". */
+export function syscallImage(input: SyscallInput): Uint8Array {
+  return tinyElf(encode(input), bssBytes);
+}
+
 function dataAddressFor(callCount: number): number {
   return tinyElfEntryAddress + callCount * callBytes + exitBytes;
 }
@@ -93,7 +98,7 @@ export const syscallsTarget: FuzzTarget<SyscallInput> = {
     return { onNode: rng.chance(0.5), calls };
   },
   run(input) {
-    const image = tinyElf(encode(input), bssBytes);
+    const image = syscallImage(input);
     if (!input.onNode) return runGuestImage(image, new Uint8Array([0x41, 0x0a]), ["syscall"]);
     try {
       bootNode({
