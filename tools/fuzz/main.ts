@@ -62,6 +62,7 @@ const runs = wholeNumber("runs", values.runs, 1);
 const seed = wholeNumber("seed", values.seed, 0);
 const timeLimitMs = wholeNumber("time-limit-ms", values["time-limit-ms"], 100);
 const memoryMb = wholeNumber("memory-mb", values["memory-mb"], 64);
+const startupLimitMs = Math.max(120_000, timeLimitMs);
 const cliSampleEvery = wholeNumber("cli-sample", values["cli-sample"], 1);
 const onlyIndex = values.index === undefined ? undefined : wholeNumber("index", values.index, 0);
 const targets = values.target === undefined ? fuzzTargets : [findTarget(values.target)];
@@ -106,18 +107,20 @@ function runOneEngine(
       stderrTail = (stderrTail + chunk).slice(-2000);
     });
     let watchdog = setTimeout(() => undefined, 0);
-    const arm = () => {
+    const arm = (limitMs: number) => {
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
         hung = true;
         child.kill("SIGKILL");
-      }, timeLimitMs);
+      }, limitMs);
     };
-    arm();
+    // Starting an engine (tsx, the kernel, the assembler) on a loaded host can take longer
+    // than one input may: its first input's clock starts with its first message.
+    arm(startupLimitMs);
     child.on("message", (message: EngineMessage) => {
       if (message.kind === "start") {
         current = message.index;
-        arm();
+        arm(timeLimitMs);
       } else if (message.kind === "finding") {
         findings.push({
           kind: "crash",
