@@ -147,9 +147,18 @@ export class Kernel {
     this.machine.irqEnabledMask = 0xffffffff;
   }
 
-  /** Virtual time in whole nanoseconds. */
+  /**
+   * Virtual time in whole nanoseconds: the last ns whose cycle (machine.cyclesFromNs) has
+   * come. Past 2^53, cycles * 1e9 loses precision, and a time read a few ns short of its
+   * cycle would leave a wake-up due in cycles but not in ns: runUntil would loop with a
+   * budget of 0 cycles for ever. The corrections below move by those few ns only.
+   */
   nowNs(): number {
-    return Math.floor(this.machine.nowNs());
+    const machine = this.machine;
+    let ns = Math.floor(machine.nowNs());
+    while (machine.cyclesFromNs(ns + 1) <= machine.cycles) ns++;
+    while (ns > 0 && machine.cyclesFromNs(ns) > machine.cycles) ns--;
+    return ns;
   }
 
   traceEvent(event: string, fields?: Record<string, number | string | boolean>): void {
@@ -455,16 +464,9 @@ export class Kernel {
   }
 
   private fireDueWakeups(): void {
-    // Due by the cycle count, the clock that run budgets and idling use: late in a long run
-    // ns -> cycles -> ns does not round-trip (machine.nowNs loses precision past 2^53), and
-    // a timer whose cycle has come but whose ns has not would stop time (a 0-cycle budget).
-    const isDue = (dueNs: number) => this.machine.cyclesFromNs(dueNs) <= this.machine.cycles;
-    if (this.net && isDue(this.net.nextTimerNs())) this.net.fireTimers();
-    for (;;) {
-      const dueNs = this.wakeups.nextDueNs();
-      if (dueNs === undefined || !isDue(dueNs)) return;
-      const timer = this.wakeups.popDue(dueNs);
-      if (!timer) return;
+    const nowNs = this.nowNs();
+    if (this.net && this.net.nextTimerNs() <= nowNs) this.net.fireTimers();
+    for (let timer = this.wakeups.popDue(nowNs); timer; timer = this.wakeups.popDue(nowNs)) {
       const process = this.processes.live(timer.payload);
       if (!process || process.wakeTimerId !== timer.id) continue;
       process.wakeTimerId = 0;
