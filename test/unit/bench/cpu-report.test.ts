@@ -1,0 +1,58 @@
+// The CPU bench's report as `sterna bench cpu` prints it: one line per workload with guest
+// MIPS and the speed relative to qemu-i386, a start-up line, and a usage error for a bad
+// --runs (commander's usage failure, no stack trace).
+
+import { describe, expect, it } from "vitest";
+import { type CpuBenchReport, formatCpuReport } from "../../../tools/bench/cpu-measure.ts";
+import { sterna } from "../../support/run-cli.ts";
+
+const report: CpuBenchReport = {
+  runs: 3,
+  workloads: [
+    {
+      name: "c-bench",
+      args: ["20"],
+      instructions: 2_000_000,
+      sternaMs: 10,
+      sternaWallMs: 11,
+      guestMips: 200,
+      qemuMs: 2.5,
+      qemuWallMs: 4,
+      speedRatio: 0.25,
+      outputsAgree: true,
+    },
+    {
+      name: "coremark",
+      args: [],
+      instructions: 1_000_000,
+      sternaMs: 20,
+      sternaWallMs: 20,
+      guestMips: 50,
+      qemuMs: 1,
+      speedRatio: 0.05,
+      outputsAgree: false,
+    },
+  ],
+  qemuStartupMs: 12,
+  sternaStartupMs: 150,
+};
+
+describe("sterna bench cpu", () => {
+  it("prints guest MIPS, the ratio to qemu-i386 and start-up apart", () => {
+    const lines = formatCpuReport(report);
+    expect(lines[0]).toBe(
+      "c-bench   2000000 instructions, 10 ms CPU (11 wall), 200.0 guest MIPS; qemu-i386 3 ms CPU: 0.250x qemu's speed",
+    );
+    expect(lines[1]).toContain("0.050x qemu's speed (OUTPUTS DIFFER)");
+    expect(lines[2]).toBe(
+      "start-up  sterna exec (empty program) 150 ms; qemu-i386 12 ms CPU (subtracted from its times)",
+    );
+  });
+
+  it("refuses --runs 0 with a usage error", async () => {
+    const outcome = await sterna(["bench", "cpu", "--runs", "0"]);
+    expect(outcome.status).not.toBe(0);
+    expect(outcome.stderr).toContain("expected an integer from 1 to 100");
+    expect(outcome.stderr).not.toContain("    at ");
+  });
+});
