@@ -12,8 +12,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runExecutable } from "../../kernel/run-executable.ts";
 
-const programs = join(import.meta.dirname, "programs");
+// Two folders deep here and in the CLI bundle (dist/cli), so the root is found from either.
 const repositoryRoot = join(import.meta.dirname, "..", "..");
+const programs = join(repositoryRoot, "tools", "bench", "programs");
 
 export interface CpuWorkload {
   readonly name: string;
