@@ -17,6 +17,7 @@ import {
   type DecodedInstructions,
   LOCATION_IMMEDIATE,
   LOCATION_MEMORY,
+  LOCATION_NONE,
   REGISTER_ZERO,
 } from "./decoded-instructions.ts";
 import { maskOf, signExtend } from "./execute.ts";
@@ -264,6 +265,12 @@ export function blockSource(
           flagSource = sized.source;
           break;
         }
+        const transfer = indirectTransferCode(store, slot, offsets[k + 1]!);
+        if (transfer !== undefined) {
+          const address = d === LOCATION_MEMORY ? `const ad = ${ea};` : "";
+          lines.push(`{ ${step} ${address} ${transfer} }`);
+          break;
+        }
         // Any other generic instruction: the interpreter's handler, eip set as it expects.
         if (genericBranches(store.handler[slot]!)) {
           lines.push(
@@ -442,6 +449,24 @@ function sizedCode(
         code: `const v = ${read(src, size)}; if (${conditionCode(store.cc[slot]!, flagSource)}) { ${write(dst, size, "v")} }`,
         source: flagSource,
       };
+    case HandlerId.Shl:
+    case HandlerId.Shr:
+    case HandlerId.Sar:
+      if (imm < 0) return undefined;
+      return {
+        code: shiftByConstantCode(handler, size, dst, imm & 31, read, write),
+        source: FlagSource.Result,
+      };
+    case HandlerId.Push:
+      if (dst !== LOCATION_MEMORY) return undefined;
+      return {
+        code: `const v = ${read(dst, size)}; const sp = (r[4] - ${size / 8}) | 0; c.write${size}(sp, v); r[4] = sp;`,
+        source: flagSource,
+      };
+    case HandlerId.SignExtendAccumulator:
+      return { code: write(0, size, read(0, size / 2)), source: flagSource };
+    case HandlerId.SignExtendIntoDx:
+      return { code: write(2, size, `${read(0, size)} >> 31`), source: flagSource };
     case HandlerId.Imul: {
       const three = rowOperandCount[store.row[slot]!] === 3;
       const a = read(three ? src : dst, size);
@@ -455,6 +480,53 @@ function sizedCode(
     default:
       return undefined;
   }
+}
+
+/**
+ * shl/shr/sar of any size by a count known at compile time, as execute.ts's shiftOrRotate: a
+ * count of 0 still reads the operand (it may fault) and changes nothing.
+ */
+function shiftByConstantCode(
+  handler: number,
+  size: number,
+  dst: number,
+  count: number,
+  read: (location: number, bits: number) => string,
+  write: (location: number, bits: number, value: string) => string,
+): string {
+  const before = `const a = ${read(dst, size)};`;
+  if (count === 0) return before;
+  const mask = maskOf(size);
+  const top = size - 1;
+  let compute: string;
+  if (handler === HandlerId.Shl) {
+    const carry = count <= size ? `((a & ${mask}) >>> ${size - count}) & 1` : "0";
+    compute = `const cy = ${carry}; const x = ${signExtendCode(`a << ${count}`, size)}; const o = ((x >>> ${top}) & 1) ^ cy;`;
+  } else if (handler === HandlerId.Shr) {
+    compute = `const cy = ((a & ${mask}) >>> ${count - 1}) & 1; const x = ${signExtendCode(`(a & ${mask}) >>> ${count}`, size)}; const o = (a >>> ${top}) & 1;`;
+  } else {
+    compute = `const cy = (a >> ${count - 1}) & 1; const x = a >> ${count}; const o = 0;`;
+  }
+  return `${before} ${compute} ${write(dst, size, "x")} f.op = ${LazyOp.Explicit}; f.a = cy; f.b = o; f.result = x;`;
+}
+
+/**
+ * jmp and call through a register or memory (32-bit): the target is read first (a memory
+ * operand may fault), then call pushes the return address; the block returns the target.
+ * A memory operand's address is in `ad`. Undefined for other instructions.
+ */
+function indirectTransferCode(
+  store: DecodedInstructions,
+  slot: number,
+  nextOffset: number,
+): string | undefined {
+  const handler = store.handler[slot]!;
+  const dst = store.dst[slot]!;
+  if (handler !== HandlerId.Jmp && handler !== HandlerId.Call) return undefined;
+  if (store.size[slot] !== 32 || dst === LOCATION_NONE) return undefined;
+  const target = dst === LOCATION_MEMORY ? "c.read32(ad)" : `r[${dst}]`;
+  if (handler === HandlerId.Jmp) return `return ${target};`;
+  return `const t = ${target}; const sp = (r[4] - 4) | 0; c.write32(sp, (base + ${nextOffset}) | 0); r[4] = sp; return t;`;
 }
 
 /** `x` for an ALU op on sign-extended a and b, and its lazy-flag record. */
