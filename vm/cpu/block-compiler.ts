@@ -48,7 +48,7 @@ export function compilable(kind: number, handler: number): boolean {
   }
 }
 
-/** Instructions that may transfer control: a block ends after them. */
+/** Instructions that may transfer control: a block ends after them (cpu.ts lets it go on past a conditional branch, as a side exit). */
 export function endsBlock(kind: number, handler: number): boolean {
   switch (kind) {
     case FastKind.Jcc:
@@ -199,6 +199,13 @@ export function blockSource(
         }
         break;
       case FastKind.Jcc:
+        if (!last) {
+          // A side exit: taken, the block ends after k + 1 instructions; else it goes on.
+          lines.push(
+            `if (${conditionCode(op, flagSource)}) { c.takenExtraCycles = ${cpuCostCycles.branchTakenExtra}; c.blockExitStep = ${k + 1}; return (base + ${offsets[k + 1]! + imm}) | 0; }`,
+          );
+          break;
+        }
         if (looping) {
           const taken = cpuCostCycles.branchTakenExtra;
           lines.push(

@@ -195,9 +195,13 @@ export class Cpu {
               retired += blockLengths[id]! * passes;
               if (passes > 1) recent.detail(ringCount - 1, id, passes - 1, blockLengths[id]!);
             } else {
-              // A store hit cached code: the last pass left after `exitStep` instructions.
+              // A taken side exit or a store to cached code: the last pass left after
+              // `exitStep` instructions.
               const info = blocks.infos[id]!;
-              cycles += (passes - 1) * info.passCycles + info.prefixCycles[exitStep]!;
+              cycles +=
+                (passes - 1) * info.passCycles +
+                info.prefixCycles[exitStep]! +
+                this.takenExtraCycles;
               retired += blockLengths[id]! * (passes - 1) + exitStep;
               recent.detail(ringCount - 1, id, passes - 1, exitStep);
               this.blockExitStep = 0;
@@ -406,12 +410,12 @@ export class Cpu {
       count++;
       offset += store.lengthBytes[current]!;
       offsets[count] = offset - startOffset;
-      if (
-        endsBlock(store.kind[current]!, store.handler[current]!) ||
-        count === blockInstructionsMax ||
-        offset >= 4096
-      ) {
-        break;
+      if (count === blockInstructionsMax || offset >= 4096) break;
+      if (endsBlock(store.kind[current]!, store.handler[current]!)) {
+        // A conditional branch that does not go back to the entry is a side exit: the block
+        // goes on with the instructions after it (a branch to the entry makes a loop).
+        const isJcc = store.kind[current] === FastKind.Jcc;
+        if (!isJcc || offset + store.imm[current]! === startOffset) break;
       }
       current = table[offset]!;
       if (current === SLOT_NONE) {
