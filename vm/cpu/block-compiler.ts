@@ -91,18 +91,20 @@ const enum FlagSource {
 }
 
 /**
- * The source of a function running `count` instructions from `slots`, whose byte offsets
- * from the entry eip (the `base` parameter) are in `offsets` (offsets[count] = the end).
+ * The source of a function running `count` instructions from `slots`, instruction k from
+ * byte offset starts[k] to ends[k] from the entry eip (the `base` parameter). They follow one
+ * another in memory except after a direct jmp or call the block follows to its target.
  */
 export function blockSource(
   store: DecodedInstructions,
   slots: Int32Array,
-  offsets: Int32Array,
+  starts: Int32Array,
+  ends: Int32Array,
   prefixCycles: Int32Array,
   count: number,
 ): string {
   const lines: string[] = [];
-  const looping = loopsToItself(store, slots, offsets, count);
+  const looping = loopsToItself(store, slots, ends, count);
   let flagSource = FlagSource.Unknown;
   for (let k = 0; k < count; k++) {
     const slot = slots[k]!;
@@ -111,13 +113,13 @@ export function blockSource(
     const s = store.src[slot]!;
     const imm = store.imm[slot]!;
     const op = store.cc[slot]!;
-    const next = `(base + ${offsets[k + 1]}) | 0`;
+    const next = `(base + ${ends[k]}) | 0`;
     const ea = addressExpression(store, slot);
     const step = `c.blockStep = ${k};`;
     const last = k === count - 1;
     const leaveIfCodeWritten = last
       ? ""
-      : `if (c.codeWritten !== 0) { c.codeWritten = 0; c.blockExitStep = ${k + 1}; return ${next}; }`;
+      : `if (c.codeWritten !== 0) { c.codeWritten = 0; c.blockExitStep = ${k + 1}; return (base + ${starts[k + 1]}) | 0; }`;
     switch (kind) {
       case FastKind.MovRegReg:
         lines.push(`r[${d}] = r[${s}];`);
@@ -182,8 +184,15 @@ export function blockSource(
         );
         break;
       case FastKind.CallRel:
+        if (!last) {
+          // The block goes on at the target: only the return address is pushed.
+          lines.push(
+            `{ const sp = (r[4] - 4) | 0; ${step} c.write32(sp, ${next}); r[4] = sp; ${leaveIfCodeWritten} }`,
+          );
+          break;
+        }
         lines.push(
-          `{ const sp = (r[4] - 4) | 0; ${step} c.write32(sp, ${next}); r[4] = sp; return (base + ${offsets[k + 1]! + imm}) | 0; }`,
+          `{ const sp = (r[4] - 4) | 0; ${step} c.write32(sp, ${next}); r[4] = sp; return (base + ${ends[k]! + imm}) | 0; }`,
         );
         break;
       case FastKind.Ret:
@@ -192,17 +201,18 @@ export function blockSource(
         );
         break;
       case FastKind.JmpRel:
+        if (!last) break; // the block goes on at the target
         if (looping) {
           lines.push(`${nextPass(prefixCycles, count, 0)} return base;`);
         } else {
-          lines.push(`return (base + ${offsets[k + 1]! + imm}) | 0;`);
+          lines.push(`return (base + ${ends[k]! + imm}) | 0;`);
         }
         break;
       case FastKind.Jcc:
         if (!last) {
           // A side exit: taken, the block ends after k + 1 instructions; else it goes on.
           lines.push(
-            `if (${conditionCode(op, flagSource)}) { c.takenExtraCycles = ${cpuCostCycles.branchTakenExtra}; c.blockExitStep = ${k + 1}; return (base + ${offsets[k + 1]! + imm}) | 0; }`,
+            `if (${conditionCode(op, flagSource)}) { c.takenExtraCycles = ${cpuCostCycles.branchTakenExtra}; c.blockExitStep = ${k + 1}; return (base + ${ends[k]! + imm}) | 0; }`,
           );
           break;
         }
@@ -214,7 +224,7 @@ export function blockSource(
           break;
         }
         lines.push(
-          `if (${conditionCode(op, flagSource)}) { c.takenExtraCycles = ${cpuCostCycles.branchTakenExtra}; return (base + ${offsets[k + 1]! + imm}) | 0; } return ${next};`,
+          `if (${conditionCode(op, flagSource)}) { c.takenExtraCycles = ${cpuCostCycles.branchTakenExtra}; return (base + ${ends[k]! + imm}) | 0; } return ${next};`,
         );
         break;
       case FastKind.IncReg:
@@ -272,7 +282,7 @@ export function blockSource(
           flagSource = sized.source;
           break;
         }
-        const transfer = indirectTransferCode(store, slot, offsets[k + 1]!);
+        const transfer = indirectTransferCode(store, slot, ends[k]!);
         if (transfer !== undefined) {
           const address = d === LOCATION_MEMORY ? `const ad = ${ea};` : "";
           lines.push(`{ ${step} ${address} ${transfer} }`);
@@ -293,7 +303,7 @@ export function blockSource(
   }
   const lastSlot = slots[count - 1]!;
   if (!endsBlock(store.kind[lastSlot]!, store.handler[lastSlot]!)) {
-    lines.push(`return (base + ${offsets[count]}) | 0;`);
+    lines.push(`return (base + ${ends[count - 1]}) | 0;`);
   }
   // A block that jumps back to its entry loops here; `n` counts the passes completed.
   if (looping) return `let n = 0;\nfor (;;) {\nc.extraIterations = n;\n${lines.join("\n")}\n}`;
@@ -304,13 +314,13 @@ export function blockSource(
 function loopsToItself(
   store: DecodedInstructions,
   slots: Int32Array,
-  offsets: Int32Array,
+  ends: Int32Array,
   count: number,
 ): boolean {
   const last = slots[count - 1]!;
   const kind = store.kind[last]!;
   return (
-    (kind === FastKind.Jcc || kind === FastKind.JmpRel) && offsets[count]! + store.imm[last]! === 0
+    (kind === FastKind.Jcc || kind === FastKind.JmpRel) && ends[count - 1]! + store.imm[last]! === 0
   );
 }
 

@@ -86,7 +86,9 @@ export class Cpu {
   private readonly recent = new RecentEips();
   private readonly blocks = new BlockCache();
   private readonly blockSlots = new Int32Array(blockInstructionsMax);
-  private readonly blockOffsets = new Int32Array(blockInstructionsMax + 1);
+  /** Byte offsets from the entry of each instruction of the block being compiled, and of its end. */
+  private readonly blockStarts = new Int32Array(blockInstructionsMax);
+  private readonly blockEnds = new Int32Array(blockInstructionsMax);
   private readonly compileThreshold: number;
 
   // Set by executeFast and by compiled blocks; read by the run loop.
@@ -397,26 +399,43 @@ export class Cpu {
     if (!compilable(store.kind[slot]!, store.handler[slot]!)) return false;
     if (this.blocks.full()) this.clearBlocks();
     const slots = this.blockSlots;
-    const offsets = this.blockOffsets;
+    const starts = this.blockStarts;
+    const ends = this.blockEnds;
     const frame = this.fetchFrame;
     const table = this.fetchTable;
-    let offset = eip & 0xfff;
+    const startOffset = eip & 0xfff;
+    let offset = startOffset;
     let count = 0;
     let current = slot;
-    offsets[0] = 0;
-    const startOffset = offset;
     for (;;) {
       slots[count] = current;
+      starts[count] = offset - startOffset;
+      const end = offset + store.lengthBytes[current]!;
+      ends[count] = end - startOffset;
       count++;
-      offset += store.lengthBytes[current]!;
-      offsets[count] = offset - startOffset;
-      if (count === blockInstructionsMax || offset >= 4096) break;
-      if (endsBlock(store.kind[current]!, store.handler[current]!)) {
-        // A conditional branch that does not go back to the entry is a side exit: the block
-        // goes on with the instructions after it (a branch to the entry makes a loop).
-        const isJcc = store.kind[current] === FastKind.Jcc;
-        if (!isJcc || offset + store.imm[current]! === startOffset) break;
+      if (count === blockInstructionsMax) break;
+      let nextOffset = end;
+      const kind = store.kind[current]!;
+      if (endsBlock(kind, store.handler[current]!)) {
+        // A conditional branch is a side exit: the block goes on after it. A direct jmp or
+        // call goes on at its target on this page, unless the block already holds it. A
+        // branch to the entry makes the block a loop and ends it.
+        const target = end + store.imm[current]!;
+        if (kind === FastKind.Jcc) {
+          if (target === startOffset) break;
+        } else if (
+          (kind === FastKind.JmpRel || kind === FastKind.CallRel) &&
+          target >= 0 &&
+          target < 4096 &&
+          !starts.subarray(0, count).includes(target - startOffset)
+        ) {
+          nextOffset = target;
+        } else {
+          break;
+        }
       }
+      if (nextOffset >= 4096) break;
+      offset = nextOffset;
       current = table[offset]!;
       if (current === SLOT_NONE) {
         const free = this.cache.peekSlot();
@@ -429,11 +448,11 @@ export class Cpu {
     for (let k = 0; k < count; k++) {
       prefixCycles[k + 1] = prefixCycles[k]! + store.costCycles[slots[k]!]!;
     }
-    const fn = compileBlockFunction(blockSource(store, slots, offsets, prefixCycles, count));
+    const fn = compileBlockFunction(blockSource(store, slots, starts, ends, prefixCycles, count));
     const lastKind = store.kind[slots[count - 1]!]!;
     const passCycles =
       prefixCycles[count]! + (lastKind === FastKind.Jcc ? cpuCostCycles.branchTakenExtra : 0);
-    const info = { offsets: offsets.slice(0, count), prefixCycles, passCycles };
+    const info = { offsets: starts.slice(0, count), prefixCycles, passCycles };
     store.block[slot] = this.blocks.add(fn, info);
     return true;
   }
