@@ -291,10 +291,12 @@ export function blockSource(
         // Any other generic instruction: the interpreter's handler, eip set as it expects.
         if (genericBranches(store.handler[slot]!)) {
           lines.push(
-            `${step} c.eip = (${next}) >>> 0; c.executeGeneric(${slot}); return c.eip | 0;`,
+            `${step} c.eip = (${next}) >>> 0; ${registersOut} c.executeGeneric(${slot}); ${registersIn} return c.eip | 0;`,
           );
         } else {
-          lines.push(`${step} c.executeGeneric(${slot}); ${leaveIfCodeWritten}`);
+          lines.push(
+            `${step} ${registersOut} c.executeGeneric(${slot}); ${registersIn} ${leaveIfCodeWritten}`,
+          );
         }
         flagSource = FlagSource.Unknown;
         break;
@@ -306,8 +308,37 @@ export function blockSource(
     lines.push(`return (base + ${ends[count - 1]}) | 0;`);
   }
   // A block that jumps back to its entry loops here; `n` counts the passes completed.
-  if (looping) return `let n = 0;\nfor (;;) {\nc.extraIterations = n;\n${lines.join("\n")}\n}`;
-  return lines.join("\n");
+  const body = looping
+    ? `let n = 0;\nfor (;;) {\nc.extraIterations = n;\n${lines.join("\n")}\n}`
+    : lines.join("\n");
+  return withRegistersInLocals(body);
+}
+
+/** Placeholders the generic-handler calls carry until withRegistersInLocals fills them. */
+const registersOut = "/*registers-out*/";
+const registersIn = "/*registers-in*/";
+
+/**
+ * Keeps the guest registers the block names in JavaScript locals (e0..e7) instead of the
+ * Int32Array: loaded on entry, stored back when the function leaves by return or by a
+ * fault (finally), and around each call of the interpreter's generic handlers, which read
+ * and write cpu.r. Registers only change after an instruction's last faulting access, so at
+ * a fault the locals hold the state before the faulting instruction, as cpu.r would.
+ */
+function withRegistersInLocals(body: string): string {
+  const used = [
+    ...new Set(Array.from(body.matchAll(/\br\[([0-7])\]/g), (m) => Number(m[1]))),
+  ].sort();
+  const needsAll = body.includes(registersOut);
+  const names = needsAll ? [0, 1, 2, 3, 4, 5, 6, 7] : used;
+  if (names.length === 0) return body;
+  const load = names.map((i) => `e${i} = r[${i}];`).join(" ");
+  const store = names.map((i) => `r[${i}] = e${i};`).join(" ");
+  const renamed = body
+    .replace(/\br\[([0-7])\]/g, "e$1")
+    .replaceAll(registersOut, store)
+    .replaceAll(registersIn, load);
+  return `let ${names.map((i) => `e${i} = r[${i}]`).join(", ")};\ntry {\n${renamed}\n} finally { ${store} }`;
 }
 
 /** Whether the block ends with a direct jump or conditional branch to its own entry. */
