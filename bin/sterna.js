@@ -2,7 +2,8 @@
 // Entry for `npx sterna`: runs the CLI bundle dist/cli/main.js (built by `npm run build`, the
 // `prepare` step of npm install) while every file it was built from is unchanged (same size
 // and mtime as dist/cli/inputs.json records); otherwise the TypeScript CLI through tsx's
-// loader, so a stale build never runs.
+// loader, so a stale build never runs. `boot` always runs from the sources: the cluster loads
+// the kernel's node software and its worker threads as TypeScript modules at run time.
 import { readFileSync, statSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
@@ -21,7 +22,7 @@ function bundleIsCurrent() {
   }
 }
 
-if (bundleIsCurrent()) {
+if (process.argv[2] !== "boot" && bundleIsCurrent()) {
   await import(bundle.href);
 } else {
   const { register } = await import("tsx/esm/api");

@@ -1,6 +1,6 @@
 // The CPU bench's report as `sterna bench cpu` prints it: one line per workload with guest
 // MIPS and the speed relative to qemu-i386, a start-up line, and a usage error for a bad
-// --runs (commander's usage failure, no stack trace).
+// --runs (exit 2, no stack trace).
 
 import { describe, expect, it } from "vitest";
 import { type CpuBenchReport, formatCpuReport } from "../../../tools/bench/cpu-measure.ts";
@@ -49,9 +49,9 @@ describe("sterna bench cpu", () => {
     );
   });
 
-  it("refuses --runs 0 with a usage error", async () => {
+  it("refuses --runs 0 with a usage error, exit 2", async () => {
     const outcome = await sterna(["bench", "cpu", "--runs", "0"]);
-    expect(outcome.status).not.toBe(0);
+    expect(outcome.status).toBe(2);
     expect(outcome.stderr).toContain("expected an integer from 1 to 100");
     expect(outcome.stderr).not.toContain("    at ");
   });
