@@ -2,8 +2,9 @@
 // Entry for `npx sterna`: runs the CLI bundle dist/cli/main.js (built by `npm run build`, the
 // `prepare` step of npm install) while every file it was built from is unchanged (same size
 // and mtime as dist/cli/inputs.json records); otherwise the TypeScript CLI through tsx's
-// loader, so a stale build never runs. `boot` always runs from the sources: the cluster loads
-// the kernel's node software and its worker threads as TypeScript modules at run time.
+// loader, so a stale build never runs. `boot` and `bench cluster` always run from the
+// sources: a cluster loads the kernel's node software and its worker threads as TypeScript
+// modules at run time.
 import { readFileSync, statSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
@@ -22,7 +23,10 @@ function bundleIsCurrent() {
   }
 }
 
-if (process.argv[2] !== "boot" && bundleIsCurrent()) {
+const [command, subcommand] = process.argv.slice(2);
+const startsCluster = command === "boot" || (command === "bench" && subcommand === "cluster");
+
+if (!startsCluster && bundleIsCurrent()) {
   await import(bundle.href);
 } else {
   const { register } = await import("tsx/esm/api");
