@@ -6,12 +6,13 @@
 // --run process exited 0, 1 otherwise, 124 when --until ended the run, 2 for a usage or load
 // error (one line naming the option or file).
 
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { collectRepeated, readTextFile } from "./input-file.ts";
+import { collectRepeated } from "./input-file.ts";
+import { readProgramFile } from "./program-file.ts";
 
 interface BootCommandOptions {
   nodes: number;
@@ -41,7 +42,6 @@ const usageErrorStatus = 2;
 /** The PID format's 12-bit node field with its top bit clear (kernel/limits.ts). */
 const nodesMax = 2048;
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const includeDirectory = join(repositoryRoot, "userland", "include");
 const programsDirectory = join(repositoryRoot, "userland", "programs");
 /** The demo's --run programs; named by base name so no host path reaches a guest or trace. */
 const demoRuns = ["cluster-demo.asm"];
@@ -115,32 +115,6 @@ function parseRun(spec: string, nodeCount: number): ParsedRun {
     );
   }
   return { path, node: Number(node), argumentText };
-}
-
-function readProgram(path: string, assemble: typeof import("../asm/assemble.ts")): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message}`,
-    );
-  }
-  if (!path.endsWith(".asm")) return bytes;
-  const result = assemble.assemble(new TextDecoder().decode(bytes), {
-    fileName: path,
-    format: "elf",
-    includePaths: [dirname(path), includeDirectory],
-    readFile: readTextFile,
-  });
-  const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
-  if (!result.ok || !result.output) {
-    throw new UsageError(
-      errors.map(assemble.formatDiagnostic).join("\n") || `${path}: cannot assemble`,
-    );
-  }
-  return result.output;
 }
 
 /** Buffers trace lines into a file, a few kilobytes at a time. */
@@ -276,10 +250,14 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     const paths = [
       ...new Set([...runs.map((run) => run.path), ...(demo ? demoFiles : options.file)]),
     ];
-    const files = paths.map((path) => ({
-      path: demo ? basename(path) : path,
-      image: readProgram(locate(path), assemble),
-    }));
+    // Files go by base name (what spawn finds and argv[0] shows), so no host path reaches a
+    // guest or the trace, whatever folder sterna starts from.
+    const files = paths.map((path) => {
+      const program = readProgramFile(locate(path), assemble);
+      if (!program.ok) throw new UsageError(program.message);
+      return { path: program.name, image: program.image };
+    });
+    for (const run of runs) run.path = basename(run.path);
     let medium: import("../../vm/fabric/medium.ts").Medium;
     try {
       medium = createMedium(options.fabric, {
