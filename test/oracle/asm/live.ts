@@ -8,15 +8,25 @@
 // 3. disassembles NASM's corpus binary and a stream of random instruction bytes, prints them
 //    as `sterna disasm --reassemble` does, and checks NASM assembles that source into the
 //    same bytes.
+// 4. runs nasm again on every in-scope file of NASM's own test suite (nasm-suite/fixtures):
+//    its bytes must still equal the recorded ones, and sterna must give them or an error.
 // Exits 1 on any mismatch, printing the command that replays the run.
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { assemble } from "../../../tools/asm/assemble.ts";
 import { disassembleSegment, reassemblySource } from "../../../tools/disasm/index.ts";
 import { instructionBytes, instructionChoice } from "../../unit/disasm/random-instruction-bytes.ts";
 import { generateCorpus } from "./corpus-generator.ts";
 import { compareWithEncoder, recordWithNasm, toHex } from "./corpus-records.ts";
-import { assembleSourceWithNasm, corpusOrigin, nasmVersion } from "./nasm-oracle.ts";
+import {
+  assembleFileWithNasm,
+  assembleSourceWithNasm,
+  corpusOrigin,
+  nasmVersion,
+} from "./nasm-oracle.ts";
+import { fixturesDir, readManifest, runSuiteFile } from "./nasm-suite/suite-files.ts";
 
 function option(name: string): number | undefined {
   const at = process.argv.indexOf(name);
@@ -100,6 +110,19 @@ const org = 0x08048000;
 report(
   `disasm --reassemble of ${randomInstructionCount} random instructions (${stream.length} bytes), through NASM`,
   reassemblyProblems(Uint8Array.from(stream), org),
+);
+
+const suite = readManifest();
+report(
+  `NASM's test suite: ${suite.inScope.length} in-scope files, nasm vs its recording and sterna`,
+  suite.inScope.flatMap((name) => {
+    const nasm = assembleFileWithNasm(fixturesDir, name);
+    const recorded = readFileSync(join(fixturesDir, name.replace(/\.asm$/, ".bin")));
+    if (!nasm.ok || !Buffer.from(nasm.bytes).equals(recorded))
+      return [`${name}: nasm no longer gives the recorded bytes`];
+    const verdict = runSuiteFile(name);
+    return verdict.kind === "different" ? [`${name}: different bytes without an error`] : [];
+  }),
 );
 
 if (failures > 0) {

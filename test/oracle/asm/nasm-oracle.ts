@@ -117,3 +117,22 @@ export function assembleSourceWithNasm(
     rmSync(directory, { recursive: true, force: true });
   }
 }
+
+/** Assembles the file `name` of `directory` in place (`nasm -f bin`, run from `directory`). */
+export function assembleFileWithNasm(
+  directory: string,
+  name: string,
+): { ok: true; bytes: Uint8Array } | { ok: false; errors: string } {
+  const outputDirectory = mkdtempSync(join(tmpdir(), "sterna-nasm-"));
+  try {
+    const outputPath = join(outputDirectory, "out.bin");
+    const run = spawnSync("nasm", ["-f", "bin", "-w-all", "-o", outputPath, name], {
+      encoding: "utf8",
+      cwd: directory,
+    });
+    if (run.status !== 0) return { ok: false, errors: run.stderr.trim() };
+    return { ok: true, bytes: readFileSync(outputPath) };
+  } finally {
+    rmSync(outputDirectory, { recursive: true, force: true });
+  }
+}
