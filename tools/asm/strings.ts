@@ -75,10 +75,13 @@ function encodeCodePoint(codePoint: number): number[] {
   ];
 }
 
-/** A string read as a number: up to 8 bytes, little-endian. `tooLong` if bytes were lost. */
+/** NASM keeps 4 bytes of a character constant outside 64-bit code ('abcdefgh' is 'abcd'). */
+const characterConstantBytesMax = 4;
+
+/** A string read as a number: its first bytes, little-endian. `tooLong` if bytes were lost. */
 export function characterConstant(bytes: Uint8Array): { value: bigint; tooLong: boolean } {
   let value = 0n;
-  const count = Math.min(bytes.length, 8);
+  const count = Math.min(bytes.length, characterConstantBytesMax);
   for (let i = count - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
-  return { value: BigInt.asIntN(64, value), tooLong: bytes.length > 8 };
+  return { value, tooLong: bytes.length > characterConstantBytesMax };
 }

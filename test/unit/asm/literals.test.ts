@@ -114,8 +114,15 @@ describe("strings", () => {
     expect([...decodeString("`\\u00e9`")]).toEqual([0xc3, 0xa9]);
   });
 
-  it("read as numbers little-endian, at most eight bytes", () => {
+  it("read as numbers little-endian, at most four bytes outside 64-bit code (as NASM)", () => {
     expect(characterConstant(decodeString("'ab'"))).toEqual({ value: 0x6261n, tooLong: false });
-    expect(characterConstant(decodeString("'abcdefghi'")).tooLong).toBe(true);
+    expect(characterConstant(decodeString("'abcd'"))).toEqual({
+      value: 0x64636261n,
+      tooLong: false,
+    });
+    expect(characterConstant(decodeString("'abcdefgh'"))).toEqual({
+      value: 0x64636261n,
+      tooLong: true,
+    });
   });
 });

@@ -97,12 +97,13 @@ function matchImmediate(
       if (spec !== operandTypeSizeBits[type]) return "size";
       return tied ? "pinned" : "ok";
     case "simm8": {
+      // An unknown (forward) value is optimistically small, as NASM's first pass assumes.
       const fits =
-        immediate.known &&
-        !immediate.relocatable &&
-        fitsSignedByte(immediate.value, operationSizeBits as 16 | 32);
+        !immediate.known ||
+        (!immediate.relocatable && fitsSignedByte(immediate.value, operationSizeBits as 16 | 32));
       if (spec === 8) return "ok";
-      if (spec === undefined) return fits ? "ok" : "combination";
+      // NASM only shortens an immediate it may resize: `strict` alone keeps the full size.
+      if (spec === undefined) return fits && !immediate.strict ? "ok" : "combination";
       if (spec !== operationSizeBits) return "size";
       return fits && !immediate.strict ? "pinned" : "combination";
     }

@@ -5,6 +5,7 @@
 
 import { isaRows, mnemonicAliases } from "../../../vm/cpu/isa.ts";
 import { segmentRegisterNames } from "../registers.ts";
+import { nasmInstructionNames } from "./nasm-instruction-names.ts";
 
 const mnemonics = new Set<string>([
   ...isaRows.map((row) => row.mnemonic),
@@ -105,6 +106,7 @@ export function startsStatement(lowerName: string): boolean {
   return (
     mnemonics.has(lowerName) ||
     prefixNames.has(lowerName) ||
+    nasmInstructionNames.has(lowerName) ||
     directives.has(lowerName) ||
     lowerName === "times" ||
     lowerName === "equ" ||

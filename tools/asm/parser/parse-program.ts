@@ -25,6 +25,7 @@ import {
   reserveDirectiveUnit,
   startsStatement,
 } from "./keywords.ts";
+import { nasmInstructionNames } from "./nasm-instruction-names.ts";
 import { parseOperands, StatementError } from "./parse-operands.ts";
 import type {
   DataItem,
@@ -211,8 +212,12 @@ class ProgramParser {
       if (isDirective(word)) return this.directive(word, tokens, i);
       if (word === "equ") throw new StatementError(token.col, "`equ' needs a label before it");
     }
-    if (!isMnemonic(word))
-      throw new StatementError(token.col, `unknown instruction \`${token.text}'`);
+    if (!isMnemonic(word)) {
+      const why = nasmInstructionNames.has(word)
+        ? `instruction \`${token.text}' is not in sterna's i386 instruction set`
+        : `unknown instruction \`${token.text}'`;
+      throw new StatementError(token.col, why);
+    }
     const operands = parseOperands(tokens, i + 1, this.syntax);
     return { kind: "instruction", mnemonic: word, col: token.col, prefixes, operands };
   }

@@ -22,6 +22,11 @@ import {
 } from "./multi-line-macros.ts";
 import { SingleLineMacroTable } from "./single-line-macros.ts";
 import type { LogicalLine, RawLine } from "./source-line.ts";
+import {
+  type MacroParameterRange,
+  parameterRangesOverlap,
+  standardMacros,
+} from "./standard-macros.ts";
 
 export interface PreprocessorOptions {
   /** Returns a file's text, or undefined if it cannot be read. */
@@ -369,7 +374,7 @@ class Preprocessor {
       case "def":
         return this.namesOf(args, token).some((name) => this.singleLine.isDefined(name));
       case "macro":
-        return this.namesOf(args, token).some((name) => this.multiLine.has(name));
+        return this.macroExists(token, args);
       case "idn":
       case "idni": {
         const expanded = this.expand(args);
@@ -397,6 +402,37 @@ class Preprocessor {
         return only.kind === "ident";
       }
     }
+  }
+
+  /** `%ifmacro name [min[-max|-*]][+]`: a macro of that name whose parameter range overlaps. */
+  private macroExists(token: Token, args: Token[]): boolean {
+    const expanded = [...args.slice(0, 1), ...this.expand(args.slice(1))];
+    const nameToken = expanded[0];
+    if (nameToken?.kind !== "ident") {
+      this.error(token.col, `\`${token.text}' expects a macro name`);
+      return false;
+    }
+    let wanted: MacroParameterRange = {
+      name: nameToken.text,
+      minParams: 0,
+      maxParams: Number.POSITIVE_INFINITY,
+      greedy: false,
+    };
+    if (expanded.length > 1) {
+      const header = parseMacroHeader(expanded, token.col, false, false);
+      if ("message" in header) {
+        this.error(header.col, header.message.replace("`%macro'", `\`${token.text}'`));
+        return false;
+      }
+      wanted = header;
+    }
+    const lower = wanted.name.toLowerCase();
+    return (
+      this.multiLine.lookup(wanted.name).some((macro) => parameterRangesOverlap(macro, wanted)) ||
+      standardMacros(this.options.outputFormat).some(
+        (macro) => macro.name === lower && parameterRangesOverlap(macro, wanted),
+      )
+    );
   }
 
   private namesOf(args: Token[], token: Token): string[] {
