@@ -39,7 +39,7 @@ export function assembleWithEncoder(
   encode: Encoder,
 ): AssembleResult {
   const sink = new DiagnosticSink();
-  const lines = preprocess(
+  const preprocessed = preprocess(
     source,
     options.fileName,
     {
@@ -49,7 +49,9 @@ export function assembleWithEncoder(
     },
     sink,
   );
-  const parsed = parseProgram(lines, sink);
+  // A preprocessor stopped by a limit leaves a truncated program: nothing more to report.
+  if (preprocessed.stopped) return { ok: false, diagnostics: sink.sorted() };
+  const parsed = parseProgram(preprocessed.lines, sink);
   const program = assembleStatements(
     parsed,
     { format: options.format, encode, listing: options.listing === true },

@@ -10,6 +10,8 @@
 
 import type { BinaryOperator, Expr, UnaryOperator } from "./ast.ts";
 
+type BinaryExpr = Extract<Expr, { kind: "binary" }>;
+
 type Comparison = "==" | "!=" | "<" | "<=" | ">" | ">=" | "<=>";
 /** Operators defined only on plain numbers. */
 type ScalarOperator = Exclude<BinaryOperator, "+" | "-" | "*" | Comparison>;
@@ -175,7 +177,7 @@ class Evaluator {
       case "unary":
         return this.unary(expr.op, expr.operand, expr.col);
       case "binary":
-        return this.binary(expr.op, expr.left, expr.right, expr.col);
+        return this.binaryChain(expr);
       case "conditional": {
         const test = this.value(expr.test);
         if (!test) return undefined;
@@ -205,16 +207,28 @@ class Evaluator {
     return scalar(op === "~" ? ~operand.constant : operand.constant === 0n ? 1n : 0n);
   }
 
-  private binary(
-    op: BinaryOperator,
-    leftExpr: Expr,
-    rightExpr: Expr,
-    col: number,
-  ): Value | undefined {
-    const left = this.value(leftExpr);
-    if (!left) return undefined;
-    const right = this.value(rightExpr);
-    if (!right) return undefined;
+  /**
+   * A left-leaning chain of binary operators (`a+b+c+...`, thousands of terms long) is
+   * evaluated in a loop, not by recursion, so its length cannot exhaust the host stack.
+   */
+  private binaryChain(top: BinaryExpr): Value | undefined {
+    const chain: BinaryExpr[] = [top];
+    let leftmost = top.left;
+    while (leftmost.kind === "binary") {
+      chain.push(leftmost);
+      leftmost = leftmost.left;
+    }
+    let left = this.value(leftmost);
+    for (let i = chain.length - 1; i >= 0 && left; i--) {
+      const node = chain[i]!;
+      const right = this.value(node.right);
+      if (!right) return undefined;
+      left = this.binary(node.op, left, right, node.col);
+    }
+    return left;
+  }
+
+  private binary(op: BinaryOperator, left: Value, right: Value, col: number): Value | undefined {
     switch (op) {
       case "+":
         return this.add(left, right);

@@ -54,6 +54,13 @@ binaryLevels.forEach((ops, level) => {
 
 const canonicalOperator: Readonly<Record<string, BinaryOperator>> = { "=": "==", "<>": "!=" };
 
+/**
+ * Parentheses, unary operators and `?:` nested deeper than this are refused: the parser and
+ * the evaluator recurse once per level, and the host stack must not run out. Chains of binary
+ * operators (a 3000-term sum) do not nest and have no limit.
+ */
+export const expressionNestingMax = 256;
+
 /** Words that end an expression even though they look like symbols. */
 const stopWords = new Set(["wrt", "seg"]);
 
@@ -74,6 +81,7 @@ export function parseExpression(
 
 class ExpressionParser {
   pos = 0;
+  private nesting = 0;
 
   constructor(
     private readonly tokens: readonly Token[],
@@ -94,6 +102,7 @@ class ExpressionParser {
     const token = this.peek();
     if (token?.kind !== "op" || token.text !== "?") return test;
     this.pos++;
+    this.enter(token);
     const whenTrue = this.conditional();
     const colon = this.peek();
     if (colon?.kind !== "op" || colon.text !== ":") {
@@ -101,7 +110,18 @@ class ExpressionParser {
     }
     this.pos++;
     const whenFalse = this.conditional();
+    this.nesting--;
     return { kind: "conditional", test, whenTrue, whenFalse, col: token.col };
+  }
+
+  /** One level deeper (a parenthesis, unary operator or `?'), refused past the limit. */
+  private enter(token: Token): void {
+    if (++this.nesting > expressionNestingMax) {
+      throw new ExpressionSyntaxError(
+        token.col,
+        `expression nested more than ${expressionNestingMax} levels deep`,
+      );
+    }
   }
 
   private binary(level: number): Expr {
@@ -125,17 +145,21 @@ class ExpressionParser {
     if (token.kind === "op") {
       if (token.text === "-" || token.text === "+" || token.text === "~" || token.text === "!") {
         this.pos++;
+        this.enter(token);
         const operand = this.unary();
+        this.nesting--;
         return { kind: "unary", op: token.text, operand, col: token.col };
       }
       if (token.text === "(") {
         this.pos++;
+        this.enter(token);
         const inner = this.conditional();
         const close = this.peek();
         if (close?.kind !== "op" || close.text !== ")") {
           throw new ExpressionSyntaxError(close?.col ?? this.endColumn(), "expecting `)'");
         }
         this.pos++;
+        this.nesting--;
         return inner;
       }
     }

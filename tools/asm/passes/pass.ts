@@ -61,6 +61,8 @@ export interface PassHost {
 }
 
 const timesMax = 100_000_000;
+/** Bytes all sections with contents may hold together: the program is built in memory. */
+export const outputBytesMax = 64 * 1024 * 1024;
 const nopByte = 0x90;
 
 /** The state of one pass: current section, offsets, bits, and its own diagnostics. */
@@ -78,6 +80,9 @@ export class Pass {
   private readonly hint: BaseRegisterHint = { type: "none", base: "" };
   private readonly env: EvaluationEnvironment;
   private statementIndex = 0;
+  /** Bytes written to sections with contents in this pass, against outputBytesMax. */
+  private outputBytes = 0;
+  private outputFull = false;
   /** Start of the current statement (`$`). */
   private hereBytes = 0;
 
@@ -222,11 +227,52 @@ export class Pass {
       this.buffer.fill(0, this.assembler.previousSize(this.statementIndex));
       return;
     }
-    // `$` stays the start of the line in every repetition, as in NASM.
-    for (let r = 0; r < repetitions; r++) this.emitBody(body);
+    if (this.outputFull) return;
+    // `$` stays the start of the line in every repetition, as in NASM. When the second
+    // repetition gives the same bytes as the first (all but relative jumps), the rest are
+    // copies: `times 100000000 nop` is not encoded 10^8 times.
+    for (let r = 0; r < repetitions; r++) {
+      this.emitBody(body);
+      if (this.overOutputLimit(body.col, startBytes)) return;
+      if (r === 1 && repetitions > 2 && this.repeatsItself(startBytes)) {
+        this.repeatLastBytes(startBytes, repetitions - 2);
+        break;
+      }
+    }
     const sizeBytes = this.buffer.sizeBytes - startBytes;
+    if (!this.buffer.nobits) this.outputBytes += sizeBytes;
     this.assembler.rememberSize(this.statementIndex, sizeBytes);
     if (this.assembler.listingWanted) this.recordListing(statement, startBytes, sizeBytes, body);
+  }
+
+  /** True when what was written since `startBytes` is one block twice. */
+  private repeatsItself(startBytes: number): boolean {
+    const twiceBytes = this.buffer.sizeBytes - startBytes;
+    if (twiceBytes % 2 !== 0) return false;
+    const onceBytes = twiceBytes / 2;
+    if (this.buffer.nobits) return true;
+    const bytes = this.buffer.view();
+    for (let i = 0; i < onceBytes; i++) {
+      if (bytes[startBytes + i] !== bytes[startBytes + onceBytes + i]) return false;
+    }
+    return true;
+  }
+
+  /** Appends `times` more copies of the block this statement wrote twice since `startBytes`. */
+  private repeatLastBytes(startBytes: number, times: number): void {
+    const onceBytes = (this.buffer.sizeBytes - startBytes) / 2;
+    if (this.overOutputLimit(1, startBytes, onceBytes * times)) return;
+    this.buffer.repeat(startBytes, onceBytes, times);
+  }
+
+  /** True (after one located error per pass) when this statement would pass outputBytesMax. */
+  private overOutputLimit(col: number, startBytes: number, moreBytes = 0): boolean {
+    if (this.buffer.nobits) return false;
+    const total = this.outputBytes + this.buffer.sizeBytes - startBytes + moreBytes;
+    if (total <= outputBytesMax) return false;
+    this.error(col, `output exceeds ${outputBytesMax} bytes`);
+    this.outputFull = true;
+    return true;
   }
 
   private recordListing(

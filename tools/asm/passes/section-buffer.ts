@@ -35,6 +35,23 @@ export class SectionBuffer {
     this.sizeBytes += countBytes;
   }
 
+  /** Appends `times` copies of the `lengthBytes` bytes at `startBytes`. */
+  repeat(startBytes: number, lengthBytes: number, times: number): void {
+    const totalBytes = lengthBytes * times;
+    this.reserve(totalBytes);
+    if (!this.nobits) {
+      // Doubling copies: about log2(times) calls to copyWithin instead of `times`.
+      const end = this.sizeBytes;
+      let copiedBytes = 0;
+      while (copiedBytes < totalBytes) {
+        const chunkBytes = Math.min(totalBytes - copiedBytes, lengthBytes + copiedBytes);
+        this.bytes.copyWithin(end + copiedBytes, startBytes, startBytes + chunkBytes);
+        copiedBytes += chunkBytes;
+      }
+    }
+    this.sizeBytes += totalBytes;
+  }
+
   /** Room for `countBytes` at the current offset, advanced past; write into the view. */
   claim(countBytes: number): { view: Uint8Array; offset: number } {
     this.reserve(countBytes);
@@ -42,6 +59,11 @@ export class SectionBuffer {
     this.sizeBytes += countBytes;
     if (!this.nobits) this.bytes.fill(0, offset, offset + countBytes);
     return { view: this.bytes, offset };
+  }
+
+  /** The bytes written so far, without a copy (valid until the next write). */
+  view(): Uint8Array {
+    return this.bytes.subarray(0, this.sizeBytes);
   }
 
   /** The assembled bytes (empty for nobits). */

@@ -38,9 +38,14 @@ export interface PreprocessorOptions {
 }
 
 const includeDepthMax = 64;
+/** Bytes of one source or included file, and of all files included (a %rep may repeat one). */
+export const includeFileBytesMax = 16 * 1024 * 1024;
+const includedBytesMax = 64 * 1024 * 1024;
 const macroDepthMax = 1000;
 const repCountMax = 1_000_000;
 const outputLinesMax = 5_000_000;
+/** Tokens in the whole preprocessed program: the parser builds objects for each of them. */
+const outputTokensMax = 4_000_000;
 
 /** Lines still being gathered into a %macro or %rep body. */
 interface Collector {
@@ -90,13 +95,21 @@ const unsupportedDirectives = new Set([
   "iftoken",
 ]);
 
+export interface PreprocessedSource {
+  readonly lines: LogicalLine[];
+  /** A limit (or %fatal) stopped the preprocessor: the lines are incomplete. */
+  readonly stopped: boolean;
+}
+
 export function preprocess(
   source: string,
   fileName: string,
   options: PreprocessorOptions,
   sink: DiagnosticSink,
-): LogicalLine[] {
-  return new Preprocessor(options, sink).run(source, fileName);
+): PreprocessedSource {
+  const preprocessor = new Preprocessor(options, sink);
+  const lines = preprocessor.run(source, fileName);
+  return { lines, stopped: preprocessor.stopped };
 }
 
 class Preprocessor {
@@ -107,7 +120,9 @@ class Preprocessor {
   private readonly output: LogicalLine[] = [];
   private collector: Collector | undefined;
   private nextLocalId = 1;
-  private stopped = false;
+  private outputTokens = 0;
+  private includedBytes = 0;
+  stopped = false;
   private location: SourceLocation = { file: "", line: 0, includedFrom: [] };
 
   constructor(
@@ -121,6 +136,14 @@ class Preprocessor {
       this.defineText(name, format);
     }
     this.defineText("__STERNA_ASM__", "1");
+    if (source.length > includeFileBytesMax) {
+      this.sink.error(
+        { file: fileName, line: 1, includedFrom: [] },
+        1,
+        `source is larger than ${includeFileBytesMax} bytes`,
+      );
+      return this.output;
+    }
     this.stack.push(new FileSource(fileName, source, [], 0));
     while (this.stack.length > 0 && !this.stopped) {
       const top = this.stack[this.stack.length - 1]!;
@@ -211,8 +234,13 @@ class Preprocessor {
   }
 
   private emit(tokens: readonly Token[], text: string): void {
-    if (this.output.length >= outputLinesMax) {
-      this.error(1, `preprocessor output exceeds ${outputLinesMax} lines`);
+    this.outputTokens += tokens.length;
+    if (this.output.length >= outputLinesMax || this.outputTokens > outputTokensMax) {
+      const limit =
+        this.output.length >= outputLinesMax
+          ? `${outputLinesMax} lines`
+          : `${outputTokensMax} tokens`;
+      this.error(tokens[0]?.col ?? 1, `preprocessor output exceeds ${limit}`);
       this.stopped = true;
       return;
     }
@@ -228,6 +256,9 @@ class Preprocessor {
       tokens,
       (name, at) => this.builtin(name, at),
       (col, message) => this.error(col, message),
+      () => {
+        this.stopped = true;
+      },
     );
   }
 
@@ -687,6 +718,16 @@ class Preprocessor {
     const found = this.findInclude(name);
     if (!found) {
       this.error(nameToken.col, `unable to open include file \`${name}'`);
+      return;
+    }
+    this.includedBytes += found.text.length;
+    if (found.text.length > includeFileBytesMax || this.includedBytes > includedBytesMax) {
+      const limit =
+        found.text.length > includeFileBytesMax
+          ? `\`${name}' is larger than ${includeFileBytesMax} bytes`
+          : `included files exceed ${includedBytesMax} bytes in all`;
+      this.error(nameToken.col, limit);
+      this.stopped = true;
       return;
     }
     const includedFrom = [

@@ -20,6 +20,13 @@ export interface SingleLineMacro {
 export type BuiltinMacros = (name: string, at: Token) => Token[] | undefined;
 
 const expansionDepthMax = 1000;
+/** Tokens one line may grow to by expansion (a chain of doubling %defines reaches 2^40). */
+const expandedTokensMax = 1 << 16;
+
+interface ExpansionBudget {
+  tokensLeft: number;
+  exceeded: boolean;
+}
 
 export class SingleLineMacroTable {
   private readonly exact = new Map<string, SingleLineMacro[]>();
@@ -66,11 +73,22 @@ export class SingleLineMacroTable {
     tokens: readonly Token[],
     builtins: BuiltinMacros,
     report: (col: number, message: string) => void,
+    /** Called when the line grows past the token limit: the preprocessor stops there. */
+    overflow: () => void = () => {},
   ): Token[] {
     if (this.exact.size === 0 && this.folded.size === 0) {
       return this.expandBuiltinsOnly(tokens, builtins);
     }
-    return this.expandWith(tokens, new Set(), 0, builtins, report);
+    const budget = { tokensLeft: expandedTokensMax, exceeded: false };
+    const out = this.expandWith(tokens, new Set(), 0, builtins, report, budget);
+    if (budget.exceeded) {
+      report(
+        tokens[0]?.col ?? 1,
+        `macro expansion of this line exceeds ${expandedTokensMax} tokens`,
+      );
+      overflow();
+    }
+    return out;
   }
 
   private expandBuiltinsOnly(tokens: readonly Token[], builtins: BuiltinMacros): Token[] {
@@ -94,9 +112,11 @@ export class SingleLineMacroTable {
     depth: number,
     builtins: BuiltinMacros,
     report: (col: number, message: string) => void,
+    budget: ExpansionBudget,
   ): Token[] {
     const out: Token[] = [];
     for (let i = 0; i < tokens.length; i++) {
+      if (budget.exceeded) return out;
       const token = tokens[i]!;
       if (token.kind !== "ident" || token.escaped) {
         out.push(token);
@@ -126,7 +146,7 @@ export class SingleLineMacroTable {
           macro = candidates.find((m) => m.params !== null && m.params.length === call.args.length);
           if (macro) {
             const args = call.args.map((arg) =>
-              this.expandWith(arg, disabled, depth + 1, builtins, report),
+              this.expandWith(arg, disabled, depth + 1, builtins, report, budget),
             );
             replacement = substituteBody(macro, args, token);
             i = call.end;
@@ -141,9 +161,15 @@ export class SingleLineMacroTable {
         out.push(token);
         continue;
       }
+      budget.tokensLeft -= replacement.length;
+      if (budget.tokensLeft < 0) {
+        budget.exceeded = true;
+        return out;
+      }
       const inner = new Set(disabled);
       inner.add(macro);
-      out.push(...this.expandWith(replacement, inner, depth + 1, builtins, report));
+      const expanded = this.expandWith(replacement, inner, depth + 1, builtins, report, budget);
+      for (const piece of expanded) out.push(piece);
     }
     return out;
   }
