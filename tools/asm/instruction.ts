@@ -28,6 +28,8 @@ export interface ImmediateOperand {
    * label is not relocated.
    */
   relocatable?: boolean;
+  /** Relative to a section other than the instruction's: NASM never makes a jump to it short. */
+  otherSection?: boolean;
 }
 
 /** A memory reference `[seg: base + index*scale + disp]`. */

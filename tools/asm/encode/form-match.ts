@@ -124,6 +124,7 @@ function matchJumpTarget(
     if (target.distance === "short" && !hasNearJump) return "size";
     if (target.size !== undefined) return "size";
     if (target.strict && target.distance === undefined && hasNearJump) return "combination";
+    if (target.otherSection && target.distance === undefined && hasNearJump) return "combination";
     return "short";
   }
   if (type !== "rel16" && type !== "rel32") return "combination";

@@ -67,6 +67,8 @@ const directives = new Set([
   "align",
   "alignb",
   "absolute",
+  "sectalign",
+  "warning",
   "cpu",
   "default",
   "incbin",

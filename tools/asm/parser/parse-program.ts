@@ -41,6 +41,9 @@ function isLocalName(name: string): boolean {
   return name.startsWith(".") && !name.startsWith("..");
 }
 
+/** -f bin attributes that place a section (start=, vstart=, follows=...): not implemented. */
+const binLayoutAttributes = new Set(["start", "vstart", "follows", "vfollows"]);
+
 export function parseProgram(lines: readonly LogicalLine[], sink: DiagnosticSink): ParsedProgram {
   return new ProgramParser(sink).parse(lines);
 }
@@ -353,7 +356,16 @@ class ProgramParser {
         return undefined;
       case "cpu":
       case "default":
+      case "warning":
+        // Warning classes ([warning push], [warning -user]) do not change the output.
         return undefined;
+      case "sectalign": {
+        if (args.length === 1 && /^(on|off)$/i.test(args[0]!.text)) {
+          throw new StatementError(args[0]!.col, "`sectalign on/off' is not supported");
+        }
+        const boundary = this.expressionToEnd(tokens, start + 1, token);
+        return { kind: "align", boundary, reserve: true, sectionOnly: true, col };
+      }
       default:
         throw new StatementError(col, `\`${word}' is not supported by this assembler`);
     }
@@ -479,12 +491,17 @@ class ProgramParser {
     if (nameToken === undefined || (nameToken.kind !== "ident" && nameToken.kind !== "string")) {
       throw new StatementError(nameToken?.col ?? token.col, "section name expected");
     }
-    const name =
+    let name =
       nameToken.kind === "string"
         ? new TextDecoder().decode(decodeString(nameToken.text))
         : nameToken.text;
-    const attributes: { -readonly [K in keyof SectionAttributes]: SectionAttributes[K] } = {};
     let i = 1;
+    // NASM's section name is the whole first word: `__LD,__compact_unwind`, `.text.%1`.
+    while (nameToken.kind !== "string" && i < args.length && !args[i]!.spaced) {
+      name += args[i]!.text;
+      i++;
+    }
+    const attributes: { -readonly [K in keyof SectionAttributes]: SectionAttributes[K] } = {};
     while (i < args.length) {
       const word = keyword(args[i]);
       const at = args[i]!;
@@ -504,8 +521,18 @@ class ProgramParser {
         }
         attributes.alignBytes = bytes;
         i += 2;
+      } else if (word !== undefined && binLayoutAttributes.has(word)) {
+        throw new StatementError(at.col, `section attribute \`${at.text}' is not supported`);
       } else {
-        throw new StatementError(at.col, `unknown or unsupported section attribute \`${at.text}'`);
+        // NASM ignores words it does not know (other formats' attributes), with a warning.
+        let text = at.text;
+        while (i + 1 < args.length && !args[i + 1]!.spaced) text += args[++i]!.text;
+        this.sink.warning(
+          this.line.location,
+          at.col,
+          `ignoring unknown section attribute: "${text}" [-w+other]`,
+          this.line.order,
+        );
       }
       i++;
     }

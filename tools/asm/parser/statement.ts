@@ -82,6 +82,8 @@ export type StatementBody =
       readonly boundary: Expr;
       readonly fill?: StatementBody;
       readonly reserve: boolean;
+      /** `sectalign N`: only raises the section's alignment, no padding here. */
+      readonly sectionOnly?: boolean;
       readonly col: number;
     };
 

@@ -160,6 +160,13 @@ class Assembler implements PassHost {
       const body = statement.body;
       if (body?.kind === "section" && !this.sectionIndex.has(body.name)) {
         this.addSection(declareSection(body.name, body.attributes, this.options.format));
+      } else if (body?.kind === "section" && body.attributes.alignBytes !== undefined) {
+        // A later `section x align=N` raises the section's alignment, as in NASM.
+        const index = this.sectionIndex.get(body.name)!;
+        const section = this.sections[index]!;
+        if (body.attributes.alignBytes > section.alignBytes) {
+          this.sections[index] = { ...section, alignBytes: body.attributes.alignBytes };
+        }
       } else if (body?.kind === "org") {
         const location = statement.line.location;
         if (this.options.format === "elf") {

@@ -25,6 +25,8 @@ export function operandValue(
   syntax: OperandSyntax,
   env: EvaluationEnvironment,
   hint: BaseRegisterHint,
+  /** The section being assembled (undefined in absolute space). */
+  section: number | undefined,
 ): Operand | string | undefined {
   switch (syntax.kind) {
     case "reg":
@@ -41,6 +43,9 @@ export function operandValue(
         ...(syntax.strict ? { strict: true } : {}),
         ...(syntax.distance === undefined ? {} : { distance: syntax.distance }),
         ...(value.relocations ? { relocatable: true } : {}),
+        ...(value.relocations && [...value.relocations.keys()].some((s) => s !== section)
+          ? { otherSection: true }
+          : {}),
       };
     }
     case "mem": {

@@ -345,6 +345,7 @@ export class Pass {
     if ((boundary & (boundary - 1)) === 0 && boundary > this.alignBytes[this.section]!) {
       this.alignBytes[this.section] = boundary;
     }
+    if (body.sectionOnly) return;
     const padding = (boundary - (this.buffer.sizeBytes % boundary)) % boundary;
     if (body.reserve) {
       this.buffer.fill(0, padding);
@@ -430,7 +431,7 @@ export class Pass {
   private instruction(body: Extract<StatementBody, { kind: "instruction" }>): void {
     const operands: Operand[] = [];
     for (const syntax of body.operands) {
-      const operand = operandValue(syntax, this.env, this.hint);
+      const operand = operandValue(syntax, this.env, this.hint, this.relocation());
       if (typeof operand === "string") this.error(syntax.col, operand);
       if (operand === undefined || typeof operand === "string") {
         this.buffer.fill(0, this.assembler.previousSize(this.statementIndex));

@@ -41,11 +41,16 @@ export class ConditionalStack {
     });
   }
 
-  /** %elif; returns an error message or undefined. */
-  elseIf(condition: () => boolean): string | undefined {
+  /** %elif; returns an error message or undefined (a warning through `warn`). */
+  elseIf(condition: () => boolean, warn: (message: string) => void): string | undefined {
     const frame = this.frames[this.frames.length - 1];
     if (!frame) return "`%elif' without `%if'";
-    if (frame.sawElse) return "`%elif' after `%else'";
+    if (frame.sawElse) {
+      // NASM goes on, ignoring the branch.
+      if (frame.parentActive) warn("`%elif' after `%else', ignoring content [-w+pp-else-elif]");
+      frame.active = false;
+      return undefined;
+    }
     if (!frame.parentActive || frame.matched) {
       frame.active = false;
       return undefined;
@@ -55,11 +60,15 @@ export class ConditionalStack {
     return undefined;
   }
 
-  /** %else; returns an error message or undefined. */
-  otherwise(): string | undefined {
+  /** %else; returns an error message or undefined (a warning through `warn`). */
+  otherwise(warn: (message: string) => void): string | undefined {
     const frame = this.frames[this.frames.length - 1];
     if (!frame) return "`%else' without `%if'";
-    if (frame.sawElse) return "`%else' after `%else'";
+    if (frame.sawElse) {
+      if (frame.parentActive) warn("`%else' after `%else', ignoring content [-w+pp-else-else]");
+      frame.active = false;
+      return undefined;
+    }
     frame.sawElse = true;
     frame.active = frame.parentActive && !frame.matched;
     frame.matched = true;

@@ -18,6 +18,7 @@ import {
   MultiLineMacroTable,
   matchCall,
   parseMacroHeader,
+  pasteTokens,
   substituteParameters,
 } from "./multi-line-macros.ts";
 import { SingleLineMacroTable } from "./single-line-macros.ts";
@@ -221,13 +222,19 @@ class Preprocessor {
     if (first?.kind === "directive") {
       const args = tokens.slice(1);
       if (conditional) this.branch(conditional, first, args);
-      else if (directive === "else") this.reportIf(first, this.conditionals.otherwise());
-      else if (directive === "endif") this.reportIf(first, this.conditionals.close());
+      else if (directive === "else") {
+        this.reportIf(
+          first,
+          this.conditionals.otherwise((message) => this.warning(first.col, message)),
+        );
+      } else if (directive === "endif") this.reportIf(first, this.conditionals.close());
       else this.directive(directive, first, args);
       return;
     }
     if (tokens.length === 0) return;
-    const expanded = this.expand(tokens);
+    let expanded = this.expand(tokens);
+    // `%+` pastes on any line, not only in macro bodies (`start_ %+ n:` in a %rep).
+    if (expanded.some((token) => token.kind === "paste")) expanded = pasteTokens(expanded);
     if (expanded.length === 0) return;
     if (this.invokeMultiLineMacro(expanded)) return;
     this.emit(expanded, raw.text);
@@ -393,7 +400,12 @@ class Preprocessor {
     const test = (): boolean =>
       this.condition(conditional.kind, token, args) !== conditional.negated;
     if (conditional.branch === "if") this.conditionals.open(test, this.location, token.col);
-    else this.reportIf(token, this.conditionals.elseIf(test));
+    else {
+      this.reportIf(
+        token,
+        this.conditionals.elseIf(test, (message) => this.warning(token.col, message)),
+      );
+    }
   }
 
   private condition(kind: string, token: Token, args: Token[]): boolean {
