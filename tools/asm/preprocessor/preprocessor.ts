@@ -39,6 +39,7 @@ export interface PreprocessorOptions {
 }
 
 const includeDepthMax = 64;
+const contextDepthMax = 10_000;
 /** Bytes of one source or included file, and of all files included (a %rep may repeat one). */
 export const includeFileBytesMax = 16 * 1024 * 1024;
 const includedBytesMax = 64 * 1024 * 1024;
@@ -59,7 +60,18 @@ interface Collector {
   readonly col: number;
 }
 
-const conditionKinds = new Set(["", "def", "idn", "idni", "num", "str", "id", "empty", "macro"]);
+const conditionKinds = new Set([
+  "",
+  "def",
+  "idn",
+  "idni",
+  "num",
+  "str",
+  "id",
+  "empty",
+  "macro",
+  "ctx",
+]);
 
 /** "if", "ifn", "ifdef", "elifnidni"... -> the branch kind and test, or undefined. */
 function parseConditional(
@@ -76,9 +88,6 @@ function parseConditional(
 }
 
 const unsupportedDirectives = new Set([
-  "push",
-  "pop",
-  "repl",
   "local",
   "arg",
   "stacksize",
@@ -91,7 +100,6 @@ const unsupportedDirectives = new Set([
   "deftok",
   "defstr",
   "clear",
-  "ifctx",
   "ifenv",
   "iftoken",
 ]);
@@ -121,6 +129,8 @@ class Preprocessor {
   private readonly output: LogicalLine[] = [];
   private collector: Collector | undefined;
   private nextLocalId = 1;
+  /** The context stack (%push/%pop), innermost last. */
+  private readonly contexts: { name: string; readonly id: number }[] = [];
   private outputTokens = 0;
   private includedBytes = 0;
   stopped = false;
@@ -205,7 +215,7 @@ class Preprocessor {
       if (this.conditionals.active) this.error(raw.lexError.col, raw.lexError.message);
       return;
     }
-    let tokens = raw.tokens;
+    let tokens = this.contextLocalNames(raw.tokens);
     const first = tokens[0];
     const directive = first?.kind === "directive" ? first.text.slice(1).toLowerCase() : "";
     const conditional = directive === "" ? undefined : parseConditional(directive);
@@ -238,6 +248,33 @@ class Preprocessor {
     if (expanded.length === 0) return;
     if (this.invokeMultiLineMacro(expanded)) return;
     this.emit(expanded, raw.text);
+  }
+
+  /**
+   * `%$name` (and `%$$name` one context further down) as the identifier `..@ID.name`, ID
+   * being the context's: the name is then local to that context, as NASM makes it. Outside
+   * any context that is an error, reported only in live code.
+   */
+  private contextLocalNames(tokens: readonly Token[]): readonly Token[] {
+    if (!tokens.some(isContextLocal)) return tokens;
+    return tokens.map((token) => {
+      if (!isContextLocal(token)) return token;
+      // `%{$name}` is the braced spelling of `%$name`.
+      const text = token.kind === "param" ? `%${token.text.slice(2, -1)}` : token.text;
+      let dollars = 1;
+      while (text[1 + dollars] === "$") dollars++;
+      const context = this.contexts[this.contexts.length - dollars];
+      if (!context) {
+        if (this.conditionals.active) {
+          const what =
+            this.contexts.length === 0 ? "the context stack is empty" : "no such context";
+          this.error(token.col, `\`${token.text}': ${what}`);
+        }
+        return token;
+      }
+      const name = `..@${context.id}.${text.slice(1 + dollars)}`;
+      return { kind: "ident", text: name, col: token.col, spaced: token.spaced };
+    });
   }
 
   private emit(tokens: readonly Token[], text: string): void {
@@ -436,6 +473,12 @@ class Preprocessor {
       }
       case "empty":
         return this.expand(args).length === 0;
+      case "ctx": {
+        const top = this.contexts[this.contexts.length - 1];
+        return (
+          top !== undefined && args.some((arg) => arg.kind === "ident" && arg.text === top.name)
+        );
+      }
       default: {
         const expanded = this.expand(args);
         if (expanded.length !== 1) return false;
@@ -590,6 +633,13 @@ class Preprocessor {
         return;
       case "pragma":
         return;
+      case "push":
+        this.pushContext(token, args);
+        return;
+      case "pop":
+      case "repl":
+        this.popOrRenameContext(name, token, args);
+        return;
       default:
         if (unsupportedDirectives.has(name)) {
           this.error(token.col, `\`${token.text}' is not supported by this assembler`);
@@ -597,6 +647,39 @@ class Preprocessor {
           this.error(token.col, `unknown preprocessor directive \`${token.text}'`);
         }
     }
+  }
+
+  private pushContext(token: Token, args: Token[]): void {
+    if (args.length > 1 || (args[0] !== undefined && args[0].kind !== "ident")) {
+      this.error(args[0]?.col ?? token.col, "`%push' expects one context name or none");
+      return;
+    }
+    if (this.contexts.length >= contextDepthMax) {
+      this.error(token.col, `context stack deeper than ${contextDepthMax}`);
+      return;
+    }
+    this.contexts.push({ name: args[0]?.text ?? "", id: this.nextLocalId++ });
+  }
+
+  private popOrRenameContext(name: "pop" | "repl", token: Token, args: Token[]): void {
+    const top = this.contexts[this.contexts.length - 1];
+    if (!top) {
+      this.error(token.col, `\`${token.text}': context stack is empty`);
+      return;
+    }
+    const given = args[0]?.kind === "ident" ? args[0].text : undefined;
+    if (name === "repl") {
+      if (given === undefined) this.error(token.col, "`%repl' expects a context name");
+      else top.name = given;
+      return;
+    }
+    if (given !== undefined && given !== top.name) {
+      this.warning(
+        token.col,
+        `context stack top is \`${top.name}', not \`${given}' [-w+pp-ctx-pop]`,
+      );
+    }
+    this.contexts.pop();
   }
 
   private define(token: Token, args: Token[], caseInsensitive: boolean, expandNow: boolean): void {
@@ -796,6 +879,13 @@ class Preprocessor {
       this.warning(token.col, `no macro \`${header.name}' with that parameter count to remove`);
     }
   }
+}
+
+function isContextLocal(token: Token): boolean {
+  return (
+    (token.kind === "directive" && token.text.startsWith("%$")) ||
+    (token.kind === "param" && token.text.startsWith("%{$"))
+  );
 }
 
 function unspaced(token: Token, index: number): Token {

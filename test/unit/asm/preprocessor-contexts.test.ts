@@ -1,0 +1,92 @@
+// NASM preprocessor features added for NASM's own test suite: the context stack (%push,
+// %pop, %repl, %ifctx and %$ names local to a context), %ifmacro with parameter ranges and
+// NASM's predefined directive macros, %+ outside macros, %elif after %else.
+
+import { describe, expect, it } from "vitest";
+import { assembleText, diagnosticLines } from "./fixture-files.ts";
+
+function bytesOf(source: string): number[] {
+  const result = assembleText(source);
+  expect(diagnosticLines(result).filter((line) => line.includes("error"))).toEqual([]);
+  return [...result.output!];
+}
+
+describe("context stack", () => {
+  it("keeps %$ macros and labels apart per context", () => {
+    const source = [
+      "%push outer",
+      "%define %$x 1",
+      "%push inner",
+      "%define %$x 2",
+      "db %$x, %$$x",
+      "%ifctx inner",
+      "db 3",
+      "%endif",
+      "%repl renamed",
+      "%ifctx renamed",
+      "db 4",
+      "%endif",
+      "%pop",
+      "db %$x",
+      "%$here: jmp %$here",
+      "%pop",
+    ].join("\n");
+    expect(bytesOf(source)).toEqual([2, 1, 3, 4, 1, 0xeb, 0xfe]);
+  });
+
+  it("reports %$ names and %pop outside any context", () => {
+    const result = assembleText("db %$x\n%pop\n");
+    expect(diagnosticLines(result)).toContain(
+      "test.asm:1:4: error: `%$x': the context stack is empty",
+    );
+    expect(diagnosticLines(result)).toContain(
+      "test.asm:2:1: error: `%pop': context stack is empty",
+    );
+  });
+});
+
+describe("%ifmacro", () => {
+  it("matches parameter ranges as NASM does, and sees NASM's predefined org", () => {
+    const source = [
+      "%macro two 2",
+      "%endmacro",
+      "%ifmacro two 1\ndb 1\n%endif",
+      "%ifmacro two 2\ndb 2\n%endif",
+      "%ifmacro two 1+\ndb 3\n%endif",
+      "%ifmacro two 3-4\ndb 4\n%endif",
+      "%ifmacro two\ndb 5\n%endif",
+      "%ifmacro org\ndb 6\n%endif",
+    ].join("\n");
+    expect(bytesOf(source)).toEqual([2, 3, 5, 6]);
+  });
+});
+
+describe("lines NASM accepts with a warning", () => {
+  it("pastes %+ on any line", () => {
+    expect(bytesOf("%assign n 3\nlabel_ %+ n: db n\ndd label_3")).toEqual([3, 0, 0, 0, 0]);
+  });
+
+  it("ignores the branch after a second %else or an %elif after %else", () => {
+    const result = assembleText("%if 0\ndb 1\n%else\ndb 2\n%elif 1\ndb 3\n%endif\n");
+    expect([...result.output!]).toEqual([2]);
+    expect(diagnosticLines(result)).toEqual([
+      "test.asm:5:1: warning: `%elif' after `%else', ignoring content [-w+pp-else-elif]",
+    ]);
+  });
+
+  it("ignores section attributes of other formats, and refuses bin placement", () => {
+    const result = assembleText("section .data rdata align=4\ndb 1\n");
+    expect(diagnosticLines(result)).toEqual([
+      'test.asm:1:15: warning: ignoring unknown section attribute: "rdata" [-w+other]',
+    ]);
+    expect(diagnosticLines(assembleText("section .data vstart=0x100\n"))).toEqual([
+      "test.asm:1:15: error: section attribute `vstart' is not supported",
+    ]);
+  });
+
+  it("makes a jump to another section near", () => {
+    expect(bytesOf("bits 32\njmp there\nsection .data\nthere: db 1")).toEqual([
+      0xe9, 0x03, 0, 0, 0, 0, 0, 0, 0x01,
+    ]);
+  });
+});
