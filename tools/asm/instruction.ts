@@ -43,6 +43,8 @@ export interface MemoryOperand {
   disp: number;
   /** False while the displacement holds an unresolved forward reference. */
   dispKnown: boolean;
+  /** Not yet known, but a plain number (`b - a` of labels): may start as disp8, as in NASM. */
+  dispConstant?: boolean;
   /** The displacement was written with an explicit `byte`/`dword` inside the brackets. */
   dispSize?: 8 | 16 | 32;
   /** Segment override written inside or before the brackets ("es", "fs", ...). */

@@ -215,9 +215,10 @@ function withUnknown(line: string, index: number): SourceInstruction {
   return ins;
 }
 
-// NASM's first pass, before a forward label has a value: jumps are optimistic (short, NASM's
-// jmp_match "be optimistic in pass 1"), immediates and displacements take their long forms
-// (a value it cannot see cannot be shown to fit in a byte). Later passes shrink the long ones.
+// NASM's first pass, before a forward label has a value: jumps and immediates are optimistic
+// (short, as NASM's optimiser assumes), and so are displacements that are a difference of
+// labels (a plain number); other unknown displacements start long and shrink later if they
+// turn out to be small numbers.
 describe("forward references (values not yet known)", () => {
   it("takes the short jump unless `near` is written", () => {
     expect(hex(encodeInstruction(withUnknown("jmp $", 0)))).toMatch(/^eb/);
@@ -226,11 +227,15 @@ describe("forward references (values not yet known)", () => {
     expect(hex(encodeInstruction(withUnknown("call $", 0)))).toMatch(/^e8/);
   });
 
-  it("takes the short immediate and displacement forms, as NASM's optimiser (-Ox) starts", () => {
+  it("takes the short immediate forms, and disp8 for a difference of labels", () => {
     expect(hex(encodeInstruction(withUnknown("add eax, 5", 1)))).toBe("83c000");
     expect(hex(encodeInstruction(withUnknown("push 5", 0)))).toBe("6a00");
     expect(hex(encodeInstruction(withUnknown("shl eax, 1", 1)))).toBe("c1e000");
-    expect(hex(encodeInstruction(withUnknown("mov eax, [ebx+5]", 1)))).toBe("8b4300");
+    expect(hex(encodeInstruction(withUnknown("mov eax, [ebx+5]", 1)))).toBe("8b8300000000");
+    const difference = withUnknown("mov eax, [ebx+5]", 1);
+    const memory = difference.operands[1]!;
+    if (memory.kind === "mem") difference.operands[1] = { ...memory, dispConstant: true };
+    expect(hex(encodeInstruction(difference))).toBe("8b4300");
     expect(hex(encodeInstruction(withUnknown("add eax, strict 5", 1)))).toBe("0500000000");
     expect(hex(encodeInstruction(withUnknown("mov eax, [byte ebx+5]", 1)))).toBe("8b4300");
   });

@@ -1,10 +1,11 @@
 // ModRM/SIB/displacement encoding of a memory operand, with NASM's choices: the shortest
 // displacement (none, disp8, disp32; `[ebp]` needs a disp8 of 0), `[eax*1]` -> `[eax]`,
 // `[eax*2]` -> `[eax+eax]`, esp moved to the base, index-only forms with disp32, and
-// 16-bit addressing (`[bx+si]`, reached with a16 or 16-bit registers). Unknown (forward)
-// displacements start as disp8, as NASM's optimiser assumes, and grow in a later pass if the
-// value does not fit; relocatable ones take the long form (NASM emits a relocation, which a
-// disp8 cannot hold, even in a flat binary).
+// 16-bit addressing (`[bx+si]`, reached with a16 or 16-bit registers). An unknown (forward)
+// displacement that is a plain number (`b - a`) starts as disp8, as NASM's optimiser does,
+// and grows in a later pass if it does not fit; other unknown ones start long (they are
+// mostly labels, which stay long), which keeps the passes few. Relocatable values take the
+// long form (NASM emits a relocation, which a disp8 cannot hold, even in a flat binary).
 
 import type { MemoryOperand } from "../instruction.ts";
 import { generalRegister } from "../registers.ts";
@@ -92,8 +93,8 @@ function displacementBytes(
 ): 0 | 1 | 2 | 4 {
   if (mem.dispSize === 8) return 1;
   if (mem.dispSize === 16 || mem.dispSize === 32) return wideBytes;
+  if (!mem.dispKnown) return mem.dispConstant ? 1 : wideBytes;
   if (mem.relocatable) return wideBytes;
-  if (!mem.dispKnown) return 1;
   const disp = toSigned(mem.disp, wideBytes === 4 ? 32 : 16);
   if (disp === 0 && allowNone) return 0;
   return fitsSignedByte(disp, wideBytes === 4 ? 32 : 16) ? 1 : wideBytes;

@@ -3,6 +3,7 @@
 // a section (a label, `$`, `$$`) is marked relocatable; the encoder then keeps it out of the
 // short forms NASM reserves for plain numbers (disp8, sign-extended imm8).
 
+import type { Expr } from "../expression/ast.ts";
 import {
   type BaseRegisterHint,
   type EvaluationEnvironment,
@@ -18,6 +19,29 @@ function toNumber(value: bigint): number {
     return Number(value);
   }
   return Number(BigInt.asIntN(32, value));
+}
+
+/**
+ * True when the symbols in `expr` are added as often as subtracted (`b - a`, `eax+b-a`):
+ * the value is then a plain number even before it is known. Walked with an explicit stack.
+ */
+function symbolsCancel(expr: Expr): boolean {
+  let net = 0;
+  const pending: { expr: Expr; sign: number }[] = [{ expr, sign: 1 }];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const node = item.expr;
+    if (node.kind === "symbol") net += item.sign;
+    else if (node.kind === "here" || node.kind === "base") return false;
+    else if (node.kind === "unary" && (node.op === "-" || node.op === "+")) {
+      pending.push({ expr: node.operand, sign: node.op === "-" ? -item.sign : item.sign });
+    } else if (node.kind === "binary" && (node.op === "+" || node.op === "-")) {
+      pending.push({ expr: node.left, sign: item.sign });
+      pending.push({ expr: node.right, sign: node.op === "-" ? -item.sign : item.sign });
+    } else if (node.kind === "unary" || node.kind === "binary" || node.kind === "conditional") {
+      return false;
+    }
+  }
+  return net === 0;
 }
 
 /** The encoder's operand, or an error message; undefined after an evaluation error. */
@@ -57,6 +81,7 @@ export function operandValue(
         kind: "mem",
         ...address,
         dispKnown: !value.unknown,
+        ...(value.unknown && symbolsCancel(syntax.expr) ? { dispConstant: true } : {}),
         ...(syntax.size === undefined ? {} : { size: syntax.size }),
         ...(syntax.dispSize === undefined ? {} : { dispSize: syntax.dispSize }),
         ...(syntax.segment === undefined ? {} : { segment: syntax.segment }),
