@@ -80,3 +80,21 @@ function parseInteger(text: string): NumberLiteral {
   const overflow = value >= 1n << 64n;
   return { kind: "int", value: BigInt.asIntN(64, value), overflow };
 }
+
+/**
+ * NASM's packed BCD constant for `dt` (`1234p`, `0p1234`, underscores allowed): nine bytes of
+ * two decimal digits each, least significant first, and a sign byte (0x80 if negative).
+ * Digits past the eighteenth (from the right) are dropped, as NASM does with a warning.
+ */
+export function packedBcd(text: string, negative: boolean): Uint8Array | undefined {
+  const match = /^(?:0p([0-9_]+)|([0-9][0-9_]*)p)$/i.exec(text);
+  if (!match) return undefined;
+  const digits = (match[1] ?? match[2]!).replaceAll("_", "");
+  const bytes = new Uint8Array(10);
+  for (let k = 0; k < 18 && k < digits.length; k++) {
+    const digit = digits.charCodeAt(digits.length - 1 - k) - 48;
+    bytes[k >> 1]! |= k % 2 === 0 ? digit : digit << 4;
+  }
+  bytes[9] = negative ? 0x80 : 0;
+  return bytes;
+}

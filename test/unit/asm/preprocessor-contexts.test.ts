@@ -90,3 +90,45 @@ describe("lines NASM accepts with a warning", () => {
     ]);
   });
 });
+
+describe("string directives and %iftoken", () => {
+  it("%defstr, %strlen, %substr, %strcat and %deftok", () => {
+    const source = [
+      "%defstr s abc def",
+      "%strlen n s",
+      "db s, n",
+      "%substr t 'hello', 2, 3",
+      "%substr u 'hello', 2, -1",
+      "%substr v 'hello', 5",
+      "db t, u, v",
+      "%strcat w 'ab', 'cd'",
+      "db w",
+      "%deftok x '1+2'",
+      "db x",
+      "%iftoken x\ndb 9\n%else\ndb 8\n%endif",
+    ].join("\n");
+    const text = (bytes: number[]) => String.fromCharCode(...bytes);
+    expect(text(bytesOf(source))).toBe(`abc def\x07ellellooabcd\x03\x08`);
+  });
+});
+
+describe("data and operands NASM's test suite needs", () => {
+  it("packed BCD in dt", () => {
+    expect(bytesOf("dt 123p, -0p45")).toEqual([
+      0x23, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0x45, 0, 0, 0, 0, 0, 0, 0, 0, 0x80,
+    ]);
+  });
+
+  it("the split effective address [base, index*scale]", () => {
+    expect(bytesOf("bits 32\nmov eax, [eax+8, ecx*4]")).toEqual([0x8b, 0x44, 0x88, 0x08]);
+  });
+
+  it("`at .field' names the field of the structure being instanced", () => {
+    const source = [
+      "struc A\n.x: resb 1\n.y: resb 1\nendstruc",
+      "struc B\n.y: resb 1\n.x: resb 1\nendstruc",
+      "istruc A\nat .y, db 7\niend",
+    ].join("\n");
+    expect(bytesOf(source)).toEqual([0, 7]);
+  });
+});

@@ -157,7 +157,13 @@ function parseMemory(
     i += 2;
   }
   if (isOp(tokens[i], "]")) throw new StatementError(tokens[i]!.col, "empty memory reference");
-  const { expr, next } = parseExpression(tokens, i, syntax);
+  let { expr, next } = parseExpression(tokens, i, syntax);
+  if (isOp(tokens[next], ",")) {
+    // NASM's split form `[base+disp, index*scale]`: the same address as their sum.
+    const index = parseExpression(tokens, next + 1, syntax);
+    expr = { kind: "binary", op: "+", left: expr, right: index.expr, col: tokens[next]!.col };
+    next = index.next;
+  }
   if (!isOp(tokens[next], "]")) {
     throw new StatementError(
       tokens[next]?.col ?? endColumn(tokens),

@@ -13,7 +13,7 @@ import {
   parseExpression,
 } from "../expression/parse-expression.ts";
 import type { Token } from "../lexer.ts";
-import { isFloatLiteral } from "../numbers.ts";
+import { isFloatLiteral, packedBcd } from "../numbers.ts";
 import type { LogicalLine } from "../preprocessor/source-line.ts";
 import { isRegisterName } from "../registers.ts";
 import { decodeString } from "../strings.ts";
@@ -239,6 +239,18 @@ class ProgramParser {
     return expr;
   }
 
+  /** A packed BCD constant (`dt 123p`, `dt -0p123`) at `i`, pushed to `items` if it is one. */
+  private bcdItem(tokens: readonly Token[], i: number, items: DataItem[]): boolean {
+    const signed = isOp(tokens[i], "-") || isOp(tokens[i], "+");
+    const number = tokens[signed ? i + 1 : i];
+    const after = tokens[signed ? i + 2 : i + 1];
+    if (number?.kind !== "number" || (after !== undefined && !isOp(after, ","))) return false;
+    const bytes = packedBcd(number.text, isOp(tokens[i], "-"));
+    if (!bytes) return false;
+    items.push({ kind: "bytes", bytes, col: tokens[i]!.col });
+    return true;
+  }
+
   private dataItems(tokens: readonly Token[], start: number, directive: Token): DataItem[] {
     const items: DataItem[] = [];
     let i = start;
@@ -258,6 +270,8 @@ class ProgramParser {
       } else if (isOp(token, "?") && endsItem(after)) {
         items.push({ kind: "uninitialized", col: token.col });
         i++;
+      } else if (directive.text.toLowerCase() === "dt" && this.bcdItem(tokens, i, items)) {
+        i += tokens[i]!.kind === "number" ? 1 : 2;
       } else if (token.kind === "number" && isFloatLiteral(token.text) && endsItem(after)) {
         items.push({
           kind: "float",
@@ -449,7 +463,12 @@ class ProgramParser {
         if (!open) throw new StatementError(col, "`at' outside `istruc'");
         const comma = args.findIndex((t) => isOp(t, ","));
         const fieldTokens = comma < 0 ? args : args.slice(0, comma);
-        const field = this.expressionToEnd(fieldTokens, 0, token);
+        const only = fieldTokens.length === 1 ? fieldTokens[0]! : undefined;
+        // `at .field` names the field of the structure being instanced, as in NASM 2.16.
+        const field =
+          only?.kind === "ident" && only.text.startsWith(".")
+            ? symbol(`${open.name}${only.text}`)
+            : this.expressionToEnd(fieldTokens, 0, token);
         const fieldOffset = minus(field, symbol(open.name));
         zeros(minus(fieldOffset, minus(here, symbol(open.startLabel!))));
         if (comma >= 0 && comma + 1 < args.length) {

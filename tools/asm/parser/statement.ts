@@ -30,6 +30,8 @@ export type OperandSyntax =
 export type DataItem =
   | { readonly kind: "string"; readonly bytes: Uint8Array; readonly col: number }
   | { readonly kind: "float"; readonly value: number; readonly col: number }
+  /** Bytes fixed at parse time (a packed BCD constant), exactly one unit long. */
+  | { readonly kind: "bytes"; readonly bytes: Uint8Array; readonly col: number }
   | { readonly kind: "expr"; readonly expr: Expr; readonly col: number }
   /** `?`: space without a value (zeros in a progbits section). */
   | { readonly kind: "uninitialized"; readonly col: number };

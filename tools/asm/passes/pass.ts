@@ -366,7 +366,7 @@ export class Pass {
   }
 
   private data(unitBytes: number, items: readonly DataItem[], col: number): void {
-    if (unitBytes > 8) {
+    if (unitBytes > 8 && items.some((item) => item.kind !== "bytes")) {
       this.error(
         col,
         `\`d${unitBytes === 10 ? "t" : unitBytes === 16 ? "o" : unitBytes === 32 ? "y" : "z"}' data is not supported`,
@@ -383,6 +383,9 @@ export class Pass {
           if (!warnedNobits) view.set(item.bytes, offset);
           break;
         }
+        case "bytes":
+          this.buffer.write(item.bytes);
+          break;
         case "uninitialized":
           if (!this.buffer.nobits) {
             const name = this.assembler.sectionList()[this.section]!.name;

@@ -28,6 +28,14 @@ import {
   parameterRangesOverlap,
   standardMacros,
 } from "./standard-macros.ts";
+import {
+  concatenateStrings,
+  type DirectiveResult,
+  defineString,
+  defineTokens,
+  stringLength,
+  substring,
+} from "./string-directives.ts";
 
 export interface PreprocessorOptions {
   /** Returns a file's text, or undefined if it cannot be read. */
@@ -71,6 +79,7 @@ const conditionKinds = new Set([
   "empty",
   "macro",
   "ctx",
+  "token",
 ]);
 
 /** "if", "ifn", "ifdef", "elifnidni"... -> the branch kind and test, or undefined. */
@@ -91,17 +100,11 @@ const unsupportedDirectives = new Set([
   "local",
   "arg",
   "stacksize",
-  "strlen",
-  "substr",
-  "strcat",
   "line",
   "use",
   "depend",
-  "deftok",
-  "defstr",
   "clear",
   "ifenv",
-  "iftoken",
 ]);
 
 export interface PreprocessedSource {
@@ -473,6 +476,8 @@ class Preprocessor {
       }
       case "empty":
         return this.expand(args).length === 0;
+      case "token":
+        return this.expand(args).length === 1;
       case "ctx": {
         const top = this.contexts[this.contexts.length - 1];
         return (
@@ -636,6 +641,15 @@ class Preprocessor {
       case "push":
         this.pushContext(token, args);
         return;
+      case "defstr":
+      case "idefstr":
+      case "deftok":
+      case "ideftok":
+      case "strlen":
+      case "strcat":
+      case "substr":
+        this.stringDirective(name, token, args);
+        return;
       case "pop":
       case "repl":
         this.popOrRenameContext(name, token, args);
@@ -647,6 +661,46 @@ class Preprocessor {
           this.error(token.col, `unknown preprocessor directive \`${token.text}'`);
         }
     }
+  }
+
+  /** %defstr, %deftok, %strlen, %strcat, %substr: define a macro from (expanded) text. */
+  private stringDirective(name: string, token: Token, args: Token[]): void {
+    const nameToken = args[0];
+    if (nameToken?.kind !== "ident") {
+      this.error(nameToken?.col ?? token.col, `\`${token.text}' expects a macro name`);
+      return;
+    }
+    const rest = this.expand(args.slice(1));
+    let result: DirectiveResult;
+    if (name.endsWith("defstr")) result = defineString(rest, nameToken);
+    else if (name.endsWith("deftok")) result = defineTokens(rest);
+    else if (name === "strlen") result = stringLength(rest, nameToken);
+    else if (name === "strcat") result = concatenateStrings(rest, nameToken);
+    else {
+      const text = rest[0];
+      if (text?.kind !== "string") {
+        this.error(text?.col ?? token.col, "`%substr' requires a string as its first argument");
+        return;
+      }
+      // `%substr x 'str' 2,3`; NASM also takes a comma after the string.
+      const from = rest[1]?.kind === "op" && rest[1].text === "," ? 2 : 1;
+      const comma = rest.findIndex((t, i) => i > from && t.kind === "op" && t.text === ",");
+      const startTokens = comma < 0 ? rest.slice(from) : rest.slice(from, comma);
+      const start = this.evaluate(startTokens, token, "%substr");
+      const length = comma < 0 ? undefined : this.evaluate(rest.slice(comma + 1), token, "%substr");
+      if (start === undefined || (comma >= 0 && length === undefined)) return;
+      result = substring(decodeString(text.text), start, length, nameToken);
+    }
+    if ("error" in result) {
+      this.error(token.col, result.error);
+      return;
+    }
+    this.singleLine.define({
+      name: nameToken.text,
+      caseInsensitive: name.startsWith("i"),
+      params: null,
+      body: result.body,
+    });
   }
 
   private pushContext(token: Token, args: Token[]): void {
