@@ -8,6 +8,7 @@ import { type AssembleOptions, type AssembleResult, assembleWithEncoder } from "
 
 export type { Diagnostic } from "./diagnostics.ts";
 export { formatDiagnostic } from "./diagnostics.ts";
+export type { OptimizationLevel } from "./instruction.ts";
 export type { ListingLine } from "./passes/pass.ts";
 export type { AssembleOptions, AssembleResult } from "./pipeline.ts";
 

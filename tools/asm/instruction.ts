@@ -71,7 +71,15 @@ export interface SourceInstruction {
   bits: 16 | 32;
   /** The address this instruction starts at (for relative jumps). */
   address: number;
+  /** NASM's -O level: 0 and 1 keep long forms NASM's default (-Ox) would shorten. */
+  optimization?: OptimizationLevel;
 }
+
+/**
+ * NASM's optimiser levels. 0: jmp and immediates long unless `short`/`byte` is written, jcc
+ * short; 1: immediates shortened, every jump long unless `short` is written; "x": shortest.
+ */
+export type OptimizationLevel = 0 | 1 | "x";
 
 /** The encoder's answer: the bytes, or an error naming the operand at fault (0-based). */
 export type EncodeResult =

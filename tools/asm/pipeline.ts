@@ -5,6 +5,7 @@
 import { writeFlatBinary } from "./bin-writer.ts";
 import { type Diagnostic, DiagnosticSink } from "./diagnostics.ts";
 import { writeElfExecutable } from "./elf-writer.ts";
+import type { OptimizationLevel } from "./instruction.ts";
 import { parseProgram } from "./parser/parse-program.ts";
 import { type AssembledProgram, assembleStatements } from "./passes/assembler.ts";
 import type { Encoder, ListingLine } from "./passes/pass.ts";
@@ -21,6 +22,12 @@ export interface AssembleOptions {
   readonly readFile?: (path: string) => string | undefined;
   /** Also return address/bytes per source line. */
   readonly listing?: boolean;
+  /** Environment variables `%ifenv` sees; none by default. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** The clock of __?DATE?__ and __?TIME?__ (default: now); tests pin it. */
+  readonly now?: Date;
+  /** NASM's -O0, -O1 or -Ox (the default). */
+  readonly optimization?: OptimizationLevel;
 }
 
 export interface AssembleResult {
@@ -46,6 +53,8 @@ export function assembleWithEncoder(
       readFile: options.readFile,
       includePaths: options.includePaths ?? [],
       outputFormat: options.format,
+      now: options.now ?? new Date(),
+      environment: options.environment,
     },
     sink,
   );
@@ -54,7 +63,12 @@ export function assembleWithEncoder(
   const parsed = parseProgram(preprocessed.lines, sink);
   const program = assembleStatements(
     parsed,
-    { format: options.format, encode, listing: options.listing === true },
+    {
+      format: options.format,
+      encode,
+      listing: options.listing === true,
+      optimization: options.optimization ?? "x",
+    },
     sink,
   );
   if (!program || sink.errorCount > 0) return { ok: false, diagnostics: sink.sorted() };

@@ -20,6 +20,7 @@ interface AsmCommandOptions {
   format: "elf" | "bin";
   include: string[];
   listing?: string;
+  optimize: "0" | "1" | "x";
 }
 
 const assemblyErrorStatus = 1;
@@ -67,6 +68,12 @@ async function runAsmCommand(sourcePath: string, options: AsmCommandOptions): Pr
       includePaths: options.include,
       readFile: readTextFile,
       listing: options.listing !== undefined,
+      optimization: options.optimize === "x" ? "x" : options.optimize === "1" ? 1 : 0,
+      environment: Object.fromEntries(
+        Object.entries(process.env).filter(
+          (entry): entry is [string, string] => entry[1] !== undefined,
+        ),
+      ),
     });
   } catch (error) {
     // Bad input is reported as diagnostics; only a bug in the assembler gets here.
@@ -128,6 +135,14 @@ export function registerAsm(program: Command): void {
       [],
     )
     .option("-l, --listing <file>", "write a listing: file:line, address, bytes and source")
+    .addOption(
+      new Option(
+        "-O, --optimize <level>",
+        "as nasm: 0 (long forms unless short/byte is written), 1 (short immediates, long jumps), x (shortest, the default)",
+      )
+        .choices(["0", "1", "x"])
+        .default("x"),
+    )
     .addHelpText(
       "after",
       [

@@ -3,6 +3,7 @@
 // NASM's predefined directive macros, %+ outside macros, %elif after %else.
 
 import { describe, expect, it } from "vitest";
+import { assemble } from "../../../tools/asm/assemble.ts";
 import { assembleText, diagnosticLines } from "./fixture-files.ts";
 
 function bytesOf(source: string): number[] {
@@ -130,5 +131,34 @@ describe("data and operands NASM's test suite needs", () => {
       "istruc A\nat .y, db 7\niend",
     ].join("\n");
     expect(bytesOf(source)).toEqual([0, 7]);
+  });
+});
+
+describe("%defalias and %ifenv", () => {
+  it("an alias defines, reads and undefines its target", () => {
+    const source = [
+      "%defalias foo bar",
+      "%define foo 33",
+      "db bar",
+      "%define bar 34",
+      "db foo",
+      "%undef foo",
+      "%ifndef bar\ndb 1\n%endif",
+      "%ifdefalias foo\ndb 2\n%endif",
+      "%undefalias foo",
+      "%ifndefalias foo\ndb 3\n%endif",
+    ].join("\n");
+    expect(bytesOf(source)).toEqual([33, 34, 1, 2, 3]);
+  });
+
+  it("%ifenv sees only the environment given to the assembler", () => {
+    const source = "%ifenv HOME\ndb 1\n%else\ndb 2\n%endif\n%ifenv %!'SET'\ndb 3\n%endif";
+    expect(bytesOf(source)).toEqual([2]);
+    const result = assemble(source, {
+      fileName: "e.asm",
+      format: "bin",
+      environment: { SET: "" },
+    });
+    expect([...result.output!]).toEqual([2, 3]);
   });
 });

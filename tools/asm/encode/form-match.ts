@@ -7,7 +7,7 @@
 // `short`/`near` and `bits`.
 
 import type { OperandType } from "../../../vm/cpu/isa.ts";
-import type { ImmediateOperand, MemoryOperand } from "../instruction.ts";
+import type { ImmediateOperand, MemoryOperand, OptimizationLevel } from "../instruction.ts";
 import type { ClassifiedOperand } from "./classify-operands.ts";
 import type { EncodingForm, MnemonicForms } from "./encoding-forms.ts";
 import { fitsSignedByte } from "./immediate-value.ts";
@@ -35,6 +35,7 @@ export type FormMatchResult =
 
 export interface MatchContext {
   readonly bits: 16 | 32;
+  readonly optimization: OptimizationLevel;
   readonly mnemonicForms: MnemonicForms;
 }
 
@@ -81,6 +82,7 @@ function matchImmediate(
   immediate: ImmediateOperand,
   form: EncodingForm,
   position: number,
+  optimization: OptimizationLevel,
 ): OperandVerdict {
   const spec = immediate.size;
   const tied = form.immediateTied[position]!;
@@ -102,10 +104,13 @@ function matchImmediate(
         !immediate.known ||
         (!immediate.relocatable && fitsSignedByte(immediate.value, operationSizeBits as 16 | 32));
       if (spec === 8) return "ok";
+      // -O0 shortens an immediate only where `byte` is written.
+      if (optimization === 0 && spec === undefined) return "combination";
       // NASM only shortens an immediate it may resize: `strict` alone keeps the full size.
       if (spec === undefined) return fits && !immediate.strict ? "ok" : "combination";
       if (spec !== operationSizeBits) return "size";
-      return fits && !immediate.strict ? "pinned" : "combination";
+      // -O0 keeps a written `dword`; -O1 and -Ox override it with the short form.
+      return fits && !immediate.strict && optimization !== 0 ? "pinned" : "combination";
     }
     default:
       return "combination";
@@ -119,6 +124,22 @@ function matchJumpTarget(
   handler: string,
 ): OperandVerdict {
   const { hasShortJump, hasNearJump } = context.mnemonicForms;
+  // Below -Ox NASM picks a jump's size from the mnemonic alone: jcc short at -O0, near at
+  // -O1, jmp and call near at both, unless `short` or `near` is written.
+  const conditional = handler === "jcc";
+  const longByDefault = context.optimization === 1 || (context.optimization === 0 && !conditional);
+  if (type === "rel8" && target.distance === undefined && hasNearJump && longByDefault) {
+    return "combination";
+  }
+  if (
+    type !== "rel8" &&
+    target.distance === undefined &&
+    hasShortJump &&
+    context.optimization === 0 &&
+    conditional
+  ) {
+    return "combination";
+  }
   if (type === "rel8") {
     if (target.distance === "near") return hasNearJump ? "combination" : "size";
     if (target.distance === "short" && !hasNearJump) return "size";
@@ -152,7 +173,7 @@ function matchOperand(
     case "imm":
       return isJump
         ? matchJumpTarget(type, operand.immediate, context, form.row.handler)
-        : matchImmediate(type, operand.immediate, form, position);
+        : matchImmediate(type, operand.immediate, form, position, context.optimization);
   }
 }
 

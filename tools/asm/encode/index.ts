@@ -35,6 +35,7 @@ export function encodeInstruction(ins: SourceInstruction): EncodeResult {
     ins.bits,
     ins.address,
     prefixes.slots,
+    ins.optimization,
   );
 }
 

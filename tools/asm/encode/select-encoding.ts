@@ -5,7 +5,7 @@
 // forms disagree about is "operation size not specified"; unpinned forms follow `bits`)
 // and drops rel8 forms whose target is out of reach. Errors use NASM's wording.
 
-import type { EncodeResult } from "../instruction.ts";
+import type { EncodeResult, OptimizationLevel } from "../instruction.ts";
 import type { ClassifiedOperand } from "./classify-operands.ts";
 import type { EffectiveAddress } from "./effective-address.ts";
 import { emitForm } from "./emit-form.ts";
@@ -77,8 +77,9 @@ export function selectEncoding(
   bits: 16 | 32,
   address: number,
   slots: PrefixSlots,
+  optimization: OptimizationLevel = "x",
 ): EncodeResult {
-  const context: MatchContext = { bits, mnemonicForms };
+  const context: MatchContext = { bits, mnemonicForms, optimization };
   const matches: FormMatch[] = [];
   const failures: { failure: string; operandIndex: number; matchedCount: number }[] = [];
   for (const form of mnemonicForms.forms) {

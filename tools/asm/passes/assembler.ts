@@ -8,7 +8,7 @@
 import type { DiagnosticSink } from "../diagnostics.ts";
 import type { Expr } from "../expression/ast.ts";
 import { type EvaluationEnvironment, evaluate } from "../expression/evaluate.ts";
-import type { EncodeResult, SourceInstruction } from "../instruction.ts";
+import type { EncodeResult, OptimizationLevel, SourceInstruction } from "../instruction.ts";
 import type { ParsedProgram, Statement } from "../parser/statement.ts";
 import type { LogicalLine } from "../preprocessor/source-line.ts";
 import { type Encoder, type ListingLine, Pass, type PassHost, type PassResult } from "./pass.ts";
@@ -26,6 +26,7 @@ export interface AssemblerOptions {
   readonly format: OutputFormat;
   readonly encode: Encoder;
   readonly listing: boolean;
+  readonly optimization: OptimizationLevel;
 }
 
 export interface AssembledSection extends SectionInfo {
@@ -288,6 +289,10 @@ class Assembler implements PassHost {
 
   get listingWanted(): boolean {
     return this.options.listing;
+  }
+
+  get optimization(): OptimizationLevel {
+    return this.options.optimization;
   }
 
   encode(instruction: SourceInstruction): EncodeResult {

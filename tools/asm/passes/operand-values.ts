@@ -51,6 +51,8 @@ export function operandValue(
   hint: BaseRegisterHint,
   /** The section being assembled (undefined in absolute space). */
   section: number | undefined,
+  /** Only -Ox starts an unknown difference of labels as disp8 (NASM's multipass optimiser). */
+  startShort: boolean,
 ): Operand | string | undefined {
   switch (syntax.kind) {
     case "reg":
@@ -81,7 +83,9 @@ export function operandValue(
         kind: "mem",
         ...address,
         dispKnown: !value.unknown,
-        ...(value.unknown && symbolsCancel(syntax.expr) ? { dispConstant: true } : {}),
+        ...(startShort && value.unknown && symbolsCancel(syntax.expr)
+          ? { dispConstant: true }
+          : {}),
         ...(syntax.size === undefined ? {} : { size: syntax.size }),
         ...(syntax.dispSize === undefined ? {} : { dispSize: syntax.dispSize }),
         ...(syntax.segment === undefined ? {} : { segment: syntax.segment }),

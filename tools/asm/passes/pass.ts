@@ -11,7 +11,12 @@ import {
   evaluate,
   type Value,
 } from "../expression/evaluate.ts";
-import type { EncodeResult, Operand, SourceInstruction } from "../instruction.ts";
+import type {
+  EncodeResult,
+  Operand,
+  OptimizationLevel,
+  SourceInstruction,
+} from "../instruction.ts";
 import type { DataItem, Statement, StatementBody } from "../parser/statement.ts";
 import type { LogicalLine } from "../preprocessor/source-line.ts";
 import {
@@ -50,6 +55,7 @@ export interface PassResult {
 export interface PassHost {
   readonly format: OutputFormat;
   readonly listingWanted: boolean;
+  readonly optimization: OptimizationLevel;
   encode(instruction: SourceInstruction): EncodeResult;
   sectionList(): readonly SectionInfo[];
   indexOfSection(name: string): number;
@@ -434,7 +440,13 @@ export class Pass {
   private instruction(body: Extract<StatementBody, { kind: "instruction" }>): void {
     const operands: Operand[] = [];
     for (const syntax of body.operands) {
-      const operand = operandValue(syntax, this.env, this.hint, this.relocation());
+      const operand = operandValue(
+        syntax,
+        this.env,
+        this.hint,
+        this.relocation(),
+        this.assembler.optimization === "x",
+      );
       if (typeof operand === "string") this.error(syntax.col, operand);
       if (operand === undefined || typeof operand === "string") {
         this.buffer.fill(0, this.assembler.previousSize(this.statementIndex));
@@ -447,6 +459,7 @@ export class Pass {
       prefixes: [...body.prefixes],
       operands,
       bits: this.bits,
+      optimization: this.assembler.optimization,
       address: this.sectionBase() + this.buffer.sizeBytes,
     };
     const result = this.assembler.encode(instruction);

@@ -28,6 +28,7 @@ import {
   parameterRangesOverlap,
   standardMacros,
 } from "./standard-macros.ts";
+import { standardMacroTokens } from "./standard-single-line-macros.ts";
 import {
   concatenateStrings,
   type DirectiveResult,
@@ -44,6 +45,10 @@ export interface PreprocessorOptions {
   readonly includePaths: readonly string[];
   /** Published to the source as __OUTPUT_FORMAT__. */
   readonly outputFormat: "bin" | "elf";
+  /** Environment variables %ifenv sees (none unless given: the output stays reproducible). */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** The clock of __?DATE?__, __?TIME?__ and friends. */
+  readonly now: Date;
 }
 
 const includeDepthMax = 64;
@@ -80,6 +85,8 @@ const conditionKinds = new Set([
   "macro",
   "ctx",
   "token",
+  "env",
+  "defalias",
 ]);
 
 /** "if", "ifn", "ifdef", "elifnidni"... -> the branch kind and test, or undefined. */
@@ -104,7 +111,6 @@ const unsupportedDirectives = new Set([
   "use",
   "depend",
   "clear",
-  "ifenv",
 ]);
 
 export interface PreprocessedSource {
@@ -132,6 +138,8 @@ class Preprocessor {
   private readonly output: LogicalLine[] = [];
   private collector: Collector | undefined;
   private nextLocalId = 1;
+  /** `bits` in force, for __?BITS?__ (bin starts in 16-bit code, elf in 32-bit). */
+  private bits: 16 | 32;
   /** The context stack (%push/%pop), innermost last. */
   private readonly contexts: { name: string; readonly id: number }[] = [];
   private outputTokens = 0;
@@ -142,7 +150,9 @@ class Preprocessor {
   constructor(
     private readonly options: PreprocessorOptions,
     private readonly sink: DiagnosticSink,
-  ) {}
+  ) {
+    this.bits = options.outputFormat === "bin" ? 16 : 32;
+  }
 
   run(source: string, fileName: string): LogicalLine[] {
     const format = this.options.outputFormat === "elf" ? "elf32" : "bin";
@@ -250,6 +260,7 @@ class Preprocessor {
     if (expanded.some((token) => token.kind === "paste")) expanded = pasteTokens(expanded);
     if (expanded.length === 0) return;
     if (this.invokeMultiLineMacro(expanded)) return;
+    this.noteBits(expanded);
     this.emit(expanded, raw.text);
   }
 
@@ -278,6 +289,19 @@ class Preprocessor {
       const name = `..@${context.id}.${text.slice(1 + dollars)}`;
       return { kind: "ident", text: name, col: token.col, spaced: token.spaced };
     });
+  }
+
+  /** Follows `bits N`, `[bits N]`, `use16` and `use32` for __?BITS?__. */
+  private noteBits(tokens: readonly Token[]): void {
+    const bracketed = tokens[0]?.kind === "op" && tokens[0].text === "[";
+    const word = tokens[bracketed ? 1 : 0];
+    if (word?.kind !== "ident") return;
+    const lower = word.text.toLowerCase();
+    if (lower === "use16" || lower === "use32") this.bits = lower === "use16" ? 16 : 32;
+    const value = tokens[bracketed ? 2 : 1];
+    if (lower === "bits" && (value?.text === "16" || value?.text === "32")) {
+      this.bits = value.text === "16" ? 16 : 32;
+    }
   }
 
   private emit(tokens: readonly Token[], text: string): void {
@@ -317,7 +341,8 @@ class Preprocessor {
       const quoted = `'${this.location.file.replaceAll("'", "")}'`;
       return [{ kind: "string", text: quoted, col: at.col, spaced: at.spaced }];
     }
-    return undefined;
+    if (!name.startsWith("__")) return undefined;
+    return standardMacroTokens(name, this.bits, this.options.now, at);
   }
 
   // ---- %macro and %rep bodies
@@ -478,6 +503,10 @@ class Preprocessor {
         return this.expand(args).length === 0;
       case "token":
         return this.expand(args).length === 1;
+      case "defalias":
+        return this.namesOf(args, token).some((name) => this.singleLine.isAlias(name));
+      case "env":
+        return this.environmentName(args) in (this.options.environment ?? {});
       case "ctx": {
         const top = this.contexts[this.contexts.length - 1];
         return (
@@ -524,6 +553,18 @@ class Preprocessor {
         (macro) => macro.name === lower && parameterRangesOverlap(macro, wanted),
       )
     );
+  }
+
+  /** The variable `%ifenv` asks about: NAME, 'NAME', %!NAME or %!'NAME'. */
+  private environmentName(args: readonly Token[]): string {
+    let at = 0;
+    if (args[0]?.kind === "directive" && args[0].text.startsWith("%!")) {
+      if (args[0].text.length > 2) return args[0].text.slice(2);
+      at = 1;
+    }
+    const token = args[at];
+    if (token?.kind === "string") return new TextDecoder().decode(decodeString(token.text));
+    return token?.text ?? "";
   }
 
   private namesOf(args: Token[], token: Token): string[] {
@@ -640,6 +681,17 @@ class Preprocessor {
         return;
       case "push":
         this.pushContext(token, args);
+        return;
+      case "defalias":
+      case "idefalias":
+        if (args.length !== 2 || args[0]!.kind !== "ident" || args[1]!.kind !== "ident") {
+          this.error(token.col, `\`${token.text}' expects an alias name and a macro name`);
+        } else {
+          this.singleLine.defineAlias(args[0]!.text, args[1]!.text);
+        }
+        return;
+      case "undefalias":
+        for (const arg of args) if (arg.kind === "ident") this.singleLine.removeAlias(arg.text);
         return;
       case "defstr":
       case "idefstr":

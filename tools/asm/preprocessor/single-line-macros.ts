@@ -20,6 +20,7 @@ export interface SingleLineMacro {
 export type BuiltinMacros = (name: string, at: Token) => Token[] | undefined;
 
 const expansionDepthMax = 1000;
+const aliasChainMax = 64;
 /** Tokens one line may grow to by expansion (a chain of doubling %defines reaches 2^40). */
 const expandedTokensMax = 1 << 16;
 
@@ -31,8 +32,36 @@ interface ExpansionBudget {
 export class SingleLineMacroTable {
   private readonly exact = new Map<string, SingleLineMacro[]>();
   private readonly folded = new Map<string, SingleLineMacro[]>();
+  /** %defalias: a name that stands for another macro's name in every use. */
+  private readonly aliases = new Map<string, string>();
 
-  define(macro: SingleLineMacro): void {
+  defineAlias(name: string, target: string): void {
+    this.aliases.set(name, target);
+  }
+
+  /** Removes the alias `name`; false if it was not one. */
+  removeAlias(name: string): boolean {
+    return this.aliases.delete(name);
+  }
+
+  isAlias(name: string): boolean {
+    return this.aliases.has(name);
+  }
+
+  /** The macro name `name` stands for, through a bounded chain of aliases. */
+  private resolve(name: string): string {
+    let resolved = name;
+    for (let step = 0; step < aliasChainMax && this.aliases.size > 0; step++) {
+      const target = this.aliases.get(resolved);
+      if (target === undefined) break;
+      resolved = target;
+    }
+    return resolved;
+  }
+
+  define(definition: SingleLineMacro): void {
+    const macro =
+      this.aliases.size > 0 ? { ...definition, name: this.resolve(definition.name) } : definition;
     this.undefineArity(macro.name, macro.params === null ? -1 : macro.params.length);
     const table = macro.caseInsensitive ? this.folded : this.exact;
     const key = macro.caseInsensitive ? macro.name.toLowerCase() : macro.name;
@@ -40,7 +69,8 @@ export class SingleLineMacroTable {
   }
 
   /** Removes every definition of `name` (all parameter counts). */
-  undefine(name: string): void {
+  undefine(written: string): void {
+    const name = this.resolve(written);
     this.exact.delete(name);
     this.folded.delete(name.toLowerCase());
   }
@@ -58,7 +88,8 @@ export class SingleLineMacroTable {
     );
   }
 
-  private lookup(name: string): readonly SingleLineMacro[] {
+  private lookup(written: string): readonly SingleLineMacro[] {
+    const name = this.aliases.size > 0 ? this.resolve(written) : written;
     const exact = this.exact.get(name);
     const folded = this.folded.get(name.toLowerCase());
     if (!folded) return exact ?? [];

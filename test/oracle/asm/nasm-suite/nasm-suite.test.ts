@@ -19,6 +19,23 @@ describe(`NASM's test suite (${manifest.inScope.length} in-scope files)`, () => 
     expect(Object.keys(refusals).filter((name) => !manifest.inScope.includes(name))).toEqual([]);
   });
 
+  const variants = Object.entries(manifest.optimizationVariants).flatMap(([name, levels]) =>
+    levels.map((level) => [name, level] as const),
+  );
+  it.each(variants)("%s at -O%s", (name, level) => {
+    const verdict = runSuiteFile(name, level);
+    if (verdict.kind === "different") {
+      expect.fail(
+        `different bytes without an error, first at offset ${verdict.firstDifferenceOffset}`,
+      );
+    }
+    // A file sterna refuses at -Ox may be refused at other levels too, with a located error.
+    if (verdict.kind === "refused") {
+      expect(refusals[name], verdict.firstError).toBeDefined();
+      expect(verdict.located).toBe(true);
+    }
+  });
+
   it.each(manifest.inScope)("%s", (name) => {
     const verdict = runSuiteFile(name);
     const listed = refusals[name];

@@ -11,6 +11,16 @@ const manifest = readManifest();
 const refusals: Record<string, string> = {};
 const different: string[] = [];
 let identical = 0;
+let variantsIdentical = 0;
+let variantsRefused = 0;
+for (const [name, levels] of Object.entries(manifest.optimizationVariants)) {
+  for (const level of levels) {
+    const verdict = runSuiteFile(name, level);
+    if (verdict.kind === "different") different.push(`${name} at -O${level}`);
+    else if (verdict.kind === "identical") variantsIdentical++;
+    else variantsRefused++;
+  }
+}
 for (const name of manifest.inScope) {
   const verdict = runSuiteFile(name);
   if (verdict.kind === "identical") identical++;
@@ -25,5 +35,6 @@ console.log(`${manifest.assembledByNasm} files assembled by ${manifest.nasm}`);
 console.log(
   `in scope ${manifest.inScope.length}: identical ${identical}, refused ${Object.keys(refusals).length}, different ${different.length}`,
 );
+console.log(`-O0/-O1 recordings: identical ${variantsIdentical}, refused ${variantsRefused}`);
 for (const line of different) console.log(`  DIFFERENT ${line}`);
 for (const [reason, count] of reasons) console.log(`out of scope ${count}: ${reason}`);

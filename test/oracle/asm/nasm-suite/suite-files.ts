@@ -13,6 +13,8 @@ export interface SuiteManifest {
   readonly upstream: { readonly repository: string; readonly commit: string };
   readonly assembledByNasm: number;
   readonly inScope: readonly string[];
+  /** -O levels a file is also recorded at (NAME.O0.bin), besides the default -Ox. */
+  readonly optimizationVariants: Readonly<Record<string, readonly ("0" | "1")[]>>;
   readonly outOfScope: Readonly<Record<string, string>>;
 }
 
@@ -33,11 +35,12 @@ function readFixture(path: string): string | undefined {
   }
 }
 
-export function runSuiteFile(name: string): SuiteVerdict {
+export function runSuiteFile(name: string, level: "0" | "1" | "x" = "x"): SuiteVerdict {
   const result = assemble(readFixture(name)!, {
     fileName: name,
     format: "bin",
     readFile: readFixture,
+    optimization: level === "x" ? "x" : level === "1" ? 1 : 0,
   });
   if (!result.ok) {
     const error = result.diagnostics.find((d) => d.severity === "error");
@@ -47,7 +50,8 @@ export function runSuiteFile(name: string): SuiteVerdict {
       located: error !== undefined && error.line >= 1 && error.file.length > 0,
     };
   }
-  const expected = readFileSync(join(fixturesDir, name.replace(/\.asm$/, ".bin")));
+  const suffix = level === "x" ? ".bin" : `.O${level}.bin`;
+  const expected = readFileSync(join(fixturesDir, name.replace(/\.asm$/, suffix)));
   const actual = Buffer.from(result.output!);
   if (actual.equals(expected)) return { kind: "identical" };
   let offset = 0;
