@@ -162,3 +162,27 @@ describe("%defalias and %ifenv", () => {
     expect([...result.output!]).toEqual([2, 3]);
   });
 });
+
+describe("more NASM 2.16 forms", () => {
+  it("a greedy %define parameter and the conditional comma %,", () => {
+    const source = "%define g(a, b+) a %, b\ndb g(1)\ndb g(1, 2, 3)";
+    expect(bytesOf(source)).toEqual([1, 1, 2, 3]);
+  });
+
+  it("dup, %( ) lists and sizes inside data", () => {
+    expect(bytesOf("db 3 dup (1, 2), %(3, 4)\ndw byte (5, 6), 2 dup word ?")).toEqual([
+      1, 2, 1, 2, 1, 2, 3, 4, 5, 6, 0, 0, 0, 0,
+    ]);
+  });
+
+  it("loop with its counter register written as an operand", () => {
+    expect(bytesOf("bits 16\nx: loop x, ecx\ny: loop y, cx")).toEqual([
+      0x67, 0xe2, 0xfd, 0xe2, 0xfe,
+    ]);
+  });
+
+  it("%{$name} reads the context-local macro's value", () => {
+    const source = "%push\n%define %$base t\nt.f equ 7\ndb %{$base}.f\n%pop";
+    expect(bytesOf(source)).toEqual([7]);
+  });
+});

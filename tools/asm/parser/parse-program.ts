@@ -41,6 +41,21 @@ function isLocalName(name: string): boolean {
   return name.startsWith(".") && !name.startsWith("..");
 }
 
+/** Data lists `(...)` nested deeper than this are refused (the parser recurses per level). */
+const dataNestingMax = 64;
+
+/** Size words that may stand before a data item or list (`dw byte (1, 2)`). */
+const sizeUnits: ReadonlyMap<string, number> = new Map([
+  ["byte", 1],
+  ["word", 2],
+  ["dword", 4],
+  ["qword", 8],
+  ["tword", 10],
+  ["oword", 16],
+]);
+
+const loopMnemonics = new Set(["loop", "loope", "loopz", "loopne", "loopnz"]);
+
 /** -f bin attributes that place a section (start=, vstart=, follows=...): not implemented. */
 const binLayoutAttributes = new Set(["start", "vstart", "follows", "vfollows"]);
 
@@ -222,6 +237,21 @@ class ProgramParser {
       throw new StatementError(token.col, why);
     }
     const operands = parseOperands(tokens, i + 1, this.syntax);
+    // `loop label, ecx`: NASM's spelling of the counter register, i.e. the address size.
+    const counter = operands[1];
+    if (loopMnemonics.has(word) && operands.length === 2 && counter?.kind === "reg") {
+      const size = counter.name === "cx" ? "a16" : counter.name === "ecx" ? "a32" : undefined;
+      if (size === undefined) {
+        throw new StatementError(counter.col, "the loop counter must be cx or ecx");
+      }
+      return {
+        kind: "instruction",
+        mnemonic: word,
+        col: token.col,
+        prefixes: [...prefixes, size],
+        operands: operands.slice(0, 1),
+      };
+    }
     return { kind: "instruction", mnemonic: word, col: token.col, prefixes, operands };
   }
 
@@ -252,52 +282,31 @@ class ProgramParser {
   }
 
   private dataItems(tokens: readonly Token[], start: number, directive: Token): DataItem[] {
-    const items: DataItem[] = [];
-    let i = start;
-    if (i >= tokens.length) {
+    if (start >= tokens.length) {
       throw new StatementError(
         endColumn(tokens),
         `\`${directive.text}' expects at least one value`,
       );
     }
+    const { items, next } = this.dataList(tokens, start, directive, 0);
+    if (next < tokens.length) {
+      throw new StatementError(tokens[next]!.col, `comma expected, found \`${tokens[next]!.text}'`);
+    }
+    return items;
+  }
+
+  /** Comma-separated data items up to the end of the line or, inside a group, its `)`. */
+  private dataList(
+    tokens: readonly Token[],
+    start: number,
+    directive: Token,
+    depth: number,
+  ): { items: DataItem[]; next: number } {
+    const items: DataItem[] = [];
+    let i = start;
     for (;;) {
-      const token = tokens[i]!;
-      const after = tokens[i + 1];
-      const endsItem = (t: Token | undefined): boolean => t === undefined || isOp(t, ",");
-      if (token.kind === "string" && endsItem(after)) {
-        items.push({ kind: "string", bytes: decodeString(token.text), col: token.col });
-        i++;
-      } else if (isOp(token, "?") && endsItem(after)) {
-        items.push({ kind: "uninitialized", col: token.col });
-        i++;
-      } else if (directive.text.toLowerCase() === "dt" && this.bcdItem(tokens, i, items)) {
-        i += tokens[i]!.kind === "number" ? 1 : 2;
-      } else if (token.kind === "number" && isFloatLiteral(token.text) && endsItem(after)) {
-        items.push({
-          kind: "float",
-          value: Number.parseFloat(token.text.replaceAll("_", "")),
-          col: token.col,
-        });
-        i++;
-      } else if (
-        (isOp(token, "-") || isOp(token, "+")) &&
-        after?.kind === "number" &&
-        isFloatLiteral(after.text) &&
-        endsItem(tokens[i + 2])
-      ) {
-        const magnitude = Number.parseFloat(after.text.replaceAll("_", ""));
-        items.push({
-          kind: "float",
-          value: token.text === "-" ? -magnitude : magnitude,
-          col: token.col,
-        });
-        i += 2;
-      } else {
-        const { expr, next } = parseExpression(tokens, i, this.syntax);
-        items.push({ kind: "expr", expr, col: token.col });
-        i = next;
-      }
-      if (i >= tokens.length) return items;
+      i = this.dataItem(tokens, i, directive, depth, items);
+      if (i >= tokens.length || (depth > 0 && isOp(tokens[i], ")"))) return { items, next: i };
       if (!isOp(tokens[i], ",")) {
         throw new StatementError(tokens[i]!.col, `comma expected, found \`${tokens[i]!.text}'`);
       }
@@ -305,6 +314,106 @@ class ProgramParser {
       if (i >= tokens.length)
         throw new StatementError(endColumn(tokens), "value expected after `,'");
     }
+  }
+
+  /** `( items )` (NASM's data list) starting at the `(`; returns the index after `)`. */
+  private dataGroup(
+    tokens: readonly Token[],
+    open: number,
+    directive: Token,
+    depth: number,
+  ): { items: DataItem[]; next: number } {
+    if (depth >= dataNestingMax) {
+      throw new StatementError(
+        tokens[open]!.col,
+        `data lists nested more than ${dataNestingMax} deep`,
+      );
+    }
+    const { items, next } = this.dataList(tokens, open + 1, directive, depth + 1);
+    if (!isOp(tokens[next], ")")) {
+      throw new StatementError(tokens[next]?.col ?? endColumn(tokens), "expecting `)'");
+    }
+    return { items, next: next + 1 };
+  }
+
+  /**
+   * One data item at `i`, pushed to `items`; returns the index after it. Besides values and
+   * strings, NASM's list forms: `%(a, b)`, `N dup item`, `N dup (a, b)` and a size before an
+   * item or list (`dword (?, word ?)`).
+   */
+  private dataItem(
+    tokens: readonly Token[],
+    i: number,
+    directive: Token,
+    depth: number,
+    items: DataItem[],
+  ): number {
+    const token = tokens[i]!;
+    const after = tokens[i + 1];
+    const endsItem = (t: Token | undefined): boolean =>
+      t === undefined || isOp(t, ",") || (depth > 0 && isOp(t, ")"));
+    const unitOverride = sizeUnits.get(keyword(token) ?? "");
+    if (unitOverride !== undefined && after !== undefined && !endsItem(after)) {
+      const inner: DataItem[] = [];
+      const next = isOp(after, "(")
+        ? this.dataGroup(tokens, i + 1, directive, depth)
+        : { items: inner, next: this.dataItem(tokens, i + 1, directive, depth, inner) };
+      items.push({ kind: "group", unitBytes: unitOverride, items: next.items, col: token.col });
+      return next.next;
+    }
+    if (isOp(token, "%") && isOp(after, "(") && !after!.spaced) {
+      const group = this.dataGroup(tokens, i + 1, directive, depth);
+      items.push({ kind: "group", items: group.items, col: token.col });
+      return group.next;
+    }
+    if (token.kind === "string" && endsItem(after)) {
+      items.push({ kind: "string", bytes: decodeString(token.text), col: token.col });
+      return i + 1;
+    }
+    if (isOp(token, "?") && endsItem(after)) {
+      items.push({ kind: "uninitialized", col: token.col });
+      return i + 1;
+    }
+    if (directive.text.toLowerCase() === "dt" && this.bcdItem(tokens, i, items)) {
+      return i + (tokens[i]!.kind === "number" ? 1 : 2);
+    }
+    if (token.kind === "number" && isFloatLiteral(token.text) && endsItem(after)) {
+      items.push({
+        kind: "float",
+        value: Number.parseFloat(token.text.replaceAll("_", "")),
+        col: token.col,
+      });
+      return i + 1;
+    }
+    if (
+      (isOp(token, "-") || isOp(token, "+")) &&
+      after?.kind === "number" &&
+      isFloatLiteral(after.text) &&
+      endsItem(tokens[i + 2])
+    ) {
+      const magnitude = Number.parseFloat(after.text.replaceAll("_", ""));
+      items.push({
+        kind: "float",
+        value: token.text === "-" ? -magnitude : magnitude,
+        col: token.col,
+      });
+      return i + 2;
+    }
+    const { expr, next } = parseExpression(tokens, i, this.syntax);
+    if (keyword(tokens[next]) !== "dup") {
+      items.push({ kind: "expr", expr, col: token.col });
+      return next;
+    }
+    const repeated = tokens[next + 1];
+    if (repeated === undefined) {
+      throw new StatementError(endColumn(tokens), "value expected after `dup'");
+    }
+    const inner: DataItem[] = [];
+    const group = isOp(repeated, "(")
+      ? this.dataGroup(tokens, next + 1, directive, depth)
+      : { items: inner, next: this.dataItem(tokens, next + 1, directive, depth, inner) };
+    items.push({ kind: "group", times: expr, items: group.items, col: token.col });
+    return group.next;
   }
 
   /** Assembler directives; `start` is the index of the directive word. */

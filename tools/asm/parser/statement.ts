@@ -30,6 +30,14 @@ export type OperandSyntax =
 export type DataItem =
   | { readonly kind: "string"; readonly bytes: Uint8Array; readonly col: number }
   | { readonly kind: "float"; readonly value: number; readonly col: number }
+  /** `N dup (...)`, `%(...)` or a size before items: the items, `times` over, in `unitBytes`. */
+  | {
+      readonly kind: "group";
+      readonly times?: Expr;
+      readonly unitBytes?: number;
+      readonly items: readonly DataItem[];
+      readonly col: number;
+    }
   /** Bytes fixed at parse time (a packed BCD constant), exactly one unit long. */
   | { readonly kind: "bytes"; readonly bytes: Uint8Array; readonly col: number }
   | { readonly kind: "expr"; readonly expr: Expr; readonly col: number }

@@ -392,6 +392,18 @@ export class Pass {
         case "bytes":
           this.buffer.write(item.bytes);
           break;
+        case "group": {
+          const times = item.times === undefined ? 1 : this.count(item.times, "dup");
+          for (let r = 0; r < (times ?? 0); r++) {
+            if (this.buffer.sizeBytes > outputBytesMax) {
+              this.error(item.col, `output exceeds ${outputBytesMax} bytes`);
+              this.outputFull = true;
+              return;
+            }
+            this.data(item.unitBytes ?? unitBytes, item.items, item.col);
+          }
+          break;
+        }
         case "uninitialized":
           if (!this.buffer.nobits) {
             const name = this.assembler.sectionList()[this.section]!.name;

@@ -271,8 +271,9 @@ class Preprocessor {
    */
   private contextLocalNames(tokens: readonly Token[]): readonly Token[] {
     if (!tokens.some(isContextLocal)) return tokens;
-    return tokens.map((token) => {
-      if (!isContextLocal(token)) return token;
+    const braced = tokens.some((token) => token.kind === "param" && isContextLocal(token));
+    const named = tokens.flatMap((token): Token[] => {
+      if (!isContextLocal(token)) return [token];
       // `%{$name}` is the braced spelling of `%$name`.
       const text = token.kind === "param" ? `%${token.text.slice(2, -1)}` : token.text;
       let dollars = 1;
@@ -284,11 +285,17 @@ class Preprocessor {
             this.contexts.length === 0 ? "the context stack is empty" : "no such context";
           this.error(token.col, `\`${token.text}': ${what}`);
         }
-        return token;
+        return [token];
       }
       const name = `..@${context.id}.${text.slice(1 + dollars)}`;
-      return { kind: "ident", text: name, col: token.col, spaced: token.spaced };
+      const ident: Token = { kind: "ident", text: name, col: token.col, spaced: token.spaced };
+      // The braced form is read, not defined: it stands for the macro's value, so that
+      // `%{$name}.field` pastes the value and not the name.
+      if (token.kind === "param" && this.singleLine.isDefined(name)) return this.expand([ident]);
+      return [ident];
     });
+    // `%{$name}.field` is one word once the value is in place, as NASM reads it.
+    return braced ? pasteTokens(named) : named;
   }
 
   /** Follows `bits N`, `[bits N]`, `use16` and `use32` for __?BITS?__. */
@@ -795,6 +802,7 @@ class Preprocessor {
       return;
     }
     let params: string[] | null = null;
+    let greedy = false;
     let bodyStart = 1;
     const open = args[1];
     if (open?.kind === "op" && open.text === "(" && !open.spaced) {
@@ -808,7 +816,13 @@ class Preprocessor {
           return;
         }
         params.push(t.text);
-        const sep = args[i + 1];
+        let sep = args[i + 1];
+        // `name(a, rest+)`: the last parameter takes the remaining arguments, commas and all.
+        if (sep?.kind === "op" && sep.text === "+" && args[i + 2]?.text === ")") {
+          greedy = true;
+          i++;
+          sep = args[i + 1];
+        }
         if (sep?.kind === "op" && sep.text === ")") {
           i++;
           break;
@@ -823,7 +837,7 @@ class Preprocessor {
     }
     let body = args.slice(bodyStart);
     if (expandNow) body = this.expand(body);
-    this.singleLine.define({ name: nameToken.text, caseInsensitive, params, body });
+    this.singleLine.define({ name: nameToken.text, caseInsensitive, params, body, greedy });
   }
 
   private assign(token: Token, args: Token[], caseInsensitive: boolean): void {

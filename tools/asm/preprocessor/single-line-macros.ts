@@ -14,6 +14,8 @@ export interface SingleLineMacro {
   /** Parameter names, or null for a macro used without parentheses. */
   readonly params: readonly string[] | null;
   readonly body: readonly Token[];
+  /** The last parameter takes the remaining arguments (`%define f(a, rest+)`). */
+  readonly greedy?: boolean;
 }
 
 /** Values computed at each use (`__LINE__`, `__FILE__`). */
@@ -174,9 +176,9 @@ export class SingleLineMacroTable {
       if (open?.kind === "op" && open.text === "(") {
         const call = readCallArguments(tokens, i + 1);
         if (call) {
-          macro = candidates.find((m) => m.params !== null && m.params.length === call.args.length);
+          macro = candidates.find((m) => takesArguments(m, call.args.length));
           if (macro) {
-            const args = call.args.map((arg) =>
+            const args = greedyArguments(macro, call.args).map((arg) =>
               this.expandWith(arg, disabled, depth + 1, builtins, report, budget),
             );
             replacement = substituteBody(macro, args, token);
@@ -204,6 +206,25 @@ export class SingleLineMacroTable {
     }
     return out;
   }
+}
+
+function takesArguments(macro: SingleLineMacro, count: number): boolean {
+  if (macro.params === null) return false;
+  if (macro.greedy) return count >= macro.params.length - 1;
+  return macro.params.length === count;
+}
+
+/** The arguments with a greedy macro's surplus joined (commas kept) into its last one. */
+function greedyArguments(macro: SingleLineMacro, args: Token[][]): Token[][] {
+  const count = macro.params!.length;
+  if (!macro.greedy) return args;
+  if (args.length < count) return [...args, []];
+  const rest: Token[] = [...args[count - 1]!];
+  for (let k = count; k < args.length; k++) {
+    const comma: Token = { kind: "op", text: ",", col: args[k]![0]?.col ?? 1, spaced: false };
+    rest.push(comma, ...args[k]!);
+  }
+  return [...args.slice(0, count - 1), rest];
 }
 
 /** The arguments of `name(a, b)` starting at the `(`, and the index of the closing `)`. */
@@ -262,5 +283,33 @@ function substituteBody(macro: SingleLineMacro, args: readonly Token[][], at: To
       out.push({ ...bodyToken, col: at.col, spaced: first ? at.spaced : bodyToken.spaced });
     }
   }
-  return hasPaste ? pasteTokens(out) : out;
+  const withCommas = dropTrailingConditionalCommas(out);
+  return hasPaste ? pasteTokens(withCommas) : withCommas;
+}
+
+/** NASM's `%,` in a macro body: a comma, unless nothing follows it in the expansion. */
+function dropTrailingConditionalCommas(tokens: Token[]): Token[] {
+  if (!tokens.some((_, i) => isConditionalComma(tokens, i))) return tokens;
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (!isConditionalComma(tokens, i)) {
+      out.push(tokens[i]!);
+      continue;
+    }
+    if (i + 2 < tokens.length) out.push({ ...tokens[i + 1]!, spaced: tokens[i]!.spaced });
+    i++;
+  }
+  return out;
+}
+
+function isConditionalComma(tokens: readonly Token[], i: number): boolean {
+  const percent = tokens[i]!;
+  const comma = tokens[i + 1];
+  return (
+    percent.kind === "op" &&
+    percent.text === "%" &&
+    comma?.kind === "op" &&
+    comma.text === "," &&
+    !comma.spaced
+  );
 }
