@@ -3,11 +3,7 @@
 // a located error and no result, while long but legitimate sources (a 3000-term sum,
 // `times` of 60 million bytes) still assemble.
 
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readIncludeFile } from "../../../tools/asm/include-file.ts";
 import { includeFileBytesMax } from "../../../tools/asm/preprocessor/preprocessor.ts";
 import { assembleText, diagnosticLines } from "./fixture-files.ts";
 
@@ -85,13 +81,6 @@ describe("hostile sources end with a located error", () => {
     expect(firstError('%include "huge.inc"\n', { "huge.inc": huge })).toBe(
       `test.asm:1:10: error: \`huge.inc' is larger than ${includeFileBytesMax} bytes`,
     );
-  });
-
-  it("the host include reader refuses devices and stops reading past the limit", () => {
-    expect(readIncludeFile("/dev/zero")).toBeUndefined();
-    const path = join(tmpdir(), `sterna-hostile-${process.pid}.inc`);
-    writeFileSync(path, Buffer.alloc(includeFileBytesMax + 100, 0x3b));
-    expect(readIncludeFile(path)?.length).toBe(includeFileBytesMax + 1);
   });
 });
 
