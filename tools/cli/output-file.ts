@@ -99,6 +99,7 @@ export function writeOutputFile(path: string, bytes: Uint8Array): string | undef
  * a folder), so a command can refuse before it starts; undefined when it looks writable.
  */
 export function outputPathProblem(path: string): string | undefined {
+  if (path === "") return "an output file name is empty";
   const folder = dirname(path);
   try {
     if (!statSync(folder).isDirectory()) return `${path}: cannot create: ${folder} is not a folder`;

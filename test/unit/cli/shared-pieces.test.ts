@@ -76,6 +76,8 @@ describe("output files", () => {
       message: `--trace ${path}: cannot create: folder ${join(directory, "missing")} does not exist`,
     });
     expect(outputPathProblem(join(directory, "fine.txt"))).toBeUndefined();
+    // Fuzz cli seed 1 #2000 (through bin/sterna.js): `asm src -o ""` blamed a folder ".".
+    expect(outputPathProblem("")).toBe("an output file name is empty");
   });
 
   it("keep a failed write as one line for close, instead of throwing", () => {
