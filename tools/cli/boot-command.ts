@@ -6,12 +6,13 @@
 // --run process exited 0, 1 otherwise, 124 when --until ended the run, 2 for a usage or load
 // error (one line naming the option or file).
 
-import { closeSync, openSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { collectRepeated } from "./input-file.ts";
+import { parseDurationNs, parseSeed, parseTimeSliceCycles } from "./option-parsers.ts";
+import { OutputFile } from "./output-file.ts";
 import { readProgramFile } from "./program-file.ts";
 
 interface BootCommandOptions {
@@ -39,6 +40,8 @@ interface BootCommandOptions {
 }
 
 const usageErrorStatus = 2;
+/** sterna's own output (the trace, the summary) failed: the run's result cannot be trusted. */
+const outputFailureStatus = 1;
 /** The PID format's 12-bit node field with its top bit clear (kernel/limits.ts). */
 const nodesMax = 2048;
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -51,17 +54,6 @@ const summaryProcessLinesMax = 200;
 const memoryMibMax = 2048;
 
 class UsageError extends Error {}
-
-const timeUnitsNs: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 };
-
-/** "500ms", "2s", "1000us", "250" (ns) -> ns. */
-export function parseDurationNs(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s)?$/.exec(text.trim());
-  if (!match) throw new InvalidArgumentError("expected a time such as 500ms, 2s, 1000us or 750ns");
-  const ns = Number(match[1]) * timeUnitsNs[match[2] ?? "ns"]!;
-  if (!Number.isSafeInteger(Math.round(ns))) throw new InvalidArgumentError("time too large");
-  return Math.round(ns);
-}
 
 function integerIn(low: number, high: number): (text: string) => number {
   return (text) => {
@@ -115,47 +107,6 @@ function parseRun(spec: string, nodeCount: number): ParsedRun {
     );
   }
   return { path, node: Number(node), argumentText };
-}
-
-/** Buffers trace lines into a file, a few kilobytes at a time. */
-class TraceFile {
-  private readonly fd: number;
-  private pending: string[] = [];
-  private pendingChars = 0;
-
-  constructor(path: string) {
-    try {
-      this.fd = openSync(path, "w");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const why =
-        code === "ENOENT"
-          ? "its folder does not exist"
-          : code === "EISDIR"
-            ? "is a directory"
-            : code === "EACCES"
-              ? "permission denied"
-              : (error as Error).message;
-      throw new UsageError(`--trace ${path}: cannot write: ${why}`);
-    }
-  }
-
-  write(line: string): void {
-    this.pending.push(line);
-    this.pendingChars += line.length + 1;
-    if (this.pendingChars > 64 * 1024) this.flush();
-  }
-
-  flush(): void {
-    if (this.pending.length > 0) writeSync(this.fd, `${this.pending.join("\n")}\n`);
-    this.pending = [];
-    this.pendingChars = 0;
-  }
-
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
 }
 
 function formatMs(ns: number): string {
@@ -239,21 +190,25 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
   const stderr = new hostIo.HostOutput(2);
   const encoder = new TextEncoder();
   const say = (line: string) => stderr.write(encoder.encode(`${line}\n`));
-  let traceFile: TraceFile | undefined;
+  let traceFile: OutputFile | undefined;
   try {
     refuseNotYet(options);
     const demo = options.run.length === 0;
     const nodeCount = options.nodes;
     const runs = (demo ? demoRuns : options.run).map((spec) => parseRun(spec, nodeCount));
     if (demo) runs[0]!.node = 0;
-    const locate = (path: string) => (demo ? join(programsDirectory, path) : path);
+    const demoPath = (path: string) => join(programsDirectory, path);
     const paths = [
-      ...new Set([...runs.map((run) => run.path), ...(demo ? demoFiles : options.file)]),
+      ...new Set([
+        ...runs.map((run) => (demo ? demoPath(run.path) : run.path)),
+        ...(demo ? demoFiles.map(demoPath) : []),
+        ...options.file,
+      ]),
     ];
     // Files go by base name (what spawn finds and argv[0] shows), so no host path reaches a
     // guest or the trace, whatever folder sterna starts from.
     const files = paths.map((path) => {
-      const program = readProgramFile(locate(path), assemble);
+      const program = readProgramFile(path, assemble);
       if (!program.ok) throw new UsageError(program.message);
       return { path: program.name, image: program.image };
     });
@@ -274,7 +229,11 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       if (!(error instanceof RangeError)) throw error;
       throw new UsageError(`--fabric ${options.fabric}: ${error.message}`);
     }
-    if (options.trace) traceFile = new TraceFile(options.trace);
+    if (options.trace) {
+      const opened = OutputFile.open(options.trace, "--trace");
+      if (!opened.ok) throw new UsageError(opened.message);
+      traceFile = opened.file;
+    }
     const trace = traceFile;
     const workers = options.workers ?? Math.min(availableParallelism(), nodeCount);
     const result = await bootCluster({
@@ -290,7 +249,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       timeSliceCycles: options.timeSlice,
       listener: {
         console: (record) => (record.channel === 0 ? stdout : stderr).write(record.bytes),
-        trace: trace ? (line) => trace.write(line) : undefined,
+        trace: trace ? (line) => trace.writeLine(line) : undefined,
         report: (line, node) => say(`sterna: node ${node}: ${line}`),
         second: demo
           ? (atNs, progress) =>
@@ -348,6 +307,16 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     say("migrations: 0 committed, 0 cancelled, 0 failed");
     say(`trace-hash: ${result.traceHash}`);
     process.exitCode = result.exitStatus;
+    const traceFailure = traceFile?.close();
+    traceFile = undefined;
+    if (traceFailure !== undefined) {
+      say(`sterna: boot: --trace ${traceFailure}`);
+      process.exitCode = outputFailureStatus;
+    }
+    // The summary could not be written (a full disk; a reader that went away is not a failure).
+    if (stderr.failureCode !== undefined && stderr.failureCode !== "EPIPE") {
+      process.exitCode = outputFailureStatus;
+    }
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof LoadError)) throw error;
     for (const line of error.message.split("\n")) say(`sterna: boot: ${line}`);
@@ -398,17 +367,12 @@ export function registerBoot(program: Command): void {
       "stop at this virtual time (500ms, 2s, 1000us; ns without a unit); exit status 124 if it ends the run",
       parseDurationNs,
     )
-    .option(
-      "--seed <s>",
-      "the cluster seed: every random choice derives from it",
-      integerIn(0, 0xffff_ffff),
-      0,
-    )
+    .option("--seed <s>", "the cluster seed: every random choice derives from it", parseSeed, 0)
     .option("--trace <file>", "write the trace: one JSON line per event {t, node, event, ...}")
     .option(
       "--time-slice <cycles>",
-      "the scheduler's time slice in machine cycles",
-      integerIn(1, 1e9),
+      "the scheduler's time slice in machine cycles (1000 to 10^9)",
+      parseTimeSliceCycles,
     )
     .option("--loss <p>", "probability that the fabric loses a frame", probability, 0)
     .option("--dup <p>", "probability that the fabric duplicates a frame", probability, 0)
