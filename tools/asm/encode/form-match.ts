@@ -65,8 +65,7 @@ function matchRegister(type: OperandType, name: string, sizeBits: number): Opera
 function matchMemory(type: OperandType, memory: MemoryOperand, form: EncodingForm): OperandVerdict {
   // NASM takes any size on lea's memory operand, and none on bound's or a lone one (lgdt,
   // invlpg): `bound edx, dword [x]` is "mismatch in operand sizes" (live oracle seed 43828323).
-  if (type === "m")
-    return memory.size === undefined || form.row.mnemonic === "lea" ? "ok" : "size";
+  if (type === "m") return memory.size === undefined || form.row.mnemonic === "lea" ? "ok" : "size";
   const isModrm = type === "rm8" || type === "rm16" || type === "rm32";
   const isOffset = type === "moffs8" || type === "moffs16" || type === "moffs32";
   // NASM keeps the moffs forms for plain `[address]`; `[byte address]` goes through ModRM.
