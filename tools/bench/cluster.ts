@@ -16,10 +16,11 @@ import { buildFrame } from "../../vm/fabric/ethernet-frame.ts";
 import { macForNode } from "../../vm/fabric/mac-address.ts";
 import { FrameEventKind, type Medium } from "../../vm/fabric/medium.ts";
 import { assemble } from "../asm/assemble.ts";
+import { readTextFile } from "../cli/input-file.ts";
+import { userlandIncludeDirectory } from "../cli/program-file.ts";
 import { bootCluster } from "../cluster/boot-cluster.ts";
 
 const repositoryRoot = join(import.meta.dirname, "..", "..");
-const includeDirectory = join(repositoryRoot, "userland", "include");
 
 export interface ClusterBenchOptions {
   json: boolean;
@@ -37,14 +38,8 @@ function assembleSource(source: string, path: string): Uint8Array {
   const result = assemble(source, {
     fileName: path,
     format: "elf",
-    includePaths: [includeDirectory],
-    readFile: (file) => {
-      try {
-        return readFileSync(file, "utf8");
-      } catch {
-        return undefined;
-      }
-    },
+    includePaths: [userlandIncludeDirectory],
+    readFile: readTextFile,
   });
   if (!result.output) throw new Error(`${path} does not assemble`);
   return result.output;

@@ -11,7 +11,12 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { collectRepeated } from "./input-file.ts";
-import { parseDurationNs, parseSeed, parseTimeSliceCycles } from "./option-parsers.ts";
+import {
+  integerInRange,
+  parseDurationNs,
+  parseSeed,
+  parseTimeSliceCycles,
+} from "./option-parsers.ts";
 import { OutputFile } from "./output-file.ts";
 import { readProgramFile } from "./program-file.ts";
 
@@ -54,16 +59,6 @@ const summaryProcessLinesMax = 200;
 const memoryMibMax = 2048;
 
 class UsageError extends Error {}
-
-function integerIn(low: number, high: number): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < low || value > high) {
-      throw new InvalidArgumentError(`expected a whole number from ${low} to ${high}`);
-    }
-    return value;
-  };
-}
 
 function probability(text: string): number {
   const value = Number(text);
@@ -334,7 +329,7 @@ export function registerBoot(program: Command): void {
     )
     .addOption(
       new Option("--nodes <n>", `nodes in the cluster (1..${nodesMax})`)
-        .argParser(integerIn(1, nodesMax))
+        .argParser(integerInRange(1, nodesMax))
         .default(4),
     )
     .option(
@@ -346,10 +341,10 @@ export function registerBoot(program: Command): void {
     .option(
       "--memory <mib>",
       `each node's memory in MiB (1..${memoryMibMax})`,
-      integerIn(1, memoryMibMax),
+      integerInRange(1, memoryMibMax),
       64,
     )
-    .option("--workers <w>", "worker threads (default: min(cores, nodes))", integerIn(1, 256))
+    .option("--workers <w>", "worker threads (default: min(cores, nodes))", integerInRange(1, 256))
     .option(
       "--run <'prog[@node|@*] [args]'>",
       "start PROG (an ELF, or a .asm source assembled on load) on NODE, or on any node with @*; the words after it are its arguments; repeatable",
