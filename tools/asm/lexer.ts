@@ -103,7 +103,7 @@ export function tokenizeLine(line: string): LexResult {
       // A lone `?` is the conditional operator (or `db ?`), not a name.
       tokens.push({ kind: text === "?" ? "op" : "ident", text, col, spaced });
     } else if (isDigit(code)) {
-      i = scanNumber(line, i);
+      i = scanNumber(line, i, false);
       tokens.push({ kind: "number", text: line.slice(start, i), col, spaced });
     } else if (code === 36 /* $ */) {
       const next = line.charCodeAt(i + 1);
@@ -111,7 +111,7 @@ export function tokenizeLine(line: string): LexResult {
         i += 2;
         tokens.push({ kind: "base", text: "$$", col, spaced });
       } else if (isDigit(next)) {
-        i = scanNumber(line, i + 1);
+        i = scanNumber(line, i + 1, true);
         tokens.push({ kind: "number", text: line.slice(start, i), col, spaced });
       } else if (isIdentPart(next)) {
         i++;
@@ -149,20 +149,25 @@ export function tokenizeLine(line: string): LexResult {
   return { tokens };
 }
 
-function scanNumber(line: string, i: number): number {
-  const start = i;
+/**
+ * The end of a number starting at `i` (after a `$` prefix if `hex`), as NASM's scanner reads
+ * it: letters, digits, `_` and `.`, and a sign right after an exponent letter (`1e+5` unless
+ * the number is hex by then, `0x1p-3`).
+ */
+function scanNumber(line: string, i: number, hex: boolean): number {
   while (i < line.length) {
     const code = line.charCodeAt(i);
-    if (code < 128 && numberPartTable[code] === 1) {
+    if (code >= 128 || numberPartTable[code] !== 1) break;
+    i++;
+    const lower = code | 0x20;
+    const signFollows = line[i] === "+" || line[i] === "-";
+    if (lower === 0x65 /* e */ && !hex) {
+      if (signFollows) i++;
+    } else if (lower === 0x68 /* h */ || lower === 0x78 /* x */) {
+      hex = true;
+    } else if (lower === 0x70 /* p */ && signFollows) {
       i++;
-      continue;
     }
-    // A decimal float's exponent sign: 1.5e+3.
-    if ((code === 43 || code === 45) && /^[0-9_]*\.[0-9_]*e$/i.test(line.slice(start, i))) {
-      i++;
-      continue;
-    }
-    break;
   }
   return i;
 }

@@ -1,12 +1,12 @@
 // NASM's numeric literals: 0x/0h/$ hex, 0b/0y binary, 0o/0q octal, 0d/0t decimal prefixes,
 // h/x, b/y, o/q, d/t suffixes, underscores anywhere. When a token has both a radix prefix
 // and a radix suffix, the larger radix wins (`0bh` is hex 0x0b), as NASM decides. Integers are
-// 64-bit (wrapping with a warning, like NASM). Floats are decimal only (`1.5`, `2e10`); NASM's
-// hex floats, `Inf`/`NaN` and the 80/128-bit formats are left out.
+// 64-bit (wrapping with a warning, like NASM). Which tokens are floats is decided here, their
+// values in float-constants.ts.
 
 export type NumberLiteral =
   | { readonly kind: "int"; readonly value: bigint; readonly overflow: boolean }
-  | { readonly kind: "float"; readonly value: number }
+  | { readonly kind: "float" }
   | { readonly kind: "invalid" };
 
 function radixLetter(ch: string): number {
@@ -28,18 +28,31 @@ function radixLetter(ch: string): number {
   }
 }
 
-const floatPattern = /^[0-9_]+(\.[0-9_]*)?(e[+-]?[0-9_]+)?$/i;
-
-/** True for a token NASM reads as a floating-point constant. */
+/**
+ * True for a number token NASM reads as floating point (asm/stdscan.c): one with a `.` or a
+ * `p`, or an `e` exponent in a number not yet known to be hex (`1e16` and `1e+16`, but not
+ * `1e16h`, `0x1e16` or `$1e16`).
+ */
 export function isFloatLiteral(text: string): boolean {
-  if (!floatPattern.test(text)) return false;
-  return text.includes(".") || /e/i.test(text);
+  let hex = text[0] === "$";
+  let exponent = false;
+  for (let i = hex ? 1 : 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (!hex && (ch === "e" || ch === "E")) {
+      exponent = true;
+      if (text[i + 1] === "+" || text[i + 1] === "-") return true;
+    } else if (ch === "h" || ch === "H" || ch === "x" || ch === "X") {
+      hex = true;
+    } else if (ch === "p" || ch === "P" || ch === ".") {
+      return true;
+    }
+  }
+  return exponent && !hex;
 }
 
+/** An integer literal; float tokens (isFloatLiteral) are float-constants.ts's business. */
 export function parseNumber(text: string): NumberLiteral {
-  if (isFloatLiteral(text)) {
-    return { kind: "float", value: Number.parseFloat(text.replaceAll("_", "")) };
-  }
+  if (isFloatLiteral(text)) return { kind: "float" };
   return parseInteger(text);
 }
 
@@ -79,22 +92,4 @@ function parseInteger(text: string): NumberLiteral {
   if (digits === 0) return { kind: "invalid" };
   const overflow = value >= 1n << 64n;
   return { kind: "int", value: BigInt.asIntN(64, value), overflow };
-}
-
-/**
- * NASM's packed BCD constant for `dt` (`1234p`, `0p1234`, underscores allowed): nine bytes of
- * two decimal digits each, least significant first, and a sign byte (0x80 if negative).
- * Digits past the eighteenth (from the right) are dropped, as NASM does with a warning.
- */
-export function packedBcd(text: string, negative: boolean): Uint8Array | undefined {
-  const match = /^(?:0p([0-9_]+)|([0-9][0-9_]*)p)$/i.exec(text);
-  if (!match) return undefined;
-  const digits = (match[1] ?? match[2]!).replaceAll("_", "");
-  const bytes = new Uint8Array(10);
-  for (let k = 0; k < 18 && k < digits.length; k++) {
-    const digit = digits.charCodeAt(digits.length - 1 - k) - 48;
-    bytes[k >> 1]! |= k % 2 === 0 ? digit : digit << 4;
-  }
-  bytes[9] = negative ? 0x80 : 0;
-  return bytes;
 }

@@ -32,8 +32,8 @@ export type BinaryOperator =
 
 export type Expr =
   | { readonly kind: "number"; readonly value: bigint; readonly col: number }
-  /** A float literal: only a data directive (dd 1.5) can use one. */
-  | { readonly kind: "float"; readonly value: number; readonly col: number }
+  /** A float literal: only a data directive (dd 1.5) can use one; kept as written. */
+  | { readonly kind: "float"; readonly text: string; readonly col: number }
   /** A label or equ name, local labels already qualified (`.loop` -> `main.loop`). */
   | { readonly kind: "symbol"; readonly name: string; readonly col: number }
   | { readonly kind: "register"; readonly name: string; readonly col: number }

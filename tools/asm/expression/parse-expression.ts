@@ -3,10 +3,18 @@
 //   * / // % %%   unary - + ~ !
 // `=` and `<>` are spelled as `==` and `!=` in the tree. The parser stops at the first token
 // that cannot continue the expression (a comma, `]`, a keyword such as `db` after `times 4`).
-// SEG, WRT and NASM's built-in functions are not supported.
+// NASM's `__?float32?__(1.5)` family gives a float's bit pattern as an integer. SEG, WRT and
+// NASM's other built-in functions are not supported.
 
+import {
+  floatConstant,
+  floatFormats,
+  floatizeFunction,
+  floatizeValue,
+} from "../float-constants.ts";
 import type { Token } from "../lexer.ts";
-import { isFloatLiteral, parseNumber } from "../numbers.ts";
+import { parseNumber } from "../numbers.ts";
+import { isFloatToken } from "../parser/token-queries.ts";
 import { characterConstant, decodeString } from "../strings.ts";
 import type { BinaryOperator, Expr } from "./ast.ts";
 
@@ -171,9 +179,7 @@ class ExpressionParser {
     switch (token.kind) {
       case "number": {
         this.pos++;
-        if (isFloatLiteral(token.text)) {
-          return { kind: "float", value: Number.parseFloat(token.text.replaceAll("_", "")), col };
-        }
+        if (isFloatToken(token)) return { kind: "float", text: token.text, col };
         const literal = parseNumber(token.text);
         if (literal.kind !== "int") {
           throw new ExpressionSyntaxError(col, `invalid number \`${token.text}'`);
@@ -200,6 +206,12 @@ class ExpressionParser {
         if (!token.escaped && stopWords.has(lower)) {
           throw new ExpressionSyntaxError(col, `\`${lower}' is not supported`);
         }
+        if (!token.escaped && isFloatToken(token)) {
+          this.pos++;
+          return { kind: "float", text: token.text, col };
+        }
+        const floatize = token.escaped ? undefined : floatizeFunction(lower);
+        if (floatize) return this.floatize(token, floatize);
         this.pos++;
         if (!token.escaped && this.syntax.isRegister(lower)) {
           return { kind: "register", name: lower, col };
@@ -209,5 +221,33 @@ class ExpressionParser {
       default:
         throw new ExpressionSyntaxError(col, `expression expected, found \`${token.text}'`);
     }
+  }
+
+  /** `__?float32?__(-1.5)`: `(`, an optional sign, a float constant, `)` (NASM's eval_floatize). */
+  private floatize(token: Token, name: keyof typeof floatFormats): Expr {
+    const format = floatFormats[name];
+    const open = this.tokens[++this.pos];
+    if (open?.kind !== "op" || open.text !== "(") {
+      throw new ExpressionSyntaxError(open?.col ?? this.endColumn(), "expecting `('");
+    }
+    let sign = this.tokens[++this.pos];
+    const negative = sign?.kind === "op" && sign.text === "-";
+    if (sign?.kind === "op" && (sign.text === "-" || sign.text === "+"))
+      sign = this.tokens[++this.pos];
+    if (!isFloatToken(sign)) {
+      throw new ExpressionSyntaxError(
+        sign?.col ?? this.endColumn(),
+        "expecting floating-point number",
+      );
+    }
+    const result = floatConstant(sign!.text, negative, format);
+    if (!result.ok) throw new ExpressionSyntaxError(sign!.col, result.error);
+    for (const warning of result.warnings) this.syntax.warn(sign!.col, warning);
+    const close = this.tokens[++this.pos];
+    if (close?.kind !== "op" || close.text !== ")") {
+      throw new ExpressionSyntaxError(close?.col ?? this.endColumn(), "expecting `)'");
+    }
+    this.pos++;
+    return { kind: "number", value: floatizeValue(result.bytes, format), col: token.col };
   }
 }

@@ -13,7 +13,6 @@ import {
   parseExpression,
 } from "../expression/parse-expression.ts";
 import type { Token } from "../lexer.ts";
-import { isFloatLiteral, packedBcd } from "../numbers.ts";
 import type { LogicalLine } from "../preprocessor/source-line.ts";
 import { isRegisterName } from "../registers.ts";
 import { decodeString } from "../strings.ts";
@@ -34,7 +33,7 @@ import type {
   Statement,
   StatementBody,
 } from "./statement.ts";
-import { endColumn, isOp, keyword } from "./token-queries.ts";
+import { endColumn, isFloatToken, isOp, keyword } from "./token-queries.ts";
 
 /** A label name that starts with one dot (not `..`) is local to the last non-local label. */
 function isLocalName(name: string): boolean {
@@ -269,18 +268,6 @@ class ProgramParser {
     return expr;
   }
 
-  /** A packed BCD constant (`dt 123p`, `dt -0p123`) at `i`, pushed to `items` if it is one. */
-  private bcdItem(tokens: readonly Token[], i: number, items: DataItem[]): boolean {
-    const signed = isOp(tokens[i], "-") || isOp(tokens[i], "+");
-    const number = tokens[signed ? i + 1 : i];
-    const after = tokens[signed ? i + 2 : i + 1];
-    if (number?.kind !== "number" || (after !== undefined && !isOp(after, ","))) return false;
-    const bytes = packedBcd(number.text, isOp(tokens[i], "-"));
-    if (!bytes) return false;
-    items.push({ kind: "bytes", bytes, col: tokens[i]!.col });
-    return true;
-  }
-
   private dataItems(tokens: readonly Token[], start: number, directive: Token): DataItem[] {
     if (start >= tokens.length) {
       throw new StatementError(
@@ -374,29 +361,13 @@ class ProgramParser {
       items.push({ kind: "uninitialized", col: token.col });
       return i + 1;
     }
-    if (directive.text.toLowerCase() === "dt" && this.bcdItem(tokens, i, items)) {
-      return i + (tokens[i]!.kind === "number" ? 1 : 2);
-    }
-    if (token.kind === "number" && isFloatLiteral(token.text) && endsItem(after)) {
-      items.push({
-        kind: "float",
-        value: Number.parseFloat(token.text.replaceAll("_", "")),
-        col: token.col,
-      });
+    // A float, with at most one sign, is a whole item: NASM does not fold `1.5 + 1`.
+    if (isFloatToken(token)) {
+      items.push({ kind: "float", text: token.text, negative: false, col: token.col });
       return i + 1;
     }
-    if (
-      (isOp(token, "-") || isOp(token, "+")) &&
-      after?.kind === "number" &&
-      isFloatLiteral(after.text) &&
-      endsItem(tokens[i + 2])
-    ) {
-      const magnitude = Number.parseFloat(after.text.replaceAll("_", ""));
-      items.push({
-        kind: "float",
-        value: token.text === "-" ? -magnitude : magnitude,
-        col: token.col,
-      });
+    if ((isOp(token, "-") || isOp(token, "+")) && isFloatToken(after)) {
+      items.push({ kind: "float", text: after!.text, negative: isOp(token, "-"), col: token.col });
       return i + 2;
     }
     const { expr, next } = parseExpression(tokens, i, this.syntax);

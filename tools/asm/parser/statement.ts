@@ -29,7 +29,13 @@ export type OperandSyntax =
 
 export type DataItem =
   | { readonly kind: "string"; readonly bytes: Uint8Array; readonly col: number }
-  | { readonly kind: "float"; readonly value: number; readonly col: number }
+  /** A float token as written (`1.5`, `0x1p3`, `123p`, `__?Infinity?__`), encoded per unit size. */
+  | {
+      readonly kind: "float";
+      readonly text: string;
+      readonly negative: boolean;
+      readonly col: number;
+    }
   /** `N dup (...)`, `%(...)` or a size before items: the items, `times` over, in `unitBytes`. */
   | {
       readonly kind: "group";
@@ -38,8 +44,6 @@ export type DataItem =
       readonly items: readonly DataItem[];
       readonly col: number;
     }
-  /** Bytes fixed at parse time (a packed BCD constant), exactly one unit long. */
-  | { readonly kind: "bytes"; readonly bytes: Uint8Array; readonly col: number }
   | { readonly kind: "expr"; readonly expr: Expr; readonly col: number }
   /** `?`: space without a value (zeros in a progbits section). */
   | { readonly kind: "uninitialized"; readonly col: number };

@@ -1,7 +1,9 @@
 // The bytes of data directives: integers little-endian in the unit size (with NASM's
 // "exceeds bounds" warning when a value fits neither signed nor unsigned), strings as their
-// bytes padded with zeros to a whole number of units, floats as IEEE single (dd) or double
-// (dq). Half precision (dw 1.5) and 80-bit (dt) floats are not supported.
+// bytes padded with zeros to a whole number of units, floats in the format of the unit size
+// (float-constants.ts: 8-bit for db up to 128-bit for do).
+
+import { dataFloatFormat, type FloatResult, floatConstant } from "../float-constants.ts";
 
 const unitNames: Readonly<Record<number, string>> = {
   1: "byte",
@@ -35,14 +37,12 @@ export function exceedsBounds(value: bigint, unitBytes: number): boolean {
   return value < -(1n << (bits - 1n)) || value > (1n << bits) - 1n;
 }
 
-/** A float in `unitBytes` (4 or 8), or undefined if that width is not supported. */
-export function encodeFloat(value: number, unitBytes: number): Uint8Array | undefined {
-  const bytes = new Uint8Array(unitBytes);
-  const view = new DataView(bytes.buffer);
-  if (unitBytes === 4) view.setFloat32(0, value, true);
-  else if (unitBytes === 8) view.setFloat64(0, value, true);
-  else return undefined;
-  return bytes;
+/** A float item in `unitBytes` (1..16), in the format NASM gives that size, or its error. */
+export function encodeFloat(text: string, negative: boolean, unitBytes: number): FloatResult {
+  const format = dataFloatFormat(unitBytes);
+  if (!format)
+    return { ok: false, error: `no ${unitBytes * 8}-bit floating-point format supported` };
+  return floatConstant(text, negative, format);
 }
 
 /** Bytes a string occupies in a data directive: its length rounded up to whole units. */

@@ -372,13 +372,6 @@ export class Pass {
   }
 
   private data(unitBytes: number, items: readonly DataItem[], col: number): void {
-    if (unitBytes > 8 && items.some((item) => item.kind !== "bytes")) {
-      this.error(
-        col,
-        `\`d${unitBytes === 10 ? "t" : unitBytes === 16 ? "o" : unitBytes === 32 ? "y" : "z"}' data is not supported`,
-      );
-      return;
-    }
     const warnedNobits = this.noteNobits(col);
     for (const item of items) {
       switch (item.kind) {
@@ -389,9 +382,6 @@ export class Pass {
           if (!warnedNobits) view.set(item.bytes, offset);
           break;
         }
-        case "bytes":
-          this.buffer.write(item.bytes);
-          break;
         case "group": {
           const times = item.times === undefined ? 1 : this.count(item.times, "dup");
           for (let r = 0; r < (times ?? 0); r++) {
@@ -415,19 +405,24 @@ export class Pass {
           this.buffer.fill(0, unitBytes);
           break;
         case "float": {
-          const bytes = encodeFloat(item.value, unitBytes);
-          if (!bytes) {
-            this.error(
-              item.col,
-              `floating-point constants need dd or dq, not ${unitName(unitBytes)} data`,
-            );
+          const result = encodeFloat(item.text, item.negative, unitBytes);
+          if (!result.ok) {
+            this.error(item.col, result.error);
             this.buffer.fill(0, unitBytes);
-          } else {
-            this.buffer.write(bytes);
+            break;
           }
+          for (const warning of result.warnings) this.warning(item.col, warning);
+          if (warnedNobits) this.buffer.fill(0, unitBytes);
+          else this.buffer.write(result.bytes);
           break;
         }
         case "expr": {
+          if (unitBytes > 8) {
+            // NASM has no integers wider than 64 bits: dt/do/dy/dz take floats and strings.
+            this.error(item.col, `integer supplied as ${unitBytes * 8}-bit data`);
+            this.buffer.fill(0, unitBytes);
+            break;
+          }
           const value = this.evaluate(item.expr);
           const { view, offset } = this.buffer.claim(unitBytes);
           if (!value) break;

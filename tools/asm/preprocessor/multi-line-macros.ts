@@ -6,6 +6,7 @@
 
 import type { IncludeSite } from "../diagnostics.ts";
 import { type Token, tokenizeLine } from "../lexer.ts";
+import { isFloatLiteral } from "../numbers.ts";
 import type { MacroExpansionSource } from "./line-sources.ts";
 import { removeDefinitions } from "./macro-definitions.ts";
 import type { RawLine } from "./source-line.ts";
@@ -329,7 +330,7 @@ function parseRange(inner: string, count: number): [number, number] | undefined 
 
 /**
  * NASM's token pasting: `%+` joins its neighbours, and words that touch (no space between, as
- * in `%1_suffix` or `.%1`) become one token, re-read as a single word.
+ * in `%1_suffix` or `.%1`) are joined; the joined text is read again into tokens.
  */
 export function pasteTokens(tokens: readonly Token[]): Token[] {
   const out: Token[] = [];
@@ -343,10 +344,11 @@ export function pasteTokens(tokens: readonly Token[]): Token[] {
     const touches =
       previous !== undefined &&
       !token.spaced &&
-      wordKinds.has(previous.kind) &&
-      wordKinds.has(token.kind);
+      ((wordKinds.has(previous.kind) && wordKinds.has(token.kind)) ||
+        continuesExponent(previous, token));
     if (previous !== undefined && (pasteNext || touches)) {
-      out[out.length - 1] = joinTokens(previous, token);
+      out.pop();
+      out.push(...joinTokens(previous, token));
     } else {
       out.push(token);
     }
@@ -355,11 +357,29 @@ export function pasteTokens(tokens: readonly Token[]): Token[] {
   return out;
 }
 
-function joinTokens(left: Token, right: Token): Token {
+/**
+ * A sign touching a number that ends in its exponent letter (`1e` `+`, from `%1e+%2`): NASM
+ * reads the expanded line again as text, where `1e+36` is one float.
+ */
+function continuesExponent(previous: Token, token: Token): boolean {
+  return (
+    previous.kind === "number" &&
+    token.kind === "op" &&
+    (token.text === "+" || token.text === "-") &&
+    /[ep]$/i.test(previous.text) &&
+    isFloatLiteral(`${previous.text}${token.text}`)
+  );
+}
+
+/** The joined text read again, as NASM does: `xyzzy` and `1e+10` give `xyzzy1e`, `+`, `10`. */
+function joinTokens(left: Token, right: Token): Token[] {
   const text = `${left.escaped ? "$" : ""}${left.text}${right.text}`;
   const { tokens, error } = tokenizeLine(text);
-  if (!error && tokens.length === 1) {
-    return { ...tokens[0]!, col: left.col, spaced: left.spaced };
-  }
-  return { kind: "ident", text, col: left.col, spaced: left.spaced };
+  if (error || tokens.length === 0)
+    return [{ kind: "ident", text, col: left.col, spaced: left.spaced }];
+  return tokens.map((token, index) => ({
+    ...token,
+    col: left.col + token.col - 1,
+    spaced: index === 0 ? left.spaced : token.spaced,
+  }));
 }
