@@ -2,9 +2,8 @@
 // Entry for `npx sterna`: runs the CLI bundle dist/cli/main.js (built by `npm run build`, the
 // `prepare` step of npm install) while every file it was built from is unchanged (same size
 // and mtime as dist/cli/inputs.json records); otherwise the TypeScript CLI through tsx's
-// loader, so a stale build never runs. `boot` and `bench cluster` always run from the
-// sources: a cluster loads the kernel's node software and its worker threads as TypeScript
-// modules at run time.
+// loader, so a stale build never runs. A cluster's worker threads start from the same
+// build's entries when the CLI does (vm/cluster/module-location.ts).
 import { readFileSync, statSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
@@ -23,10 +22,7 @@ function bundleIsCurrent() {
   }
 }
 
-const [command, subcommand] = process.argv.slice(2);
-const startsCluster = command === "boot" || (command === "bench" && subcommand === "cluster");
-
-if (!startsCluster && bundleIsCurrent()) {
+if (bundleIsCurrent()) {
   await import(bundle.href);
 } else {
   const { register } = await import("tsx/esm/api");

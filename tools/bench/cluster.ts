@@ -9,7 +9,10 @@
 // Run: npx sterna bench cluster [--json] (or npx tsx tools/bench/cluster.ts [--json]).
 
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { runtimeModuleUrl } from "../../vm/cluster/module-location.ts";
+import { spinChecksFor } from "../../vm/cluster/spin-budget.ts";
 import { WorkerNodeGroup } from "../../vm/cluster/worker-node-group.ts";
 import { createMedium } from "../../vm/fabric/create-medium.ts";
 import { buildFrame } from "../../vm/fabric/ethernet-frame.ts";
@@ -151,9 +154,10 @@ function framesPerSecond(medium: Medium, nodeCount: number, frames: number): num
 async function barrierMicros(quanta: number): Promise<number> {
   const group = await WorkerNodeGroup.start(
     [0, 1],
-    new URL("./null-node-software.ts", import.meta.url).href,
+    runtimeModuleUrl(import.meta.url, "./null-node-software.ts", "null-node-software").href,
     (node) => ({ node, nodeCount: 2, seed: 0, options: null }),
     () => ({ clockHz: 100e6, memoryBytes: 4096 * 16 }),
+    spinChecksFor(2, availableParallelism()),
   );
   try {
     const started = performance.now();

@@ -1,6 +1,6 @@
-// Builds the CLI as one JavaScript file, dist/cli/main.js, from tools/cli/main.ts and all it
-// imports (commander included), so `sterna` starts without transpiling TypeScript on every
-// run. Beside it, dist/cli/inputs.json lists every input file with the size and mtime it had
+// Builds the CLI as JavaScript, dist/cli/main.js and its chunks, from tools/cli/main.ts and
+// all it imports (commander included), so `sterna` starts without transpiling TypeScript on
+// every run; the modules a cluster's worker threads load are entries of the same build. Beside it, dist/cli/inputs.json lists every input file with the size and mtime it had
 // when built: bin/sterna.js runs the bundle only while every input still matches, and falls
 // back to the TypeScript sources through tsx otherwise, so a stale build never runs.
 // The bundle sits two folders deep, as tools/cli does, so paths the CLI derives from its
@@ -24,7 +24,13 @@ async function main(): Promise<void> {
   mkdirSync(outputDirectory, { recursive: true });
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ["tools/cli/main.ts"],
+    // The modules a cluster loads at run time are named entries (vm/cluster/module-location.ts).
+    entryPoints: {
+      main: "tools/cli/main.ts",
+      "node-worker": "vm/cluster/node-worker.ts",
+      "node-entry": "kernel/boot/node-entry.ts",
+      "null-node-software": "tools/bench/null-node-software.ts",
+    },
     outdir: outputDirectory,
     // Each command's heavy parts stay in their own chunk, loaded when that command runs.
     splitting: true,

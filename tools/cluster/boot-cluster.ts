@@ -13,10 +13,15 @@ import type {
 } from "../../kernel/boot/node-entry.ts";
 import type { ProcessSummary } from "../../kernel/boot/process-summary.ts";
 import { type ClusterListener, type ClusterOutcome, runCluster } from "../../vm/cluster/cluster.ts";
+import { runtimeModuleUrl } from "../../vm/cluster/module-location.ts";
 import { startNodeGroups } from "../../vm/cluster/node-groups.ts";
 import type { Medium } from "../../vm/fabric/medium.ts";
 
-export const nodeEntryUrl = new URL("../../kernel/boot/node-entry.ts", import.meta.url).href;
+export const nodeEntryUrl = runtimeModuleUrl(
+  import.meta.url,
+  "../../kernel/boot/node-entry.ts",
+  "node-entry",
+).href;
 
 export interface ClusterBootOptions {
   nodeCount: number;

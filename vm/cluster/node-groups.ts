@@ -3,10 +3,12 @@
 // and none only waits (W = 1: no worker and no barrier at all). Which node runs where
 // changes host timing only, never the trace.
 
+import { availableParallelism } from "node:os";
 import type { NodeGroup } from "./node-group.ts";
 import { LocalNodeGroup } from "./node-group.ts";
 import { NodeHost, type NodeMachineConfig } from "./node-host.ts";
 import type { NodeBootConfig, NodeSoftwareModule } from "./node-software.ts";
+import { spinChecksFor } from "./spin-budget.ts";
 import { WorkerNodeGroup } from "./worker-node-group.ts";
 
 export interface NodeGroupsSpec {
@@ -31,13 +33,22 @@ export async function startNodeGroups(spec: NodeGroupsSpec): Promise<NodeGroup[]
   const local = new LocalNodeGroup(
     new NodeHost(blocks[0]!, module.createNodeSoftware, spec.bootConfig, spec.machineConfig),
   );
+  const spinChecks = spinChecksFor(blocks.length, availableParallelism());
   const remote = await Promise.all(
     blocks
       .slice(1)
       .map((nodes) =>
-        WorkerNodeGroup.start(nodes, spec.softwareModuleUrl, spec.bootConfig, spec.machineConfig),
+        WorkerNodeGroup.start(
+          nodes,
+          spec.softwareModuleUrl,
+          spec.bootConfig,
+          spec.machineConfig,
+          spinChecks,
+        ),
       ),
   );
-  // Workers first: each quantum's `begin` starts them before the local group runs.
-  return [...remote, local];
+  // The local group first: its `begin` only notes the quantum and its `collect` runs it, so
+  // with the workers after it every worker is started before the local nodes run and is
+  // waited for only after.
+  return [local, ...remote];
 }

@@ -10,7 +10,7 @@ import { Command, Control, type ExchangeBuffers } from "./exchange-buffers.ts";
 import { type FinalOutput, NodeHost, type NodeMachineConfig } from "./node-host.ts";
 import type { NodeBootConfig, NodeSoftwareModule } from "./node-software.ts";
 import { readInbound, writeOutbound } from "./quantum-codec.ts";
-import { spinChecksMax } from "./worker-node-group.ts";
+import { ExchangeWaiter } from "./spin-budget.ts";
 
 export interface WorkerBoot {
   nodes: number[];
@@ -18,11 +18,14 @@ export interface WorkerBoot {
   bootConfigs: NodeBootConfig[];
   machineConfigs: NodeMachineConfig[];
   buffers: ExchangeBuffers;
+  /** Checks of the exchange word before sleeping on it (spin-budget.ts). */
+  spinChecks: number;
 }
 
 const encoder = new TextEncoder();
 let host: NodeHost | undefined;
 let buffers: ExchangeBuffers | undefined;
+let spinChecks = 0;
 /** The generation of the last command this worker served (the coordinator counts from 0). */
 let servedGeneration = 0;
 
@@ -37,6 +40,7 @@ const api = {
       (node) => boot.machineConfigs[position.get(node)!]!,
     );
     buffers = boot.buffers;
+    spinChecks = boot.spinChecks;
   },
 
   /** Serves Step commands until a Stop; blocks this thread in between (that is its job). */
@@ -45,17 +49,11 @@ const api = {
     const control = new Int32Array(buffers.control);
     const inbound = new Uint8Array(buffers.inbound);
     const outbound = new Uint8Array(buffers.outbound);
+    const waiter = new ExchangeWaiter(control, spinChecks);
     for (;;) {
       // The coordinator may have posted the first command before this call began: compare
       // with the last generation served, never with what the word held on entry.
-      for (
-        let spin = 0;
-        spin < spinChecksMax && Atomics.load(control, Control.Generation) === servedGeneration;
-        spin++
-      );
-      while (Atomics.load(control, Control.Generation) === servedGeneration) {
-        Atomics.wait(control, Control.Generation, servedGeneration);
-      }
+      waiter.waitWhileEquals(Control.Generation, servedGeneration, Number.POSITIVE_INFINITY);
       const seen = Atomics.load(control, Control.Generation);
       servedGeneration = seen;
       if (Atomics.load(control, Control.Command) === Command.Stop) {

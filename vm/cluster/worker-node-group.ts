@@ -13,21 +13,17 @@ import {
   createExchangeBuffers,
   type ExchangeBuffers,
 } from "./exchange-buffers.ts";
+import { runtimeModuleUrl } from "./module-location.ts";
 import type { NodeGroup } from "./node-group.ts";
 import type { FinalOutput, NodeMachineConfig, QuantumOutput } from "./node-host.ts";
 import type { NodeBootConfig } from "./node-software.ts";
 import type { NodeWorkerApi } from "./node-worker.ts";
 import { readOutbound, writeInbound } from "./quantum-codec.ts";
+import { ExchangeWaiter } from "./spin-budget.ts";
 
 const decoder = new TextDecoder();
 /** A quantum is microseconds to milliseconds of host time: minutes of silence is a dead worker. */
 const workerSilenceMsMax = 300_000;
-/**
- * Checks of the exchange word before Atomics.wait, a few hundred microseconds: longer than a
- * quantum's work, so neither side sleeps in a busy run (a futex wake-up costs more than the
- * quantum). 16 busy nodes, W=2, 2 s virtual: 7.55 s with 4,000 checks, 4.43 s with 200,000.
- */
-export const spinChecksMax = 200_000;
 
 export class WorkerNodeGroup implements NodeGroup {
   private readonly control: Int32Array;
@@ -35,14 +31,17 @@ export class WorkerNodeGroup implements NodeGroup {
   private readonly outbound: Uint8Array;
   private generation = 0;
   private running: Promise<void> | undefined;
+  private readonly waiter: ExchangeWaiter;
 
   private constructor(
     readonly nodes: readonly number[],
     private readonly worker: Worker,
     private readonly api: Comlink.Remote<NodeWorkerApi>,
     buffers: ExchangeBuffers,
+    spinChecks: number,
   ) {
     this.control = new Int32Array(buffers.control);
+    this.waiter = new ExchangeWaiter(this.control, spinChecks);
     this.inbound = new Uint8Array(buffers.inbound);
     this.outbound = new Uint8Array(buffers.outbound);
   }
@@ -52,8 +51,11 @@ export class WorkerNodeGroup implements NodeGroup {
     softwareModuleUrl: string,
     bootConfig: (node: number) => NodeBootConfig,
     machineConfig: (node: number) => NodeMachineConfig,
+    spinChecks: number,
   ): Promise<WorkerNodeGroup> {
-    const worker = new Worker(new URL("./node-worker-entry.mjs", import.meta.url));
+    const worker = new Worker(
+      runtimeModuleUrl(import.meta.url, "./node-worker-entry.mjs", "node-worker"),
+    );
     const api = Comlink.wrap<NodeWorkerApi>(nodeEndpoint(worker));
     const buffers = createExchangeBuffers();
     await api.boot({
@@ -62,8 +64,9 @@ export class WorkerNodeGroup implements NodeGroup {
       bootConfigs: nodes.map(bootConfig),
       machineConfigs: nodes.map(machineConfig),
       buffers,
+      spinChecks,
     });
-    const group = new WorkerNodeGroup(nodes, worker, api, buffers);
+    const group = new WorkerNodeGroup(nodes, worker, api, buffers, spinChecks);
     group.running = group.api.runQuanta();
     return group;
   }
@@ -106,20 +109,11 @@ export class WorkerNodeGroup implements NodeGroup {
 
   /** Blocks until the worker finished the last command; a silent worker is an error. */
   private awaitDone(): void {
-    let waitedMs = 0;
-    // A quantum is short: look a little while before sleeping, as the wake-up costs more.
-    for (let spin = 0; spin < spinChecksMax; spin++) {
-      if (Atomics.load(this.control, Control.Done) === this.generation) return;
-    }
-    for (;;) {
-      const done = Atomics.load(this.control, Control.Done);
-      if (done === this.generation) return;
-      if (Atomics.wait(this.control, Control.Done, done, workerSilenceMsMax) === "timed-out") {
-        waitedMs += workerSilenceMsMax;
-        throw new Error(
-          `the worker for nodes ${this.nodes[0]}..${this.nodes.at(-1)} has not answered for ${waitedMs / 1000} s`,
-        );
-      }
+    // The worker writes Done = generation, so Done holds generation - 1 until then.
+    if (!this.waiter.waitWhileEquals(Control.Done, this.generation - 1, workerSilenceMsMax)) {
+      throw new Error(
+        `the worker for nodes ${this.nodes[0]}..${this.nodes.at(-1)} has not answered for ${workerSilenceMsMax / 1000} s`,
+      );
     }
   }
 }
