@@ -26,6 +26,8 @@ export interface BlockInfo {
   readonly prefixCycles: Int32Array;
   /** Cycles of one complete pass that continues (a block looping on itself). */
   readonly passCycles: number;
+  /** Whether the block branches back to its entry (it sets cpu.extraIterations). */
+  readonly loops: boolean;
 }
 
 /** At most 2^16 - 1: recent-eips.ts packs a block id into 16 bits. */
@@ -41,8 +43,6 @@ export class BlockCache {
   infos: BlockInfo[] = [emptyInfo];
   /** Instructions per block. */
   readonly lengths = new Uint8Array(blocksMax);
-  /** Cycles of the whole block, the final branch's taken penalty excluded. */
-  readonly cycles = new Int32Array(blocksMax);
   /** Cycles of all instructions but the last: the block runs if cycles + this < limit. */
   readonly cyclesBeforeLast = new Int32Array(blocksMax);
 
@@ -57,7 +57,6 @@ export class BlockCache {
     this.functions.push(fn);
     this.infos.push(info);
     this.lengths[id] = length;
-    this.cycles[id] = info.prefixCycles[length]!;
     this.cyclesBeforeLast[id] = info.prefixCycles[length - 1]!;
     return id;
   }
@@ -76,4 +75,5 @@ const emptyInfo: BlockInfo = {
   offsets: new Int32Array(0),
   prefixCycles: new Int32Array(1),
   passCycles: 0,
+  loops: false,
 };

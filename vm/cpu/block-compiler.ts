@@ -4,8 +4,9 @@
 // lazy-flag records, same order of memory accesses, registers changed only after the last
 // access that can fault. Before such an access it stores the instruction's index in
 // `cpu.blockStep`, so a fault is charged to the right instruction; after a store it
-// leaves early if a store hit cached code (`cpu.codeWritten`), telling the run loop how
-// many instructions ran in `cpu.blockExitStep`. A conditional branch
+// leaves early if a store hit cached code (`cpu.codeWritten`). Every exit tells the run
+// loop what to charge, as constants (or a multiple of the passes of a looping block), in
+// `cpu.exitCycles` and `cpu.exitInstructions`. A conditional branch
 // whose flags come from an earlier instruction of the same block tests the recorded
 // operands directly (cmp + jl becomes `a < b`). Nothing here runs per instruction: a block
 // is compiled once, when its first instruction has run `compileThreshold` times.
@@ -105,6 +106,16 @@ export function blockSource(
 ): string {
   const lines: string[] = [];
   const looping = loopsToItself(store, slots, ends, count);
+  const lastKind = store.kind[slots[count - 1]!]!;
+  const passCycles = blockPassCycles(lastKind, prefixCycles, count);
+  // What the run loop charges when the block leaves after `ran` instructions of its last
+  // pass (earlier passes of a looping block, `n`, included), plus taken-branch cycles.
+  const charge = (ran: number, extraCycles: number) =>
+    looping
+      ? `c.exitCycles = n * ${passCycles} + ${prefixCycles[ran]! + extraCycles}; c.exitInstructions = n * ${count} + ${ran};`
+      : `c.exitCycles = ${prefixCycles[ran]! + extraCycles}; c.exitInstructions = ${ran};`;
+  const whole = charge(count, 0);
+  const taken = cpuCostCycles.branchTakenExtra;
   let flagSource = FlagSource.Unknown;
   for (let k = 0; k < count; k++) {
     const slot = slots[k]!;
@@ -119,7 +130,7 @@ export function blockSource(
     const last = k === count - 1;
     const leaveIfCodeWritten = last
       ? ""
-      : `if (c.codeWritten !== 0) { c.codeWritten = 0; c.blockExitStep = ${k + 1}; return (base + ${starts[k + 1]}) | 0; }`;
+      : `if (c.codeWritten !== 0) { c.codeWritten = 0; ${charge(k + 1, 0)} return (base + ${starts[k + 1]}) | 0; }`;
     switch (kind) {
       case FastKind.MovRegReg:
         lines.push(`r[${d}] = r[${s}];`);
@@ -192,39 +203,38 @@ export function blockSource(
           break;
         }
         lines.push(
-          `{ const sp = (r[4] - 4) | 0; ${step} c.write32(sp, ${next}); r[4] = sp; return (base + ${ends[k]! + imm}) | 0; }`,
+          `{ const sp = (r[4] - 4) | 0; ${step} c.write32(sp, ${next}); r[4] = sp; ${whole} return (base + ${ends[k]! + imm}) | 0; }`,
         );
         break;
       case FastKind.Ret:
         lines.push(
-          `{ const sp = r[4]; ${step} const t = c.read32(sp); r[4] = (sp + 4) | 0; return t; }`,
+          `{ const sp = r[4]; ${step} const t = c.read32(sp); r[4] = (sp + 4) | 0; ${whole} return t; }`,
         );
         break;
       case FastKind.JmpRel:
         if (!last) break; // the block goes on at the target
         if (looping) {
-          lines.push(`${nextPass(prefixCycles, count, 0)} return base;`);
+          lines.push(`${nextPass(prefixCycles, count, 0)} ${whole} return base;`);
         } else {
-          lines.push(`return (base + ${ends[k]! + imm}) | 0;`);
+          lines.push(`${whole} return (base + ${ends[k]! + imm}) | 0;`);
         }
         break;
       case FastKind.Jcc:
         if (!last) {
           // A side exit: taken, the block ends after k + 1 instructions; else it goes on.
           lines.push(
-            `if (${conditionCode(op, flagSource)}) { c.takenExtraCycles = ${cpuCostCycles.branchTakenExtra}; c.blockExitStep = ${k + 1}; return (base + ${ends[k]! + imm}) | 0; }`,
+            `if (${conditionCode(op, flagSource)}) { ${charge(k + 1, taken)} return (base + ${ends[k]! + imm}) | 0; }`,
           );
           break;
         }
         if (looping) {
-          const taken = cpuCostCycles.branchTakenExtra;
           lines.push(
-            `if (${conditionCode(op, flagSource)}) { ${nextPass(prefixCycles, count, taken)} c.takenExtraCycles = (n + 1) * ${taken}; return base; } c.takenExtraCycles = n * ${taken}; return ${next};`,
+            `if (${conditionCode(op, flagSource)}) { ${nextPass(prefixCycles, count, taken)} ${charge(count, taken)} return base; } ${whole} return ${next};`,
           );
           break;
         }
         lines.push(
-          `if (${conditionCode(op, flagSource)}) { c.takenExtraCycles = ${cpuCostCycles.branchTakenExtra}; return (base + ${ends[k]! + imm}) | 0; } return ${next};`,
+          `if (${conditionCode(op, flagSource)}) { ${charge(count, taken)} return (base + ${ends[k]! + imm}) | 0; } ${whole} return ${next};`,
         );
         break;
       case FastKind.IncReg:
@@ -285,13 +295,13 @@ export function blockSource(
         const transfer = indirectTransferCode(store, slot, ends[k]!);
         if (transfer !== undefined) {
           const address = d === LOCATION_MEMORY ? `const ad = ${ea};` : "";
-          lines.push(`{ ${step} ${address} ${transfer} }`);
+          lines.push(`{ ${step} ${address} ${transfer.replace(returnMarker, `${whole} return`)} }`);
           break;
         }
         // Any other generic instruction: the interpreter's handler, eip set as it expects.
         if (genericBranches(store.handler[slot]!)) {
           lines.push(
-            `${step} c.eip = (${next}) >>> 0; ${registersOut} c.executeGeneric(${slot}); ${registersIn} return c.eip | 0;`,
+            `${step} c.eip = (${next}) >>> 0; ${registersOut} c.executeGeneric(${slot}); ${registersIn} ${whole} return c.eip | 0;`,
           );
         } else {
           lines.push(
@@ -305,7 +315,7 @@ export function blockSource(
   }
   const lastSlot = slots[count - 1]!;
   if (!endsBlock(store.kind[lastSlot]!, store.handler[lastSlot]!)) {
-    lines.push(`return (base + ${ends[count - 1]}) | 0;`);
+    lines.push(`${whole} return (base + ${ends[count - 1]}) | 0;`);
   }
   // A block that jumps back to its entry loops here; `n` counts the passes completed.
   const body = looping
@@ -313,6 +323,9 @@ export function blockSource(
     : lines.join("\n");
   return withRegistersInLocals(body);
 }
+
+/** Where indirectTransferCode returns; the block's charge goes before it. */
+const returnMarker = "/*return*/";
 
 /** Placeholders the generic-handler calls carry until withRegistersInLocals fills them. */
 const registersOut = "/*registers-out*/";
@@ -342,7 +355,7 @@ function withRegistersInLocals(body: string): string {
 }
 
 /** Whether the block ends with a direct jump or conditional branch to its own entry. */
-function loopsToItself(
+export function loopsToItself(
   store: DecodedInstructions,
   slots: Int32Array,
   ends: Int32Array,
@@ -353,6 +366,11 @@ function loopsToItself(
   return (
     (kind === FastKind.Jcc || kind === FastKind.JmpRel) && ends[count - 1]! + store.imm[last]! === 0
   );
+}
+
+/** Cycles of one complete pass that goes on to another (the final branch taken). */
+export function blockPassCycles(lastKind: number, prefixCycles: Int32Array, count: number): number {
+  return prefixCycles[count]! + (lastKind === FastKind.Jcc ? cpuCostCycles.branchTakenExtra : 0);
 }
 
 /**
@@ -573,8 +591,8 @@ function indirectTransferCode(
   if (handler !== HandlerId.Jmp && handler !== HandlerId.Call) return undefined;
   if (store.size[slot] !== 32 || dst === LOCATION_NONE) return undefined;
   const target = dst === LOCATION_MEMORY ? "c.read32(ad)" : `r[${dst}]`;
-  if (handler === HandlerId.Jmp) return `return ${target};`;
-  return `const t = ${target}; const sp = (r[4] - 4) | 0; c.write32(sp, (base + ${nextOffset}) | 0); r[4] = sp; return t;`;
+  if (handler === HandlerId.Jmp) return `const t = ${target}; ${returnMarker} t;`;
+  return `const t = ${target}; const sp = (r[4] - 4) | 0; c.write32(sp, (base + ${nextOffset}) | 0); r[4] = sp; ${returnMarker} t;`;
 }
 
 /** `x` for an ALU op on sign-extended a and b, and its lazy-flag record. */

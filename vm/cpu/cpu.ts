@@ -15,8 +15,14 @@ import {
   blockInstructionsMax,
   compileThreshold as defaultCompileThreshold,
 } from "./block-cache.ts";
-import { blockSource, compilable, compileBlockFunction, endsBlock } from "./block-compiler.ts";
-import { cpuCostCycles } from "./cost-table.ts";
+import {
+  blockPassCycles,
+  blockSource,
+  compilable,
+  compileBlockFunction,
+  endsBlock,
+  loopsToItself,
+} from "./block-compiler.ts";
 import type { CpuState } from "./cpu-state.ts";
 import { DecodeCache } from "./decode-cache.ts";
 import {
@@ -98,14 +104,13 @@ export class Cpu {
   stepCycles = 0;
   /** Index in its block of the instruction about to access memory. */
   blockStep = 0;
-  /** The taken-branch penalties of the block run that just ended, or 0. */
-  takenExtraCycles = 0;
-  /** Passes a self-looping block completed before its current one. */
+  /** Passes a self-looping block completed before its current one (read after a fault). */
   extraIterations = 0;
   /** Set when a write hit a page with cached code (blocks check it after each store). */
   codeWritten = 0;
-  /** Set by a block that left early because of codeWritten: instructions it ran. */
-  blockExitStep = 0;
+  /** Set by a block as it returns: the cycles and instructions of its run. */
+  exitCycles = 0;
+  exitInstructions = 0;
 
   constructor(
     readonly mmu: Mmu,
@@ -151,11 +156,11 @@ export class Cpu {
     const heatOf = store.heat;
     const blocks = this.blocks;
     const blockLengths = blocks.lengths;
-    const blockCycles = blocks.cycles;
     const blockCyclesBeforeLast = blocks.cyclesBeforeLast;
     const recent = this.recent;
     const ringEips = recent.eips;
     const ringIds = recent.ids;
+    const ringStarted = recent.started;
     const compileThreshold = this.compileThreshold;
     let blockFunctions = blocks.functions;
     let eip = this.eip | 0;
@@ -183,33 +188,18 @@ export class Cpu {
         const id = singleStepping ? 0 : blockOf[slot]!;
         if (id !== 0) {
           if (cycles + blockCyclesBeforeLast[id]! < limit) {
-            ringEips[ringCount & recentEntryMask] = eip;
-            ringIds[ringCount & recentEntryMask] = id;
+            const entry = ringCount & recentEntryMask;
+            ringEips[entry] = eip;
+            ringIds[entry] = id;
             ringCount++;
             block = id;
             blockEntry = eip;
             eip = blockFunctions[id]!(this, r, flags, eip, limit - cycles);
             block = 0;
-            const passes = this.extraIterations + 1;
-            const exitStep = this.blockExitStep;
-            if (exitStep === 0) {
-              cycles += blockCycles[id]! * passes + this.takenExtraCycles;
-              retired += blockLengths[id]! * passes;
-              if (passes > 1) recent.detail(ringCount - 1, id, passes - 1, blockLengths[id]!);
-            } else {
-              // A taken side exit or a store to cached code: the last pass left after
-              // `exitStep` instructions.
-              const info = blocks.infos[id]!;
-              cycles +=
-                (passes - 1) * info.passCycles +
-                info.prefixCycles[exitStep]! +
-                this.takenExtraCycles;
-              retired += blockLengths[id]! * (passes - 1) + exitStep;
-              recent.detail(ringCount - 1, id, passes - 1, exitStep);
-              this.blockExitStep = 0;
-            }
-            this.takenExtraCycles = 0;
-            this.extraIterations = 0;
+            const ran = this.exitInstructions;
+            cycles += this.exitCycles;
+            retired += ran;
+            ringStarted[entry] = ran;
             continue;
           }
         } else {
@@ -250,14 +240,14 @@ export class Cpu {
       if (error !== guestFault) throw error;
       if (block !== 0) {
         // The fault is in instruction `blockStep` of the last pass; earlier ones retired.
-        const passesDone = this.extraIterations;
-        const done = this.blockStep;
         const info = blocks.infos[block]!;
+        const passesDone = info.loops ? this.extraIterations : 0;
+        const done = this.blockStep;
         eip = (blockEntry + info.offsets[done]!) | 0;
         cycles += passesDone * info.passCycles + info.prefixCycles[done]!;
-        retired += blockLengths[block]! * passesDone + done;
-        recent.detail(ringCount - 1, block, passesDone, done + 1);
-        this.extraIterations = 0;
+        const ran = blockLengths[block]! * passesDone + done;
+        retired += ran;
+        ringStarted[(ringCount - 1) & recentEntryMask] = ran + 1;
       }
       reason = StopReason.Exception;
     }
@@ -450,9 +440,12 @@ export class Cpu {
     }
     const fn = compileBlockFunction(blockSource(store, slots, starts, ends, prefixCycles, count));
     const lastKind = store.kind[slots[count - 1]!]!;
-    const passCycles =
-      prefixCycles[count]! + (lastKind === FastKind.Jcc ? cpuCostCycles.branchTakenExtra : 0);
-    const info = { offsets: starts.slice(0, count), prefixCycles, passCycles };
+    const info = {
+      offsets: starts.slice(0, count),
+      prefixCycles,
+      passCycles: blockPassCycles(lastKind, prefixCycles, count),
+      loops: loopsToItself(store, slots, ends, count),
+    };
     store.block[slot] = this.blocks.add(fn, info);
     return true;
   }

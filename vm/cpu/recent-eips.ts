@@ -1,10 +1,9 @@
 // A ring of the most recently started instructions, for `sterna exec --last N`. The run
-// loop writes two numbers per compiled block run (its entry eip and block id) or per
-// interpreted instruction (id 0) straight into the typed arrays here. A block run that
-// looped on itself or stopped part-way is recorded with a negative id and its detail
-// (full passes before the last, instructions started in the last). `list` expands block
-// runs back into instruction eips with the block table of their generation (blocks are
-// renumbered when the table is cleared).
+// loop writes straight into the typed arrays here: per compiled block run its entry eip,
+// block id and the instructions it started (passes of a looping block included), per
+// interpreted instruction its eip and id 0. `list` expands block runs back into
+// instruction eips with the block table of their generation (blocks are renumbered when
+// the table is cleared).
 
 import type { BlockInfo } from "./block-cache.ts";
 
@@ -19,23 +18,13 @@ interface Generation {
 
 export class RecentEips {
   readonly eips = new Int32Array(recentEntriesMax);
-  /** Block id; 0 for one interpreted instruction; -id for a run detailed below. */
+  /** Block id; 0 for one interpreted instruction. */
   readonly ids = new Int32Array(recentEntriesMax);
-  /** For a detailed run: complete passes through the block before the last one. */
-  readonly repeats = new Int32Array(recentEntriesMax);
-  /** For a detailed run: instructions started in the last pass. */
-  readonly started = new Uint8Array(recentEntriesMax);
+  /** For a block run: instructions started, the faulting one included (float: a loop may run long). */
+  readonly started = new Float64Array(recentEntriesMax);
   /** Entries recorded so far (the ring keeps the last recentEntriesMax). */
   count = 0;
   private generations: Generation[] = [];
-
-  /** Marks entry `entry` (block `id`) as `repeats` full passes plus `started` instructions. */
-  detail(entry: number, id: number, repeats: number, started: number): void {
-    const index = entry & recentEntryMask;
-    this.ids[index] = -id;
-    this.repeats[index] = repeats;
-    this.started[index] = started;
-  }
 
   /** The block table changes (cleared): entries from now on use `infos`. */
   startGeneration(infos: readonly BlockInfo[]): void {
@@ -58,10 +47,12 @@ export class RecentEips {
         eips.push(base >>> 0);
         continue;
       }
-      const offsets = this.generationOf(entry)?.infos[Math.abs(id)]?.offsets;
+      const offsets = this.generationOf(entry)?.infos[id]?.offsets;
       if (offsets === undefined) continue;
-      const passes = id < 0 ? this.repeats[index]! : 0;
-      const last = id < 0 ? this.started[index]! : offsets.length;
+      // Complete passes through the block before the last one, and instructions of the last.
+      const started = this.started[index]!;
+      const passes = Math.floor((started - 1) / offsets.length);
+      const last = started - passes * offsets.length;
       for (let i = last - 1; i >= 0 && eips.length < wanted; i--) {
         eips.push((base + offsets[i]!) >>> 0);
       }
