@@ -175,7 +175,7 @@ export function blockSource(
         break;
       }
       case FastKind.TestRegReg:
-        lines.push(`f.op = ${LazyOp.Logic}; f.result = r[${d}] & r[${s}];`);
+        lines.push(flagRecord(`f.op = ${LazyOp.Logic}; f.result = r[${d}] & r[${s}];`));
         flagSource = FlagSource.Logic;
         break;
       case FastKind.Lea:
@@ -273,7 +273,7 @@ export function blockSource(
         const [a, b] =
           kind === FastKind.ImulRegReg ? [`r[${d}]`, `r[${s}]`] : [`r[${s}]`, `${imm}`];
         lines.push(
-          `{ const a = ${a}, b = ${b}; const x = Math.imul(a, b); const o = a * b !== x ? 1 : 0; r[${d}] = x; f.op = ${LazyOp.Explicit}; f.a = o; f.b = o; f.result = x; }`,
+          `{ const a = ${a}, b = ${b}; const x = Math.imul(a, b); const o = a * b !== x ? 1 : 0; r[${d}] = x; ${flagRecord(`f.op = ${LazyOp.Explicit}; f.a = o; f.b = o; f.result = x;`)} }`,
         );
         flagSource = FlagSource.Result;
         break;
@@ -318,9 +318,8 @@ export function blockSource(
     lines.push(`${whole} return (base + ${ends[count - 1]}) | 0;`);
   }
   // A block that jumps back to its entry loops here; `n` counts the passes completed.
-  const body = looping
-    ? `let n = 0;\nfor (;;) {\nc.extraIterations = n;\n${lines.join("\n")}\n}`
-    : lines.join("\n");
+  const code = dropDeadFlagRecords(lines).join("\n");
+  const body = looping ? `let n = 0;\nfor (;;) {\nc.extraIterations = n;\n${code}\n}` : code;
   return withRegistersInLocals(body);
 }
 
@@ -333,25 +332,29 @@ const registersIn = "/*registers-in*/";
 
 /**
  * Keeps the guest registers the block names in JavaScript locals (e0..e7) instead of the
- * Int32Array: loaded on entry, stored back when the function leaves by return or by a
- * fault (finally), and around each call of the interpreter's generic handlers, which read
- * and write cpu.r. Registers only change after an instruction's last faulting access, so at
- * a fault the locals hold the state before the faulting instruction, as cpu.r would.
+ * Int32Array: loaded on entry; the ones the block assigns are stored back when the function
+ * leaves by return or by a fault (finally) and before each call of the interpreter's
+ * generic handlers, which read cpu.r and may write any register (all are loaded again
+ * after it). Registers only change after an instruction's last faulting access, so at a
+ * fault the locals hold the state before the faulting instruction, as cpu.r would.
  */
 function withRegistersInLocals(body: string): string {
-  const used = [
-    ...new Set(Array.from(body.matchAll(/\br\[([0-7])\]/g), (m) => Number(m[1]))),
-  ].sort();
+  const numbers = (pattern: RegExp) =>
+    [...new Set(Array.from(body.matchAll(pattern), (m) => Number(m[1])))].sort();
+  const used = numbers(/\br\[([0-7])\]/g);
+  const assigned = numbers(/\br\[([0-7])\] =(?!=)/g);
   const needsAll = body.includes(registersOut);
   const names = needsAll ? [0, 1, 2, 3, 4, 5, 6, 7] : used;
   if (names.length === 0) return body;
   const load = names.map((i) => `e${i} = r[${i}];`).join(" ");
-  const store = names.map((i) => `r[${i}] = e${i};`).join(" ");
+  const store = assigned.map((i) => `r[${i}] = e${i};`).join(" ");
   const renamed = body
     .replace(/\br\[([0-7])\]/g, "e$1")
     .replaceAll(registersOut, store)
     .replaceAll(registersIn, load);
-  return `let ${names.map((i) => `e${i} = r[${i}]`).join(", ")};\ntry {\n${renamed}\n} finally { ${store} }`;
+  const declarations = `let ${names.map((i) => `e${i} = r[${i}]`).join(", ")};`;
+  if (assigned.length === 0) return `${declarations}\n${renamed}`;
+  return `${declarations}\ntry {\n${renamed}\n} finally { ${store} }`;
 }
 
 /** Whether the block ends with a direct jump or conditional branch to its own entry. */
@@ -433,12 +436,12 @@ function aluCode(op: number, b: string): AluCode {
 
 function shiftCode(op: number, reg: number, count: number): string {
   if (op === ShiftOp.Shl) {
-    return `const v = r[${reg}]; const x = v << ${count}; const cy = (v >>> ${32 - count}) & 1; r[${reg}] = x; f.op = ${LazyOp.Explicit}; f.a = cy; f.b = (x >>> 31) ^ cy; f.result = x;`;
+    return `const v = r[${reg}]; const x = v << ${count}; const cy = (v >>> ${32 - count}) & 1; r[${reg}] = x; ${flagRecord(`f.op = ${LazyOp.Explicit}; f.a = cy; f.b = (x >>> 31) ^ cy; f.result = x;`)}`;
   }
   if (op === ShiftOp.Shr) {
-    return `const v = r[${reg}]; const x = (v >>> ${count}) | 0; r[${reg}] = x; f.op = ${LazyOp.Explicit}; f.a = (v >>> ${count - 1}) & 1; f.b = v >>> 31; f.result = x;`;
+    return `const v = r[${reg}]; const x = (v >>> ${count}) | 0; r[${reg}] = x; ${flagRecord(`f.op = ${LazyOp.Explicit}; f.a = (v >>> ${count - 1}) & 1; f.b = v >>> 31; f.result = x;`)}`;
   }
-  return `const v = r[${reg}]; const x = v >> ${count}; r[${reg}] = x; f.op = ${LazyOp.Explicit}; f.a = (v >> ${count - 1}) & 1; f.b = 0; f.result = x;`;
+  return `const v = r[${reg}]; const x = v >> ${count}; r[${reg}] = x; ${flagRecord(`f.op = ${LazyOp.Explicit}; f.a = (v >> ${count - 1}) & 1; f.b = 0; f.result = x;`)}`;
 }
 
 /**
@@ -497,7 +500,7 @@ function sizedCode(
     }
     case HandlerId.Neg:
       return {
-        code: `const a = ${read(dst, size)}; const x = ${signExtendCode("-a", size)}; ${write(dst, size, "x")} f.op = ${LazyOp.Sub}; f.a = 0; f.b = a; f.result = x;`,
+        code: `const a = ${read(dst, size)}; const x = ${signExtendCode("-a", size)}; ${write(dst, size, "x")} ${flagRecord(`f.op = ${LazyOp.Sub}; f.a = 0; f.b = a; f.result = x;`)}`,
         source: FlagSource.Compare,
       };
     case HandlerId.Not:
@@ -539,7 +542,7 @@ function sizedCode(
       const b = three ? `${signExtend(imm, size)}` : read(src, size);
       const low = size === 32 ? "Math.imul(a, b)" : signExtendCode("p", size);
       return {
-        code: `const a = ${a}; const b = ${b}; const p = a * b; const x = ${low}; const o = p !== x ? 1 : 0; ${write(dst, size, "x")} f.op = ${LazyOp.Explicit}; f.a = o; f.b = o; f.result = x;`,
+        code: `const a = ${a}; const b = ${b}; const p = a * b; const x = ${low}; const o = p !== x ? 1 : 0; ${write(dst, size, "x")} ${flagRecord(`f.op = ${LazyOp.Explicit}; f.a = o; f.b = o; f.result = x;`)}`,
         source: FlagSource.Result,
       };
     }
@@ -573,7 +576,7 @@ function shiftByConstantCode(
   } else {
     compute = `const cy = (a >> ${count - 1}) & 1; const x = a >> ${count}; const o = 0;`;
   }
-  return `${before} ${compute} ${write(dst, size, "x")} f.op = ${LazyOp.Explicit}; f.a = cy; f.b = o; f.result = x;`;
+  return `${before} ${compute} ${write(dst, size, "x")} ${flagRecord(`f.op = ${LazyOp.Explicit}; f.a = cy; f.b = o; f.result = x;`)}`;
 }
 
 /**
@@ -611,7 +614,9 @@ function sizedAlu(
     case HandlerId.Adc:
       return {
         compute: `const cy = f.cf(); ${result("a + b + cy")}`,
-        record: `f.op = cy ? ${LazyOp.AddCarry} : ${LazyOp.Add}; f.a = a; f.b = b; f.result = x;`,
+        record: flagRecord(
+          `f.op = cy ? ${LazyOp.AddCarry} : ${LazyOp.Add}; f.a = a; f.b = b; f.result = x;`,
+        ),
         source: FlagSource.Unknown,
       };
     case HandlerId.Sub:
@@ -624,22 +629,63 @@ function sizedAlu(
     case HandlerId.Sbb:
       return {
         compute: `const cy = f.cf(); ${result("a - b - cy")}`,
-        record: `f.op = cy ? ${LazyOp.SubBorrow} : ${LazyOp.Sub}; f.a = a; f.b = b; f.result = x;`,
+        record: flagRecord(
+          `f.op = cy ? ${LazyOp.SubBorrow} : ${LazyOp.Sub}; f.a = a; f.b = b; f.result = x;`,
+        ),
         source: FlagSource.Unknown,
       };
     default: {
       const symbol = handler === HandlerId.Or ? "|" : handler === HandlerId.Xor ? "^" : "&";
       return {
         compute: result(`a ${symbol} b`),
-        record: `f.op = ${LazyOp.Logic}; f.result = x;`,
+        record: flagRecord(`f.op = ${LazyOp.Logic}; f.result = x;`),
         source: FlagSource.Logic,
       };
     }
   }
 }
 
+/** Marks a lazy-flag record, so dropDeadFlagRecords can tell it from code that reads flags. */
+function flagRecord(record: string): string {
+  return `${recordOpen}${record}${recordClose}`;
+}
+
+const recordOpen = "/*flags<*/";
+const recordClose = "/*>flags*/";
+const markedRecord = /\/\*flags<\*\/(.*?)\/\*>flags\*\//g;
+/** Code that may observe the lazy flags: reads them, leaves the block, faults or loops. */
+const observesFlags = /\bf\.|return|continue|blockStep|c\.read|c\.write|executeGeneric/;
+
+/**
+ * Drops each flag record that a later one overwrites before anything can observe it: no
+ * flag read, exit, loop back, generic handler or access that may fault in between (so
+ * flags at every exit and fault are unchanged). A record replaces an earlier one when it
+ * sets all four fields, or both set only op and result (a logic result).
+ */
+function dropDeadFlagRecords(lines: string[]): string[] {
+  const out = lines.slice();
+  let pending = -1;
+  let pendingLogic = false;
+  for (let i = 0; i < out.length; i++) {
+    const line = out[i]!;
+    let at = 0;
+    for (const match of line.matchAll(markedRecord)) {
+      if (observesFlags.test(line.slice(at, match.index))) pending = -1;
+      const logic = !match[1]!.includes("f.a =");
+      if (pending >= 0 && (!logic || pendingLogic)) {
+        out[pending] = out[pending]!.replace(markedRecord, "");
+      }
+      pending = i;
+      pendingLogic = logic;
+      at = match.index + match[0].length;
+    }
+    if (observesFlags.test(line.slice(at))) pending = -1;
+  }
+  return out.map((line) => line.replace(markedRecord, "$1"));
+}
+
 function lazyRecord(op: LazyOp): string {
-  return `f.op = ${op}; f.a = a; f.b = b; f.result = x;`;
+  return flagRecord(`f.op = ${op}; f.a = a; f.b = b; f.result = x;`);
 }
 
 function signExtendCode(expression: string, bits: number): string {
