@@ -6,7 +6,8 @@
 // machine's cycles through the cost table. Other nodes are kernel/net's business: a node in
 // a cluster gets a NodeNetwork (attachNetwork), and this file only dispatches into it (the NIC
 // interrupt, the network's timers, a process's end). `runUntil(ns)` is what the cluster's
-// driver calls once per quantum of virtual time. Left out here: Starters and migration.
+// driver calls once per quantum of virtual time. Migration is kernel/migrate's: this file only
+// freezes a process, puts a moved one back on its way, and adds or drops one whole.
 
 import type { ConsoleChannel } from "../vm/devices/console.ts";
 import { type Machine, MachineStop } from "../vm/machine.ts";
@@ -77,6 +78,13 @@ export interface KernelOptions {
  * was asked to halt; or the instruction limit of `run` was reached.
  */
 export type RunOutcome = "time-reached" | "no-work" | "halted" | "instruction-limit";
+
+/** What a process was doing when a migration froze it (kernel.freezeProcess). */
+export interface FrozenFacts {
+  state: ProcessState;
+  /** Its wake-up's virtual time, or -1 for none. */
+  wakeAtNs: number;
+}
 
 /** The interval of the timer tick: 10 ms. */
 export const tickIntervalNs = 10_000_000;
@@ -187,7 +195,10 @@ export class Kernel {
     inJob = false,
   ): Process | string {
     if (this.processes.isFull) return "process table full";
-    const pid = this.pids.allocate((candidate) => this.processes.has(candidate));
+    // A PID of a process that migrated away is still in use: its home keeps its location.
+    const pid = this.pids.allocate(
+      (candidate) => this.processes.has(candidate) || (this.net?.isPidAway(candidate) ?? false),
+    );
     if (pid === undefined) return "process table full: no process id left on this node";
     const elf = parseElf(image);
     const program = loadProgram(
@@ -212,6 +223,7 @@ export class Kernel {
     process.parentPid = parentPid;
     process.inJob = inJob;
     process.memoryBytesMax = this.processMemoryBytesMax;
+    process.bornAtNs = this.nowNs();
     process.context.regs[Reg.esp] = program.stackPointer;
     process.context.eip = program.entryAddress;
     this.machine.chargeCycles(kernelCosts.processCreateCycles);
@@ -430,6 +442,93 @@ export class Kernel {
     return true;
   }
 
+  /**
+   * Holds a process still for a migration: off the CPU (its registers saved), off the ready
+   * queues, its wake-up cancelled, in state Frozen. Returns what it was doing (a running
+   * process counts as ready) and its wake-up's time, for resumeMoved.
+   */
+  freezeProcess(process: Process): FrozenFacts {
+    let state = process.state;
+    if (process === this.current) {
+      process.context.saveFrom(this.machine.cpu);
+      process.cpuCycles += this.machine.cycles - this.dispatchedAtCycles;
+      this.current = undefined;
+      state = ProcessState.Ready;
+    } else if (state === ProcessState.Ready) {
+      this.scheduler.remove(process.pid);
+    }
+    let wakeAtNs = -1;
+    if (process.wakeTimerId !== 0) {
+      wakeAtNs = this.wakeups.dueNsOf(process.wakeTimerId) ?? -1;
+      this.wakeups.cancel(process.wakeTimerId);
+      process.wakeTimerId = 0;
+    }
+    process.state = ProcessState.Frozen;
+    if (this.trace) this.traceEvent("stop", { pid: formatPid(process.pid), state: "frozen" });
+    return { state, wakeAtNs };
+  }
+
+  /**
+   * Puts a frozen or newly installed process back on its way in `state`: a ready one queued;
+   * a receive re-run when a message it accepts came meanwhile, else blocked again with its
+   * wake-up; a wait re-run (a child may have ended); a sleep re-armed for the same time.
+   * False when the wake-up queue is full (the caller reports it).
+   */
+  resumeMoved(process: Process, state: ProcessState, wakeAtNs: number): boolean {
+    if (wakeAtNs >= 0) {
+      const id = this.wakeups.schedule(wakeAtNs, process.pid);
+      if (id === undefined) return false;
+      process.wakeTimerId = id;
+    }
+    process.state = state;
+    if (state === ProcessState.Ready) {
+      this.scheduler.makeReady(process.pid, process.priority);
+    } else if (state === ProcessState.BlockedWait) {
+      this.wake(process, ResumeAction.RerunSyscall);
+    } else if (
+      state === ProcessState.BlockedReceive &&
+      process.mailbox.peek(process.context.regs[Reg.edx]! >>> 0)
+    ) {
+      this.wake(process, ResumeAction.RerunSyscall);
+    }
+    return true;
+  }
+
+  /** Adds a process that migrated here (built by kernel/migrate); the caller resumes it. */
+  adoptProcess(process: Process): void {
+    this.processes.add(process);
+    this.liveCount++;
+    if (process.inJob) this.liveJobCount++;
+  }
+
+  /**
+   * Takes a frozen process out of the table while its state travels: what comes for it is
+   * then passed on. It still counts as live here, and keeps its memory, until released.
+   */
+  detachProcess(process: Process): void {
+    if (process.state !== ProcessState.Frozen) {
+      throw new Error(`kernel bug: detaching ${formatPid(process.pid)}, which is not frozen`);
+    }
+    this.processes.remove(process.pid);
+  }
+
+  /** Puts a detached process back in the table (its migration failed); resumeMoved next. */
+  reattachProcess(process: Process): void {
+    this.processes.add(process);
+  }
+
+  /** Drops a detached process that now lives on another node: no exit, no report. */
+  releaseProcess(process: Process): void {
+    if (process.state !== ProcessState.Frozen || this.processes.has(process.pid)) {
+      throw new Error(`kernel bug: releasing ${formatPid(process.pid)}, which is not detached`);
+    }
+    this.liveCount--;
+    if (process.inJob) this.liveJobCount--;
+    process.addressSpace.destroy();
+    if (this.loadedPid === process.pid) this.loadedPid = pidNone;
+    process.state = ProcessState.Exited;
+  }
+
   /** Makes a process that is off the CPU ready, cancelling its wake-up. */
   makeReady(process: Process): void {
     if (process.wakeTimerId !== 0) {
@@ -590,7 +689,7 @@ export class Kernel {
     return `${formatPid(process.pid)} (${process.name})`;
   }
 
-  private report(line: string): void {
+  report(line: string): void {
     this.options.onReport?.(line);
   }
 

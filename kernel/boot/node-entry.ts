@@ -15,6 +15,8 @@ import { SeededRandom } from "../../vm/random/seeded-random.ts";
 import { FileStore } from "../files/file-store.ts";
 import { Kernel } from "../kernel.ts";
 import type { LoadSnapshot } from "../load/load-sampler.ts";
+import type { MigrationCounters } from "../migrate/migration-service.ts";
+import type { ScriptedMigration } from "../migrate/scripted-orders.ts";
 import { NicFramePort } from "../net/nic-frame-port.ts";
 import type { NetworkCounters } from "../net/node-network.ts";
 import { fileStoreNode, NodeNetwork } from "../net/node-network.ts";
@@ -43,6 +45,8 @@ export interface KernelNodeOptions {
   runs: readonly RunSpec[];
   timeSliceCycles?: number;
   processesMax?: number;
+  /** --migrate orders; node 0 carries them out. */
+  migrations?: readonly ScriptedMigration[];
 }
 
 export interface NodeSummary {
@@ -53,6 +57,7 @@ export interface NodeSummary {
   contextSwitches: number;
   network: NetworkCounters;
   transport: TransportCounters;
+  migrations: MigrationCounters;
   /** Where each --run program went (node 0 only), in command-line order: pid or -errno. */
   runResults: number[];
 }
@@ -92,6 +97,7 @@ export function createNodeSoftware(
     ),
     {
       random: () => random.nextUint32(),
+      script: config.node === fileStoreNode ? options.migrations : [],
     },
   );
   kernel.attachNetwork(network);
@@ -155,6 +161,7 @@ export function createNodeSoftware(
         contextSwitches: kernel.contextSwitches,
         network: network.counters,
         transport: network.transport.counters,
+        migrations: network.migration.counters,
         runResults,
       };
     },

@@ -150,6 +150,25 @@ export class AddressSpace {
     }
   }
 
+  /**
+   * Calls `visit` for every mapped user page in increasing linear order, with its frame and
+   * whether the user may write it (what migration copies: the pages the process has touched).
+   */
+  forEachMappedPage(visit: (linear: number, physical: number, writable: boolean) => void): void {
+    const memory = this.machine.memory;
+    for (let directoryIndex = 0; directoryIndex < entriesPerTable; directoryIndex++) {
+      const directoryEntry = memory.read32(this.pageDirectoryAddress + directoryIndex * 4);
+      if (!(directoryEntry & PTE_P)) continue;
+      const tableAddress = directoryEntry & frameMask;
+      for (let tableIndex = 0; tableIndex < entriesPerTable; tableIndex++) {
+        const entry = memory.read32(tableAddress + tableIndex * 4);
+        if (!(entry & PTE_P)) continue;
+        const linear = ((directoryIndex << 22) | (tableIndex << 12)) >>> 0;
+        visit(linear, entry & frameMask, (entry & PTE_RW) !== 0);
+      }
+    }
+  }
+
   /** Frees every frame of the space: user pages, page tables and the directory. */
   destroy(): void {
     const memory = this.machine.memory;

@@ -18,6 +18,8 @@ export const enum KernelMessageKind {
   LoadReport = 10,
   LoadQuery = 11,
   LoadAnswer = 12,
+  /** A message for a process that is not on the receiving node, passed on towards it. */
+  Forward = 13,
 }
 
 export interface IpcSend {
@@ -88,6 +90,18 @@ export interface LoadQuery {
   queryId: number;
 }
 
+/**
+ * A message (IpcSend, KillRequest, ChildExit, a migration order) for a process that moved,
+ * passed on by a node that does not hold it; an answer goes to `originNode`, not to the node
+ * that passed it on. `hops` bounds the chase (forwardHopsMax).
+ */
+export interface Forward {
+  kind: KernelMessageKind.Forward;
+  originNode: number;
+  hops: number;
+  inner: Uint8Array;
+}
+
 export type KernelMessage =
   | IpcSend
   | Answer
@@ -97,7 +111,8 @@ export type KernelMessage =
   | ChildExit
   | KillRequest
   | LoadFigures
-  | LoadQuery;
+  | LoadQuery
+  | Forward;
 
 export class KernelMessageError extends Error {}
 
@@ -237,6 +252,11 @@ export function encodeKernelMessage(message: KernelMessage): Uint8Array {
         .done();
     case KernelMessageKind.LoadQuery:
       return new Writer(message.kind, 4).u32(message.queryId).done();
+    case KernelMessageKind.Forward:
+      return new Writer(message.kind, 8, message.inner)
+        .u32(message.originNode)
+        .u32(message.hops)
+        .done();
   }
 }
 
@@ -301,6 +321,15 @@ export function decodeKernelMessage(bytes: Uint8Array): KernelMessage {
     case KernelMessageKind.LoadQuery: {
       const reader = new Reader(bytes, "load-query", 4);
       return { kind, queryId: reader.u32() };
+    }
+    case KernelMessageKind.Forward: {
+      const reader = new Reader(bytes, "forward", 8);
+      return {
+        kind,
+        originNode: reader.u32(),
+        hops: reader.u32(),
+        inner: reader.tail().slice(),
+      };
     }
     default:
       throw new KernelMessageError(`kind: ${kind ?? "missing"} is not a kernel message kind`);

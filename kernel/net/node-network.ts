@@ -6,11 +6,22 @@
 // exchange (MOSIX-style: each period, this node's figures to one peer drawn from the seed).
 // kernel.ts only dispatches into this file: the NIC interrupt, the network's timers, and a
 // process's end. Every request carries an id; a process blocked on it resumes with the answer.
+// Processes move (kernel/migrate, which this file hands every migration message): a message
+// for a process that is not here is buffered if it is arriving, else passed on (Forward)
+// towards where this node believes it is, its home at worst, which always knows.
 
 import { kernelCosts } from "../cost-table.ts";
 import { Errno } from "../errno.ts";
 import { filterAccepts } from "../ipc/mailbox.ts";
 import type { Kernel } from "../kernel.ts";
+import {
+  encodeMigrationMessage,
+  linkUpdateEnded,
+  MigrationMessageKind,
+  migrationKindFirst,
+} from "../migrate/migration-messages.ts";
+import { MigrationService } from "../migrate/migration-service.ts";
+import type { ScriptedMigration } from "../migrate/scripted-orders.ts";
 import { formatPid, type Pid, pidHomeNode, pidNone } from "../process/pid.ts";
 import { type Process, ProcessState, ResumeAction } from "../process/process.ts";
 import { Reg } from "../process/saved-context.ts";
@@ -26,6 +37,7 @@ import {
   KernelMessageKind,
 } from "./kernel-messages.ts";
 import { LoadTable } from "./load-table.ts";
+import { LocationTable } from "./location-table.ts";
 import { RemoteChildren } from "./remote-children.ts";
 import { Transport, type TransportLimits } from "./transport.ts";
 
@@ -35,11 +47,15 @@ export const fileStoreNode = 0;
 export const placementWaitNs = 2_000_000;
 /** How often a kernel sends its load figures to one peer. */
 export const loadExchangePeriodNs = 100_000_000;
+/** How many times a message for a moved process may be passed on before it is given up. */
+export const forwardHopsMax = 8;
 
 export interface NodeNetworkOptions {
   /** A uint32 from the node's stream of the cluster seed (peer choice, placement ties). */
   random: () => number;
   transportLimits?: TransportLimits;
+  /** --migrate orders (node 0 carries them out). */
+  script?: readonly ScriptedMigration[];
 }
 
 export interface NetworkCounters {
@@ -71,6 +87,8 @@ export class NodeNetwork {
   readonly transport: Transport;
   readonly remoteChildren = new RemoteChildren();
   readonly loads = new LoadTable();
+  readonly locations: LocationTable;
+  readonly migration: MigrationService;
   readonly counters: NetworkCounters = {
     malformedMessages: 0,
     remoteSends: 0,
@@ -103,6 +121,8 @@ export class NodeNetwork {
       },
       options.transportLimits,
     );
+    this.locations = new LocationTable(kernel.homeNode);
+    this.migration = new MigrationService(kernel, this, options.script);
     // Spread the first reports over the period so nodes do not all speak at once.
     this.nextLoadReportNs = kernel.nowNs() + (options.random() % loadExchangePeriodNs);
   }
@@ -114,6 +134,22 @@ export class NodeNetwork {
   /** Whether `pid` was born on another node of this cluster. */
   isRemotePid(pid: Pid): boolean {
     return pidHomeNode(pid) !== this.kernel.homeNode;
+  }
+
+  /** Where this node believes `pid` lives: here, a location it has heard of, or its home. */
+  nodeOf(pid: Pid): number {
+    if (this.kernel.processes.has(pid)) return this.kernel.homeNode;
+    return this.locations.get(pid) ?? pidHomeNode(pid);
+  }
+
+  /** Whether a pid born here belongs to a process that migrated away (still in use). */
+  isPidAway(pid: Pid): boolean {
+    return !this.isRemotePid(pid) && this.locations.has(pid);
+  }
+
+  /** Whether a pid that is not live here could name a process on another node. */
+  mayBeElsewhere(pid: Pid): boolean {
+    return this.isRemotePid(pid) || this.locations.has(pid);
   }
 
   /** The NIC interrupt: take arrived frames, send what waits. */
@@ -132,7 +168,11 @@ export class NodeNetwork {
   }
 
   nextTimerNs(): number {
-    let earliest = Math.min(this.transport.nextTimerNs(), this.nextLoadReportNs);
+    let earliest = Math.min(
+      this.transport.nextTimerNs(),
+      this.nextLoadReportNs,
+      this.migration.nextTimerNs(),
+    );
     for (const placement of this.placements) earliest = Math.min(earliest, placement.deadlineNs);
     return earliest;
   }
@@ -140,6 +180,7 @@ export class NodeNetwork {
   fireTimers(): void {
     const nowNs = this.kernel.nowNs();
     this.transport.fireTimers(nowNs);
+    this.migration.fireTimers(nowNs);
     if (nowNs >= this.nextLoadReportNs) {
       this.nextLoadReportNs = nowNs + loadExchangePeriodNs;
       this.sendLoadReport();
@@ -157,14 +198,19 @@ export class NodeNetwork {
 
   /** Unacknowledged frames or pending requests: the cluster is not quiet yet. */
   get busy(): boolean {
-    return this.transport.busy || this.waiting.size > 0 || this.placements.length > 0;
+    return (
+      this.transport.busy ||
+      this.waiting.size > 0 ||
+      this.placements.length > 0 ||
+      this.migration.busy
+    );
   }
 
   // --- requests from syscalls -------------------------------------------------------------
 
   /** send to a process on another node; blocks the caller until the answer. */
   send(process: Process, receiverPid: Pid, bytes: Uint8Array): number {
-    const node = pidHomeNode(receiverPid);
+    const node = this.nodeOf(receiverPid);
     if (node >= this.nodeCount) return -Errno.ESRCH;
     if (!process.sendSeqs.canAdvance(receiverPid)) return -Errno.EAGAIN;
     const pairSeq = process.sendSeqs.nextSeq(receiverPid);
@@ -211,19 +257,25 @@ export class NodeNetwork {
 
   /** kill of a process on another node; blocks the caller until the answer. */
   kill(process: Process, targetPid: Pid): number {
-    const node = pidHomeNode(targetPid);
+    const node = this.nodeOf(targetPid);
     if (node >= this.nodeCount) return -Errno.ESRCH;
     const requestId = this.request((result) => this.resume(process, result));
-    const sent = this.transport.send(
-      node,
-      encodeKernelMessage({
-        kind: KernelMessageKind.KillRequest,
-        requestId,
-        killerPid: process.pid,
-        targetPid,
-      }),
-      this.kernel.nowNs(),
-    );
+    const request = encodeKernelMessage({
+      kind: KernelMessageKind.KillRequest,
+      requestId,
+      killerPid: process.pid,
+      targetPid,
+    });
+    // A target frozen here by a migration: the kill follows it, answered when it lands.
+    if (node === this.kernel.homeNode) {
+      if (this.migration.source.hold(targetPid, node, request)) {
+        this.kernel.blockCurrent(ProcessState.BlockedRemote);
+        return syscallBlocked;
+      }
+      this.waiting.delete(requestId);
+      return -Errno.ESRCH;
+    }
+    const sent = this.transport.send(node, request, this.kernel.nowNs());
     if (!sent) {
       this.waiting.delete(requestId);
       return -Errno.ESRCH;
@@ -259,21 +311,72 @@ export class NodeNetwork {
     return syscallBlocked;
   }
 
-  /** A process ended here: its remote parent hears of it; its remote children are orphans. */
+  /**
+   * A process ended here: its parent elsewhere hears of it, its remote children are orphans,
+   * and the home of a process that had migrated here forgets where it was.
+   */
   onProcessEnd(process: Process): void {
+    this.migration.onProcessEnd(process);
     this.remoteChildren.forgetParent(process.pid);
+    const nowNs = this.kernel.nowNs();
+    if (this.isRemotePid(process.pid)) {
+      this.transport.send(
+        pidHomeNode(process.pid),
+        this.migrationBytes(process.pid, linkUpdateEnded),
+        nowNs,
+      );
+    }
     const parentPid = process.parentPid;
-    if (parentPid === pidNone || !this.isRemotePid(parentPid)) return;
+    if (parentPid === pidNone || this.kernel.processes.live(parentPid)) return;
+    if (!this.mayBeElsewhere(parentPid)) return;
     this.transport.send(
-      pidHomeNode(parentPid),
+      this.nodeOf(parentPid),
       encodeKernelMessage({
         kind: KernelMessageKind.ChildExit,
         childPid: process.pid,
         parentPid,
         status: process.exitStatus,
       }),
+      nowNs,
+    );
+  }
+
+  /** A LinkUpdate saying the process has ended, for its home. */
+  private migrationBytes(pid: Pid, node: number): Uint8Array {
+    return encodeMigrationMessage({
+      kind: MigrationMessageKind.LinkUpdate,
+      requestId: 0,
+      pid,
+      node,
+    });
+  }
+
+  /** Sends `bytes` (a request from `originNode`) on to `node`, one hop further. */
+  forwardTo(node: number, originNode: number, bytes: Uint8Array, hops = 0): void {
+    this.transport.send(
+      node,
+      encodeKernelMessage({
+        kind: KernelMessageKind.Forward,
+        originNode,
+        hops: hops + 1,
+        inner: bytes,
+      }),
       this.kernel.nowNs(),
     );
+  }
+
+  /**
+   * For a message about a process that is not here: buffer it if the process is arriving,
+   * else pass it on towards it. False when there is nowhere to go (the process has ended).
+   */
+  private routeElsewhere(pid: Pid, originNode: number, bytes: Uint8Array, hops: number): boolean {
+    if (this.migration.destination.bufferIfArriving(pid, originNode, bytes, hops)) return true;
+    const next = this.nodeOf(pid);
+    if (next === this.kernel.homeNode || next >= this.nodeCount || hops >= forwardHopsMax) {
+      return false;
+    }
+    this.forwardTo(next, originNode, bytes, hops);
+    return true;
   }
 
   // --- internals ------------------------------------------------------------------------
@@ -297,6 +400,7 @@ export class NodeNetwork {
   private resume(process: Process, result: number): void {
     if (process.state === ProcessState.BlockedRemote) {
       this.kernel.wake(process, ResumeAction.SetResult, result);
+      this.migration.onResumed(process);
     }
   }
 
@@ -425,9 +529,23 @@ export class NodeNetwork {
 
   private onPeerFailed(node: number): void {
     this.kernel.traceEvent("peer-failed", { peer: node });
+    this.migration.onPeerFailed(node);
   }
 
   private onMessage(sourceNode: number, bytes: Uint8Array): void {
+    this.handleMessage(sourceNode, bytes, 0);
+  }
+
+  /**
+   * Handles a kernel message from `sourceNode` (for a passed-on one, the node that sent it
+   * first: answers go there), passed on `hops` times so far.
+   */
+  handleMessage(sourceNode: number, bytes: Uint8Array, hops: number): void {
+    if ((bytes[0] ?? 0) >= migrationKindFirst) {
+      this.kernel.machine.chargeCycles(kernelCosts.remoteRequestCycles);
+      this.migration.onMessage(sourceNode, bytes, hops);
+      return;
+    }
     let message: KernelMessage;
     try {
       message = decodeKernelMessage(bytes);
@@ -439,7 +557,18 @@ export class NodeNetwork {
     }
     this.kernel.machine.chargeCycles(kernelCosts.remoteRequestCycles);
     switch (message.kind) {
+      case KernelMessageKind.Forward:
+        if (message.originNode < this.nodeCount) {
+          this.handleMessage(message.originNode, message.inner, message.hops);
+        }
+        return;
       case KernelMessageKind.IpcSend:
+        if (
+          !this.kernel.processes.live(message.receiverPid) &&
+          this.routeElsewhere(message.receiverPid, sourceNode, bytes, hops)
+        ) {
+          return;
+        }
         this.answer(
           sourceNode,
           KernelMessageKind.IpcAnswer,
@@ -480,10 +609,20 @@ export class NodeNetwork {
         return;
       }
       case KernelMessageKind.ChildExit:
+        if (
+          !this.kernel.processes.live(message.parentPid) &&
+          this.routeElsewhere(message.parentPid, sourceNode, bytes, hops)
+        ) {
+          return;
+        }
         this.onChildExit(message.childPid, message.parentPid, message.status);
         return;
       case KernelMessageKind.KillRequest: {
         const target = this.kernel.processes.live(message.targetPid);
+        if (target?.state === ProcessState.Frozen) {
+          if (this.migration.source.hold(target.pid, sourceNode, bytes)) return;
+        }
+        if (!target && this.routeElsewhere(message.targetPid, sourceNode, bytes, hops)) return;
         if (target) this.kernel.killByRequest(target, message.killerPid);
         this.answer(
           sourceNode,
@@ -530,6 +669,11 @@ export class NodeNetwork {
   }
 
   private answer(node: number, kind: Answer["kind"], requestId: number, result: number): void {
+    // A request passed on and back to the node it came from: answered without the wire.
+    if (node === this.kernel.homeNode) {
+      this.waiting.get(requestId)?.(result);
+      return;
+    }
     this.transport.send(
       node,
       encodeKernelMessage({ kind, requestId, result }),

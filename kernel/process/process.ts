@@ -1,8 +1,8 @@
 // The process control block: identity, family, address space, brk heap, saved registers,
 // scheduling facts, IPC state (mailbox and outgoing pair numbers), a blocked call waiting to
 // complete, and how the process ended. Everything but the address space (which lives in guest
-// memory) is plain numbers and JSON-safe records, so a later issue can serialise a PCB into
-// bytes for migration. The kernel owns the transitions; this file only holds the facts.
+// memory) is plain numbers and JSON-safe records, so kernel/migrate can serialise a PCB into
+// bytes. The kernel owns the transitions; this file only holds the facts.
 
 import type { FaultReport } from "../faults/fault-report.ts";
 import { Mailbox } from "../ipc/mailbox.ts";
@@ -28,6 +28,8 @@ export const enum ProcessState {
   Sleeping = 5,
   /** Waiting for another node's kernel to answer (remote send, spawn, kill). */
   BlockedRemote = 6,
+  /** Held still by a migration (kernel/migrate): off the CPU, the queues and the timers. */
+  Frozen = 7,
 }
 
 /** Each ProcessState's name, for traces and reports. */
@@ -39,6 +41,7 @@ export const processStateNames = [
   "wait",
   "sleep",
   "remote",
+  "frozen",
 ] as const;
 
 /**
@@ -77,6 +80,8 @@ export class Process {
   cpuCycles = 0;
   /** Order of ending on this node, so wait collects the earliest ended child first. */
   endedOrder = 0;
+  /** Virtual time of its birth (its age travels with it when it migrates). */
+  bornAtNs = 0;
 
   readonly mailbox: Mailbox;
   /** For each peer it sends to, the pair sequence number to stamp next. */
@@ -100,9 +105,9 @@ export class Process {
     /** Where the heap starts: the page after the highest loaded segment. */
     readonly brkStartAddress: number,
     /** Pages of the loaded segments. */
-    private readonly imagePageCount: number,
+    readonly imagePageCount: number,
     /** Stack pages mapped so far. */
-    private stackPageCount: number,
+    public stackPageCount: number,
     priority: number,
   ) {
     this.brkAddress = brkStartAddress;

@@ -2,7 +2,8 @@
 // blocks while matching children live; no matching child gives -ECHILD. Children on other
 // nodes count as well (kernel/net/remote-children.ts). kill ends any live process with status
 // 137 (sterna has no users, so anyone may kill anyone, itself included); a process on another
-// node is killed by its kernel, the caller waiting one round trip for the answer.
+// node is killed by its kernel, the caller waiting one round trip for the answer (as is the killer
+// of a process frozen by its migration, whose kill follows it to its new node).
 
 import { Errno } from "../errno.ts";
 import type { RemoteChild } from "../net/remote-children.ts";
@@ -46,11 +47,12 @@ export const waitCall: SyscallHandler = (kernel, process, childPid) => {
 
 export const killCall: SyscallHandler = (kernel, process, targetPid) => {
   const target = kernel.processes.live(targetPid);
-  if (target) {
+  // A target frozen by its migration is killed where it lands (kernel/net holds the kill).
+  if (target && !(target.state === ProcessState.Frozen && kernel.net)) {
     kernel.killByRequest(target, process.pid);
     return 0;
   }
-  if (kernel.net && isPid(targetPid) && kernel.net.isRemotePid(targetPid)) {
+  if (kernel.net && isPid(targetPid) && (target || kernel.net.mayBeElsewhere(targetPid))) {
     return kernel.net.kill(process, targetPid);
   }
   return -Errno.ESRCH;

@@ -22,7 +22,7 @@ export const sendCall: SyscallHandler = (kernel, process, receiverPid, buffer, l
     !receiver &&
     kernel.net !== undefined &&
     isPid(receiverPid) &&
-    kernel.net.isRemotePid(receiverPid);
+    kernel.net.mayBeElsewhere(receiverPid);
   if (!receiver && !remote) return -Errno.ESRCH;
   const bytes = isUserRange(buffer, lengthBytes)
     ? copyFromUser(kernel.machine, process, buffer, lengthBytes)
@@ -71,7 +71,7 @@ export const receiveCall: SyscallHandler = (
   // A filter naming a process of another node is not checked here (that would cost a round
   // trip): the receive waits, as for a live local sender.
   const remoteFilter =
-    kernel.net !== undefined && isPid(fromPid) && kernel.net.isRemotePid(fromPid);
+    kernel.net !== undefined && isPid(fromPid) && kernel.net.mayBeElsewhere(fromPid);
   if (fromPid !== pidNone && !remoteFilter && !kernel.processes.live(fromPid)) return -Errno.ESRCH;
   const wakeAtNs = timeoutUs === 0 ? undefined : kernel.nowNs() + timeoutUs * 1000;
   if (!kernel.blockCurrent(ProcessState.BlockedReceive, wakeAtNs)) return -Errno.EAGAIN;

@@ -51,6 +51,12 @@ export class TimerQueue<Payload> {
   }
 
   /** When the earliest wake-up is due, or undefined when none is pending. */
+  /** When the pending timer `id` is due; undefined when it is not pending. */
+  dueNsOf(id: number): number | undefined {
+    const slot = this.slotById.get(id);
+    return slot === undefined ? undefined : this.heap[slot]!.dueNs;
+  }
+
   nextDueNs(): number | undefined {
     return this.heap[0]?.dueNs;
   }

@@ -3,6 +3,7 @@
 // kernel reports, trace lines and the result.
 
 import type { RunSpec } from "../../kernel/boot/node-entry.ts";
+import type { ScriptedMigration } from "../../kernel/migrate/scripted-orders.ts";
 import { bootCluster, type ClusterBootResult } from "../../tools/cluster/boot-cluster.ts";
 import { createMedium } from "../../vm/fabric/create-medium.ts";
 import { assembleGuest } from "../unit/node/boot-guests.ts";
@@ -19,6 +20,9 @@ export interface ClusterBootCase {
   loss?: number;
   dup?: number;
   corrupt?: number;
+  migrations?: ScriptedMigration[];
+  processesMax?: number;
+  partitions?: { fromNs: number; durationNs: number; nodes: number[] }[];
 }
 
 export interface ClusterBootRun {
@@ -43,7 +47,12 @@ export async function bootClusterCase(spec: ClusterBootCase): Promise<ClusterBoo
   const medium = createMedium(spec.fabric ?? "token-ring:80", {
     nodeCount: spec.nodes,
     seed,
-    faults: { lossRate: spec.loss, duplicateRate: spec.dup, corruptRate: spec.corrupt },
+    faults: {
+      lossRate: spec.loss,
+      duplicateRate: spec.dup,
+      corruptRate: spec.corrupt,
+      partitions: spec.partitions,
+    },
   });
   const result = await bootCluster({
     nodeCount: spec.nodes,
@@ -52,6 +61,8 @@ export async function bootClusterCase(spec: ClusterBootCase): Promise<ClusterBoo
     medium,
     files,
     runs: spec.runs,
+    migrations: spec.migrations,
+    processesMax: spec.processesMax,
     untilNs: spec.untilNs ?? 60e9,
     clockHz: 100e6,
     memoryBytes: 16 * 1024 * 1024,

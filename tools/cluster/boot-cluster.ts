@@ -12,6 +12,7 @@ import type {
   RunSpec,
 } from "../../kernel/boot/node-entry.ts";
 import type { ProcessSummary } from "../../kernel/boot/process-summary.ts";
+import type { ScriptedMigration } from "../../kernel/migrate/scripted-orders.ts";
 import { type ClusterListener, type ClusterOutcome, runCluster } from "../../vm/cluster/cluster.ts";
 import { runtimeModuleUrl } from "../../vm/cluster/module-location.ts";
 import { startNodeGroups } from "../../vm/cluster/node-groups.ts";
@@ -34,7 +35,18 @@ export interface ClusterBootOptions {
   clockHz: number;
   memoryBytes: number;
   timeSliceCycles?: number;
+  /** Process table size of every node (tests); default processesPerNodeMax. */
+  processesMax?: number;
+  /** --migrate orders, carried out by node 0's kernel. */
+  migrations?: readonly ScriptedMigration[];
   listener: ClusterListener;
+}
+
+/** The summary's `migrations:` line, summed over the nodes. */
+export interface MigrationTotals {
+  committed: number;
+  cancelled: number;
+  failed: number;
 }
 
 export interface ClusterBootResult {
@@ -47,6 +59,7 @@ export interface ClusterBootResult {
   processes: ProcessSummary[];
   /** Per --run program: its pid, or -errno when it could not be started. */
   runResults: number[];
+  migrations: MigrationTotals;
   /** 0 when every --run process exited 0; 124 after the time limit; else 1. */
   exitStatus: number;
 }
@@ -56,6 +69,8 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
     files: options.files,
     runs: options.runs,
     timeSliceCycles: options.timeSliceCycles,
+    processesMax: options.processesMax,
+    migrations: options.migrations ?? [],
   };
   const groups = await startNodeGroups({
     nodeCount: options.nodeCount,
@@ -89,6 +104,12 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
       runResults.every((result) => result > 0) &&
       processes.every((process) => !process.fromCommandLine || process.status === 0);
     const exitStatus = run.outcome === "time-limit" ? timeLimitExitStatus : runsOk ? 0 : 1;
+    const migrations = { committed: 0, cancelled: 0, failed: 0 };
+    for (const node of nodes) {
+      migrations.committed += node.migrations.committed;
+      migrations.cancelled += node.migrations.cancelled;
+      migrations.failed += node.migrations.failed;
+    }
     return {
       outcome: run.outcome,
       virtualNs: run.virtualNs,
@@ -97,6 +118,7 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
       nodes,
       processes,
       runResults,
+      migrations,
       exitStatus,
     };
   } finally {

@@ -1,0 +1,176 @@
+// The destination kernel's side of a migration (docs/migration.md, states Offered, Receiving,
+// Installed). The built-in acceptor (`--starter none`) accepts every request that fits: a free
+// slot in the process table and frames for its pages beyond those already promised to other
+// arrivals. After the accept (the commit point) the pages come in, then the state; meanwhile
+// whatever reaches this node for the process is buffered, and delivered once it is installed,
+// after the messages that travelled in its mailbox. A failed install answers the source, which
+// resumes the process, and what was buffered here is passed back to it.
+
+import { Errno } from "../errno.ts";
+import { pageSizeBytes } from "../memory/user-layout.ts";
+import { formatPid, type Pid } from "../process/pid.ts";
+import { MigrationFormatError } from "./byte-codec.ts";
+import { framesNeededForCount, installProcess } from "./install.ts";
+import { type MigrateRequest, MigrationMessageKind } from "./migration-messages.ts";
+import type { MigrationService } from "./migration-service.ts";
+import { decodePages, decodeProcessState, type ImagePage, imagePagesMax } from "./process-image.ts";
+
+/** Messages buffered for one arriving process, at most; past it they are passed back. */
+export const arrivalBufferMax = 1024;
+
+interface BufferedMessage {
+  originNode: number;
+  bytes: Uint8Array;
+  hops: number;
+}
+
+interface Incoming {
+  sourceNode: number;
+  requestId: number;
+  pid: Pid;
+  reservedFrames: number;
+  pages: ImagePage[];
+  lastLinear: number;
+  /** Why the pages cannot be installed (a malformed ImagePages), once known. */
+  broken: string | undefined;
+  buffered: BufferedMessage[];
+}
+
+export class DestinationSide {
+  private readonly byKey = new Map<string, Incoming>();
+  private readonly byPid = new Map<Pid, Incoming>();
+  private reservedFrames = 0;
+
+  constructor(private readonly service: MigrationService) {}
+
+  get activeCount(): number {
+    return this.byKey.size;
+  }
+
+  /** Buffers a message for a process on its way here; false when none is arriving. */
+  bufferIfArriving(pid: Pid, originNode: number, bytes: Uint8Array, hops: number): boolean {
+    const record = this.byPid.get(pid);
+    if (!record || record.buffered.length >= arrivalBufferMax) return false;
+    record.buffered.push({ originNode, bytes, hops });
+    return true;
+  }
+
+  onRequest(fromNode: number, message: MigrateRequest): void {
+    const kernel = this.service.kernel;
+    // Reserve for everything it may hold (its heap up to the break included): the pages it
+    // has touched can grow between this request and its freeze.
+    const needed = framesNeededForCount(
+      Math.max(message.pageCount, Math.ceil(message.memoryBytes / pageSizeBytes)),
+    );
+    let result = 0;
+    if (kernel.processes.has(message.pid) || this.byPid.has(message.pid)) result = -Errno.EBUSY;
+    else if (kernel.processes.isFull) result = -Errno.EAGAIN;
+    else if (needed > kernel.frames.freeFrameCount - this.reservedFrames) result = -Errno.ENOMEM;
+    if (result === 0) {
+      const record: Incoming = {
+        sourceNode: fromNode,
+        requestId: message.requestId,
+        pid: message.pid,
+        reservedFrames: needed,
+        pages: [],
+        lastLinear: -1,
+        broken: undefined,
+        buffered: [],
+      };
+      this.byKey.set(keyOf(fromNode, message.requestId), record);
+      this.byPid.set(message.pid, record);
+      this.reservedFrames += needed;
+    }
+    this.service.send(fromNode, {
+      kind: MigrationMessageKind.MigrateReply,
+      requestId: message.requestId,
+      result,
+    });
+  }
+
+  onPages(fromNode: number, requestId: number, bytes: Uint8Array): void {
+    const record = this.byKey.get(keyOf(fromNode, requestId));
+    if (!record || record.broken) return;
+    try {
+      const pages = decodePages(bytes, record.lastLinear);
+      if (record.pages.length + pages.length > imagePagesMax) {
+        throw new MigrationFormatError(`image pages: more than ${imagePagesMax}`);
+      }
+      record.pages.push(...pages);
+      record.lastLinear = pages.at(-1)?.linear ?? record.lastLinear;
+    } catch (error) {
+      if (!(error instanceof MigrationFormatError)) throw error;
+      record.broken = error.message;
+      this.service.countMalformed(fromNode, error.message);
+    }
+  }
+
+  onState(fromNode: number, requestId: number, bytes: Uint8Array): void {
+    const record = this.byKey.get(keyOf(fromNode, requestId));
+    if (!record) return;
+    const service = this.service;
+    const kernel = service.kernel;
+    this.forget(record);
+    let why = record.broken;
+    if (why === undefined) {
+      try {
+        const state = decodeProcessState(bytes);
+        if (state.pid !== record.pid) {
+          throw new MigrationFormatError(`process state: pid ${state.pid}, ${record.pid} asked`);
+        }
+        const installed = installProcess(kernel, state, record.pages);
+        if (typeof installed === "string") why = installed;
+      } catch (error) {
+        if (!(error instanceof MigrationFormatError)) throw error;
+        why = error.message;
+        service.countMalformed(fromNode, error.message);
+      }
+    }
+    if (why === undefined) service.network.locations.delete(record.pid);
+    else {
+      service.network.locations.set(record.pid, record.sourceNode);
+      kernel.report(`migration of ${formatPid(record.pid)} refused here: ${why}`);
+    }
+    service.send(fromNode, {
+      kind: MigrationMessageKind.MigrateDone,
+      requestId,
+      result: why === undefined ? 0 : -Errno.EINVAL,
+    });
+    this.replay(record);
+  }
+
+  onCancel(fromNode: number, requestId: number): void {
+    const record = this.byKey.get(keyOf(fromNode, requestId));
+    if (!record) return;
+    this.forget(record);
+    this.service.network.locations.set(record.pid, record.sourceNode);
+    this.replay(record);
+  }
+
+  /** The source failed: its arrivals will never come. */
+  onPeerFailed(node: number): void {
+    for (const record of [...this.byKey.values()]) {
+      if (record.sourceNode === node) {
+        this.forget(record);
+        this.replay(record);
+      }
+    }
+  }
+
+  private forget(record: Incoming): void {
+    this.byKey.delete(keyOf(record.sourceNode, record.requestId));
+    this.byPid.delete(record.pid);
+    this.reservedFrames -= record.reservedFrames;
+  }
+
+  /** Handles the buffered messages in arrival order: delivered here, or passed on. */
+  private replay(record: Incoming): void {
+    for (const message of record.buffered) {
+      this.service.network.handleMessage(message.originNode, message.bytes, message.hops);
+    }
+  }
+}
+
+function keyOf(node: number, requestId: number): string {
+  return `${node}:${requestId}`;
+}

@@ -1,0 +1,205 @@
+// The migration protocol's kernel-to-kernel messages (docs/migration.md, "Messages"), carried
+// by the kernel transport like kernel/net's own, with kinds from 20 up so one kind byte tells
+// them apart. Fixed little-endian fields, then at most one variable tail; decoding checks
+// every length and names the bad field, and the caller drops and counts a malformed one.
+
+import { ByteReader, ByteWriter } from "./byte-codec.ts";
+
+export const enum MigrationMessageKind {
+  MigrateRequest = 20,
+  MigrateReply = 21,
+  ImagePages = 22,
+  LinkUpdate = 23,
+  LinkUpdateAck = 24,
+  ProcessState = 25,
+  MigrateDone = 26,
+  MigrateCancel = 27,
+  MigrateOrder = 28,
+  NameQuery = 29,
+  NameAnswer = 30,
+}
+
+/** The first and last kind byte of a migration message. */
+export const migrationKindFirst = 20;
+export const migrationKindLast = 30;
+/** LinkUpdate's node when the process has ended (its home forgets it). */
+export const linkUpdateEnded = 0xffff_ffff;
+/** Peers one MigrateRequest may list: both pair tables of a process. */
+const linksMax = 2048;
+const nameBytesMax = 255;
+
+export interface MigrateRequest {
+  kind: MigrationMessageKind.MigrateRequest;
+  requestId: number;
+  pid: number;
+  pageCount: number;
+  memoryBytes: number;
+  cpuNs: number;
+  ageNs: number;
+  /** The link table: every peer it sends to or receives from. */
+  links: number[];
+}
+
+/** MigrateReply (0 accept, -errno deny) and MigrateDone (0 installed, -errno not). */
+export interface MigrateResult {
+  kind: MigrationMessageKind.MigrateReply | MigrationMessageKind.MigrateDone;
+  requestId: number;
+  result: number;
+}
+
+/** ImagePages and ProcessState: a section of the process image (process-image.ts). */
+export interface ImageSection {
+  kind: MigrationMessageKind.ImagePages | MigrationMessageKind.ProcessState;
+  requestId: number;
+  bytes: Uint8Array;
+}
+
+export interface LinkUpdate {
+  kind: MigrationMessageKind.LinkUpdate | MigrationMessageKind.LinkUpdateAck;
+  requestId: number;
+  pid: number;
+  /** LinkUpdate: the process's new node, or linkUpdateEnded; the ack echoes it. */
+  node: number;
+}
+
+export interface MigrateCancel {
+  kind: MigrationMessageKind.MigrateCancel;
+  requestId: number;
+}
+
+/** A scripted migration (--migrate) on its way to the node holding the process. */
+export interface MigrateOrder {
+  kind: MigrationMessageKind.MigrateOrder;
+  orderId: number;
+  pid: number;
+  toNode: number;
+  hops: number;
+}
+
+export interface NameQuery {
+  kind: MigrationMessageKind.NameQuery;
+  queryId: number;
+  name: string;
+}
+
+/** The lowest live pid of the name on the answering node, or 0. */
+export interface NameAnswer {
+  kind: MigrationMessageKind.NameAnswer;
+  queryId: number;
+  pid: number;
+}
+
+export type MigrationMessage =
+  | MigrateRequest
+  | MigrateResult
+  | ImageSection
+  | LinkUpdate
+  | MigrateCancel
+  | MigrateOrder
+  | NameQuery
+  | NameAnswer;
+
+export function encodeMigrationMessage(message: MigrationMessage): Uint8Array {
+  const writer = new ByteWriter().u8(message.kind);
+  switch (message.kind) {
+    case MigrationMessageKind.MigrateRequest:
+      writer.u32(message.requestId).u32(message.pid).u32(message.pageCount);
+      writer.u32(message.memoryBytes).f64(message.cpuNs).f64(message.ageNs);
+      writer.u32(message.links.length);
+      for (const link of message.links) writer.u32(link);
+      break;
+    case MigrationMessageKind.MigrateReply:
+    case MigrationMessageKind.MigrateDone:
+      writer.u32(message.requestId).i32(message.result);
+      break;
+    case MigrationMessageKind.ImagePages:
+    case MigrationMessageKind.ProcessState:
+      writer.u32(message.requestId).raw(message.bytes);
+      break;
+    case MigrationMessageKind.LinkUpdate:
+    case MigrationMessageKind.LinkUpdateAck:
+      writer.u32(message.requestId).u32(message.pid).u32(message.node);
+      break;
+    case MigrationMessageKind.MigrateCancel:
+      writer.u32(message.requestId);
+      break;
+    case MigrationMessageKind.MigrateOrder:
+      writer.u32(message.orderId).u32(message.pid).u32(message.toNode).u8(message.hops);
+      break;
+    case MigrationMessageKind.NameQuery:
+      writer.u32(message.queryId).text(message.name);
+      break;
+    case MigrationMessageKind.NameAnswer:
+      writer.u32(message.queryId).u32(message.pid);
+      break;
+  }
+  return writer.done();
+}
+
+/** Decodes one message; throws MigrationFormatError naming the bad field. */
+export function decodeMigrationMessage(bytes: Uint8Array): MigrationMessage {
+  const reader = new ByteReader(bytes, "migration message");
+  const kind = reader.u8("kind");
+  let message: MigrationMessage;
+  switch (kind) {
+    case MigrationMessageKind.MigrateRequest: {
+      const requestId = reader.u32("requestId");
+      const pid = reader.u32("pid");
+      const pageCount = reader.u32("pageCount");
+      const memoryBytes = reader.u32("memoryBytes");
+      const cpuNs = reader.f64("cpuNs");
+      const ageNs = reader.f64("ageNs");
+      const count = reader.u32("links count", 0, linksMax);
+      const links: number[] = [];
+      for (let index = 0; index < count; index++) links.push(reader.u32(`links[${index}]`));
+      message = { kind, requestId, pid, pageCount, memoryBytes, cpuNs, ageNs, links };
+      break;
+    }
+    case MigrationMessageKind.MigrateReply:
+    case MigrationMessageKind.MigrateDone:
+      message = {
+        kind,
+        requestId: reader.u32("requestId"),
+        result: reader.i32("result", -4095, 0),
+      };
+      break;
+    case MigrationMessageKind.ImagePages:
+    case MigrationMessageKind.ProcessState:
+      return {
+        kind,
+        requestId: reader.u32("requestId"),
+        bytes: reader.raw(reader.remaining, "section"),
+      };
+    case MigrationMessageKind.LinkUpdate:
+    case MigrationMessageKind.LinkUpdateAck:
+      message = {
+        kind,
+        requestId: reader.u32("requestId"),
+        pid: reader.u32("pid"),
+        node: reader.u32("node"),
+      };
+      break;
+    case MigrationMessageKind.MigrateCancel:
+      message = { kind, requestId: reader.u32("requestId") };
+      break;
+    case MigrationMessageKind.MigrateOrder:
+      message = {
+        kind,
+        orderId: reader.u32("orderId"),
+        pid: reader.u32("pid"),
+        toNode: reader.u32("toNode"),
+        hops: reader.u8("hops"),
+      };
+      break;
+    case MigrationMessageKind.NameQuery:
+      message = { kind, queryId: reader.u32("queryId"), name: reader.text("name", nameBytesMax) };
+      break;
+    case MigrationMessageKind.NameAnswer:
+      message = { kind, queryId: reader.u32("queryId"), pid: reader.u32("pid") };
+      break;
+    default:
+      return reader.fail("kind", `${kind} is not a migration message kind`);
+  }
+  reader.end();
+  return message;
+}

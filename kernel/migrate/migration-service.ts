@@ -1,0 +1,174 @@
+// A node's part in process migration (docs/migration.md): the source side of the processes
+// leaving, the destination side of those arriving, the scripted orders (--migrate), and the
+// counts the boot summary prints. kernel/net's NodeNetwork owns one and hands it every
+// migration message, its timers, a peer's failure, a process's end and a remote call's
+// answer; everything it sends goes through the kernel transport as bytes.
+
+import { kernelCosts } from "../cost-table.ts";
+import type { Kernel } from "../kernel.ts";
+import type { NodeNetwork } from "../net/node-network.ts";
+import type { Process } from "../process/process.ts";
+import { MigrationFormatError } from "./byte-codec.ts";
+import { DestinationSide } from "./destination.ts";
+import {
+  decodeMigrationMessage,
+  encodeMigrationMessage,
+  linkUpdateEnded,
+  type MigrationMessage,
+  MigrationMessageKind,
+} from "./migration-messages.ts";
+import { type ScriptedMigration, ScriptedOrders } from "./scripted-orders.ts";
+import { type MigrationOutcome, SourceSide } from "./source.ts";
+
+export interface MigrationCounters {
+  committed: number;
+  cancelled: number;
+  failed: number;
+  bytesSent: number;
+  messagesForwarded: number;
+  malformed: number;
+}
+
+export class MigrationService {
+  readonly source: SourceSide;
+  readonly destination: DestinationSide;
+  readonly orders: ScriptedOrders;
+  readonly counters: MigrationCounters = {
+    committed: 0,
+    cancelled: 0,
+    failed: 0,
+    bytesSent: 0,
+    messagesForwarded: 0,
+    malformed: 0,
+  };
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly network: NodeNetwork,
+    script: readonly ScriptedMigration[] = [],
+  ) {
+    this.source = new SourceSide(this);
+    this.destination = new DestinationSide(this);
+    this.orders = new ScriptedOrders(this, script);
+  }
+
+  /** A migration under way, or an order waiting for answers: the run is not over. */
+  get busy(): boolean {
+    return (
+      this.source.activeCount > 0 ||
+      this.destination.activeCount > 0 ||
+      this.orders.pendingQueries > 0
+    );
+  }
+
+  /** Sends a migration message; returns its size in bytes (what the accounting counts). */
+  send(node: number, message: MigrationMessage): number {
+    const bytes = encodeMigrationMessage(message);
+    this.kernel.machine.chargeCycles(kernelCosts.remoteRequestCycles);
+    this.network.transport.send(node, bytes, this.kernel.nowNs());
+    return bytes.length;
+  }
+
+  nextTimerNs(): number {
+    return Math.min(this.source.nextTimerNs(), this.orders.nextTimerNs());
+  }
+
+  fireTimers(nowNs: number): void {
+    this.source.fireTimers(nowNs);
+    this.orders.fireTimers(nowNs);
+  }
+
+  count(outcome: MigrationOutcome, bytes: number, forwarded: number): void {
+    this.counters[outcome]++;
+    this.counters.bytesSent += bytes;
+    this.counters.messagesForwarded += forwarded;
+  }
+
+  countMalformed(fromNode: number, why: string): void {
+    this.counters.malformed++;
+    this.kernel.traceEvent("malformed", { from: fromNode, why });
+  }
+
+  /** An order that cannot be carried out: reported, counted as cancelled, never fatal. */
+  badTarget(target: string, why: string): void {
+    this.counters.cancelled++;
+    this.kernel.traceEvent("migrate-end", { pid: target, outcome: "cancelled", why });
+    this.kernel.report(`--migrate ${target}: ${why}; counted as cancelled`);
+  }
+
+  onProcessEnd(process: Process): void {
+    this.source.onProcessEnd(process);
+  }
+
+  onResumed(process: Process): void {
+    this.source.onResumed(process);
+  }
+
+  onPeerFailed(node: number): void {
+    this.source.onPeerFailed(node);
+    this.destination.onPeerFailed(node);
+  }
+
+  /** A migration message from `fromNode` (its kind byte is 20..30); `hops` if passed on. */
+  onMessage(fromNode: number, bytes: Uint8Array, hops: number): void {
+    let message: MigrationMessage;
+    try {
+      message = decodeMigrationMessage(bytes);
+    } catch (error) {
+      if (!(error instanceof MigrationFormatError)) throw error;
+      this.network.counters.malformedMessages++;
+      this.countMalformed(fromNode, error.message);
+      return;
+    }
+    switch (message.kind) {
+      case MigrationMessageKind.MigrateRequest:
+        this.destination.onRequest(fromNode, message);
+        return;
+      case MigrationMessageKind.MigrateReply:
+        this.source.onReply(fromNode, message.requestId, message.result);
+        return;
+      case MigrationMessageKind.ImagePages:
+        this.destination.onPages(fromNode, message.requestId, message.bytes);
+        return;
+      case MigrationMessageKind.ProcessState:
+        this.destination.onState(fromNode, message.requestId, message.bytes);
+        return;
+      case MigrationMessageKind.MigrateDone:
+        this.source.onDone(fromNode, message.requestId, message.result);
+        return;
+      case MigrationMessageKind.MigrateCancel:
+        this.destination.onCancel(fromNode, message.requestId);
+        return;
+      case MigrationMessageKind.LinkUpdate:
+        this.onLinkUpdate(fromNode, message.requestId, message.pid, message.node);
+        return;
+      case MigrationMessageKind.LinkUpdateAck:
+        this.source.onLinkUpdateAck(message.requestId);
+        return;
+      case MigrationMessageKind.MigrateOrder:
+        this.orders.order(message.pid, message.toNode, Math.max(message.hops, hops));
+        return;
+      case MigrationMessageKind.NameQuery:
+        this.send(fromNode, {
+          kind: MigrationMessageKind.NameAnswer,
+          queryId: message.queryId,
+          pid: this.orders.lowestPidNamed(message.name),
+        });
+        return;
+      case MigrationMessageKind.NameAnswer:
+        this.orders.onNameAnswer(message.queryId, message.pid);
+        return;
+    }
+  }
+
+  /** A process now lives on `node` (or has ended, linkUpdateEnded): note it, ack a move. */
+  private onLinkUpdate(fromNode: number, requestId: number, pid: number, node: number): void {
+    const locations = this.network.locations;
+    if (node === linkUpdateEnded) {
+      locations.delete(pid);
+      return;
+    }
+    if (node < this.kernel.nodeCount) locations.set(pid, node);
+    this.send(fromNode, { kind: MigrationMessageKind.LinkUpdateAck, requestId, pid, node });
+  }
+}

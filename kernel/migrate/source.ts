@@ -1,0 +1,352 @@
+// The source kernel's side of a migration (docs/migration.md, states Requested, Frozen,
+// StateSent): ask the destination, and on its accept (the commit point) freeze the process,
+// send its pages, tell every peer kernel and the home where it goes and wait for their acks,
+// then send its state with the messages that reached it meanwhile. The process stays here,
+// whole, until the destination confirms; a deny, a cancel or a silent destination before the
+// commit point leave it running untouched, a failure after it resumes it here.
+
+import type { FrozenFacts } from "../kernel.ts";
+import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
+import { type Process, ProcessState } from "../process/process.ts";
+import { capturePages, captureState } from "./capture.ts";
+import { MigrationMessageKind } from "./migration-messages.ts";
+import type { MigrationService } from "./migration-service.ts";
+import { encodePages, encodeProcessState } from "./process-image.ts";
+
+/** How long the source waits for the destination's MigrateReply: then the request failed. */
+export const migrateReplyTimeoutNs = 100_000_000;
+/** Pages per ImagePages message (64 KiB of contents, 45 transport fragments). */
+export const pagesPerMessage = 16;
+
+const enum SourcePhase {
+  Requested = 0,
+  /** Accepted while the process waited for another kernel's answer: frozen when it comes. */
+  FreezePending = 1,
+  Transferring = 2,
+  StateSent = 3,
+}
+
+/** A kill (or other request) for the process that came while it was frozen: sent on later. */
+interface HeldMessage {
+  originNode: number;
+  bytes: Uint8Array;
+}
+
+interface Outgoing {
+  requestId: number;
+  pid: Pid;
+  toNode: number;
+  process: Process;
+  phase: SourcePhase;
+  startedAtNs: number;
+  replyDeadlineNs: number;
+  frozenAtNs: number;
+  facts: FrozenFacts | undefined;
+  bytesSent: number;
+  deliveredAtFreeze: number;
+  forwarded: number;
+  acksPending: number;
+  held: HeldMessage[];
+  /** Further orders for this process (target nodes), started when this migration ends. */
+  queuedOrders: number[];
+}
+
+export type MigrationOutcome = "committed" | "cancelled" | "failed";
+
+export class SourceSide {
+  private readonly byRequest = new Map<number, Outgoing>();
+  private readonly byPid = new Map<Pid, Outgoing>();
+  private nextRequestId = 1;
+
+  constructor(private readonly service: MigrationService) {}
+
+  get activeCount(): number {
+    return this.byRequest.size;
+  }
+
+  isMigrating(pid: Pid): boolean {
+    return this.byPid.has(pid);
+  }
+
+  /** Processes being sent from here that have left the process table (StateSent). */
+  *detached(): IterableIterator<Process> {
+    for (const record of this.byRequest.values()) {
+      if (record.phase === SourcePhase.StateSent) yield record.process;
+    }
+  }
+
+  queueOrder(pid: Pid, toNode: number): void {
+    this.byPid.get(pid)?.queuedOrders.push(toNode);
+  }
+
+  /** MigrateOut: asks `toNode` to take the live process. */
+  start(process: Process, toNode: number): void {
+    const service = this.service;
+    const kernel = service.kernel;
+    const nowNs = kernel.nowNs();
+    const requestId = this.nextRequestId;
+    this.nextRequestId = (this.nextRequestId % 0xffff_fffe) + 1;
+    const record: Outgoing = {
+      requestId,
+      pid: process.pid,
+      toNode,
+      process,
+      phase: SourcePhase.Requested,
+      startedAtNs: nowNs,
+      replyDeadlineNs: nowNs + migrateReplyTimeoutNs,
+      frozenAtNs: 0,
+      facts: undefined,
+      bytesSent: 0,
+      deliveredAtFreeze: 0,
+      forwarded: 0,
+      acksPending: 0,
+      held: [],
+      queuedOrders: [],
+    };
+    this.byRequest.set(requestId, record);
+    this.byPid.set(process.pid, record);
+    kernel.traceEvent("migrate-start", {
+      pid: formatPid(process.pid),
+      from: kernel.homeNode,
+      to: toNode,
+      id: requestId,
+    });
+    record.bytesSent += service.send(toNode, {
+      kind: MigrationMessageKind.MigrateRequest,
+      requestId,
+      pid: process.pid,
+      pageCount: process.addressSpace.pageCount,
+      memoryBytes: process.committedBytes(),
+      cpuNs: Math.round((kernel.cpuCyclesOf(process) * 1e9) / kernel.machine.clockHz),
+      ageNs: nowNs - process.bornAtNs,
+      links: linksOf(process),
+    });
+  }
+
+  /** CancelMigrate before the commit point; false when there is nothing to cancel. */
+  cancel(pid: Pid): boolean {
+    const record = this.byPid.get(pid);
+    if (!record || record.phase !== SourcePhase.Requested) return false;
+    this.service.send(record.toNode, {
+      kind: MigrationMessageKind.MigrateCancel,
+      requestId: record.requestId,
+    });
+    this.end(record, "cancelled", "cancelled");
+    return true;
+  }
+
+  nextTimerNs(): number {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const record of this.byRequest.values()) {
+      if (record.phase === SourcePhase.Requested) {
+        earliest = Math.min(earliest, record.replyDeadlineNs);
+      }
+    }
+    return earliest;
+  }
+
+  fireTimers(nowNs: number): void {
+    for (const record of [...this.byRequest.values()]) {
+      if (record.phase === SourcePhase.Requested && record.replyDeadlineNs <= nowNs) {
+        this.service.send(record.toNode, {
+          kind: MigrationMessageKind.MigrateCancel,
+          requestId: record.requestId,
+        });
+        this.end(record, "failed", "no reply");
+      }
+    }
+  }
+
+  onReply(fromNode: number, requestId: number, result: number): void {
+    const record = this.byRequest.get(requestId);
+    if (!record || record.toNode !== fromNode || record.phase !== SourcePhase.Requested) return;
+    if (result < 0) {
+      this.end(record, "cancelled", `denied (${result})`);
+      return;
+    }
+    if (!record.process.isAlive) {
+      this.service.send(fromNode, { kind: MigrationMessageKind.MigrateCancel, requestId });
+      this.end(record, "cancelled", "the process ended");
+      return;
+    }
+    this.service.kernel.traceEvent("migrate-commit", {
+      pid: formatPid(record.pid),
+      to: record.toNode,
+      id: requestId,
+    });
+    if (record.process.state === ProcessState.BlockedRemote) {
+      record.phase = SourcePhase.FreezePending;
+      return;
+    }
+    this.transfer(record);
+  }
+
+  /** A process's remote call was answered: a freeze that waited for it happens now. */
+  onResumed(process: Process): void {
+    const record = this.byPid.get(process.pid);
+    if (record?.phase === SourcePhase.FreezePending) this.transfer(record);
+  }
+
+  /** The process ended before it was frozen: the migration is off. */
+  onProcessEnd(process: Process): void {
+    const record = this.byPid.get(process.pid);
+    if (!record || record.process !== process) return;
+    if (record.phase !== SourcePhase.Requested && record.phase !== SourcePhase.FreezePending) {
+      return;
+    }
+    this.service.send(record.toNode, {
+      kind: MigrationMessageKind.MigrateCancel,
+      requestId: record.requestId,
+    });
+    this.end(record, "cancelled", "the process ended");
+  }
+
+  /** Holds a request for a frozen process (a kill) until the migration ends; false if not. */
+  hold(pid: Pid, originNode: number, bytes: Uint8Array): boolean {
+    const record = this.byPid.get(pid);
+    if (!record || record.phase !== SourcePhase.Transferring) return false;
+    record.held.push({ originNode, bytes });
+    return true;
+  }
+
+  onLinkUpdateAck(requestId: number): void {
+    const record = this.byRequest.get(requestId);
+    if (!record || record.phase !== SourcePhase.Transferring || record.acksPending === 0) return;
+    record.acksPending--;
+    if (record.acksPending === 0) this.sendState(record);
+  }
+
+  onDone(fromNode: number, requestId: number, result: number): void {
+    const record = this.byRequest.get(requestId);
+    if (!record || record.toNode !== fromNode || record.phase !== SourcePhase.StateSent) return;
+    if (result < 0) {
+      this.resumeHere(record, `not installed (${result})`);
+      return;
+    }
+    const service = this.service;
+    const kernel = service.kernel;
+    const network = service.network;
+    const process = record.process;
+    kernel.releaseProcess(process);
+    // Its children here stay; their statuses and records went with it.
+    for (const child of kernel.processes.childrenOf(process.pid)) {
+      if (!child.isAlive) kernel.collectZombie(child);
+    }
+    for (const child of network.remoteChildren.childrenOf(process.pid)) {
+      network.remoteChildren.remove(child.pid);
+    }
+    if (kernel.processes.live(process.parentPid)) {
+      network.remoteChildren.add(process.pid, process.parentPid);
+    }
+    this.end(record, "committed", undefined);
+  }
+
+  /** The destination failed: before the commit point the request fails, after it the process resumes here. */
+  onPeerFailed(node: number): void {
+    for (const record of [...this.byRequest.values()]) {
+      if (record.toNode !== node) continue;
+      if (record.phase === SourcePhase.Requested || record.phase === SourcePhase.FreezePending) {
+        this.end(record, "failed", "destination failed");
+      } else {
+        this.resumeHere(record, "destination failed");
+      }
+    }
+  }
+
+  private transfer(record: Outgoing): void {
+    const service = this.service;
+    const kernel = service.kernel;
+    const network = service.network;
+    const process = record.process;
+    record.phase = SourcePhase.Transferring;
+    record.facts = kernel.freezeProcess(process);
+    record.frozenAtNs = kernel.nowNs();
+    record.deliveredAtFreeze = process.mailbox.stats.delivered;
+    const pages = capturePages(kernel, process);
+    for (let first = 0; first < pages.length; first += pagesPerMessage) {
+      record.bytesSent += service.send(record.toNode, {
+        kind: MigrationMessageKind.ImagePages,
+        requestId: record.requestId,
+        bytes: encodePages(pages.slice(first, first + pagesPerMessage)),
+      });
+    }
+    const own = kernel.homeNode;
+    const nodes = new Set<number>();
+    for (const peer of linksOf(process)) nodes.add(network.nodeOf(peer));
+    nodes.add(pidHomeNode(process.pid));
+    nodes.delete(own);
+    nodes.delete(record.toNode);
+    network.locations.set(process.pid, record.toNode);
+    record.acksPending = nodes.size;
+    for (const node of [...nodes].sort((a, b) => a - b)) {
+      record.bytesSent += service.send(node, {
+        kind: MigrationMessageKind.LinkUpdate,
+        requestId: record.requestId,
+        pid: process.pid,
+        node: record.toNode,
+      });
+    }
+    if (record.acksPending === 0) this.sendState(record);
+  }
+
+  private sendState(record: Outgoing): void {
+    const kernel = this.service.kernel;
+    const process = record.process;
+    const state = captureState(kernel, process, record.facts!);
+    record.forwarded += process.mailbox.stats.delivered - record.deliveredAtFreeze;
+    record.bytesSent += this.service.send(record.toNode, {
+      kind: MigrationMessageKind.ProcessState,
+      requestId: record.requestId,
+      bytes: encodeProcessState(state),
+    });
+    // Off the table: from now on what comes for it here goes on to the destination.
+    kernel.detachProcess(process);
+    for (const held of record.held) {
+      this.service.network.forwardTo(record.toNode, held.originNode, held.bytes);
+    }
+    record.held = [];
+    record.phase = SourcePhase.StateSent;
+  }
+
+  /** After the commit point the destination failed: the process carries on here. */
+  private resumeHere(record: Outgoing, why: string): void {
+    const service = this.service;
+    const kernel = service.kernel;
+    const process = record.process;
+    if (record.phase === SourcePhase.StateSent) kernel.reattachProcess(process);
+    service.network.locations.delete(process.pid);
+    if (record.facts) kernel.resumeMoved(process, record.facts.state, record.facts.wakeAtNs);
+    for (const held of record.held) service.network.handleMessage(held.originNode, held.bytes, 0);
+    this.end(record, "failed", why);
+  }
+
+  private end(record: Outgoing, outcome: MigrationOutcome, why: string | undefined): void {
+    const service = this.service;
+    const kernel = service.kernel;
+    this.byRequest.delete(record.requestId);
+    this.byPid.delete(record.pid);
+    const nowNs = kernel.nowNs();
+    const fields: Record<string, number | string> = {
+      pid: formatPid(record.pid),
+      to: record.toNode,
+      id: record.requestId,
+      outcome,
+      freezeNs: record.facts ? nowNs - record.frozenAtNs : 0,
+      totalNs: nowNs - record.startedAtNs,
+      bytes: record.bytesSent,
+      forwarded: record.forwarded,
+    };
+    if (why !== undefined) fields.why = why;
+    kernel.traceEvent("migrate-end", fields);
+    service.count(outcome, record.bytesSent, record.forwarded);
+    for (const toNode of record.queuedOrders) service.orders.order(record.pid, toNode, 0);
+  }
+}
+
+/** The link table: every peer the process sends to or has received from. */
+export function linksOf(process: Process): Pid[] {
+  const peers = new Set<Pid>();
+  for (const [peer] of process.sendSeqs.getState().entries) peers.add(peer);
+  for (const [peer] of process.mailbox.getState().expectedSeqs.entries) peers.add(peer);
+  return [...peers].sort((a, b) => a - b);
+}
