@@ -144,11 +144,36 @@ function parsePartition(
   }
 }
 
+/**
+ * "TIME:TARGET:NODE": at TIME, move TARGET (a pid as the summary prints it, or a program's
+ * base name: its lowest live pid) to NODE. A TARGET that names nothing alive is the run's
+ * business (reported, counted as cancelled); a NODE outside the cluster is a usage error.
+ */
+function parseMigrate(
+  spec: string,
+  nodeCount: number,
+): { atNs: number; target: string; toNode: number } {
+  const parts = spec.split(":");
+  if (parts.length !== 3 || parts[1]!.trim() === "") {
+    throw new UsageError(`--migrate ${spec}: expected TIME:TARGET:NODE, e.g. 2ms:0.3:1`);
+  }
+  const node = parts[2]!.trim();
+  if (!/^\d+$/.test(node) || Number(node) >= nodeCount) {
+    throw new UsageError(
+      `--migrate ${spec}: node ${node} does not exist (nodes 0..${nodeCount - 1})`,
+    );
+  }
+  try {
+    return { atNs: parseDurationNs(parts[0]!), target: parts[1]!.trim(), toNode: Number(node) };
+  } catch (error) {
+    throw new UsageError(`--migrate ${spec}: ${(error as Error).message}`);
+  }
+}
+
 /** Options that belong to the migration issues: refused clearly until they land. */
 function refuseNotYet(options: BootCommandOptions): void {
   const given: [string, boolean][] = [
-    ["--migrate", options.migrate.length > 0],
-    ["--starter", options.starter !== undefined],
+    ["--starter", options.starter !== undefined && options.starter !== "none"],
     ["--strategy", options.strategy !== undefined],
     ["--delivery", options.delivery !== undefined],
     ["--crash", options.crash.length > 0],
@@ -192,6 +217,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     const nodeCount = options.nodes;
     const runs = (demo ? demoRuns : options.run).map((spec) => parseRun(spec, nodeCount));
     if (demo) runs[0]!.node = 0;
+    const migrations = options.migrate.map((spec) => parseMigrate(spec, nodeCount));
     const demoPath = (path: string) => join(programsDirectory, path);
     const paths = [
       ...new Set([
@@ -242,6 +268,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       clockHz: options.clock * 1e6,
       memoryBytes: options.memory * 1024 * 1024,
       timeSliceCycles: options.timeSlice,
+      migrations,
       listener: {
         console: (record) => (record.channel === 0 ? stdout : stderr).write(record.bytes),
         trace: trace ? (line) => trace.writeLine(line) : undefined,
@@ -299,7 +326,10 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     say(
       `network: ${counters.framesSubmitted} frames, ${counters.framesDelivered} delivered, ${counters.framesDropped} dropped, ${counters.collisions} collisions`,
     );
-    say("migrations: 0 committed, 0 cancelled, 0 failed");
+    const moves = result.migrations;
+    say(
+      `migrations: ${moves.committed} committed, ${moves.cancelled} cancelled, ${moves.failed} failed`,
+    );
     say(`trace-hash: ${result.traceHash}`);
     process.exitCode = result.exitStatus;
     const traceFailure = traceFile?.close();
@@ -378,8 +408,13 @@ export function registerBoot(program: Command): void {
       collectRepeated,
       [],
     )
-    .option("--migrate <time:target:node>", "move a process at TIME (not yet)", collectRepeated, [])
-    .option("--starter <prog|none>", "each node's Starter (not yet)")
+    .option(
+      "--migrate <time:target:node>",
+      "at TIME move TARGET (a pid such as 0.3, or a program name: its lowest live pid) to NODE; implies --starter none; repeatable",
+      collectRepeated,
+      [],
+    )
+    .option("--starter <prog|none>", "each node's Starter (only none yet: the built-in acceptor)")
     .option("--strategy <direct|precopy|cor>", "memory transfer strategy (not yet)")
     .option("--delivery <prevent|redirect|recover>", "message delivery during migration (not yet)")
     .option("--crash <time:node>", "crash a node (not yet)", collectRepeated, [])

@@ -49,7 +49,7 @@ describe.concurrent("sterna boot", () => {
     [["--loss", "1.5"], "--loss"],
     [["--dup", "-0.1"], "--dup"],
     [["--partition", "10ms:7:5ms"], "--partition"],
-    [["--migrate", "1s:0.1:2"], "--migrate"],
+    [["--migrate", "1s:0.1:9"], "--migrate"],
     [["--trace", "/nonexistent-folder/t.jsonl"], "--trace"],
   ])("refuses %j with one line naming %s, exit 2", async (args, named) => {
     const outcome = await sterna(["boot", ...args]);
