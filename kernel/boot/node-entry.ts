@@ -153,6 +153,10 @@ export function createNodeSoftware(
     finish(outcome: string): NodeSummary {
       const load = kernel.loadSnapshot();
       trace.record(kernel.nowNs(), "end", { outcome, ...load });
+      // A process whose state is on its way to another node is still alive here.
+      for (const process of network.migration.source.detached()) {
+        summaries.record(kernel, process, true);
+      }
       return {
         node: config.node,
         processes: summaries.all(kernel),
