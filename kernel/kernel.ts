@@ -115,6 +115,8 @@ export class Kernel {
   liveCount = 0;
   /** Live processes descending from a --run process: while any lives, the run goes on. */
   liveJobCount = 0;
+  /** The node's Starter (docs/migration.md), the only caller of 1008-1011; pidNone: none. */
+  starterPid: Pid = pidNone;
   /** The node's part of the cluster; undefined for a machine alone (sterna exec). */
   net: NodeNetwork | undefined;
   /** Cycles charged for load sampling, ever (the sampling benchmark reads it). */

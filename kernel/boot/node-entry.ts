@@ -47,7 +47,12 @@ export interface KernelNodeOptions {
   processesMax?: number;
   /** --migrate orders; node 0 carries them out. */
   migrations?: readonly ScriptedMigration[];
+  /** --starter PROG: every node runs it as its Starter, pid NODE.1, before anything else. */
+  starter?: BootFile;
 }
+
+/** The scheduling level of Starters (docs/kernel.md §3): policy is not delayed by load. */
+export const starterPriority = 2;
 
 export interface NodeSummary {
   node: number;
@@ -102,6 +107,17 @@ export function createNodeSoftware(
   );
   kernel.attachNetwork(network);
   trace.record(0, "boot", { nodes: config.nodeCount, seed: config.seed });
+  if (options.starter) {
+    const starter = kernel.createProcess(options.starter.image, [options.starter.path], pidNone);
+    if (typeof starter === "string") {
+      outputs.report(`--starter ${options.starter.path}: ${starter}`, 0);
+    } else {
+      starter.priority = starterPriority;
+      kernel.scheduler.remove(starter.pid);
+      kernel.scheduler.makeReady(starter.pid, starterPriority);
+      kernel.starterPid = starter.pid;
+    }
+  }
 
   const runResults: number[] = [];
   /** --run programs still being placed: the run lasts while any is. */

@@ -8,7 +8,7 @@ import { killCall, waitCall } from "./family-calls.ts";
 import { readCall, writeCall } from "./io-calls.ts";
 import { receiveCall, sendCall } from "./ipc-calls.ts";
 import { brkCall } from "./memory-calls.ts";
-import { starterOnlyCall } from "./migration-calls.ts";
+import { cancelMigrateCall, migrateOutCall, starterOnlyCall } from "./migration-calls.ts";
 import { loadsCall, nodeinfoCall } from "./node-calls.ts";
 import { exitCall, getpidCall, schedYieldCall } from "./process-calls.ts";
 import { spawnCall } from "./spawn-call.ts";
@@ -32,9 +32,9 @@ const syscallHandlers = new Map<number, SyscallHandler>([
   [SyscallNumber.nodeinfo, nodeinfoCall],
   [SyscallNumber.kill, killCall],
   [SyscallNumber.handshake, starterOnlyCall],
-  [SyscallNumber.migrateOut, starterOnlyCall],
+  [SyscallNumber.migrateOut, migrateOutCall],
   [SyscallNumber.migrateIn, starterOnlyCall],
-  [SyscallNumber.cancelMigrate, starterOnlyCall],
+  [SyscallNumber.cancelMigrate, cancelMigrateCall],
   [SyscallNumber.loads, loadsCall],
 ]);
 

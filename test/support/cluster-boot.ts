@@ -22,6 +22,8 @@ export interface ClusterBootCase {
   corrupt?: number;
   migrations?: ScriptedMigration[];
   processesMax?: number;
+  /** A file name among `sources`: every node's Starter. */
+  starter?: string;
   partitions?: { fromNs: number; durationNs: number; nodes: number[] }[];
 }
 
@@ -63,6 +65,7 @@ export async function bootClusterCase(spec: ClusterBootCase): Promise<ClusterBoo
     runs: spec.runs,
     migrations: spec.migrations,
     processesMax: spec.processesMax,
+    starter: files.find((file) => file.path === spec.starter),
     untilNs: spec.untilNs ?? 60e9,
     clockHz: 100e6,
     memoryBytes: 16 * 1024 * 1024,

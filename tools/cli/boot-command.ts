@@ -173,7 +173,6 @@ function parseMigrate(
 /** Options that belong to the migration issues: refused clearly until they land. */
 function refuseNotYet(options: BootCommandOptions): void {
   const given: [string, boolean][] = [
-    ["--starter", options.starter !== undefined && options.starter !== "none"],
     ["--strategy", options.strategy !== undefined],
     ["--delivery", options.delivery !== undefined],
     ["--crash", options.crash.length > 0],
@@ -234,6 +233,12 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       return { path: program.name, image: program.image };
     });
     for (const run of runs) run.path = basename(run.path);
+    let starter: { path: string; image: Uint8Array } | undefined;
+    if (options.starter !== undefined && options.starter !== "none") {
+      const program = readProgramFile(options.starter, assemble);
+      if (!program.ok) throw new UsageError(`--starter ${program.message}`);
+      starter = { path: program.name, image: program.image };
+    }
     let medium: import("../../vm/fabric/medium.ts").Medium;
     try {
       medium = createMedium(options.fabric, {
@@ -269,6 +274,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       memoryBytes: options.memory * 1024 * 1024,
       timeSliceCycles: options.timeSlice,
       migrations,
+      starter,
       listener: {
         console: (record) => (record.channel === 0 ? stdout : stderr).write(record.bytes),
         trace: trace ? (line) => trace.writeLine(line) : undefined,
@@ -414,7 +420,10 @@ export function registerBoot(program: Command): void {
       collectRepeated,
       [],
     )
-    .option("--starter <prog|none>", "each node's Starter (only none yet: the built-in acceptor)")
+    .option(
+      "--starter <prog|none>",
+      "run PROG on every node as its Starter (pid NODE.1; handshake and migrate_in not yet); none (the default): the built-in acceptor",
+    )
     .option("--strategy <direct|precopy|cor>", "memory transfer strategy (not yet)")
     .option("--delivery <prevent|redirect|recover>", "message delivery during migration (not yet)")
     .option("--crash <time:node>", "crash a node (not yet)", collectRepeated, [])

@@ -39,6 +39,8 @@ export interface ClusterBootOptions {
   processesMax?: number;
   /** --migrate orders, carried out by node 0's kernel. */
   migrations?: readonly ScriptedMigration[];
+  /** --starter PROG: every node's Starter (its image goes to every node). */
+  starter?: BootFile;
   listener: ClusterListener;
 }
 
@@ -71,6 +73,7 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
     timeSliceCycles: options.timeSliceCycles,
     processesMax: options.processesMax,
     migrations: options.migrations ?? [],
+    starter: options.starter,
   };
   const groups = await startNodeGroups({
     nodeCount: options.nodeCount,

@@ -54,5 +54,8 @@ describe.concurrent("sterna boot --migrate", () => {
     expect(malformed.status).toBe(2);
     expect(malformed.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(malformed.stderr).toContain("--migrate soon:0.1:1");
+    const noStarter = await sterna([...relayRun, "--starter", "/nonexistent/starter.asm"]);
+    expect(noStarter.status).toBe(2);
+    expect(noStarter.stderr).toMatch(/^sterna: boot: --starter \/nonexistent\/starter.asm: .+\n$/);
   }, 60_000);
 });

@@ -138,3 +138,32 @@ describe("migration between kernels (built-in acceptor)", () => {
     expect(runNodes(run.trace, "0.1")).toEqual([0]);
   }, 120_000);
 });
+
+describe("Starters (calls 1008-1011)", () => {
+  const fixture = (name: string) =>
+    readFileSync(join(import.meta.dirname, "fixtures", name), "utf8");
+
+  it("lets only the Starter at NODE.1 move a process; anyone else gets -EPERM", async () => {
+    const still = await bootClusterCase(relayCase("token-ring:80"));
+    const run = await bootClusterCase({
+      ...relayCase("token-ring:80"),
+      sources: {
+        "relay.asm": relay,
+        "mover.asm": fixture("mover.asm"),
+        "not-starter.asm": fixture("not-starter.asm"),
+      },
+      runs: [
+        { path: "relay.asm", node: 0, argumentText: "1" },
+        { path: "not-starter.asm", node: 3, argumentText: "" },
+      ],
+      starter: "mover.asm",
+    });
+    expect(run.stdout).toBe(still.stdout);
+    expect(run.stderr).toBe("starter ok\n");
+    expect(run.result.migrations).toEqual({ committed: 1, cancelled: 0, failed: 0 });
+    const byPid = new Map(run.result.processes.map((p) => [p.pid, p]));
+    expect(byPid.get(2)).toMatchObject({ name: "relay.asm", status: 7, node: 2 });
+    expect(byPid.get(0x300002)).toMatchObject({ name: "not-starter.asm", status: 0 });
+    expect(byPid.get(1)).toMatchObject({ name: "mover.asm", status: 0 });
+  }, 120_000);
+});
