@@ -114,7 +114,8 @@ describe("migration invariants", () => {
           expect(counts.committed + counts.cancelled + counts.failed).toBe(ended);
           // Orders due after the run ended are never carried out; the others all end.
           expect(ended).toBeLessThanOrEqual(moves.length);
-          expect(counts.failed).toBe(0);
+          // Without loss no request can go unanswered; with it, 100 ms without a reply fails.
+          if (shape.loss === 0) expect(counts.failed).toBe(0);
         },
       ),
       "test/property/migration-invariants.property.test.ts",
