@@ -17,7 +17,7 @@ export type TokenKind =
   | "base"
   /** `%define`, `%if`...: a preprocessor word */
   | "directive"
-  /** macro parameter references: `%1`, `%0`, `%00`, `%{1:2}`, `%?`, `%??` */
+  /** macro parameter references: `%1`, `%0`, `%00`, `%{1:2}`, `%?`, `%??`, `%+1`, `%-1` */
   | "param"
   /** `%%name`: a label local to one macro expansion */
   | "local"
@@ -212,6 +212,12 @@ function scanPercent(line: string, i: number, spaced: boolean): Token | LexError
   if (next === 63 /* ? */) {
     const text = line.charCodeAt(i + 2) === 63 ? "%??" : "%?";
     return { kind: "param", text, col, spaced };
+  }
+  if ((next === 43 /* + */ || next === 45) /* - */ && isDigit(line.charCodeAt(i + 2))) {
+    // `%+1`, `%-1`: parameter 1 as a condition code, or its inverse.
+    let j = i + 3;
+    while (j < line.length && isDigit(line.charCodeAt(j))) j++;
+    return { kind: "param", text: line.slice(i, j), col, spaced };
   }
   if (next === 43 /* + */) {
     return { kind: "paste", text: "%+", col, spaced };

@@ -112,7 +112,8 @@ describe("diagnostics", () => {
     const result = assembleText(source.join("\n"), { fileName: "t.asm" });
     expect(diagnosticLines(result)).toEqual([
       "t.asm:1:4: error: unterminated string",
-      "t.asm:2:6: error: comma expected, found `@'",
+      "t.asm:2:6: warning: `@' after the value is ignored, as nasm does",
+      "t.asm:2:8: error: comma expected, found `2'",
       "t.asm:3:10: error: unable to open include file `nothere.inc'",
       "t.asm:5:5: error: symbol `x' not defined before use",
     ]);

@@ -1,6 +1,7 @@
 // NASM preprocessor features added for NASM's own test suite: the context stack (%push,
 // %pop, %repl, %ifctx and %$ names local to a context), %ifmacro with parameter ranges and
-// NASM's predefined directive macros, %+ outside macros, %elif after %else.
+// NASM's predefined directive macros, %+ outside macros, %elif after %else, condition-code
+// parameters (%+1, %-1) and %?/%?? in single-line macros.
 
 import { describe, expect, it } from "vitest";
 import { assemble } from "../../../tools/asm/assemble.ts";
@@ -184,5 +185,31 @@ describe("more NASM 2.16 forms", () => {
   it("%{$name} reads the context-local macro's value", () => {
     const source = "%push\n%define %$base t\nt.f equ 7\ndb %{$base}.f\n%pop";
     expect(bytesOf(source)).toEqual([7]);
+  });
+});
+
+describe("condition-code parameters and macro names", () => {
+  it("%+1 is the parameter as a condition code, %-1 its inverse (nasm's bytes)", () => {
+    const source = [
+      "%macro j 1\nj%-1 x\nj%+1 x\n%endmacro",
+      "x: j Z\nj pe",
+      "%define l(a,b) a %+ b",
+      "l_1: mov eax, l(%??, _1)",
+      "l_2: mov eax, l(%?, _2)",
+    ].join("\n");
+    expect(Buffer.from(bytesOf(source)).toString("hex")).toBe(
+      "75fe74fc7bfa7af866b80800000066b80e000000",
+    );
+  });
+
+  it("refuses what is not an invertible condition code, and parameters outside macros", () => {
+    const lines = (source: string) => diagnosticLines(assembleText(`${source}\n`));
+    expect(lines("%macro j 1\nj%-1 x\n%endmacro\nx: j ecxz")[0]).toBe(
+      "test.asm:4:4: error: condition code `ecxz' is not invertible",
+    );
+    expect(lines("%macro j 1\nj%-1 x\n%endmacro\nx: j foo")[0]).toBe(
+      "test.asm:4:4: error: macro parameter `%-1' is not a condition code",
+    );
+    expect(lines("db 7 %1")).toEqual(["test.asm:1:6: error: `%1': not in a macro call"]);
   });
 });

@@ -2,7 +2,8 @@
 // every assembler pass, because symbol values change between passes. Strings used as numbers
 // are already character constants here; registers appear only inside memory operands.
 
-export type UnaryOperator = "-" | "+" | "~" | "!";
+/** `ilog2e`...: NASM's integer functions (`__?ilog2e?__`, %use ifunc), unary operators too. */
+export type UnaryOperator = "-" | "+" | "~" | "!" | "ilog2e" | "ilog2w" | "ilog2f" | "ilog2c";
 
 export type BinaryOperator =
   | "||"

@@ -199,12 +199,32 @@ class Evaluator {
     if (!operand) return undefined;
     if (op === "+") return operand;
     if (op === "-") return this.scale(operand, -1n, false);
-    if (!isScalar(operand)) {
-      this.env.error(col, `\`${op}' operator may only be applied to scalar values`);
+    // NASM's is_simple: no register and no section base (`~label` is refused).
+    if (!isScalar(operand) || operand.relocations !== null) {
+      this.env.error(
+        col,
+        op.startsWith("ilog2")
+          ? "function may only be applied to scalar values"
+          : `\`${op}' operator may only be applied to scalar values`,
+      );
       return undefined;
     }
     if (operand.unknown) return unknownValue;
-    return scalar(op === "~" ? ~operand.constant : operand.constant === 0n ? 1n : 0n);
+    if (op === "~") return scalar(~operand.constant);
+    if (op === "!") return scalar(operand.constant === 0n ? 1n : 0n);
+    return this.integerLog(op, unsigned(operand.constant), col);
+  }
+
+  /** NASM's eval_ifunc: ilog2e refuses a non-power of two, ilog2w/f round down, ilog2c up. */
+  private integerLog(op: UnaryOperator, value: bigint, col: number): Value | undefined {
+    const powerOfTwo = value !== 0n && (value & (value - 1n)) === 0n;
+    if (op === "ilog2e" && !powerOfTwo) {
+      this.env.error(col, "ilog2 argument is not a power of two");
+      return undefined;
+    }
+    const floorLog = (v: bigint): bigint => (v === 0n ? 0n : BigInt(v.toString(2).length - 1));
+    if (op === "ilog2c") return scalar(value < 2n ? 0n : floorLog(value - 1n) + 1n);
+    return scalar(floorLog(value));
   }
 
   /**

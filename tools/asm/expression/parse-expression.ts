@@ -3,7 +3,8 @@
 //   * / // % %%   unary - + ~ !
 // `=` and `<>` are spelled as `==` and `!=` in the tree. The parser stops at the first token
 // that cannot continue the expression (a comma, `]`, a keyword such as `db` after `times 4`).
-// NASM's `__?float32?__(1.5)` family gives a float's bit pattern as an integer. SEG, WRT and
+// NASM's `__?float32?__(1.5)` family gives a float's bit pattern as an integer, and its
+// `__?ilog2e?__` family are unary operators. SEG, WRT and
 // NASM's other built-in functions are not supported.
 
 import {
@@ -16,7 +17,7 @@ import type { Token } from "../lexer.ts";
 import { parseNumber } from "../numbers.ts";
 import { isFloatToken } from "../parser/token-queries.ts";
 import { characterConstant, decodeString } from "../strings.ts";
-import type { BinaryOperator, Expr } from "./ast.ts";
+import type { BinaryOperator, Expr, UnaryOperator } from "./ast.ts";
 
 export interface ExpressionSyntax {
   /** True if `name` (already lower-cased) is a register. */
@@ -59,6 +60,12 @@ const levelOfOperator = new Map<string, number>();
 binaryLevels.forEach((ops, level) => {
   for (const op of ops) levelOfOperator.set(op, level);
 });
+
+/** `__?ilog2e?__` or `__ilog2e__` (any case) -> "ilog2e", and its siblings. */
+function integerFunctionName(lowerName: string): UnaryOperator | undefined {
+  const match = /^__(?:\?(ilog2[ewfc])\?|(ilog2[ewfc]))__$/.exec(lowerName);
+  return (match?.[1] ?? match?.[2]) as UnaryOperator | undefined;
+}
 
 const canonicalOperator: Readonly<Record<string, BinaryOperator>> = { "=": "==", "<>": "!=" };
 
@@ -212,6 +219,15 @@ class ExpressionParser {
         }
         const floatize = token.escaped ? undefined : floatizeFunction(lower);
         if (floatize) return this.floatize(token, floatize);
+        const integerFunction = token.escaped ? undefined : integerFunctionName(lower);
+        if (integerFunction) {
+          // NASM parses these like unary minus: `__?ilog2e?__ 8` needs no parentheses.
+          this.pos++;
+          this.enter(token);
+          const operand = this.unary();
+          this.nesting--;
+          return { kind: "unary", op: integerFunction, operand, col };
+        }
         this.pos++;
         if (!token.escaped && this.syntax.isRegister(lower)) {
           return { kind: "register", name: lower, col };

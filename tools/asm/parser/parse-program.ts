@@ -293,6 +293,23 @@ class ProgramParser {
     let i = start;
     for (;;) {
       i = this.dataItem(tokens, i, directive, depth, items);
+      const stray = tokens[i];
+      if (
+        stray !== undefined &&
+        !isOp(stray, ",") &&
+        !(depth > 0 && isOp(stray, ")")) &&
+        items[items.length - 1]?.kind === "expr"
+      ) {
+        // NASM's data parser skips one token after an expression without a word: `db 1 2`
+        // is `db 1` (its own test suite, baddb.asm, records this).
+        this.sink.warning(
+          this.line.location,
+          stray.col,
+          `\`${stray.text}' after the value is ignored, as nasm does`,
+          this.line.order,
+        );
+        i++;
+      }
       if (i >= tokens.length || (depth > 0 && isOp(tokens[i], ")"))) return { items, next: i };
       if (!isOp(tokens[i], ",")) {
         throw new StatementError(tokens[i]!.col, `comma expected, found \`${tokens[i]!.text}'`);

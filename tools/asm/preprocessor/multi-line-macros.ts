@@ -294,6 +294,13 @@ export function substituteParameters(
       out.push({ kind: "ident", text: expansion.invokedAs, col: token.col, spaced: token.spaced });
     } else if (token.text === "%??") {
       out.push({ kind: "ident", text: expansion.macro.name, col: token.col, spaced: token.spaced });
+    } else if (token.text[1] === "+" || token.text[1] === "-") {
+      const condition = conditionParameter(param(Number(token.text.slice(2))), token.text[1]);
+      if (typeof condition === "string") {
+        out.push({ kind: "ident", text: condition, col: token.col, spaced: token.spaced });
+      } else {
+        report(token.col, condition.error.replace("%s", token.text));
+      }
     } else if (token.text.startsWith("%{")) {
       const range = parseRange(token.text.slice(2, -1), count);
       if (range === undefined) {
@@ -313,6 +320,48 @@ export function substituteParameters(
     }
   }
   return pasteTokens(out);
+}
+
+/** NASM's condition codes and their inverses (cxz, ecxz and rcxz have none). */
+const inverseConditions: ReadonlyMap<string, string | undefined> = new Map([
+  ...(
+    [
+      ["a", "na"],
+      ["ae", "nae"],
+      ["b", "nb"],
+      ["be", "nbe"],
+      ["c", "nc"],
+      ["e", "ne"],
+      ["g", "ng"],
+      ["ge", "nge"],
+      ["l", "nl"],
+      ["le", "nle"],
+      ["o", "no"],
+      ["p", "np"],
+      ["s", "ns"],
+      ["z", "nz"],
+      ["pe", "po"],
+    ] as const
+  ).flatMap(([code, inverse]): [string, string][] => [
+    [code, inverse],
+    [inverse, code],
+  ]),
+  ["cxz", undefined],
+  ["ecxz", undefined],
+  ["rcxz", undefined],
+]);
+
+/** `%+1` / `%-1`: the parameter as a condition code (lower case), or inverted. */
+function conditionParameter(
+  value: readonly Token[],
+  sign: string,
+): string | { readonly error: string } {
+  const code = value.length === 1 && value[0]!.kind === "ident" ? value[0]!.text.toLowerCase() : "";
+  if (!inverseConditions.has(code)) {
+    return { error: "macro parameter `%s' is not a condition code" };
+  }
+  if (sign === "+") return code;
+  return inverseConditions.get(code) ?? { error: `condition code \`${code}' is not invertible` };
 }
 
 /** `%{3}`, `%{2:4}`, `%{-1}` (counting from the end): 1-based bounds, or undefined. */

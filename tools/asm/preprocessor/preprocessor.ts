@@ -28,6 +28,7 @@ import {
   parameterRangesOverlap,
   standardMacros,
 } from "./standard-macros.ts";
+import { refusedPackages, standardPackageText } from "./standard-packages.ts";
 import { standardMacroTokens } from "./standard-single-line-macros.ts";
 import {
   concatenateStrings,
@@ -103,15 +104,7 @@ function parseConditional(
   return undefined;
 }
 
-const unsupportedDirectives = new Set([
-  "local",
-  "arg",
-  "stacksize",
-  "line",
-  "use",
-  "depend",
-  "clear",
-]);
+const unsupportedDirectives = new Set(["local", "arg", "stacksize", "line", "depend", "clear"]);
 
 export interface PreprocessedSource {
   readonly lines: LogicalLine[];
@@ -145,6 +138,8 @@ class Preprocessor {
   private outputTokens = 0;
   private includedBytes = 0;
   stopped = false;
+  /** Standard packages already loaded by `%use` (each loads once). */
+  private readonly usedPackages = new Set<string>();
   private location: SourceLocation = { file: "", line: 0, includedFrom: [] };
 
   constructor(
@@ -256,6 +251,12 @@ class Preprocessor {
     }
     if (tokens.length === 0) return;
     let expanded = this.expand(tokens);
+    // `%1` outside any macro call (`%?` and `%??` are single-line macros' names, above).
+    const stray = macro ? undefined : expanded.find((token) => token.kind === "param");
+    if (stray) {
+      this.error(stray.col, `\`${stray.text}': not in a macro call`);
+      return;
+    }
     // `%+` pastes on any line, not only in macro bodies (`start_ %+ n:` in a %rep).
     if (expanded.some((token) => token.kind === "paste")) expanded = pasteTokens(expanded);
     if (expanded.length === 0) return;
@@ -669,6 +670,9 @@ class Preprocessor {
       case "include":
         this.include(token, args);
         return;
+      case "use":
+        this.usePackage(token, args);
+        return;
       case "error":
       case "fatal":
         this.error(token.col, this.messageText(args));
@@ -950,6 +954,40 @@ class Preprocessor {
       ...this.location.includedFrom,
     ];
     this.stack.push(new FileSource(found.path, found.text, includedFrom, this.conditionals.depth));
+  }
+
+  /** `%use fp`: loads a standard package once, like an included file. */
+  private usePackage(token: Token, args: Token[]): void {
+    const word = args[0];
+    const name =
+      word?.kind === "string"
+        ? new TextDecoder().decode(decodeString(word.text))
+        : word?.kind === "ident"
+          ? word.text
+          : undefined;
+    if (args.length !== 1 || name === undefined) {
+      this.error(word?.col ?? token.col, "`%use' expects a package name");
+      return;
+    }
+    const text = standardPackageText(name);
+    if (text === undefined) {
+      const refused = refusedPackages.get(name.toLowerCase());
+      this.error(
+        word!.col,
+        refused
+          ? `\`%use ${name}' is not supported: ${refused}`
+          : `unknown \`%use' package: \`${name}'`,
+      );
+      return;
+    }
+    const lower = name.toLowerCase();
+    if (this.usedPackages.has(lower)) return;
+    this.usedPackages.add(lower);
+    const includedFrom = [
+      { file: this.location.file, line: this.location.line },
+      ...this.location.includedFrom,
+    ];
+    this.stack.push(new FileSource(`${lower}.mac`, text, includedFrom, this.conditionals.depth));
   }
 
   private findInclude(name: string): { path: string; text: string } | undefined {

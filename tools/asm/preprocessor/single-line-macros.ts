@@ -277,14 +277,27 @@ function substituteBody(macro: SingleLineMacro, args: readonly Token[][], at: To
     if (index >= 0) {
       args[index]!.forEach((argToken, k) => {
         const spaced = k === 0 ? (first ? at.spaced : bodyToken.spaced) : argToken.spaced;
-        out.push({ ...argToken, spaced });
+        out.push(macroName({ ...argToken, spaced }, macro, at));
       });
     } else {
-      out.push({ ...bodyToken, col: at.col, spaced: first ? at.spaced : bodyToken.spaced });
+      out.push(
+        macroName(
+          { ...bodyToken, col: at.col, spaced: first ? at.spaced : bodyToken.spaced },
+          macro,
+          at,
+        ),
+      );
     }
   }
   const withCommas = dropTrailingConditionalCommas(out);
   return hasPaste ? pasteTokens(withCommas) : withCommas;
+}
+
+/** `%?` in an expansion is the macro's name as invoked, `%??` as defined (NASM 2.16). */
+function macroName(token: Token, macro: SingleLineMacro, at: Token): Token {
+  if (token.kind !== "param" || (token.text !== "%?" && token.text !== "%??")) return token;
+  const text = token.text === "%?" ? at.text : macro.name;
+  return { kind: "ident", text, col: token.col, spaced: token.spaced };
 }
 
 /** NASM's `%,` in a macro body: a comma, unless nothing follows it in the expansion. */
