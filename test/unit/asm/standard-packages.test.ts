@@ -1,6 +1,7 @@
 // `%use` of NASM's standard packages (fp, ifunc), NASM's integer functions (__?ilog2e?__ and
-// its siblings) and its data parser's habit of skipping one stray token after a value. The
-// expected bytes and messages are nasm 2.16's for the same sources, checked by hand.
+// its siblings), the errors of its string and preprocessor functions (their bytes are in
+// fixtures/preprocessor-functions.asm) and its data parser's habit of skipping one stray token
+// after a value. The expected bytes and messages are nasm 2.16's, checked by hand.
 
 import { describe, expect, it } from "vitest";
 import { assembleText, diagnosticLines } from "./fixture-files.ts";
@@ -68,6 +69,26 @@ describe("a stray token after a data value", () => {
   it("a second one is an error", () => {
     expect(diagnosticLines(assembleText("db 1 2 3\n"))).toContain(
       "test.asm:1:8: error: comma expected, found `3'",
+    );
+  });
+});
+
+describe("string and preprocessor function errors", () => {
+  it("are located like nasm's", () => {
+    const source = [
+      "dw __utf16__ 33",
+      'dw __utf16__("ab",16)',
+      "dw __utf16__(`\\xff`)",
+      "db %num(1,,1)",
+    ].join("\n");
+    expect(diagnosticLines(assembleText(`${source}\n`)).filter((l) => l.includes("error"))).toEqual(
+      [
+        "test.asm:1:14: error: expecting string as argument to __utf16__",
+        "test.asm:2:18: error: expecting `)'",
+        "test.asm:3:14: error: invalid input string to __utf16__",
+        "test.asm:4:4: error: invalid base 1 given to %num()",
+        "test.asm:4:3: error: `db' expects at least one value",
+      ],
     );
   });
 });

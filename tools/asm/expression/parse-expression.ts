@@ -16,6 +16,7 @@ import {
 import type { Token } from "../lexer.ts";
 import { parseNumber } from "../numbers.ts";
 import { isFloatToken } from "../parser/token-queries.ts";
+import { type StringFunction, stringFunction, transformString } from "../string-functions.ts";
 import { characterConstant, decodeString } from "../strings.ts";
 import type { BinaryOperator, Expr, UnaryOperator } from "./ast.ts";
 
@@ -60,6 +61,39 @@ const levelOfOperator = new Map<string, number>();
 binaryLevels.forEach((ops, level) => {
   for (const op of ops) levelOfOperator.set(op, level);
 });
+
+/**
+ * `__?utf16?__("text")` or `__?utf16?__ "text"` at `start`: the re-encoded bytes and the index
+ * after the call (NASM's eval_strfunc and data parser).
+ */
+export function parseStringFunction(
+  tokens: readonly Token[],
+  start: number,
+  encoding: StringFunction,
+): { bytes: Uint8Array; next: number } {
+  const name = tokens[start]!;
+  let i = start + 1;
+  const parens = tokens[i]?.kind === "op" && tokens[i]!.text === "(";
+  if (parens) i++;
+  const string = tokens[i];
+  if (string?.kind !== "string") {
+    throw new ExpressionSyntaxError(
+      string?.col ?? name.col,
+      `expecting string as argument to ${name.text}`,
+    );
+  }
+  const bytes = transformString(decodeString(string.text), encoding);
+  if (!bytes) throw new ExpressionSyntaxError(string.col, `invalid input string to ${name.text}`);
+  i++;
+  if (parens) {
+    const close = tokens[i];
+    if (close?.kind !== "op" || close.text !== ")") {
+      throw new ExpressionSyntaxError(close?.col ?? string.col, "expecting `)'");
+    }
+    i++;
+  }
+  return { bytes, next: i };
+}
 
 /** `__?ilog2e?__` or `__ilog2e__` (any case) -> "ilog2e", and its siblings. */
 function integerFunctionName(lowerName: string): UnaryOperator | undefined {
@@ -219,6 +253,14 @@ class ExpressionParser {
         }
         const floatize = token.escaped ? undefined : floatizeFunction(lower);
         if (floatize) return this.floatize(token, floatize);
+        const encoding = token.escaped ? undefined : stringFunction(lower);
+        if (encoding) {
+          const call = parseStringFunction(this.tokens, this.pos, encoding);
+          this.pos = call.next;
+          const { value, tooLong } = characterConstant(call.bytes);
+          if (tooLong) this.syntax.warn(col, "character constant too long");
+          return { kind: "number", value, col };
+        }
         const integerFunction = token.escaped ? undefined : integerFunctionName(lower);
         if (integerFunction) {
           // NASM parses these like unary minus: `__?ilog2e?__ 8` needs no parentheses.

@@ -11,10 +11,12 @@ import {
   type ExpressionSyntax,
   ExpressionSyntaxError,
   parseExpression,
+  parseStringFunction,
 } from "../expression/parse-expression.ts";
 import type { Token } from "../lexer.ts";
 import type { LogicalLine } from "../preprocessor/source-line.ts";
 import { isRegisterName } from "../registers.ts";
+import { stringFunction } from "../string-functions.ts";
 import { decodeString } from "../strings.ts";
 import {
   dataDirectiveUnit,
@@ -373,6 +375,12 @@ class ProgramParser {
     if (token.kind === "string" && endsItem(after)) {
       items.push({ kind: "string", bytes: decodeString(token.text), col: token.col });
       return i + 1;
+    }
+    const encoding = keyword(token) === undefined ? undefined : stringFunction(token.text);
+    if (encoding) {
+      const call = parseStringFunction(tokens, i, encoding);
+      items.push({ kind: "string", bytes: call.bytes, col: token.col });
+      return call.next;
     }
     if (isOp(token, "?") && endsItem(after)) {
       items.push({ kind: "uninitialized", col: token.col });

@@ -21,6 +21,7 @@ import {
   pasteTokens,
   substituteParameters,
 } from "./multi-line-macros.ts";
+import { expandFunctions, hasFunctionCall } from "./preprocessor-functions.ts";
 import { SingleLineMacroTable } from "./single-line-macros.ts";
 import type { LogicalLine, RawLine } from "./source-line.ts";
 import {
@@ -331,7 +332,7 @@ class Preprocessor {
   }
 
   private expand(tokens: readonly Token[]): Token[] {
-    return this.singleLine.expand(
+    const expanded = this.singleLine.expand(
       tokens,
       (name, at) => this.builtin(name, at),
       (col, message) => this.error(col, message),
@@ -339,6 +340,12 @@ class Preprocessor {
         this.stopped = true;
       },
     );
+    if (!hasFunctionCall(expanded)) return expanded;
+    return expandFunctions(expanded, {
+      evaluate: (argument, at, name) => this.evaluateExpanded(argument, at, name),
+      error: (col, message) => this.error(col, message),
+      warning: (col, message) => this.warning(col, message),
+    });
   }
 
   private builtin(name: string, at: Token): Token[] | undefined {
@@ -583,7 +590,15 @@ class Preprocessor {
 
   /** A preprocessor expression (%if, %assign, %rep, %rotate): numbers and macros only. */
   private evaluate(args: readonly Token[], token: Token, what: string): bigint | undefined {
-    const tokens = this.expand(args);
+    return this.evaluateExpanded(this.expand(args), token, what);
+  }
+
+  /** Evaluates tokens already macro-expanded (`%if`, `%assign`, preprocessor functions). */
+  private evaluateExpanded(
+    tokens: readonly Token[],
+    token: Token,
+    what: string,
+  ): bigint | undefined {
     if (tokens.length === 0) {
       this.error(token.col, `\`${what}' expects an expression`);
       return undefined;
@@ -840,8 +855,26 @@ class Preprocessor {
       bodyStart = i + 1;
     }
     let body = args.slice(bodyStart);
-    if (expandNow) body = this.expand(body);
+    if (expandNow) body = this.expandProtecting(body, params ?? []);
     this.singleLine.define({ name: nameToken.text, caseInsensitive, params, body, greedy });
+  }
+
+  /**
+   * %xdefine's body expanded now, its parameter names left alone (NASM: in
+   * `%xdefine f(d) g(d)` the `d` is f's parameter even if a macro `d` exists).
+   */
+  private expandProtecting(body: Token[], params: readonly string[]): Token[] {
+    if (params.length === 0) return this.expand(body);
+    const placeholder = (index: number) => `\u0001${index}`;
+    const hidden = body.map((t) => {
+      const index = t.kind === "ident" && !t.escaped ? params.indexOf(t.text) : -1;
+      return index < 0 ? t : { ...t, text: placeholder(index) };
+    });
+    return this.expand(hidden).map((t) => {
+      const index =
+        t.kind === "ident" && t.text.startsWith("\u0001") ? Number(t.text.slice(1)) : -1;
+      return index < 0 ? t : { ...t, text: params[index]! };
+    });
   }
 
   private assign(token: Token, args: Token[], caseInsensitive: boolean): void {

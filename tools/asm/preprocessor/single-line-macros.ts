@@ -267,30 +267,54 @@ function splitTopLevel(tokens: readonly Token[]): Token[][] {
 function substituteBody(macro: SingleLineMacro, args: readonly Token[][], at: Token): Token[] {
   const out: Token[] = [];
   let hasPaste = false;
-  for (const bodyToken of macro.body) {
-    const index =
-      macro.params !== null && bodyToken.kind === "ident" && !bodyToken.escaped
-        ? macro.params.indexOf(bodyToken.text)
-        : -1;
+  const body = macro.body;
+  const paramIndex = (token: Token): number =>
+    macro.params !== null && token.kind === "ident" && !token.escaped
+      ? macro.params.indexOf(token.text)
+      : -1;
+  /** Whitespace NASM keeps where a `%,` gave no comma: the next token is spaced. */
+  let pendingSpace = false;
+  for (let k = 0; k < body.length; k++) {
+    const bodyToken = body[k]!;
+    const index = paramIndex(bodyToken);
     if (bodyToken.kind === "paste") hasPaste = true;
     const first = out.length === 0;
-    if (index >= 0) {
-      args[index]!.forEach((argToken, k) => {
-        const spaced = k === 0 ? (first ? at.spaced : bodyToken.spaced) : argToken.spaced;
+    const spacedHere: boolean = (first ? at.spaced : bodyToken.spaced) || pendingSpace;
+    pendingSpace = false;
+    if (isConditionalComma(body, k)) {
+      if (conditionalCommaStays(body, k + 2, args, paramIndex)) {
+        out.push({ ...body[k + 1]!, col: at.col, spaced: spacedHere });
+      } else {
+        pendingSpace = bodyToken.spaced;
+      }
+      k++;
+    } else if (index >= 0) {
+      args[index]!.forEach((argToken, n) => {
+        const spaced = n === 0 ? spacedHere : argToken.spaced;
         out.push(macroName({ ...argToken, spaced }, macro, at));
       });
+      if (args[index]!.length === 0) pendingSpace = spacedHere;
     } else {
-      out.push(
-        macroName(
-          { ...bodyToken, col: at.col, spaced: first ? at.spaced : bodyToken.spaced },
-          macro,
-          at,
-        ),
-      );
+      out.push(macroName({ ...bodyToken, col: at.col, spaced: spacedHere }, macro, at));
     }
   }
-  const withCommas = dropTrailingConditionalCommas(out);
-  return hasPaste ? pasteTokens(withCommas) : withCommas;
+  return hasPaste ? pasteTokens(out) : out;
+}
+
+/**
+ * NASM's `%,`: a comma if the next parameter after it expands to something, or a token comes
+ * before that parameter (or before the end when none follows).
+ */
+function conditionalCommaStays(
+  body: readonly Token[],
+  from: number,
+  args: readonly Token[][],
+  paramIndex: (token: Token) => number,
+): boolean {
+  const next = body[from];
+  if (next === undefined) return false;
+  const index = paramIndex(next);
+  return index < 0 || args[index]!.length > 0;
 }
 
 /** `%?` in an expansion is the macro's name as invoked, `%??` as defined (NASM 2.16). */
@@ -298,21 +322,6 @@ function macroName(token: Token, macro: SingleLineMacro, at: Token): Token {
   if (token.kind !== "param" || (token.text !== "%?" && token.text !== "%??")) return token;
   const text = token.text === "%?" ? at.text : macro.name;
   return { kind: "ident", text, col: token.col, spaced: token.spaced };
-}
-
-/** NASM's `%,` in a macro body: a comma, unless nothing follows it in the expansion. */
-function dropTrailingConditionalCommas(tokens: Token[]): Token[] {
-  if (!tokens.some((_, i) => isConditionalComma(tokens, i))) return tokens;
-  const out: Token[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    if (!isConditionalComma(tokens, i)) {
-      out.push(tokens[i]!);
-      continue;
-    }
-    if (i + 2 < tokens.length) out.push({ ...tokens[i + 1]!, spaced: tokens[i]!.spaced });
-    i++;
-  }
-  return out;
 }
 
 function isConditionalComma(tokens: readonly Token[], i: number): boolean {
