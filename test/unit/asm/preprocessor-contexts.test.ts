@@ -1,7 +1,8 @@
 // NASM preprocessor features added for NASM's own test suite: the context stack (%push,
 // %pop, %repl, %ifctx and %$ names local to a context), %ifmacro with parameter ranges and
 // NASM's predefined directive macros, %+ outside macros, %elif after %else, condition-code
-// parameters (%+1, %-1) and %?/%?? in single-line macros.
+// parameters (%+1, %-1), %?/%?? in single-line macros, and the pasting of a name with the
+// name or number touching it after expansion.
 
 import { describe, expect, it } from "vitest";
 import { assemble } from "../../../tools/asm/assemble.ts";
@@ -211,5 +212,26 @@ describe("condition-code parameters and macro names", () => {
       "test.asm:4:4: error: macro parameter `%-1' is not a condition code",
     );
     expect(lines("db 7 %1")).toEqual(["test.asm:1:6: error: `%1': not in a macro call"]);
+  });
+});
+
+describe("pasting touching names after expansion", () => {
+  it("%$v%$n names a macro per value of %$n, and a name touching a number pastes (nasm's bytes)", () => {
+    const source = [
+      "%push c",
+      "%assign %$n 0",
+      "%rep 3",
+      "%assign %$v%$n %$n*2+1",
+      "mov ecx, %$v%$n",
+      "%assign %$n %$n+1",
+      "%endrep",
+      "%pop",
+      "%define S 7",
+      "%define P(x) x",
+      "lab%+S: db P(lab)S",
+    ].join("\n");
+    expect(Buffer.from(bytesOf(source)).toString("hex")).toBe(
+      "66b90100000066b90300000066b90500000012",
+    );
   });
 });

@@ -105,6 +105,42 @@ function parseConditional(
   return undefined;
 }
 
+/** Rounds of pasting and expanding again after a line's expansion (NASM loops until done). */
+const touchingPasteRoundsMax = 16;
+
+/** A name followed, without space, by a name or number: only expansion produces that. */
+function hasTouchingWords(tokens: readonly Token[]): boolean {
+  for (let i = 1; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (
+      !token.spaced &&
+      (token.kind === "ident" || token.kind === "number") &&
+      tokens[i - 1]!.kind === "ident"
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Joins each name with the names and numbers touching it (NASM's implicit pasting). */
+function pasteTouchingWords(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (const token of tokens) {
+    const previous = out[out.length - 1];
+    if (
+      previous?.kind === "ident" &&
+      !token.spaced &&
+      (token.kind === "ident" || token.kind === "number")
+    ) {
+      out[out.length - 1] = { ...previous, text: previous.text + token.text };
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
+}
+
 const unsupportedDirectives = new Set(["local", "arg", "stacksize", "line", "depend", "clear"]);
 
 export interface PreprocessedSource {
@@ -332,6 +368,16 @@ class Preprocessor {
   }
 
   private expand(tokens: readonly Token[]): Token[] {
+    let expanded = this.expandMacros(tokens);
+    // NASM pastes a name and the name or number touching it after expansion (`%$a%$n`, with
+    // %$n defined as 0, is `%$a0`), and expands again until nothing more is pasted.
+    for (let round = 0; round < touchingPasteRoundsMax && hasTouchingWords(expanded); round++) {
+      expanded = this.expandMacros(pasteTouchingWords(expanded));
+    }
+    return expanded;
+  }
+
+  private expandMacros(tokens: readonly Token[]): Token[] {
     const expanded = this.singleLine.expand(
       tokens,
       (name, at) => this.builtin(name, at),
@@ -860,6 +906,17 @@ class Preprocessor {
   }
 
   /**
+   * `%assign %$a%$n v`: a macro name written in touching pieces is expanded and pasted into
+   * one name, as NASM does; other argument lists are returned as they are.
+   */
+  private pastedName(args: Token[]): Token[] {
+    let end = 1;
+    while (end < args.length && !args[end]!.spaced && args[end - 1]!.kind === "ident") end++;
+    if (end === 1) return args;
+    return [...pasteTouchingWords(this.expand(args.slice(0, end))), ...args.slice(end)];
+  }
+
+  /**
    * %xdefine's body expanded now, its parameter names left alone (NASM: in
    * `%xdefine f(d) g(d)` the `d` is f's parameter even if a macro `d` exists).
    */
@@ -877,7 +934,8 @@ class Preprocessor {
     });
   }
 
-  private assign(token: Token, args: Token[], caseInsensitive: boolean): void {
+  private assign(token: Token, written: Token[], caseInsensitive: boolean): void {
+    const args = this.pastedName(written);
     const nameToken = args[0];
     if (nameToken?.kind !== "ident") {
       this.error(nameToken?.col ?? token.col, "`%assign' expects a macro name");
