@@ -2,7 +2,8 @@
 // %pop, %repl, %ifctx and %$ names local to a context), %ifmacro with parameter ranges and
 // NASM's predefined directive macros, %+ outside macros, %elif after %else, condition-code
 // parameters (%+1, %-1), %?/%?? in single-line macros, and the pasting of a name with the
-// name or number touching it after expansion.
+// name or number touching it after expansion; the errors of %stacksize, %arg and %local (their
+// bytes are in fixtures/stack-frame.asm).
 
 import { describe, expect, it } from "vitest";
 import { assemble } from "../../../tools/asm/assemble.ts";
@@ -233,5 +234,16 @@ describe("pasting touching names after expansion", () => {
     expect(Buffer.from(bytesOf(source)).toString("hex")).toBe(
       "66b90100000066b90300000066b90500000012",
     );
+  });
+});
+
+describe("%stacksize, %arg and %local errors", () => {
+  it("are located like nasm's", () => {
+    const source = "%stacksize huge\n%arg a\n%local b:foo\n";
+    expect(diagnosticLines(assembleText(source))).toEqual([
+      "test.asm:1:12: error: `%stacksize' invalid size type",
+      "test.asm:2:6: error: syntax error processing `%arg' directive",
+      "test.asm:3:10: error: invalid size type for `%local' missing directive",
+    ]);
   });
 });

@@ -8,7 +8,7 @@
 import type { DiagnosticSink, SourceLocation } from "../diagnostics.ts";
 import { evaluate } from "../expression/evaluate.ts";
 import { ExpressionSyntaxError, parseExpression } from "../expression/parse-expression.ts";
-import { type Token, tokensToText } from "../lexer.ts";
+import { type Token, tokenizeLine, tokensToText } from "../lexer.ts";
 import { decodeString } from "../strings.ts";
 import { ConditionalStack } from "./conditionals.ts";
 import { FileSource, type LineSource, MacroExpansionSource, RepSource } from "./line-sources.ts";
@@ -24,6 +24,7 @@ import {
 import { expandFunctions, hasFunctionCall } from "./preprocessor-functions.ts";
 import { SingleLineMacroTable } from "./single-line-macros.ts";
 import type { LogicalLine, RawLine } from "./source-line.ts";
+import { StackFrame } from "./stack-frame.ts";
 import {
   type MacroParameterRange,
   parameterRangesOverlap,
@@ -141,7 +142,7 @@ function pasteTouchingWords(tokens: readonly Token[]): Token[] {
   return out;
 }
 
-const unsupportedDirectives = new Set(["local", "arg", "stacksize", "line", "depend", "clear"]);
+const unsupportedDirectives = new Set(["line", "depend", "clear"]);
 
 export interface PreprocessedSource {
   readonly lines: LogicalLine[];
@@ -177,6 +178,8 @@ class Preprocessor {
   stopped = false;
   /** Standard packages already loaded by `%use` (each loads once). */
   private readonly usedPackages = new Set<string>();
+  /** %stacksize, %arg and %local's offsets. */
+  private readonly stackFrame = new StackFrame();
   private location: SourceLocation = { file: "", line: 0, includedFrom: [] };
 
   constructor(
@@ -731,6 +734,15 @@ class Preprocessor {
       case "include":
         this.include(token, args);
         return;
+      case "stacksize": {
+        const problem = this.stackFrame.setSize(args, token);
+        if (problem) this.error(problem.col, problem.error);
+        return;
+      }
+      case "arg":
+      case "local":
+        this.declareStackVariables(name, token, args);
+        return;
       case "use":
         this.usePackage(token, args);
         return;
@@ -1045,6 +1057,27 @@ class Preprocessor {
       ...this.location.includedFrom,
     ];
     this.stack.push(new FileSource(found.path, found.text, includedFrom, this.conditionals.depth));
+  }
+
+  /** `%arg` / `%local`: a macro per name, and `%$localsize` grows by the locals' size. */
+  private declareStackVariables(kind: "arg" | "local", token: Token, args: Token[]): void {
+    const result = this.stackFrame.declare(kind, args, token, (word) => this.expand([word]));
+    if ("error" in result) {
+      this.error(result.col, result.error);
+      return;
+    }
+    for (const variable of result.variables) {
+      this.singleLine.define({
+        name: variable.name,
+        caseInsensitive: false,
+        params: null,
+        body: variable.body,
+      });
+    }
+    if (kind === "local") {
+      const { tokens } = tokenizeLine(`%$localsize %$localsize+${result.totalBytes}`);
+      this.assign(token, [...this.contextLocalNames(tokens)], false);
+    }
   }
 
   /** `%use fp`: loads a standard package once, like an included file. */
