@@ -74,6 +74,13 @@ describe("a stray token after a data value", () => {
 });
 
 describe("string and preprocessor function errors", () => {
+  it("calls nested past the limit end with one located error", () => {
+    const source = `db ${"%abs(".repeat(1000)}1${")".repeat(1000)}\n`;
+    expect(diagnosticLines(assembleText(source))).toEqual([
+      "test.asm:1:324: error: preprocessor functions nested more than 64 deep",
+    ]);
+  });
+
   it("are located like nasm's", () => {
     const source = [
       "dw __utf16__ 33",
@@ -87,7 +94,6 @@ describe("string and preprocessor function errors", () => {
         "test.asm:2:18: error: expecting `)'",
         "test.asm:3:14: error: invalid input string to __utf16__",
         "test.asm:4:4: error: invalid base 1 given to %num()",
-        "test.asm:4:3: error: `db' expects at least one value",
       ],
     );
   });

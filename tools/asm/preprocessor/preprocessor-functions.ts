@@ -73,11 +73,20 @@ function splitArguments(tokens: readonly Token[]): Token[][] {
   return pieces;
 }
 
-export function expandFunctions(
-  tokens: readonly Token[],
-  context: FunctionContext,
-  depth = 0,
-): Token[] {
+/** A call that failed (already reported): the line's functions give nothing more. */
+class FunctionFailed extends Error {}
+
+/** `tokens` with every function call replaced by its result; [] after an error. */
+export function expandFunctions(tokens: readonly Token[], context: FunctionContext): Token[] {
+  try {
+    return expandCalls(tokens, context, 0);
+  } catch (error) {
+    if (error instanceof FunctionFailed) return [];
+    throw error;
+  }
+}
+
+function expandCalls(tokens: readonly Token[], context: FunctionContext, depth: number): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -88,18 +97,18 @@ export function expandFunctions(
     const close = closingParenthesis(tokens, i + 1);
     if (close < 0) {
       context.error(token.col, `unterminated \`${token.text}' function`);
-      return out;
+      throw new FunctionFailed();
     }
     if (depth >= functionNestingMax) {
       context.error(
         token.col,
         `preprocessor functions nested more than ${functionNestingMax} deep`,
       );
-      return out;
+      throw new FunctionFailed();
     }
-    const inner = expandFunctions(tokens.slice(i + 2, close), context, depth + 1);
+    const inner = expandCalls(tokens.slice(i + 2, close), context, depth + 1);
     const result = callFunction(token, splitArguments(inner), context);
-    if (result === undefined) return out;
+    if (result === undefined) throw new FunctionFailed();
     result.forEach((piece, k) => {
       out.push(k === 0 ? { ...piece, col: token.col, spaced: token.spaced } : piece);
     });
