@@ -1,7 +1,8 @@
 // `npm run fuzz [-- --runs N --seed S --target NAME --index I --time-limit-ms T --memory-mb M
 // --cli-sample K]`: the fuzzing campaign. For each target (elf, cli, syscall, code) it runs N
 // inputs in an engine child process (engine.ts) with a per-input time limit (a hang: the
-// engine is killed) and a heap limit (an abort: the engine dies), restarting the engine after
+// engine is killed; time the host kept both processes stopped does not count, see
+// stopped-clock.ts) and a heap limit (an abort: the engine dies), restarting the engine after
 // each culprit; every K-th command line also runs through the real CLI (bin/sterna.js) in a
 // child with a time limit, which must end with a documented status, no stack trace and, for
 // status 2, one line. Prints per target: inputs tried, host crashes, hangs, and for each
@@ -11,6 +12,7 @@ import { type ChildProcess, fork, spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import type { EngineMessage } from "./engine.ts";
 import { generateInput } from "./inputs.ts";
+import { StoppedClock } from "./stopped-clock.ts";
 import type { FuzzTarget } from "./target.ts";
 import {
   type CommandLineInput,
@@ -37,17 +39,45 @@ interface TargetReport {
 const enginePath = new URL("./engine.ts", import.meta.url).pathname;
 const binPath = new URL("../../bin/sterna.js", import.meta.url).pathname;
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: "string", default: "1000" },
-    seed: { type: "string", default: "1" },
-    target: { type: "string" },
-    index: { type: "string" },
-    "time-limit-ms": { type: "string", default: "10000" },
-    "memory-mb": { type: "string", default: "1024" },
-    "cli-sample": { type: "string", default: "200" },
-  },
-});
+const usage = `usage: npm run fuzz [-- --runs N --seed S --target NAME --index I --time-limit-ms T
+                      --memory-mb M --cli-sample K]
+  --runs N           inputs per target (default 1000)
+  --seed S           the campaign seed (default 1)
+  --target NAME      one target only: ${fuzzTargets.map((target) => target.name).join(", ")}
+  --index I          replay input I of the seed only
+  --time-limit-ms T  per input, else a hang (default 10000)
+  --memory-mb M      the engine's heap, else a crash (default 1024)
+  --cli-sample K     every K-th command line also through bin/sterna.js (default 200)
+Exit status: 0 nothing found, 1 findings, 2 a usage error.
+`;
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        runs: { type: "string", default: "1000" },
+        seed: { type: "string", default: "1" },
+        target: { type: "string" },
+        index: { type: "string" },
+        "time-limit-ms": { type: "string", default: "10000" },
+        "memory-mb": { type: "string", default: "1024" },
+        "cli-sample": { type: "string", default: "200" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(
+      `fuzz: ${(error as Error).message.split("\n")[0]} (--help lists the options)\n`,
+    );
+    process.exit(2);
+  }
+}
+
+const values = parseOptions();
+if (values.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
 
 function wholeNumber(name: string, text: string | undefined, min: number): number {
   const value = Number(text);
@@ -63,6 +93,7 @@ const seed = wholeNumber("seed", values.seed, 0);
 const timeLimitMs = wholeNumber("time-limit-ms", values["time-limit-ms"], 100);
 const memoryMb = wholeNumber("memory-mb", values["memory-mb"], 64);
 const startupLimitMs = Math.max(120_000, timeLimitMs);
+const clock = new StoppedClock();
 const cliSampleEvery = wholeNumber("cli-sample", values["cli-sample"], 1);
 const onlyIndex = values.index === undefined ? undefined : wholeNumber("index", values.index, 0);
 const targets = values.target === undefined ? fuzzTargets : [findTarget(values.target)];
@@ -107,12 +138,22 @@ function runOneEngine(
       stderrTail = (stderrTail + chunk).slice(-2000);
     });
     let watchdog = setTimeout(() => undefined, 0);
+    // The limit counts the time the engine could run: a stop of both processes (SIGSTOP) is
+    // not the input's, so the watchdog waits out what is left after one.
     const arm = (limitMs: number) => {
       clearTimeout(watchdog);
-      watchdog = setTimeout(() => {
+      const armedMs = clock.now();
+      const stoppedMsThen = clock.stoppedMsSoFar();
+      const check = () => {
+        const leftMs = limitMs - clock.ranMsSince(armedMs, stoppedMsThen);
+        if (leftMs > 0) {
+          watchdog = setTimeout(check, leftMs);
+          return;
+        }
         hung = true;
         child.kill("SIGKILL");
-      }, limitMs);
+      };
+      watchdog = setTimeout(check, limitMs);
     };
     // Starting an engine (tsx, the kernel, the assembler) on a loaded host can take longer
     // than one input may: its first input's clock starts with its first message.
@@ -162,18 +203,27 @@ function runOneEngine(
 
 const documentedStatuses = new Set([0, 1, 2, 124]);
 
-/** One command line through bin/sterna.js: a finding text, or undefined when it behaved. */
-function runRealCli(input: CommandLineInput): string | undefined {
-  const folder = prepareInput(input);
-  const result = spawnSync(process.execPath, [binPath, ...expandArgs(input.args, folder)], {
+function spawnRealCli(args: string[]) {
+  const result = spawnSync(process.execPath, [binPath, ...args], {
     input: "",
     timeout: timeLimitMs * 3,
     encoding: "latin1",
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (result.error && (result.error as NodeJS.ErrnoException).code === "ETIMEDOUT") {
-    return "real CLI: no end within the time limit";
-  }
+  // The wait blocked the heartbeat: that gap was work, not a stop.
+  clock.skipGap();
+  const timedOut =
+    result.error !== undefined && (result.error as NodeJS.ErrnoException).code === "ETIMEDOUT";
+  return { result, timedOut };
+}
+
+/** One command line through bin/sterna.js: a finding text, or undefined when it behaved. */
+function runRealCli(input: CommandLineInput): string | undefined {
+  const args = expandArgs(input.args, prepareInput(input));
+  let { result, timedOut } = spawnRealCli(args);
+  // spawnSync's limit is wall time, stops included: a hang must happen twice.
+  if (timedOut) ({ result, timedOut } = spawnRealCli(args));
+  if (timedOut) return "real CLI: no end within the time limit, twice";
   if (result.status === null) return `real CLI: ended by ${result.signal}`;
   if (/\n\s+at |node:internal|^\w*Error: /m.test(result.stderr)) {
     return `real CLI: a stack trace or host error text on stderr: ${result.stderr.slice(0, 200)}`;
@@ -216,14 +266,17 @@ async function runTarget(target: FuzzTarget<unknown>): Promise<TargetReport> {
 
 let anything = false;
 for (const target of targets as FuzzTarget<unknown>[]) {
-  const startedMs = performance.now();
+  const startedMs = clock.now();
+  const stoppedMsThen = clock.stoppedMsSoFar();
   const report = await runTarget(target);
   const crashes = report.findings.filter((f) => f.kind === "crash").length;
   const hangs = report.findings.filter((f) => f.kind === "hang").length;
-  const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
+  const seconds = ((clock.now() - startedMs) / 1000).toFixed(1);
+  const stoppedMs = clock.stoppedMsSoFar() - stoppedMsThen;
+  const stopped = stoppedMs > 0 ? `, of which ${(stoppedMs / 1000).toFixed(1)} s stopped` : "";
   const sampled = report.cliSampled > 0 ? `, ${report.cliSampled} through bin/sterna.js` : "";
   console.log(
-    `${target.name.padEnd(8)} inputs ${report.tried}${sampled}; host crashes ${crashes}; hangs ${hangs} (${seconds} s)`,
+    `${target.name.padEnd(8)} inputs ${report.tried}${sampled}; host crashes ${crashes}; hangs ${hangs} (${seconds} s${stopped})`,
   );
   for (const found of report.findings) {
     anything = true;
@@ -234,4 +287,5 @@ for (const target of targets as FuzzTarget<unknown>[]) {
     );
   }
 }
+clock.stop();
 process.exitCode = anything ? 1 : 0;

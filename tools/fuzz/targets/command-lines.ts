@@ -1,7 +1,8 @@
 // Fuzz target "cli": random command lines for exec, asm, disasm and boot (and none at all),
 // from a vocabulary of options, edge values (empty, negative, huge, not a number, very long)
 // and paths (good files, a mutated ELF, missing files, a folder, /dev/zero, /dev/full, a folder
-// that does not exist), run in-process through runCli, the entry bin/sterna.js uses. A
+// that does not exist), boot's cluster options (fabrics, fault rates, partitions, workers,
+// `--run 'prog@N args'`), run in-process through runCli, the entry bin/sterna.js uses. A
 // finding is status 70 (sterna's internal error) or an exception. `exec` always gets
 // --max-instructions and `boot` --until, so that a guest that loops forever cannot pass as
 // a hang. Guest and sterna output go to the engine's stdout/stderr, which the fuzzer drops.
@@ -122,15 +123,50 @@ function disasmArgs(rng: Prng): string[] {
   return args;
 }
 
+const fabrics = [
+  "token-ring",
+  "token-ring:4",
+  "token-ring:16",
+  "token-ring:80",
+  "token-ring:12",
+  "token-ring:",
+  "ethernet",
+  "ethernet:10",
+  "switched",
+  "switched:100",
+  "switched:1000",
+  "switched:0",
+  "fddi",
+  "",
+  ":",
+];
+const probabilities = ["0", "0.01", ".5", "1", "1.0", "1.5", "-0.1", "1e-3", "", "NaN", "0.999999"];
+const nodeSets = ["0", "1", "0-1", "1-0", "0,2", "0-2047", "0-99999999999", "x", "", ",", "0-"];
+/** Words a guest may get as arguments: unicode, quotes, long, empty. */
+const runArguments = ["arg", "héllo ✓", "'quoted'", "-x", "--help", "a  b", "x".repeat(3000), ""];
+
 function bootArgs(rng: Prng): string[] {
   const args = ["boot"];
   for (let i = rng.below(3); i > 0; i--) {
-    const node = rng.pick(["", "@0", "@*", "@1", "@-1", "@x"]);
-    args.push("--run", `${rng.pick(inputPaths)}${node}`);
+    const node = rng.pick(["", "@0", "@*", "@1", "@-1", "@x", "@3", "@99999999999999999999", "@"]);
+    const words = rng.chance(0.3) ? ` ${rng.pick(runArguments)}` : "";
+    args.push("--run", `${rng.pick(inputPaths)}${node}${words}`);
   }
   if (rng.chance(0.3)) args.push("--file", rng.pick(inputPaths));
   if (rng.chance(0.3)) args.push("--seed", pickValue(rng));
-  if (rng.chance(0.3)) args.push("--nodes", pickValue(rng));
+  if (rng.chance(0.3))
+    args.push("--nodes", rng.chance(0.5) ? pickValue(rng) : String(rng.below(9)));
+  if (rng.chance(0.3)) args.push("--fabric", rng.pick(fabrics));
+  if (rng.chance(0.2))
+    args.push("--workers", rng.chance(0.5) ? pickValue(rng) : String(rng.below(4)));
+  if (rng.chance(0.1)) args.push("--clock", pickValue(rng));
+  if (rng.chance(0.1)) args.push("--memory", pickValue(rng));
+  for (const option of ["--loss", "--dup", "--corrupt"]) {
+    if (rng.chance(0.1)) args.push(option, rng.pick(probabilities));
+  }
+  if (rng.chance(0.1)) {
+    args.push("--partition", `${pickValue(rng)}:${rng.pick(nodeSets)}:${pickValue(rng)}`);
+  }
   if (rng.chance(0.2)) args.push("--trace", rng.pick(outputPaths));
   if (rng.chance(0.2)) args.push("--time-slice", pickValue(rng));
   if (rng.chance(0.2)) args.push("--until", pickValue(rng));
