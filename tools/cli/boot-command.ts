@@ -95,6 +95,7 @@ function parseRun(spec: string, nodeCount: number): ParsedRun {
   if (at < 0) return { path: program, node: 0, argumentText };
   const node = program.slice(at + 1);
   const path = program.slice(0, at);
+  if (path === "") throw new UsageError(`--run ${program}: no program named`);
   if (node === "*") return { path, node: -1, argumentText };
   if (!/^\d+$/.test(node) || Number(node) >= nodeCount) {
     throw new UsageError(
@@ -255,7 +256,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       if (!(error instanceof RangeError)) throw error;
       throw new UsageError(`--fabric ${options.fabric}: ${error.message}`);
     }
-    if (options.trace) {
+    if (options.trace !== undefined) {
       const opened = OutputFile.open(options.trace, "--trace");
       if (!opened.ok) throw new UsageError(opened.message);
       traceFile = opened.file;

@@ -54,8 +54,12 @@ function readBounded(fd: number, bytesMax: number): Buffer | undefined {
   }
 }
 
+/** The line for an input path given as "" (it would read as `: no such file or directory`). */
+export const emptyInputPathMessage = "an input file name is empty";
+
 /** The file's bytes, or `PATH: reason` for the command's one-line error. */
 export function readInputFile(path: string, bytesMax: number): InputFile {
+  if (path === "") return { ok: false, message: emptyInputPathMessage };
   let fd: number | undefined;
   try {
     // Non-blocking, so that opening a FIFO with no writer cannot hang.

@@ -32,6 +32,9 @@ export class OutputFile {
 
   /** Creates (or truncates) `path`; `option` ("--trace") prefixes the message. */
   static open(path: string, option?: string): OpenedOutput {
+    if (path === "") {
+      return { ok: false, message: `${option ? `${option}: ` : ""}an output file name is empty` };
+    }
     try {
       return { ok: true, file: new OutputFile(path, openSync(path, "w")) };
     } catch (error) {

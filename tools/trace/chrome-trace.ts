@@ -2,7 +2,11 @@
 // the Chrome trace-event format that Perfetto's viewer opens: a track (pid) per node, each
 // guest process's turns on the CPU as slices on its node's CPU thread (from "run" to "stop"
 // or "exit"), messages as flows from the send to the delivery, and every other event as an
-// instant. Works line by line, so a long trace never has to fit in memory at once.
+// instant. Works line by line, so a long trace never has to fit in memory at once; what it
+// keeps between lines is bounded (nodes 0..2047 as kernel/limits.ts, at most 65,536 slices
+// open at once), so a hostile trace is an error naming its line, not a host out of memory.
+
+import { nodeCountMax } from "../../kernel/limits.ts";
 
 export interface ChromeEvent {
   name: string;
@@ -29,6 +33,9 @@ interface OpenSlice {
 /** The CPU thread of a node's track; instants go on thread 2, so slices stay readable. */
 const cpuThread = 1;
 const eventsThread = 2;
+const nodeMax = nodeCountMax - 1;
+/** A slice per running process; a real trace has at most one open per node. */
+export const openSlicesMax = 65_536;
 
 export class ChromeTraceBuilder {
   private readonly openSlices = new Map<string, OpenSlice>();
@@ -46,8 +53,10 @@ export class ChromeTraceBuilder {
     if (typeof t !== "number" || !Number.isFinite(t)) {
       throw new TraceLineError(`line ${lineNumber}: field "t" must be a number of ns`);
     }
-    if (typeof node !== "number" || !Number.isInteger(node)) {
-      throw new TraceLineError(`line ${lineNumber}: field "node" must be an integer`);
+    if (typeof node !== "number" || !Number.isInteger(node) || node < 0 || node > nodeMax) {
+      throw new TraceLineError(
+        `line ${lineNumber}: field "node" must be an integer from 0 to ${nodeMax}`,
+      );
     }
     if (typeof event !== "string") {
       throw new TraceLineError(`line ${lineNumber}: field "event" must be a string`);
@@ -81,9 +90,17 @@ export class ChromeTraceBuilder {
     }
     const guest = typeof record.pid === "string" ? record.pid : undefined;
     switch (event) {
-      case "run":
-        if (guest) this.openSlices.set(`${node}/${guest}`, { name: `pid ${guest}`, startUs: ts });
+      case "run": {
+        if (!guest) return out;
+        const key = `${node}/${guest}`;
+        if (this.openSlices.size >= openSlicesMax && !this.openSlices.has(key)) {
+          throw new TraceLineError(
+            `line ${lineNumber}: more than ${openSlicesMax} processes running at once`,
+          );
+        }
+        this.openSlices.set(key, { name: `pid ${guest}`, startUs: ts });
         return out;
+      }
       case "stop":
       case "exit": {
         const key = `${node}/${guest}`;

@@ -111,6 +111,14 @@ describe.concurrent("hostile inputs through the CLI", () => {
     }
   });
 
+  it("says an input file name is empty rather than blaming a file ''", async () => {
+    for (const command of ["exec", "asm", "disasm"]) {
+      const outcome = await sterna([command, ""]);
+      expect(outcome.status).toBe(2);
+      expectOneCleanLine(outcome.stderr, /^sterna: (\w+: )?an input file name is empty$/);
+    }
+  });
+
   it("asm names the listing file when its folder is missing", async () => {
     const source = join(directory, "ok.asm");
     writeFileSync(source, "section .text\nglobal _start\n_start: ret\n");

@@ -1,7 +1,8 @@
 // The shared pieces every command uses to refuse bad input in one line: option parsers
 // (commander's InvalidArgumentError, bounded values), the bounded input reader, the output
 // file that reports a failed write instead of throwing, and the program reader `boot` checks
-// its --run and --file programs with (naming the file, argv[0] a base name).
+// its --run and --file programs with (naming the file, argv[0] a base name), and the bounded
+// line reader of `trace`.
 
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { InvalidArgumentError } from "commander";
 import { describe, expect, it } from "vitest";
 import * as assembler from "../../../tools/asm/assemble.ts";
+import { LineTooLongError, readBoundedLines } from "../../../tools/cli/bounded-lines.ts";
 import { programFileBytesMax, readInputFile } from "../../../tools/cli/input-file.ts";
 import {
   parseDurationNs,
@@ -62,10 +64,40 @@ describe("bounded input files", () => {
       message: `${eleven}: larger than the 10 bytes limit`,
     });
     expect(readInputFile(eleven, 11).ok).toBe(true);
+    expect(readInputFile("", 10)).toEqual({ ok: false, message: "an input file name is empty" });
+  });
+});
+
+describe("bounded lines", () => {
+  async function linesOf(text: string, lineBytesMax: number): Promise<string[]> {
+    const path = join(directory, "lines.txt");
+    writeFileSync(path, text);
+    const lines: string[] = [];
+    for await (const line of readBoundedLines(path, lineBytesMax)) lines.push(line);
+    return lines;
+  }
+
+  it("split at \\n and \\r\\n, keep a last line without an end, allow exactly the limit", async () => {
+    expect(await linesOf("abc\r\nde\n\nxyz", 3)).toEqual(["abc", "de", "", "xyz"]);
+    expect(await linesOf("", 3)).toEqual([]);
+    expect(await linesOf("é\n", 2)).toEqual(["é"]);
+  });
+
+  it("refuse a longer line by its number, ended or not", async () => {
+    await expect(linesOf("ok\nabcd\n", 3)).rejects.toThrow(new LineTooLongError(2, 3));
+    await expect(linesOf("ok\nabc\rd", 3)).rejects.toThrow(/line 2: longer than 3 bytes/);
+    await expect(linesOf("x".repeat(200_000), 65_536)).rejects.toThrow(/line 1:/);
   });
 });
 
 describe("output files", () => {
+  it("refuse an empty name as such, not as a missing folder '.'", () => {
+    expect(OutputFile.open("", "--trace")).toEqual({
+      ok: false,
+      message: "--trace: an output file name is empty",
+    });
+  });
+
   it("name the missing folder before anything is written", () => {
     const path = join(directory, "missing", "trace.jsonl");
     expect(outputPathProblem(path)).toBe(

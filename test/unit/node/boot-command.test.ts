@@ -51,6 +51,9 @@ describe.concurrent("sterna boot", () => {
     [["--partition", "10ms:7:5ms"], "--partition"],
     [["--migrate", "1s:0.1:9"], "--migrate"],
     [["--trace", "/nonexistent-folder/t.jsonl"], "--trace"],
+    [["--trace", ""], "--trace: an output file name is empty"],
+    [["--run", "@1"], "--run @1: no program named"],
+    [["--file", ""], "an input file name is empty"],
   ])("refuses %j with one line naming %s, exit 2", async (args, named) => {
     const outcome = await sterna(["boot", ...args]);
     expect(outcome.status).toBe(2);

@@ -1,12 +1,18 @@
 // `sterna trace FILE --chrome OUT.json`: a trace becomes Chrome's trace-event format, with a
 // track per node, each process's CPU turns as slices, messages as flows from send to
-// receive; a malformed line is one error naming its number and field, exit 2.
+// receive; a malformed or overlong line is one error naming its number and field, exit 2; an
+// output it cannot write (a full disk) is one line, exit 1; what it keeps between lines is
+// bounded.
 
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ChromeTraceBuilder, TraceLineError } from "../../../tools/trace/chrome-trace.ts";
+import {
+  ChromeTraceBuilder,
+  openSlicesMax,
+  TraceLineError,
+} from "../../../tools/trace/chrome-trace.ts";
 import { sterna } from "../../support/run-cli.ts";
 
 const lines = [
@@ -52,5 +58,44 @@ describe("the Chrome trace export", () => {
     const bad = await sterna(["trace", input, "--chrome", output]);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split("\n")).toEqual([`sterna: trace: ${input}: line 2: not JSON`]);
+  });
+
+  it("bounds what it keeps between lines: nodes within 0..2047, open slices", () => {
+    const builder = new ChromeTraceBuilder();
+    expect(() => builder.convert('{"t":1,"node":2048,"event":"boot"}', 3)).toThrow(
+      /line 3: field "node" must be an integer from 0 to 2047/,
+    );
+    expect(() => builder.convert('{"t":1,"node":-1,"event":"boot"}', 4)).toThrow(/field "node"/);
+    for (let index = 0; index < openSlicesMax; index++) {
+      builder.convert(`{"t":1,"node":0,"event":"run","pid":"p${index}"}`, index + 1);
+    }
+    expect(() => builder.convert('{"t":2,"node":0,"event":"run","pid":"one more"}', 99)).toThrow(
+      /line 99: more than 65536 processes running at once/,
+    );
+  });
+
+  it("refuses an overlong line, an empty name; a full disk is one line and exit 1", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "sterna-trace-"));
+    const input = join(directory, "run.jsonl");
+    const output = join(directory, "run.json");
+    // A line far past any trace's, which a line reader without a bound would hold whole.
+    writeFileSync(input, `${lines[0]}\n${"x".repeat(3 * 1024 * 1024)}\n`);
+    const overlong = await sterna(["trace", input, "--chrome", output]);
+    expect(overlong.status).toBe(2);
+    expect(overlong.stderr.trim().split("\n")).toEqual([
+      `sterna: trace: ${input}: line 2: longer than 1048576 bytes`,
+    ]);
+    writeFileSync(input, `${lines.join("\n")}\n`);
+    const full = await sterna(["trace", input, "--chrome", "/dev/full"]);
+    expect(full.status).toBe(1);
+    expect(full.stderr.trim().split("\n")).toEqual([
+      "sterna: trace: --chrome /dev/full: write failed: no space left on device",
+    ]);
+    const emptyOutput = await sterna(["trace", input, "--chrome", ""]);
+    expect(emptyOutput.status).toBe(2);
+    expect(emptyOutput.stderr).toBe("sterna: trace: --chrome: an output file name is empty\n");
+    const emptyInput = await sterna(["trace", "", "--chrome", output]);
+    expect(emptyInput.status).toBe(2);
+    expect(emptyInput.stderr).toBe("sterna: trace: an input file name is empty\n");
   });
 });
