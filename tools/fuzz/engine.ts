@@ -9,7 +9,7 @@ import { describeThrown } from "./target.ts";
 import { findTarget } from "./targets/index.ts";
 
 export type EngineMessage =
-  | { kind: "start"; index: number }
+  | { kind: "start"; index: number; timeLimitFactor: number }
   | { kind: "finding"; index: number; text: string; summary: string }
   | { kind: "done"; tried: number };
 
@@ -27,8 +27,8 @@ const seed = Number(seedText);
 const from = Number(fromText);
 const count = Number(countText);
 for (let index = from; index < from + count; index++) {
-  await send({ kind: "start", index });
   const input = generateInput(target, seed, index);
+  await send({ kind: "start", index, timeLimitFactor: target.timeLimitFactor?.(input) ?? 1 });
   let verdict: Awaited<ReturnType<typeof target.run>>;
   try {
     verdict = await target.run(input);

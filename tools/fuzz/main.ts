@@ -2,11 +2,13 @@
 // --cli-sample K]`: the fuzzing campaign. For each target (elf, cli, syscall, code) it runs N
 // inputs in an engine child process (engine.ts) with a per-input time limit (a hang: the
 // engine is killed; time the host kept both processes stopped does not count, see
-// stopped-clock.ts) and a heap limit (an abort: the engine dies), restarting the engine after
-// each culprit; every K-th command line also runs through the real CLI (bin/sterna.js) in a
-// child with a time limit, which must end with a documented status, no stack trace and, for
-// status 2, one line. Prints per target: inputs tried, host crashes, hangs, and for each
-// finding a command that replays it. Exit status 1 when anything was found.
+// stopped-clock.ts; a target may give an input a multiple of it, as the cli target does for
+// a boot, which starts worker threads) and a heap limit (an abort: the engine dies),
+// restarting the engine after each culprit; every K-th command line also runs through the
+// real CLI (bin/sterna.js) in a child with a time limit, which must end with a documented
+// status, no stack trace and, for status 2, one line. Prints per target: inputs tried, host
+// crashes, hangs, and for each finding a command that replays it. Exit status 1 when
+// anything was found.
 
 import { type ChildProcess, fork, spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -161,7 +163,7 @@ function runOneEngine(
     child.on("message", (message: EngineMessage) => {
       if (message.kind === "start") {
         current = message.index;
-        arm(timeLimitMs);
+        arm(timeLimitMs * message.timeLimitFactor);
       } else if (message.kind === "finding") {
         findings.push({
           kind: "crash",
@@ -203,10 +205,11 @@ function runOneEngine(
 
 const documentedStatuses = new Set([0, 1, 2, 124]);
 
-function spawnRealCli(args: string[]) {
+function spawnRealCli(input: CommandLineInput, args: string[]) {
+  const factor = commandLinesTarget.timeLimitFactor?.(input) ?? 1;
   const result = spawnSync(process.execPath, [binPath, ...args], {
     input: "",
-    timeout: timeLimitMs * 3,
+    timeout: timeLimitMs * 3 * factor,
     encoding: "latin1",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -220,9 +223,9 @@ function spawnRealCli(args: string[]) {
 /** One command line through bin/sterna.js: a finding text, or undefined when it behaved. */
 function runRealCli(input: CommandLineInput): string | undefined {
   const args = expandArgs(input.args, prepareInput(input));
-  let { result, timedOut } = spawnRealCli(args);
+  let { result, timedOut } = spawnRealCli(input, args);
   // spawnSync's limit is wall time, stops included: a hang must happen twice.
-  if (timedOut) ({ result, timedOut } = spawnRealCli(args));
+  if (timedOut) ({ result, timedOut } = spawnRealCli(input, args));
   if (timedOut) return "real CLI: no end within the time limit, twice";
   if (result.status === null) return `real CLI: ended by ${result.signal}`;
   if (/\n\s+at |node:internal|^\w*Error: /m.test(result.stderr)) {

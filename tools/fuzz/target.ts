@@ -15,6 +15,8 @@ export interface FuzzTarget<Input = unknown> {
   run(input: Input): Promise<RunVerdict> | RunVerdict;
   /** A short text of the input, for the report. */
   summarize(input: Input): string;
+  /** How many times the campaign's per-input time limit this input may take; default 1. */
+  timeLimitFactor?(input: Input): number;
 }
 
 export const ok: RunVerdict = { ok: true };
