@@ -69,6 +69,20 @@ export class MigrationService {
     return bytes.length;
   }
 
+  /** Sends a migration message if the transport takes it now: its size in bytes, else 0. */
+  sendIfRoom(node: number, message: MigrationMessage): number {
+    const bytes = encodeMigrationMessage(message);
+    if (!this.network.transport.hasRoomFor(node, bytes.length)) return 0;
+    this.kernel.machine.chargeCycles(kernelCosts.remoteRequestCycles);
+    this.network.transport.send(node, bytes, this.kernel.nowNs());
+    return bytes.length;
+  }
+
+  /** The transport took acks: transfers waiting for room go on. */
+  onTransportProgress(): void {
+    this.source.onTransportProgress();
+  }
+
   nextTimerNs(): number {
     return Math.min(this.source.nextTimerNs(), this.orders.nextTimerNs());
   }

@@ -1,7 +1,10 @@
 // The source kernel's side of a migration (docs/migration.md, states Requested, Frozen,
 // StateSent): ask the destination, and on its accept (the commit point) freeze the process,
 // send its pages, tell every peer kernel and the home where it goes and wait for their acks,
-// then send its state with the messages that reached it meanwhile. The process stays here,
+// then send its state with the messages that reached it meanwhile. The pages go out in a
+// bounded window: a new ImagePages message only while the bytes queued to the destination are
+// under imageWindowBytes, more as its acks drain the queue, so the transport's per-peer queue
+// never refuses one, whatever the process's size. The process stays here,
 // whole, until the destination confirms; a deny, a cancel or a silent destination before the
 // commit point leave it running untouched, a failure after it resumes it here.
 
@@ -11,12 +14,14 @@ import { type Process, ProcessState } from "../process/process.ts";
 import { capturePages, captureState } from "./capture.ts";
 import { MigrationMessageKind } from "./migration-messages.ts";
 import type { MigrationService } from "./migration-service.ts";
-import { encodePages, encodeProcessState } from "./process-image.ts";
+import { encodePages, encodeProcessState, type ImagePage } from "./process-image.ts";
 
 /** How long the source waits for the destination's MigrateReply: then the request failed. */
 export const migrateReplyTimeoutNs = 100_000_000;
 /** Pages per ImagePages message (64 KiB of contents, 45 transport fragments). */
 export const pagesPerMessage = 16;
+/** The most bytes queued to the destination before the next ImagePages waits (16 messages). */
+export const imageWindowBytes = 1024 * 1024;
 
 const enum SourcePhase {
   Requested = 0,
@@ -46,6 +51,9 @@ interface Outgoing {
   deliveredAtFreeze: number;
   forwarded: number;
   acksPending: number;
+  /** The pages captured at the freeze; those from `nextPage` on are not sent yet. */
+  pages: ImagePage[];
+  nextPage: number;
   held: HeldMessage[];
   /** Further orders for this process (target nodes), started when this migration ends. */
   queuedOrders: number[];
@@ -100,6 +108,8 @@ export class SourceSide {
       deliveredAtFreeze: 0,
       forwarded: 0,
       acksPending: 0,
+      pages: [],
+      nextPage: 0,
       held: [],
       queuedOrders: [],
     };
@@ -213,7 +223,14 @@ export class SourceSide {
     const record = this.byRequest.get(requestId);
     if (!record || record.phase !== SourcePhase.Transferring || record.acksPending === 0) return;
     record.acksPending--;
-    if (record.acksPending === 0) this.sendState(record);
+    this.sendMore(record);
+  }
+
+  /** The transport took acks: every transfer sends what its window now allows. */
+  onTransportProgress(): void {
+    for (const record of this.byRequest.values()) {
+      if (record.phase === SourcePhase.Transferring) this.sendMore(record);
+    }
   }
 
   onDone(fromNode: number, requestId: number, result: number): void {
@@ -262,14 +279,7 @@ export class SourceSide {
     record.facts = kernel.freezeProcess(process);
     record.frozenAtNs = kernel.nowNs();
     record.deliveredAtFreeze = process.mailbox.stats.delivered;
-    const pages = capturePages(kernel, process);
-    for (let first = 0; first < pages.length; first += pagesPerMessage) {
-      record.bytesSent += service.send(record.toNode, {
-        kind: MigrationMessageKind.ImagePages,
-        requestId: record.requestId,
-        bytes: encodePages(pages.slice(first, first + pagesPerMessage)),
-      });
-    }
+    record.pages = capturePages(kernel, process);
     const own = kernel.homeNode;
     const nodes = new Set<number>();
     for (const peer of linksOf(process)) nodes.add(network.nodeOf(peer));
@@ -286,19 +296,46 @@ export class SourceSide {
         node: record.toNode,
       });
     }
-    if (record.acksPending === 0) this.sendState(record);
+    this.sendMore(record);
   }
 
+  /**
+   * Sends the next pages while the destination's queue is under the window; once every page
+   * is out and every peer has acked, the state, when the queue has room for it.
+   */
+  private sendMore(record: Outgoing): void {
+    const service = this.service;
+    const transport = service.network.transport;
+    while (
+      record.nextPage < record.pages.length &&
+      transport.queuedBytesTo(record.toNode) < imageWindowBytes &&
+      !transport.hasFailed(record.toNode)
+    ) {
+      const first = record.nextPage;
+      record.nextPage = Math.min(record.pages.length, first + pagesPerMessage);
+      record.bytesSent += service.send(record.toNode, {
+        kind: MigrationMessageKind.ImagePages,
+        requestId: record.requestId,
+        bytes: encodePages(record.pages.slice(first, record.nextPage)),
+      });
+    }
+    if (record.nextPage < record.pages.length || record.acksPending > 0) return;
+    this.sendState(record);
+  }
+
+  /** The state, once the destination's queue has room for it (it is bounded: a 64-message mailbox). */
   private sendState(record: Outgoing): void {
     const kernel = this.service.kernel;
     const process = record.process;
-    const state = captureState(kernel, process, record.facts!);
-    record.forwarded += process.mailbox.stats.delivered - record.deliveredAtFreeze;
-    record.bytesSent += this.service.send(record.toNode, {
+    const stateBytes = this.service.sendIfRoom(record.toNode, {
       kind: MigrationMessageKind.ProcessState,
       requestId: record.requestId,
-      bytes: encodeProcessState(state),
+      bytes: encodeProcessState(captureState(kernel, process, record.facts!)),
     });
+    if (stateBytes === 0) return;
+    record.bytesSent += stateBytes;
+    record.pages = [];
+    record.forwarded += process.mailbox.stats.delivered - record.deliveredAtFreeze;
     // Off the table: from now on what comes for it here goes on to the destination.
     kernel.detachProcess(process);
     for (const held of record.held) {

@@ -165,6 +165,8 @@ export class NodeNetwork {
       this.overflowDropsSeen = drops.overflow;
     }
     this.transport.service(this.kernel.nowNs());
+    // Acks may have drained a queue a migration waits on.
+    this.migration.onTransportProgress();
   }
 
   nextTimerNs(): number {

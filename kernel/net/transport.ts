@@ -142,6 +142,21 @@ export class Transport {
     return true;
   }
 
+  /**
+   * Whether send would take a message of `messageBytes` to `node` now: false while the peer's
+   * queue is too full (it drains as acks come), and for good once the peer has failed.
+   */
+  hasRoomFor(node: number, messageBytes: number): boolean {
+    const peer = this.peers.get(node);
+    if (peer?.failed || messageBytes > this.limits.messageBytesMax) return false;
+    return (peer?.queuedBytes ?? 0) + messageBytes <= this.limits.queuedBytesMax;
+  }
+
+  /** Bytes of messages queued to `node` and not yet acknowledged. */
+  queuedBytesTo(node: number): number {
+    return this.peers.get(node)?.queuedBytes ?? 0;
+  }
+
   /** One unreliable frame to `node`, or to every node with broadcastNode. */
   sendDatagram(node: number, datagram: Uint8Array): boolean {
     if (datagram.length > this.chunkBytesMax) return false;

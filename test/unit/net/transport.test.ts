@@ -147,7 +147,44 @@ describe("kernel transport", () => {
     expect(failed).toEqual([3]);
     expect(transport.hasFailed(3)).toBe(true);
     expect(transport.send(3, message(2, 10), nowNs)).toBe(false);
+    expect(transport.hasRoomFor(3, 1)).toBe(false);
     expect(transport.busy).toBe(false);
+  });
+
+  it("says how many bytes are queued to a peer and whether a message fits, as acks drain it", () => {
+    const toZero: ArrivedPayload[] = [];
+    const toOne: ArrivedPayload[] = [];
+    const portOf = (node: number, inbox: ArrivedPayload[], outbox: ArrivedPayload[]) => ({
+      payloadBytesMax: 200,
+      sendFrame: (_destination: number, payload: Uint8Array) => {
+        outbox.push({ sourceNode: node, payload: payload.slice() });
+        return true;
+      },
+      receiveFrame: () => inbox.shift(),
+      acknowledgeInterrupt: () => {},
+      receiveDrops: () => ({ fcs: 0, overflow: 0 }),
+    });
+    const limits = { ...transportLimitsDefault, queuedBytesMax: 1000 };
+    const received: number[] = [];
+    const handlers = (into: number[]) => ({
+      onMessage: (_node: number, bytes: Uint8Array) => into.push(bytes.length),
+      onDatagram: () => {},
+      onPeerFailed: () => {},
+    });
+    const sender = new Transport(portOf(0, toZero, toOne), handlers([]), limits);
+    const receiver = new Transport(portOf(1, toOne, toZero), handlers(received), limits);
+    expect(sender.queuedBytesTo(1)).toBe(0);
+    expect(sender.send(1, message(1, 600), 0)).toBe(true);
+    expect(sender.queuedBytesTo(1)).toBe(600);
+    expect(sender.hasRoomFor(1, 400)).toBe(true);
+    expect(sender.hasRoomFor(1, 401)).toBe(false);
+    expect(sender.send(1, message(2, 401), 0)).toBe(false);
+    receiver.service(1);
+    sender.service(2);
+    expect(received).toEqual([600]);
+    expect(sender.queuedBytesTo(1)).toBe(0);
+    expect(sender.hasRoomFor(1, 1000)).toBe(true);
+    expect(sender.hasRoomFor(1, 1001)).toBe(false);
   });
 
   it("drops and counts frames too short or of an unknown kind", () => {
