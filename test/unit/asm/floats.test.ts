@@ -61,6 +61,14 @@ describe("bit patterns", () => {
     expect(hex("1.5", "float32", true)).toBe("bfc00000");
   });
 
+  it("follows nasm where it departs from IEEE rounding (values recorded with nasm)", () => {
+    expect(hex("16777219.0", "float32")).toBe("4b800001"); // a decimal tie, toward zero
+    expect(hex("65520.0", "float16")).toBe("7bff");
+    expect(hex("0x1.ffffffp0", "float32")).toBe("40000000"); // a hex tie, to even
+    expect(hex("362.0", "float8")).toBe("7b"); // a finite value in the all-ones exponent
+    expect(hex("79728.0", "float16", true)).toBe("fcde");
+  });
+
   it("special values and packed BCD", () => {
     expect(hex("__?Infinity?__", "float32")).toBe("7f800000");
     expect(hex("__QNaN__", "float64")).toBe("7ff8000000000000");
