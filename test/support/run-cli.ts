@@ -5,6 +5,11 @@
 import { spawn } from "node:child_process";
 
 const binPath = new URL("../../bin/sterna.js", import.meta.url).pathname;
+/**
+ * Longer than any test's own time limit: a child whose test timed out would otherwise keep
+ * running (and loading the host) after the suite has moved on.
+ */
+const childLifetimeMsMax = 300_000;
 
 export interface CliOutcome {
   status: number | null;
@@ -15,7 +20,7 @@ export interface CliOutcome {
 /** `sterna ARGS...` with INPUT on its stdin (then closed). */
 export function sterna(args: readonly string[], input = ""): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args]);
+    const child = spawn(process.execPath, [binPath, ...args], { timeout: childLifetimeMsMax });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("latin1").on("data", (chunk: string) => (stdout += chunk));

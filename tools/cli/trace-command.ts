@@ -3,7 +3,7 @@
 // writes as it goes through OutputFile; a malformed or overlong line is one error naming its
 // number and field, exit 2; an output that cannot be written (a full disk) is one line, exit 1.
 
-import { statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import type { Command } from "commander";
 
 const usageErrorStatus = 2;
@@ -32,6 +32,10 @@ async function runTraceCommand(file: string, options: { chrome?: string }): Prom
     const stat = statSync(file);
     if (!stat.isFile()) return fail(`${file}: not a regular file`);
     if (stat.size > traceBytesMax) return fail(`${file}: larger than 4 GiB`);
+    // Opening the output truncates it, and the input is read as the output is written.
+    if (isSameFile(stat, options.chrome)) {
+      return fail(`--chrome ${options.chrome}: is the trace being read`);
+    }
   } catch (error) {
     return fail(`${file}: ${inputFile.describeFileError(error)}`);
   }
@@ -68,6 +72,15 @@ async function runTraceCommand(file: string, options: { chrome?: string }): Prom
     } else if (failure === undefined && !malformed) {
       say(`${lineNumber} lines -> ${written} events in ${options.chrome}`);
     }
+  }
+}
+
+function isSameFile(input: Stats, outputPath: string): boolean {
+  try {
+    const output = statSync(outputPath);
+    return output.dev === input.dev && output.ino === input.ino;
+  } catch {
+    return false;
   }
 }
 

@@ -60,6 +60,17 @@ describe("the Chrome trace export", () => {
     expect(bad.stderr.trim().split("\n")).toEqual([`sterna: trace: ${input}: line 2: not JSON`]);
   });
 
+  it("refuses to write over the trace it reads (the input stays whole)", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "sterna-trace-"));
+    const input = join(directory, "run.jsonl");
+    const text = `${lines.join("\n")}\n`;
+    writeFileSync(input, text);
+    const same = await sterna(["trace", input, "--chrome", join(directory, ".", "run.jsonl")]);
+    expect(same.status).toBe(2);
+    expect(same.stderr).toMatch(/--chrome .*run\.jsonl: is the trace being read/);
+    expect(readFileSync(input, "utf8")).toBe(text);
+  });
+
   it("bounds what it keeps between lines: nodes within 0..2047, open slices", () => {
     const builder = new ChromeTraceBuilder();
     expect(() => builder.convert('{"t":1,"node":2048,"event":"boot"}', 3)).toThrow(
