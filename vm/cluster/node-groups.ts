@@ -29,12 +29,9 @@ export async function startNodeGroups(spec: NodeGroupsSpec): Promise<NodeGroup[]
       Array.from({ length: Math.min(perWorker, spec.nodeCount - first) }, (_, i) => first + i),
     );
   }
-  const module = (await import(spec.softwareModuleUrl)) as NodeSoftwareModule;
-  const local = new LocalNodeGroup(
-    new NodeHost(blocks[0]!, module.createNodeSoftware, spec.bootConfig, spec.machineConfig),
-  );
   const spinChecks = spinChecksFor(blocks.length, availableParallelism());
-  const remote = await Promise.all(
+  // The workers load and boot their nodes while this thread builds its own.
+  const starting = Promise.all(
     blocks
       .slice(1)
       .map((nodes) =>
@@ -47,6 +44,11 @@ export async function startNodeGroups(spec: NodeGroupsSpec): Promise<NodeGroup[]
         ),
       ),
   );
+  const module = (await import(spec.softwareModuleUrl)) as NodeSoftwareModule;
+  const local = new LocalNodeGroup(
+    new NodeHost(blocks[0]!, module.createNodeSoftware, spec.bootConfig, spec.machineConfig),
+  );
+  const remote = await starting;
   // The local group first: its `begin` only notes the quantum and its `collect` runs it, so
   // with the workers after it every worker is started before the local nodes run and is
   // waited for only after.
