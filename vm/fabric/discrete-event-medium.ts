@@ -15,6 +15,7 @@ import {
   type FrameEvent,
   FrameEventKind,
   type FrameSubmission,
+  frameEventBefore,
   type Medium,
   type MediumCounters,
   type MediumIncident,
@@ -61,14 +62,6 @@ function happeningBefore(a: Happening, b: Happening): boolean {
   return a.order < b.order;
 }
 
-function eventBefore(a: FrameEvent, b: FrameEvent): boolean {
-  if (a.atNs !== b.atNs) return a.atNs < b.atNs;
-  if (a.node !== b.node) return a.node < b.node;
-  if (a.sourceNode !== b.sourceNode) return a.sourceNode < b.sourceNode;
-  if (a.seq !== b.seq) return a.seq < b.seq;
-  return a.kind < b.kind;
-}
-
 const noBytes = new Uint8Array(0);
 
 export abstract class DiscreteEventMedium implements Medium {
@@ -86,7 +79,7 @@ export abstract class DiscreteEventMedium implements Medium {
   /** The least distance from a happening to an event it emits. */
   private readonly gapNs: number;
   private readonly happenings = new MinHeap<Happening>(happeningBefore);
-  private readonly events = new MinHeap<FrameEvent>(eventBefore);
+  private readonly events = new MinHeap<FrameEvent>(frameEventBefore);
   /** Happenings before this time have been handled. */
   private handledBeforeNs = Number.NEGATIVE_INFINITY;
   private happeningOrder = 0;

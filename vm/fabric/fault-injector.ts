@@ -13,6 +13,7 @@ import {
   type FrameEvent,
   FrameEventKind,
   type FrameSubmission,
+  frameEventBefore,
   type Medium,
   type MediumIncident,
   MediumIncidentKind,
@@ -73,14 +74,6 @@ function checkPartition(partition: Partition): {
   return { fromNs, untilNs: fromNs + durationNs, nodes: new Set(nodes) };
 }
 
-function eventBefore(a: FrameEvent, b: FrameEvent): boolean {
-  if (a.atNs !== b.atNs) return a.atNs < b.atNs;
-  if (a.node !== b.node) return a.node < b.node;
-  if (a.sourceNode !== b.sourceNode) return a.sourceNode < b.sourceNode;
-  if (a.seq !== b.seq) return a.seq < b.seq;
-  return a.kind < b.kind;
-}
-
 export class FaultInjector implements Medium {
   readonly faults: FaultCounters = {
     framesLost: 0,
@@ -94,7 +87,7 @@ export class FaultInjector implements Medium {
   private readonly partitions: { fromNs: number; untilNs: number; nodes: Set<number> }[];
   private readonly seed: number;
   /** Duplicates due at or after the last horizon asked for. */
-  private readonly heldDuplicates = new MinHeap<FrameEvent>(eventBefore);
+  private readonly heldDuplicates = new MinHeap<FrameEvent>(frameEventBefore);
   private incidents: MediumIncident[] = [];
 
   constructor(
@@ -166,7 +159,8 @@ export class FaultInjector implements Medium {
       out.push(this.heldDuplicates.pop()!);
       reordered = true;
     }
-    if (reordered) out.sort((a, b) => (eventBefore(a, b) ? -1 : eventBefore(b, a) ? 1 : 0));
+    if (reordered)
+      out.sort((a, b) => (frameEventBefore(a, b) ? -1 : frameEventBefore(b, a) ? 1 : 0));
     return out;
   }
 

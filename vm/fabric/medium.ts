@@ -44,6 +44,15 @@ export interface FrameEvent {
   delivered: boolean;
 }
 
+/** The order every medium hands events out in: (atNs, node, sourceNode, seq, kind). */
+export function frameEventBefore(a: FrameEvent, b: FrameEvent): boolean {
+  if (a.atNs !== b.atNs) return a.atNs < b.atNs;
+  if (a.node !== b.node) return a.node < b.node;
+  if (a.sourceNode !== b.sourceNode) return a.sourceNode < b.sourceNode;
+  if (a.seq !== b.seq) return a.seq < b.seq;
+  return a.kind < b.kind;
+}
+
 /** What a medium counts, for the summary, the benchmark and the tests. */
 export interface MediumCounters {
   framesSubmitted: number;
