@@ -53,6 +53,11 @@ export const sizeKeywords: ReadonlyMap<string, number> = new Map([
   ["zword", 512],
 ]);
 
+/** The bytes of each of `words` (size keywords), for a place that takes only those. */
+export function sizeBytesOf(words: readonly string[]): ReadonlyMap<string, number> {
+  return new Map(words.map((word) => [word, sizeKeywords.get(word)! / 8]));
+}
+
 const directives = new Set([
   "bits",
   "use16",

@@ -24,6 +24,7 @@ import {
   isMnemonic,
   prefixName,
   reserveDirectiveUnit,
+  sizeBytesOf,
   startsStatement,
 } from "./keywords.ts";
 import { nasmInstructionNames } from "./nasm-instruction-names.ts";
@@ -46,14 +47,7 @@ function isLocalName(name: string): boolean {
 const dataNestingMax = 64;
 
 /** Size words that may stand before a data item or list (`dw byte (1, 2)`). */
-const sizeUnits: ReadonlyMap<string, number> = new Map([
-  ["byte", 1],
-  ["word", 2],
-  ["dword", 4],
-  ["qword", 8],
-  ["tword", 10],
-  ["oword", 16],
-]);
+const sizeUnits = sizeBytesOf(["byte", "word", "dword", "qword", "tword", "oword"]);
 
 const loopMnemonics = new Set(["loop", "loope", "loopz", "loopne", "loopnz"]);
 

@@ -4,6 +4,7 @@
 // NASM 2.16 (asm/preproc.c keeps them in globals).
 
 import type { Token } from "../lexer.ts";
+import { sizeBytesOf } from "../parser/keywords.ts";
 
 interface StackModel {
   readonly widthBytes: number;
@@ -18,15 +19,7 @@ const stackModels: ReadonlyMap<string, StackModel> = new Map([
   ["small", { widthBytes: 2, pointer: "bp", argOffset: 6 }],
 ]);
 
-const sizeBytes: ReadonlyMap<string, number> = new Map([
-  ["byte", 1],
-  ["word", 2],
-  ["dword", 4],
-  ["qword", 8],
-  ["tword", 10],
-  ["oword", 16],
-  ["yword", 32],
-]);
+const sizeBytes = sizeBytesOf(["byte", "word", "dword", "qword", "tword", "oword", "yword"]);
 
 export interface StackVariable {
   readonly name: string;
