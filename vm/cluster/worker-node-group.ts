@@ -1,7 +1,7 @@
 // The coordinator's side of a worker thread (node-worker.ts): a NodeGroup whose quanta run in
 // the worker. `begin` writes the inbound batch and bumps the generation word; `collect` waits
-// on the completion word with Atomics.wait (the coordinator has nothing else to do meanwhile)
-// and reads the outbound batch. comlink carries boot and finish.
+// for the completion word (spin-budget.ts: checks, then Atomics.wait) and reads the outbound
+// batch. comlink carries boot and finish.
 
 import { Worker } from "node:worker_threads";
 import * as Comlink from "comlink";
