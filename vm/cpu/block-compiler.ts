@@ -2,9 +2,10 @@
 // JavaScript function, so hot guest code runs without per-instruction dispatch. The
 // generated code has exactly the semantics of the interpreter (execute-fast.ts): same
 // lazy-flag records, same order of memory accesses, registers changed only after the last
-// access that can fault. Before such an access it stores the instruction's index in
-// `cpu.blockStep`, so a fault is charged to the right instruction; after a store it
-// leaves early if a store hit cached code (`cpu.codeWritten`). Every exit tells the run
+// access that can fault. Memory is accessed through the TLB inline (block-memory-code.ts);
+// before anything that can fault it stores the instruction's index in `cpu.blockStep`, so
+// a fault is charged to the right instruction; after a store it leaves early if a store
+// hit cached code (`cpu.codeWritten`). Every exit tells the run
 // loop what to charge, as constants (or a multiple of the passes of a looping block), in
 // `cpu.exitCycles` and `cpu.exitInstructions`. A conditional branch
 // whose flags come from an earlier instruction of the same block tests the recorded
@@ -12,6 +13,7 @@
 // is compiled once, when its first instruction has run `compileThreshold` times.
 
 import type { BlockFunction } from "./block-cache.ts";
+import { loadCode, memoryLocals, storeCode } from "./block-memory-code.ts";
 import { cpuCostCycles } from "./cost-table.ts";
 import { rowOperandBits, rowOperandCount } from "./decode-table.ts";
 import {
@@ -139,20 +141,27 @@ export function blockSource(
         lines.push(`r[${d}] = ${imm};`);
         break;
       case FastKind.MovLoad:
-        lines.push(`${step} r[${d}] = c.read32(${ea});`);
+        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(32, "ad", k)}; }`);
         break;
       case FastKind.MovStore:
-        lines.push(`${step} c.write32(${ea}, r[${s}]); ${leaveIfCodeWritten}`);
+        lines.push(
+          `{ const ad = ${ea}; ${storeCode(32, "ad", `r[${s}]`, k)} ${leaveIfCodeWritten} }`,
+        );
         break;
       case FastKind.MovStoreImm:
-        lines.push(`${step} c.write32(${ea}, ${imm}); ${leaveIfCodeWritten}`);
+        lines.push(
+          `{ const ad = ${ea}; ${storeCode(32, "ad", `${imm}`, k)} ${leaveIfCodeWritten} }`,
+        );
         break;
       case FastKind.AluRegReg:
       case FastKind.AluRegImm:
       case FastKind.AluRegMem: {
         const operand =
           kind === FastKind.AluRegReg ? `r[${s}]` : kind === FastKind.AluRegImm ? `${imm}` : "m";
-        const load = kind === FastKind.AluRegMem ? `${step} const m = c.read32(${ea});` : "";
+        const load =
+          kind === FastKind.AluRegMem
+            ? `const ad = ${ea}; const m = ${loadCode(32, "ad", k)};`
+            : "";
         const { code, source } = aluCode(op, operand);
         lines.push(
           `{ ${load} const a = r[${d}]; ${code} ${op === AluOp.Cmp ? "" : `r[${d}] = x;`} }`,
@@ -165,10 +174,10 @@ export function blockSource(
         const operand = kind === FastKind.AluMemReg ? `r[${s}]` : `${imm}`;
         const { code, source, flagsCode } = aluCode(op, operand);
         if (op === AluOp.Cmp) {
-          lines.push(`{ ${step} const a = c.read32(${ea}); ${code} }`);
+          lines.push(`{ const ad = ${ea}; const a = ${loadCode(32, "ad", k)}; ${code} }`);
         } else {
           lines.push(
-            `{ ${step} const ad = ${ea}; const a = c.read32(ad); ${flagsCode.compute} c.write32(ad, x); ${flagsCode.record} ${leaveIfCodeWritten} }`,
+            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", k)}; ${flagsCode.compute} ${storeCode(32, "ad", "x", k)} ${flagsCode.record} ${leaveIfCodeWritten} }`,
           );
         }
         flagSource = source;
@@ -185,30 +194,30 @@ export function blockSource(
       case FastKind.PushImm: {
         const value = kind === FastKind.PushReg ? `r[${d}]` : `${imm}`;
         lines.push(
-          `{ const sp = (r[4] - 4) | 0; ${step} c.write32(sp, ${value}); r[4] = sp; ${leaveIfCodeWritten} }`,
+          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", value, k)} r[4] = sp; ${leaveIfCodeWritten} }`,
         );
         break;
       }
       case FastKind.PopReg:
         lines.push(
-          `{ const sp = r[4]; ${step} const v = c.read32(sp); r[4] = (sp + 4) | 0; r[${d}] = v; }`,
+          `{ const sp = r[4]; const v = ${loadCode(32, "sp", k)}; r[4] = (sp + 4) | 0; r[${d}] = v; }`,
         );
         break;
       case FastKind.CallRel:
         if (!last) {
           // The block goes on at the target: only the return address is pushed.
           lines.push(
-            `{ const sp = (r[4] - 4) | 0; ${step} c.write32(sp, ${next}); r[4] = sp; ${leaveIfCodeWritten} }`,
+            `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k)} r[4] = sp; ${leaveIfCodeWritten} }`,
           );
           break;
         }
         lines.push(
-          `{ const sp = (r[4] - 4) | 0; ${step} c.write32(sp, ${next}); r[4] = sp; ${whole} return (base + ${ends[k]! + imm}) | 0; }`,
+          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k)} r[4] = sp; ${whole} return (base + ${ends[k]! + imm}) | 0; }`,
         );
         break;
       case FastKind.Ret:
         lines.push(
-          `{ const sp = r[4]; ${step} const t = c.read32(sp); r[4] = (sp + 4) | 0; ${whole} return t; }`,
+          `{ const sp = r[4]; const t = ${loadCode(32, "sp", k)}; r[4] = (sp + 4) | 0; ${whole} return t; }`,
         );
         break;
       case FastKind.JmpRel:
@@ -247,16 +256,16 @@ export function blockSource(
         break;
       }
       case FastKind.MovzxLoad8:
-        lines.push(`${step} r[${d}] = c.read8(${ea});`);
+        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(8, "ad", k)}; }`);
         break;
       case FastKind.MovsxLoad8:
-        lines.push(`${step} r[${d}] = (c.read8(${ea}) << 24) >> 24;`);
+        lines.push(`{ const ad = ${ea}; r[${d}] = (${loadCode(8, "ad", k)} << 24) >> 24; }`);
         break;
       case FastKind.MovzxLoad16:
-        lines.push(`${step} r[${d}] = c.read16(${ea});`);
+        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(16, "ad", k)}; }`);
         break;
       case FastKind.MovsxLoad16:
-        lines.push(`${step} r[${d}] = (c.read16(${ea}) << 16) >> 16;`);
+        lines.push(`{ const ad = ${ea}; r[${d}] = (${loadCode(16, "ad", k)} << 16) >> 16; }`);
         break;
       case FastKind.MovzxReg8:
         lines.push(s < 4 ? `r[${d}] = r[${s}] & 255;` : `r[${d}] = (r[${s - 4}] >>> 8) & 255;`);
@@ -284,18 +293,18 @@ export function blockSource(
       case FastKind.Nop:
         break;
       default: {
-        const sized = sizedCode(store, slot, flagSource);
+        const sized = sizedCode(store, slot, flagSource, k);
         if (sized !== undefined) {
           const touchesMemory = d === LOCATION_MEMORY || s === LOCATION_MEMORY;
-          const address = touchesMemory ? `${step} const ad = ${ea};` : "";
+          const address = touchesMemory ? `const ad = ${ea};` : "";
           lines.push(`{ ${address} ${sized.code} ${touchesMemory ? leaveIfCodeWritten : ""} }`);
           flagSource = sized.source;
           break;
         }
-        const transfer = indirectTransferCode(store, slot, ends[k]!);
+        const transfer = indirectTransferCode(store, slot, ends[k]!, k);
         if (transfer !== undefined) {
           const address = d === LOCATION_MEMORY ? `const ad = ${ea};` : "";
-          lines.push(`{ ${step} ${address} ${transfer.replace(returnMarker, `${whole} return`)} }`);
+          lines.push(`{ ${address} ${transfer.replace(returnMarker, `${whole} return`)} }`);
           break;
         }
         // Any other generic instruction: the interpreter's handler, eip set as it expects.
@@ -319,8 +328,9 @@ export function blockSource(
   }
   // A block that jumps back to its entry loops here; `n` counts the passes completed.
   const code = dropDeadFlagRecords(lines).join("\n");
-  const body = looping ? `let n = 0;\nfor (;;) {\nc.extraIterations = n;\n${code}\n}` : code;
-  return withRegistersInLocals(body);
+  if (!looping) return withRegistersInLocals(code, "");
+  // The passes completed reach the run loop only when a fault leaves the block.
+  return `let n = 0;\n${withRegistersInLocals(`for (;;) {\n${code}\n}`, "c.extraIterations = n;")}`;
 }
 
 /** Where indirectTransferCode returns; the block's charge goes before it. */
@@ -338,23 +348,29 @@ const registersIn = "/*registers-in*/";
  * after it). Registers only change after an instruction's last faulting access, so at a
  * fault the locals hold the state before the faulting instruction, as cpu.r would.
  */
-function withRegistersInLocals(body: string): string {
+function withRegistersInLocals(body: string, onLeaving: string): string {
   const numbers = (pattern: RegExp) =>
     [...new Set(Array.from(body.matchAll(pattern), (m) => Number(m[1])))].sort();
   const used = numbers(/\br\[([0-7])\]/g);
   const assigned = numbers(/\br\[([0-7])\] =(?!=)/g);
   const needsAll = body.includes(registersOut);
   const names = needsAll ? [0, 1, 2, 3, 4, 5, 6, 7] : used;
-  if (names.length === 0) return body;
+  const memory = memoryLocals(body);
+  if (names.length === 0) return finallyAround(`${memory}\n${body}`, onLeaving);
   const load = names.map((i) => `e${i} = r[${i}];`).join(" ");
   const store = assigned.map((i) => `r[${i}] = e${i};`).join(" ");
   const renamed = body
     .replace(/\br\[([0-7])\]/g, "e$1")
     .replaceAll(registersOut, store)
     .replaceAll(registersIn, load);
-  const declarations = `let ${names.map((i) => `e${i} = r[${i}]`).join(", ")};`;
-  if (assigned.length === 0) return `${declarations}\n${renamed}`;
-  return `${declarations}\ntry {\n${renamed}\n} finally { ${store} }`;
+  const declarations = `${memory}\nlet ${names.map((i) => `e${i} = r[${i}]`).join(", ")};`;
+  return `${declarations}\n${finallyAround(renamed, `${store} ${onLeaving}`)}`;
+}
+
+/** `body`, with `onLeaving` run however it leaves (return or fault), if there is any. */
+function finallyAround(body: string, onLeaving: string): string {
+  if (onLeaving.trim() === "") return body;
+  return `try {\n${body}\n} finally { ${onLeaving} }`;
 }
 
 /** Whether the block ends with a direct jump or conditional branch to its own entry. */
@@ -453,14 +469,16 @@ function sizedCode(
   store: DecodedInstructions,
   slot: number,
   flagSource: FlagSource,
+  step: number,
 ): { code: string; source: FlagSource } | undefined {
   const handler = store.handler[slot]!;
   const size = store.size[slot]!;
   const dst = store.dst[slot]!;
   const src = store.src[slot]!;
   const imm = store.imm[slot]!;
-  const read = (location: number, bits: number) => readCode(location, bits, imm);
-  const write = (location: number, bits: number, value: string) => writeCode(location, bits, value);
+  const read = (location: number, bits: number) => readCode(location, bits, imm, step);
+  const write = (location: number, bits: number, value: string) =>
+    writeCode(location, bits, value, step);
   switch (handler) {
     case HandlerId.Mov:
       return { code: `const v = ${read(src, size)}; ${write(dst, size, "v")}`, source: flagSource };
@@ -529,7 +547,7 @@ function sizedCode(
     case HandlerId.Push:
       if (dst !== LOCATION_MEMORY) return undefined;
       return {
-        code: `const v = ${read(dst, size)}; const sp = (r[4] - ${size / 8}) | 0; c.write${size}(sp, v); r[4] = sp;`,
+        code: `const v = ${read(dst, size)}; const sp = (r[4] - ${size / 8}) | 0; ${storeCode(size, "sp", "v", step)} r[4] = sp;`,
         source: flagSource,
       };
     case HandlerId.SignExtendAccumulator:
@@ -588,14 +606,15 @@ function indirectTransferCode(
   store: DecodedInstructions,
   slot: number,
   nextOffset: number,
+  step: number,
 ): string | undefined {
   const handler = store.handler[slot]!;
   const dst = store.dst[slot]!;
   if (handler !== HandlerId.Jmp && handler !== HandlerId.Call) return undefined;
   if (store.size[slot] !== 32 || dst === LOCATION_NONE) return undefined;
-  const target = dst === LOCATION_MEMORY ? "c.read32(ad)" : `r[${dst}]`;
+  const target = dst === LOCATION_MEMORY ? loadCode(32, "ad", step) : `r[${dst}]`;
   if (handler === HandlerId.Jmp) return `const t = ${target}; ${returnMarker} t;`;
-  return `const t = ${target}; const sp = (r[4] - 4) | 0; c.write32(sp, (base + ${nextOffset}) | 0); r[4] = sp; ${returnMarker} t;`;
+  return `const t = ${target}; const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", `(base + ${nextOffset}) | 0`, step)} r[4] = sp; ${returnMarker} t;`;
 }
 
 /** `x` for an ALU op on sign-extended a and b, and its lazy-flag record. */
@@ -694,10 +713,11 @@ function signExtendCode(expression: string, bits: number): string {
 }
 
 /** An operand's value, sign-extended from `bits` to 32. */
-function readCode(location: number, bits: number, imm: number): string {
+function readCode(location: number, bits: number, imm: number, step: number): string {
   if (location === LOCATION_MEMORY) {
-    if (bits === 32) return "c.read32(ad)";
-    return bits === 16 ? "((c.read16(ad) << 16) >> 16)" : "((c.read8(ad) << 24) >> 24)";
+    const value = loadCode(bits, "ad", step);
+    if (bits === 32) return value;
+    return bits === 16 ? `((${value} << 16) >> 16)` : `((${value} << 24) >> 24)`;
   }
   if (location === LOCATION_IMMEDIATE) return `${signExtend(imm, bits)}`;
   if (bits === 32) return `r[${location}]`;
@@ -706,8 +726,8 @@ function readCode(location: number, bits: number, imm: number): string {
 }
 
 /** A statement storing the low `bits` of `value` into an operand. */
-function writeCode(location: number, bits: number, value: string): string {
-  if (location === LOCATION_MEMORY) return `c.write${bits}(ad, ${value});`;
+function writeCode(location: number, bits: number, value: string, step: number): string {
+  if (location === LOCATION_MEMORY) return storeCode(bits, "ad", value, step);
   if (bits === 32) return `r[${location}] = ${value};`;
   if (bits === 16) return `r[${location}] = (r[${location}] & -65536) | ((${value}) & 65535);`;
   if (location < 4) return `r[${location}] = (r[${location}] & -256) | ((${value}) & 255);`;

@@ -80,11 +80,12 @@ export class Cpu {
   readonly cache: DecodeCache;
   private readonly decoder = new Decoder();
   private readonly fetchBytes = new Uint8Array(instructionBytesMax + 1);
-  private readonly bytes: Uint8Array;
-  private readonly view: DataView;
-  private readonly tlbReadTag: Int32Array;
-  private readonly tlbWriteTag: Int32Array;
-  private readonly tlbFrame: Int32Array;
+  // Guest memory and the TLB's arrays, read directly by compiled blocks (block-memory-code.ts).
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  readonly tlbReadTag: Int32Array;
+  readonly tlbWriteTag: Int32Array;
+  readonly tlbFrame: Int32Array;
   /** Physical page number of the page decodeAt last fetched from. */
   private fetchFrame = 0;
   /** That page's offset -> slot table. */
