@@ -3,15 +3,15 @@
 // derives each medium's formulas and lookahead from these numbers; change them here only.
 
 /**
- * The NIC's cost per frame, paid by every frame on every medium: 40 µs in all. Sending, the
+ * The NIC's cost per frame, paid by every frame on every medium: 80 µs in all. Sending, the
  * driver's descriptor write, the NIC's descriptor fetch and the DMA of the frame into its
  * transmit buffer before the first bit goes out; receiving, the DMA into the receive ring and
  * the interrupt's delivery, which the transmit-done interrupt pays as well. About 1000 cycles
  * of a 25 MHz workstation of Charlotte's time on each side; it is also what makes the
  * cluster's quantum long enough for its barriers to be cheap.
  */
-export const nicTransmitLatencyNs = 20_000;
-export const nicReceiveLatencyNs = 20_000;
+export const nicTransmitLatencyNs = 40_000;
+export const nicReceiveLatencyNs = 40_000;
 export const nicLatencyNs = nicTransmitLatencyNs + nicReceiveLatencyNs;
 
 /** Preamble (7) and start-of-frame delimiter (1) sent before every Ethernet frame. */

@@ -17,7 +17,7 @@ import {
 import { SeededRandom } from "../../../vm/random/seeded-random.ts";
 import { describeEvent, submission } from "../../support/frames.ts";
 
-const readyNs = 20_000;
+const readyNs = 40_000;
 const tau = ethernetPropagationNs;
 
 describe("ethernet", () => {
@@ -26,8 +26,8 @@ describe("ethernet", () => {
     const ethernet = new Ethernet(2, 1);
     ethernet.submit(submission(0, 1, 1500, 0));
     expect(ethernet.eventsBefore(Number.POSITIVE_INFINITY).map(describeEvent)).toEqual([
-      "1260800 done node 0 from 0#0 delivered true",
-      expect.stringMatching(/^1263300 receive node 1 from 0#0 bytes 1518/),
+      "1300800 done node 0 from 0#0 delivered true",
+      expect.stringMatching(/^1303300 receive node 1 from 0#0 bytes 1518/),
     ]);
     expect(ethernet.counters.collisions).toBe(0);
   });
@@ -46,8 +46,8 @@ describe("ethernet", () => {
     const frameNs = ethernetTransmitNs(64);
     expect(frameNs).toBe(57_600);
     expect(receives.map((e) => e.atNs)).toEqual([
-      readyNs + frameNs + tau + 20_000,
-      readyNs + 2 * frameNs + ethernetInterFrameGapNs + tau + 20_000,
+      readyNs + frameNs + tau + 40_000,
+      readyNs + 2 * frameNs + ethernetInterFrameGapNs + tau + 40_000,
     ]);
   });
 
@@ -59,7 +59,7 @@ describe("ethernet", () => {
     const carrierEndsAtNode1 = readyNs + ethernetTransmitNs(1518) + tau;
     const node1Start = carrierEndsAtNode1 + ethernetInterFrameGapNs;
     const receive = events.find((e) => e.kind === FrameEventKind.Receive && e.node === 0)!;
-    expect(receive.atNs).toBe(node1Start + ethernetTransmitNs(64) + tau + 20_000);
+    expect(receive.atNs).toBe(node1Start + ethernetTransmitNs(64) + tau + 40_000);
     expect(ethernet.counters.collisions).toBe(0);
   });
 
@@ -74,7 +74,7 @@ describe("ethernet", () => {
     ethernet.submit(submission(1, 0, 46, 0));
     const events = ethernet.eventsBefore(Number.POSITIVE_INFINITY);
     expect(ethernet.counters.collisions).toBe(2);
-    // Both start at 20 µs, hear each other τ later, jam, stop at 20 µs + τ + jam.
+    // Both start at 40 µs, hear each other τ later, jam, stop at 40 µs + τ + jam.
     const stopNs = readyNs + tau + ethernetJamNs;
     // Node 0 draws 0 slots: it waits for node 1's signal to end (τ later) and the gap.
     const node0Start = stopNs + tau + ethernetInterFrameGapNs;
@@ -83,10 +83,10 @@ describe("ethernet", () => {
     const node1Start = node0Start + frameNs + tau + ethernetInterFrameGapNs;
     expect(stopNs + ethernetSlotTimeNs).toBeGreaterThan(node0Start + tau);
     expect(events.map(describeEvent)).toEqual([
-      `${node0Start + frameNs + 20_000} done node 0 from 0#0 delivered true`,
-      expect.stringMatching(`^${node0Start + frameNs + tau + 20_000} receive node 1 from 0#0`),
-      `${node1Start + frameNs + 20_000} done node 1 from 1#0 delivered true`,
-      expect.stringMatching(`^${node1Start + frameNs + tau + 20_000} receive node 0 from 1#0`),
+      `${node0Start + frameNs + 40_000} done node 0 from 0#0 delivered true`,
+      expect.stringMatching(`^${node0Start + frameNs + tau + 40_000} receive node 1 from 0#0`),
+      `${node1Start + frameNs + 40_000} done node 1 from 1#0 delivered true`,
+      expect.stringMatching(`^${node1Start + frameNs + tau + 40_000} receive node 0 from 1#0`),
     ]);
   });
 
@@ -100,8 +100,8 @@ describe("ethernet", () => {
     const roundNs = tau + ethernetJamNs + tau + ethernetInterFrameGapNs;
     const lastStopNs = readyNs + 15 * roundNs + tau + ethernetJamNs;
     expect(events.map(describeEvent)).toEqual([
-      `${lastStopNs + 20_000} done node 0 from 0#0 delivered false`,
-      `${lastStopNs + 20_000} done node 1 from 1#0 delivered false`,
+      `${lastStopNs + 40_000} done node 0 from 0#0 delivered false`,
+      `${lastStopNs + 40_000} done node 1 from 1#0 delivered false`,
     ]);
     expect(ethernet.counters).toMatchObject({
       collisions: 32,

@@ -14,10 +14,11 @@ describe("switched", () => {
   it("times one 1518-byte frame at 100 Mbit/s through the switch", () => {
     const switched = new Switched(2, 100);
     switched.submit(submission(0, 1, 1500, 0));
-    // T = 1526 * 80 = 122080; link done at 142080; in the switch at 144580; out at 266660.
+    // Ready at 40000; T = 1526 * 80 = 122080; link done at 162080; in the switch at 164580;
+    // out at 286660; each event 40000 later.
     expect(switched.eventsBefore(Number.POSITIVE_INFINITY).map(describeEvent)).toEqual([
-      "162080 done node 0 from 0#0 delivered true",
-      expect.stringMatching(/^287160 receive node 1 from 0#0 bytes 1518/),
+      "202080 done node 0 from 0#0 delivered true",
+      expect.stringMatching(/^327160 receive node 1 from 0#0 bytes 1518/),
     ]);
   });
 
@@ -34,10 +35,10 @@ describe("switched", () => {
       .eventsBefore(Number.POSITIVE_INFINITY)
       .filter((e) => e.kind === FrameEventKind.Receive);
     const frameNs = 1526 * 8;
-    const inSwitchNs = 20_000 + frameNs + 500 + 2000;
+    const inSwitchNs = 40_000 + frameNs + 500 + 2000;
     expect(receives.map((e) => [e.sourceNode, e.atNs])).toEqual([
-      [0, inSwitchNs + frameNs + 500 + 20_000],
-      [1, inSwitchNs + 2 * frameNs + 96 + 500 + 20_000],
+      [0, inSwitchNs + frameNs + 500 + 40_000],
+      [1, inSwitchNs + 2 * frameNs + 96 + 500 + 40_000],
     ]);
   });
 

@@ -17,12 +17,12 @@ describe("token ring", () => {
     expect(ring.timing.byteNs).toBe(100);
     expect(ring.timing.hopNs).toBe(550);
     ring.submit(submission(0, 2, 1500, 0));
-    // The token leaves node 3 at 0 and passes node 0 at 550 + k * 2200; ready at 20000 -> 20350.
-    // T = 1523 * 100 = 152300, so sent at 172650; node 2 is 2 hops on: 173750 + 20000.
-    // Back at node 0 after 4 hops: 174850 + 20000.
+    // The token leaves node 3 at 0 and passes node 0 at 550 + k * 2200; ready at 40000 -> 40150.
+    // T = 1523 * 100 = 152300, so sent at 192450; node 2 is 2 hops on: 193550 + 40000.
+    // Back at node 0 after 4 hops: 194650 + 40000.
     expect(ring.eventsBefore(Number.POSITIVE_INFINITY).map(describeEvent)).toEqual([
-      expect.stringMatching(/^193750 receive node 2 from 0#0 bytes 1518/),
-      "194850 done node 0 from 0#0 delivered true",
+      expect.stringMatching(/^233550 receive node 2 from 0#0 bytes 1518/),
+      "234650 done node 0 from 0#0 delivered true",
     ]);
     expect(ring.counters).toMatchObject({
       framesSubmitted: 1,
@@ -47,13 +47,13 @@ describe("token ring", () => {
     ring.submit(submission(3, 0, 10, 0));
     const events = ring.eventsBefore(Number.POSITIVE_INFINITY);
     const doneAt = (node: number) =>
-      events.find((e) => e.kind === FrameEventKind.TransmitDone && e.node === node)!.atNs - 20_000;
-    // All ready at 20000. The token left node 3 at 0 and passes node 3 at 3000k, node 0 at
-    // 750 + 3000k, node 1 at 1500 + 3000k: node 3 is first, at 21000.
-    expect(doneAt(3)).toBe(21_000 + frameNs + 4 * hopNs);
-    // Released at node 3, the token reaches node 0 one hop later, then node 1 after node 0's round.
+      events.find((e) => e.kind === FrameEventKind.TransmitDone && e.node === node)!.atNs - 40_000;
+    // All ready at 40000. The token left node 3 at 0 and passes node 3 at 3000k, node 0 at
+    // 750 + 3000k, node 1 at 1500 + 3000k: node 1 is first, at 40500.
+    expect(doneAt(1)).toBe(40_500 + frameNs + 4 * hopNs);
+    // Released at node 1, the token reaches node 3 two hops later, then node 0 one hop on.
+    expect(doneAt(3)).toBe(doneAt(1) + 2 * hopNs + frameNs + 4 * hopNs);
     expect(doneAt(0)).toBe(doneAt(3) + hopNs + frameNs + 4 * hopNs);
-    expect(doneAt(1)).toBe(doneAt(0) + hopNs + frameNs + 4 * hopNs);
   });
 
   it("delivers a broadcast to every other station, each after its own hops", () => {
