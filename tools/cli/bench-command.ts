@@ -2,8 +2,22 @@
 // lives in tools/bench/ and loads only when run.
 
 import { type Command, InvalidArgumentError } from "commander";
+import { fabricSpellings } from "../../vm/fabric/create-medium.ts";
+import { hoarderBytesMax, hoarderBytesMin } from "../bench/migration-sizes.ts";
+import { byteSizeInRange } from "./option-parsers.ts";
+import { outputPathProblem, writeOutputFile } from "./output-file.ts";
 
 const cpuRunsMax = 100;
+const usageErrorStatus = 2;
+const checkFailedStatus = 1;
+const parseMigrationSize = byteSizeInRange(hoarderBytesMin, hoarderBytesMax);
+
+function fabricSpelling(text: string): string {
+  if (!fabricSpellings.includes(text)) {
+    throw new InvalidArgumentError(`expected one of ${fabricSpellings.join(", ")}`);
+  }
+  return text;
+}
 
 function runCount(text: string): number {
   const value = Number(text);
@@ -26,6 +40,51 @@ export function registerBench(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const { runClusterBench } = await import("../bench/cluster.ts");
       await runClusterBench({ json: options.json === true });
+    });
+  bench
+    .command("migration")
+    .description(
+      "move a process with SIZE resident between two nodes: freeze and total time, bytes and rounds per memory strategy; messages forwarded and resent, residual dependencies and a partner's added delay per delivery method",
+    )
+    .option(
+      "--size <bytes>",
+      "resident memory of the moved process (e.g. 256KiB, 10MiB)",
+      parseMigrationSize,
+      10 * 1024 * 1024,
+    )
+    .option(
+      "--fabric <medium>",
+      `the fabric: ${fabricSpellings.join(", ")}`,
+      fabricSpelling,
+      "ethernet",
+    )
+    .option("--json", "one JSON object per line on stdout (progress goes to stderr)")
+    .option("--svg <file>", "draw freeze and total time per strategy over sizes up to --size")
+    .action(async (options: { size: number; fabric: string; json?: boolean; svg?: string }) => {
+      const say = (line: string) => process.stderr.write(`sterna: bench migration: ${line}\n`);
+      if (options.svg !== undefined) {
+        const problem = outputPathProblem(options.svg);
+        if (problem !== undefined) {
+          say(`--svg ${problem}`);
+          process.exitCode = usageErrorStatus;
+          return;
+        }
+      }
+      const { runMigrationBench } = await import("../bench/migration.ts");
+      try {
+        await runMigrationBench({
+          sizeBytes: options.size,
+          fabric: options.fabric,
+          json: options.json === true,
+          svgPath: options.svg,
+          progress: (line) => process.stderr.write(`${line}\n`),
+          writeSvg: (path, text) => writeOutputFile(path, new TextEncoder().encode(text)),
+        });
+      } catch (error) {
+        // A migration that did not commit, or a plot that could not be written: a failed check.
+        say((error as Error).message);
+        process.exitCode = checkFailedStatus;
+      }
     });
   bench
     .command("cpu")

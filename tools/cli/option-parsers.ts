@@ -38,6 +38,30 @@ export const parseTimeSliceCycles = integerInRange(timeSliceCyclesMin, timeSlice
 /** `boot --seed S`: a 32-bit unsigned seed. */
 export const parseSeed = integerInRange(0, 0xffff_ffff);
 
+const sizeUnitsBytes: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 * 1024 };
+
+/**
+ * "10MiB", "256KiB", "4096" (bytes) -> bytes, whole 4 KiB pages from `minBytes` to
+ * `maxBytes`: what a process can hold (bench migration --size).
+ */
+export function byteSizeInRange(minBytes: number, maxBytes: number): (text: string) => number {
+  const expected = `expected whole 4 KiB pages from ${minBytes / 1024} KiB to ${maxBytes / (1024 * 1024)} MiB, such as 256KiB or 10MiB`;
+  return (text) => {
+    const match = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB)?$/.exec(text.trim());
+    if (!match) throw new InvalidArgumentError(expected);
+    const bytes = Number(match[1]) * sizeUnitsBytes[match[2] ?? "B"]!;
+    if (
+      !Number.isSafeInteger(bytes) ||
+      bytes % 4096 !== 0 ||
+      bytes < minBytes ||
+      bytes > maxBytes
+    ) {
+      throw new InvalidArgumentError(expected);
+    }
+    return bytes;
+  };
+}
+
 const timeUnitsNs: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 };
 /** The longest virtual time an option may name: one day. */
 export const durationNsMax = 86_400 * 1e9;
