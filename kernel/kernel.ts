@@ -37,6 +37,8 @@ import type { TraceLog } from "./trace/trace-log.ts";
 export interface KernelOptions {
   /** This node's number, the high bits of every pid it creates; default 0. */
   homeNode?: number;
+  /** How many times this node restarted after a crash: its PIDs' epoch (process/pid.ts); default 0. */
+  epoch?: number;
   /** Nodes in the cluster, what nodeinfo reports; default 1. */
   nodeCount?: number;
   /**
@@ -140,7 +142,7 @@ export class Kernel {
     this.options = options;
     this.homeNode = options.homeNode ?? 0;
     this.nodeCount = options.nodeCount ?? 1;
-    this.pids = new LocalPidAllocator(this.homeNode);
+    this.pids = new LocalPidAllocator(this.homeNode, options.epoch ?? 0);
     this.processes = new ProcessTable(options.processesMax);
     this.slice = new TimeSlice(options.timeSliceCycles ?? timeSliceCyclesDefault);
     this.files = options.files;

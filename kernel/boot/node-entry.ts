@@ -3,6 +3,8 @@
 // holds the file store (the command line's files) and places the --run programs, as spawn
 // does: on a node number, or on any node by asking the kernels for their load. Everything
 // the node tells the cluster goes through `outputs` or its summary: plain values and bytes.
+// A node with a crash schedule (node-faults.ts) stops its kernel at each crash and boots a
+// fresh one at each restart; the cluster sees only a node with nothing to run meanwhile.
 
 import type {
   NodeBootConfig,
@@ -19,10 +21,17 @@ import type { MigrationCounters } from "../migrate/migration-service.ts";
 import type { ScriptedMigration } from "../migrate/scripted-orders.ts";
 import { NicFramePort } from "../net/nic-frame-port.ts";
 import type { NetworkCounters } from "../net/node-network.ts";
-import { fileStoreNode, NodeNetwork } from "../net/node-network.ts";
+import {
+  fileStoreNode,
+  lostWithNodeStatus,
+  NodeNetwork,
+  watchPeriodNs,
+} from "../net/node-network.ts";
 import type { TransportCounters } from "../net/transport.ts";
 import { pidNone } from "../process/pid.ts";
+import { ProcessState } from "../process/process.ts";
 import { TraceLog } from "../trace/trace-log.ts";
+import { crashMachine, type NodeFault, NodeFaultKind, passCrashedTime } from "./node-faults.ts";
 import { ProcessSummaries, type ProcessSummary } from "./process-summary.ts";
 
 export interface BootFile {
@@ -49,7 +58,20 @@ export interface KernelNodeOptions {
   migrations?: readonly ScriptedMigration[];
   /** --starter PROG: every node runs it as its Starter, pid NODE.1, before anything else. */
   starter?: BootFile;
+  /** This node's --crash and --restart times, sorted (node-faults.ts). */
+  faults?: readonly NodeFault[];
+  /** Some node may crash or be cut off: kernels probe the nodes of their remote children. */
+  watchPeers?: boolean;
 }
+
+/**
+ * How long a crashed node still counts as "something may happen" for the cluster's end
+ * condition: long enough for its peers' next probe to go out, which keeps them busy until the
+ * transport declares the node failed.
+ */
+const crashNewsNs = 2 * watchPeriodNs;
+/** Processes a crash report names, at most. */
+const crashReportNamesMax = 8;
 
 /** The scheduling level of Starters (docs/kernel.md §3): policy is not delayed by load. */
 export const starterPriority = 2;
@@ -79,45 +101,71 @@ export function createNodeSoftware(
   }
   const summaries = new ProcessSummaries();
   const trace = new TraceLog(config.node, (line, timeNs) => outputs.trace(line, timeNs));
-  const kernel: Kernel = new Kernel(machine, {
-    homeNode: config.node,
-    nodeCount: config.nodeCount,
-    files,
-    trace,
-    idleUntilLimit: true,
-    timeSliceCycles: options.timeSliceCycles,
-    processesMax: options.processesMax,
-    onOutput: (channel, bytes, pid) =>
-      outputs.console({ atNs: kernel.nowNs(), pid, channel, bytes: bytes.slice() }),
-    onReport: (line) => outputs.report(line, kernel.nowNs()),
-    onProcessEnd: (process) => summaries.record(kernel, process, false),
-  });
-  const random = new SeededRandom(config.seed).fork(`kernel/${config.node}`);
-  const network = new NodeNetwork(
-    kernel,
-    new NicFramePort(
-      machine.nic,
-      () => kernel.nowNs(),
-      (event, fields) => kernel.traceEvent(event, fields),
-    ),
-    {
-      random: () => random.nextUint32(),
-      script: config.node === fileStoreNode ? options.migrations : [],
-    },
-  );
-  kernel.attachNetwork(network);
-  trace.record(0, "boot", { nodes: config.nodeCount, seed: config.seed });
-  if (options.starter) {
-    const starter = kernel.createProcess(options.starter.image, [options.starter.path], pidNone);
-    if (typeof starter === "string") {
-      outputs.report(`--starter ${options.starter.path}: ${starter}`, 0);
-    } else {
-      starter.priority = starterPriority;
-      kernel.scheduler.remove(starter.pid);
-      kernel.scheduler.makeReady(starter.pid, starterPriority);
-      kernel.starterPid = starter.pid;
+  const faults = options.faults ?? [];
+  let nextFault = 0;
+  let epoch = 0;
+  /** When the node crashed, while it is down; undefined while it runs. */
+  let crashedAtNs: number | undefined;
+  /** Migration counts of earlier lives, for the summary. */
+  const earlierMigrations: MigrationCounters = {
+    committed: 0,
+    cancelled: 0,
+    failed: 0,
+    bytesSent: 0,
+    messagesForwarded: 0,
+    malformed: 0,
+  };
+
+  /** A kernel and its network on the machine: the node's first life, or one after a restart. */
+  function boot(): { kernel: Kernel; network: NodeNetwork } {
+    const kernel: Kernel = new Kernel(machine, {
+      homeNode: config.node,
+      nodeCount: config.nodeCount,
+      epoch,
+      files,
+      trace,
+      idleUntilLimit: true,
+      timeSliceCycles: options.timeSliceCycles,
+      processesMax: options.processesMax,
+      onOutput: (channel, bytes, pid) =>
+        outputs.console({ atNs: kernel.nowNs(), pid, channel, bytes: bytes.slice() }),
+      onReport: (line) => outputs.report(line, kernel.nowNs()),
+      onProcessEnd: (process) => summaries.record(kernel, process, false),
+    });
+    const random = new SeededRandom(config.seed).fork(
+      epoch === 0 ? `kernel/${config.node}` : `kernel/${config.node}/${epoch}`,
+    );
+    const network = new NodeNetwork(
+      kernel,
+      new NicFramePort(
+        machine.nic,
+        () => kernel.nowNs(),
+        (event, fields) => kernel.traceEvent(event, fields),
+      ),
+      {
+        random: () => random.nextUint32(),
+        script: config.node === fileStoreNode && epoch === 0 ? options.migrations : [],
+        watchPeers: options.watchPeers,
+        incarnation: epoch,
+      },
+    );
+    kernel.attachNetwork(network);
+    if (options.starter) {
+      const starter = kernel.createProcess(options.starter.image, [options.starter.path], pidNone);
+      if (typeof starter === "string") {
+        outputs.report(`--starter ${options.starter.path}: ${starter}`, kernel.nowNs());
+      } else {
+        starter.priority = starterPriority;
+        kernel.scheduler.remove(starter.pid);
+        kernel.scheduler.makeReady(starter.pid, starterPriority);
+        kernel.starterPid = starter.pid;
+      }
     }
+    return { kernel, network };
   }
+
+  trace.record(0, "boot", { nodes: config.nodeCount, seed: config.seed });
+  let { kernel, network } = boot();
 
   const runResults: number[] = [];
   /** --run programs still being placed: the run lasts while any is. */
@@ -142,26 +190,94 @@ export function createNodeSoftware(
     });
   }
 
+  /** Stops the node at `atNs`: every process here ends, the machine forgets, the NIC falls silent. */
+  function crash(atNs: number): void {
+    kernel.runUntil(atNs);
+    const lost = [...kernel.processes.all()].filter((process) => process.isAlive);
+    for (const process of lost) {
+      process.exitStatus = lostWithNodeStatus;
+      process.killed = true;
+      process.state = ProcessState.Exited;
+      summaries.record(kernel, process, false);
+    }
+    summaries.markLost(lost.map((process) => process.pid));
+    for (const [key, value] of Object.entries(network.migration.counters)) {
+      earlierMigrations[key as keyof MigrationCounters] += value;
+    }
+    const nowNs = kernel.nowNs();
+    crashMachine(machine);
+    crashedAtNs = nowNs;
+    trace.record(nowNs, "crash", { epoch, lost: lost.length });
+    const names = lost
+      .slice(0, crashReportNamesMax)
+      .map((process) => kernel.label(process))
+      .join(", ");
+    const more =
+      lost.length > crashReportNamesMax ? ` and ${lost.length - crashReportNamesMax} more` : "";
+    outputs.report(
+      `crashed (--crash): ${lost.length} process(es) lost${lost.length > 0 ? `: ${names}${more}` : ""}`,
+      nowNs,
+    );
+    if (runsPending > 0) {
+      outputs.report(`${runsPending} --run program(s) lost before they started`, nowNs);
+      runsPending = 0;
+    }
+  }
+
+  /** Boots the node again at `atNs` with the next epoch; it tells every node it is back. */
+  function restart(atNs: number): void {
+    passCrashedTime(machine, atNs);
+    epoch++;
+    crashedAtNs = undefined;
+    machine.nic.powerOn();
+    trace.record(atNs, "restart", { epoch });
+    ({ kernel, network } = boot());
+    network.announceRestart();
+  }
+
+  /** The time of the next crash or restart, Infinity when none is left. */
+  function nextFaultNs(): number {
+    return faults[nextFault]?.atNs ?? Number.POSITIVE_INFINITY;
+  }
+
   return {
     runUntil(untilNs: number): void {
-      kernel.runUntil(untilNs);
+      while (nextFaultNs() < untilNs) {
+        const fault = faults[nextFault++]!;
+        if (fault.kind === NodeFaultKind.Crash) crash(fault.atNs);
+        else restart(fault.atNs);
+      }
+      if (crashedAtNs === undefined) kernel.runUntil(untilNs);
+      else passCrashedTime(machine, untilNs);
     },
     status(): NodeStatus {
+      if (crashedAtNs !== undefined) {
+        // Down: nothing runs here, but a restart is due, or the peers have yet to notice.
+        const newsEndNs = crashedAtNs + crashNewsNs;
+        const nowNs = kernel.nowNs();
+        return {
+          liveJobs: 0,
+          canProgress: nextFault < faults.length || nowNs < newsEndNs,
+          runnable: false,
+          nextEventNs: Math.min(nextFaultNs(), nowNs < newsEndNs ? newsEndNs : Infinity),
+        };
+      }
       return {
         liveJobs: kernel.liveJobCount + runsPending,
         canProgress:
           kernel.current !== undefined ||
           kernel.scheduler.readyCount > 0 ||
           kernel.wakeups.size > 0 ||
-          network.busy,
+          network.busy ||
+          nextFault < faults.length,
         runnable: kernel.current !== undefined || kernel.scheduler.readyCount > 0,
-        nextEventNs: kernel.nextEventNs(),
+        nextEventNs: Math.min(kernel.nextEventNs(), nextFaultNs()),
       };
     },
     progress() {
       return {
         loadPermille: kernel.loadSnapshot().loadPermille,
-        processes: kernel.liveCount,
+        processes: crashedAtNs === undefined ? kernel.liveCount : 0,
         messages: network.counters.remoteSends,
         frames: network.transport.counters.framesSent,
       };
@@ -170,18 +286,24 @@ export function createNodeSoftware(
       const load = kernel.loadSnapshot();
       trace.record(kernel.nowNs(), "end", { outcome, ...load });
       // A process whose state is on its way to another node is still alive here.
-      for (const process of network.migration.source.detached()) {
-        summaries.record(kernel, process, true);
+      if (crashedAtNs === undefined) {
+        for (const process of network.migration.source.detached()) {
+          summaries.record(kernel, process, true);
+        }
+      }
+      const migrations = { ...network.migration.counters };
+      for (const [key, value] of Object.entries(earlierMigrations)) {
+        migrations[key as keyof MigrationCounters] += value;
       }
       return {
         node: config.node,
-        processes: summaries.all(kernel),
+        processes: crashedAtNs === undefined ? summaries.all(kernel) : summaries.recorded(),
         load,
         virtualNs: kernel.nowNs(),
         contextSwitches: kernel.contextSwitches,
         network: network.counters,
         transport: network.transport.counters,
-        migrations: network.migration.counters,
+        migrations,
         runResults,
       };
     },

@@ -19,6 +19,8 @@ export interface ProcessSummary {
   fromCommandLine: boolean;
   fault?: FaultReport;
   killed: boolean;
+  /** Lost when its node crashed (--crash): status 137. */
+  lostInCrash?: boolean;
 }
 
 /** Keeps one summary per process of a node, updated when a process ends. */
@@ -37,6 +39,19 @@ export class ProcessSummaries {
     };
     if (process.fault) summary.fault = process.fault;
     this.byPid.set(process.pid, summary);
+  }
+
+  /** Marks processes already recorded as lost in their node's crash. */
+  markLost(pids: readonly Pid[]): void {
+    for (const pid of pids) {
+      const summary = this.byPid.get(pid);
+      if (summary) summary.lostInCrash = true;
+    }
+  }
+
+  /** Every process recorded so far, by pid (a crashed node has no live ones to add). */
+  recorded(): ProcessSummary[] {
+    return [...this.byPid.values()].sort((a, b) => a.pid - b.pid);
   }
 
   /** Every process the node knows, the live ones recorded as they are now, by pid. */

@@ -20,6 +20,8 @@ export const enum KernelMessageKind {
   LoadAnswer = 12,
   /** A message for a process that is not on the receiving node, passed on towards it. */
   Forward = 13,
+  /** Nothing but a reliable frame: its ack tells the sender the peer is alive (network.md). */
+  Probe = 14,
 }
 
 export interface IpcSend {
@@ -102,6 +104,10 @@ export interface Forward {
   inner: Uint8Array;
 }
 
+export interface Probe {
+  kind: KernelMessageKind.Probe;
+}
+
 export type KernelMessage =
   | IpcSend
   | Answer
@@ -112,7 +118,8 @@ export type KernelMessage =
   | KillRequest
   | LoadFigures
   | LoadQuery
-  | Forward;
+  | Forward
+  | Probe;
 
 export class KernelMessageError extends Error {}
 
@@ -252,6 +259,8 @@ export function encodeKernelMessage(message: KernelMessage): Uint8Array {
         .done();
     case KernelMessageKind.LoadQuery:
       return new Writer(message.kind, 4).u32(message.queryId).done();
+    case KernelMessageKind.Probe:
+      return new Writer(message.kind, 0).done();
     case KernelMessageKind.Forward:
       return new Writer(message.kind, 8, message.inner)
         .u32(message.originNode)
@@ -322,6 +331,8 @@ export function decodeKernelMessage(bytes: Uint8Array): KernelMessage {
       const reader = new Reader(bytes, "load-query", 4);
       return { kind, queryId: reader.u32() };
     }
+    case KernelMessageKind.Probe:
+      return { kind };
     case KernelMessageKind.Forward: {
       const reader = new Reader(bytes, "forward", 8);
       return {

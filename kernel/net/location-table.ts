@@ -42,6 +42,17 @@ export class LocationTable {
     if (this.nodeByPid.delete(pid) && pidHomeNode(pid) !== this.ownNode) this.hintCount--;
   }
 
+  /**
+   * Drops the hints that processes born elsewhere live on `node` (it failed: their homes know
+   * better). The entries of this node's own processes stay: they are the truth, and keep the
+   * PIDs of processes lost there from being issued again.
+   */
+  forgetHintsAt(node: number): void {
+    for (const [pid, at] of [...this.nodeByPid]) {
+      if (at === node && pidHomeNode(pid) !== this.ownNode) this.delete(pid);
+    }
+  }
+
   private dropOldestHint(): void {
     for (const pid of this.nodeByPid.keys()) {
       if (pidHomeNode(pid) !== this.ownNode) {

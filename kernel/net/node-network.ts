@@ -9,6 +9,11 @@
 // Processes move (kernel/migrate, which this file hands every migration message): a message
 // for a process that is not here is buffered if it is arriving, else passed on (Forward)
 // towards where this node believes it is, its home at worst, which always knows.
+// Peers fail (docs/network.md, "Crashes"): when the transport gives up on a node, the requests
+// waiting on it are answered (a send or kill goes once more towards its target's home when this
+// node only had a hint that the target was there, else -ESRCH), and the remote children living
+// there end with status 137 and a report. With `watchPeers`, a node probes the nodes of its
+// remote children so that a crash is noticed even when nothing else is said to them.
 
 import { kernelCosts } from "../cost-table.ts";
 import { Errno } from "../errno.ts";
@@ -49,6 +54,10 @@ export const placementWaitNs = 2_000_000;
 export const loadExchangePeriodNs = 100_000_000;
 /** How many times a message for a moved process may be passed on before it is given up. */
 export const forwardHopsMax = 8;
+/** With watchPeers: how often a node probes the nodes its remote children live on. */
+export const watchPeriodNs = 500_000_000;
+/** The status a process lost with a failed node ends with, as if killed (128 + SIGKILL). */
+export const lostWithNodeStatus = 137;
 
 export interface NodeNetworkOptions {
   /** A uint32 from the node's stream of the cluster seed (peer choice, placement ties). */
@@ -56,6 +65,10 @@ export interface NodeNetworkOptions {
   transportLimits?: TransportLimits;
   /** --migrate orders (node 0 carries them out). */
   script?: readonly ScriptedMigration[];
+  /** Probe the nodes of remote children every watchPeriodNs (on when crashes may happen). */
+  watchPeers?: boolean;
+  /** How many times this node restarted: the transport's incarnation. */
+  incarnation?: number;
 }
 
 export interface NetworkCounters {
@@ -64,9 +77,17 @@ export interface NetworkCounters {
   remoteSpawns: number;
   placements: number;
   loadReportsSent: number;
+  probesSent: number;
 }
 
 type Continuation = (result: number) => void;
+
+/** A request waiting for its answer from `node`; without onPeerFailed a failure is -EAGAIN. */
+interface Waiting {
+  node: number;
+  then: Continuation;
+  onPeerFailed?: () => void;
+}
 
 /** What to spawn, for whom: the parent (pidNone: the kernel), and whether it is a --run job. */
 export interface SpawnOrder {
@@ -95,9 +116,11 @@ export class NodeNetwork {
     remoteSpawns: 0,
     placements: 0,
     loadReportsSent: 0,
+    probesSent: 0,
   };
   private nextRequestId = 1;
-  private readonly waiting = new Map<number, Continuation>();
+  private readonly waiting = new Map<number, Waiting>();
+  private nextWatchNs: number;
   private readonly placements: Placement[] = [];
   /** Spawns sent to a node and not yet answered: placement counts them as load there. */
   private readonly placedPending = new Map<number, number>();
@@ -120,11 +143,15 @@ export class NodeNetwork {
         onPeerFailed: (node) => this.onPeerFailed(node),
       },
       options.transportLimits,
+      options.incarnation ?? 0,
     );
     this.locations = new LocationTable(kernel.homeNode);
     this.migration = new MigrationService(kernel, this, options.script);
     // Spread the first reports over the period so nodes do not all speak at once.
     this.nextLoadReportNs = kernel.nowNs() + (options.random() % loadExchangePeriodNs);
+    this.nextWatchNs = options.watchPeers
+      ? kernel.nowNs() + watchPeriodNs
+      : Number.POSITIVE_INFINITY;
   }
 
   get nodeCount(): number {
@@ -174,6 +201,7 @@ export class NodeNetwork {
       this.transport.nextTimerNs(),
       this.nextLoadReportNs,
       this.migration.nextTimerNs(),
+      this.nextWatchNs,
     );
     for (const placement of this.placements) earliest = Math.min(earliest, placement.deadlineNs);
     return earliest;
@@ -186,6 +214,10 @@ export class NodeNetwork {
     if (nowNs >= this.nextLoadReportNs) {
       this.nextLoadReportNs = nowNs + loadExchangePeriodNs;
       this.sendLoadReport();
+    }
+    if (nowNs >= this.nextWatchNs) {
+      this.nextWatchNs = nowNs + watchPeriodNs;
+      this.probeWatchedPeers();
     }
     for (let index = 0; index < this.placements.length; ) {
       const placement = this.placements[index]!;
@@ -216,7 +248,7 @@ export class NodeNetwork {
     if (node >= this.nodeCount) return -Errno.ESRCH;
     if (!process.sendSeqs.canAdvance(receiverPid)) return -Errno.EAGAIN;
     const pairSeq = process.sendSeqs.nextSeq(receiverPid);
-    const requestId = this.request((result) => {
+    const requestId = this.request(node, (result) => {
       if (result === 0 && process.isAlive) process.sendSeqs.advance(receiverPid);
       if (result !== 0) {
         this.kernel.traceEvent("send-refused", {
@@ -228,18 +260,16 @@ export class NodeNetwork {
       }
       this.resume(process, result);
     });
-    const sent = this.transport.send(
-      node,
-      encodeKernelMessage({
-        kind: KernelMessageKind.IpcSend,
-        requestId,
-        senderPid: process.pid,
-        receiverPid,
-        pairSeq,
-        bytes,
-      }),
-      this.kernel.nowNs(),
-    );
+    const bytesSent = encodeKernelMessage({
+      kind: KernelMessageKind.IpcSend,
+      requestId,
+      senderPid: process.pid,
+      receiverPid,
+      pairSeq,
+      bytes,
+    });
+    this.waiting.get(requestId)!.onPeerFailed = () => this.retry(requestId, receiverPid, bytesSent);
+    const sent = this.transport.send(node, bytesSent, this.kernel.nowNs());
     if (!sent) {
       this.waiting.delete(requestId);
       return this.transport.hasFailed(node) ? -Errno.ESRCH : -Errno.EAGAIN;
@@ -261,13 +291,14 @@ export class NodeNetwork {
   kill(process: Process, targetPid: Pid): number {
     const node = this.nodeOf(targetPid);
     if (node >= this.nodeCount) return -Errno.ESRCH;
-    const requestId = this.request((result) => this.resume(process, result));
+    const requestId = this.request(node, (result) => this.resume(process, result));
     const request = encodeKernelMessage({
       kind: KernelMessageKind.KillRequest,
       requestId,
       killerPid: process.pid,
       targetPid,
     });
+    this.waiting.get(requestId)!.onPeerFailed = () => this.retry(requestId, targetPid, request);
     // A target frozen here by a migration: the kill follows it, answered when it lands.
     if (node === this.kernel.homeNode) {
       if (this.migration.source.hold(targetPid, node, request)) {
@@ -374,7 +405,12 @@ export class NodeNetwork {
   private routeElsewhere(pid: Pid, originNode: number, bytes: Uint8Array, hops: number): boolean {
     if (this.migration.destination.bufferIfArriving(pid, originNode, bytes, hops)) return true;
     const next = this.nodeOf(pid);
-    if (next === this.kernel.homeNode || next >= this.nodeCount || hops >= forwardHopsMax) {
+    if (
+      next === this.kernel.homeNode ||
+      next >= this.nodeCount ||
+      hops >= forwardHopsMax ||
+      this.transport.hasFailed(next)
+    ) {
       return false;
     }
     this.forwardTo(next, originNode, bytes, hops);
@@ -383,13 +419,45 @@ export class NodeNetwork {
 
   // --- internals ------------------------------------------------------------------------
 
-  private request(then: Continuation): number {
+  private request(node: number, then: Continuation): number {
     const requestId = this.takeRequestId();
-    this.waiting.set(requestId, (result) => {
-      this.waiting.delete(requestId);
-      then(result);
-    });
+    this.waiting.set(requestId, { node, then });
     return requestId;
+  }
+
+  /** Answers the request `requestId` with `result`, if it still waits. */
+  private complete(requestId: number, result: number): void {
+    const waiting = this.waiting.get(requestId);
+    if (!waiting) return;
+    this.waiting.delete(requestId);
+    this.fileWaits.delete(requestId);
+    waiting.then(result);
+  }
+
+  /**
+   * The node a send or kill (`bytes`, about `pid`) went to failed before answering. When this
+   * node only had a hint that `pid` was there, the request goes once more towards its home,
+   * which knows (a migration to the failed node may have resumed the process at its source);
+   * a process that lived on the failed node is gone: -ESRCH. Resending is safe: pair numbers
+   * make delivery exactly once.
+   */
+  private retry(requestId: number, pid: Pid, bytes: Uint8Array): void {
+    const waiting = this.waiting.get(requestId);
+    if (!waiting) return;
+    const failedNode = waiting.node;
+    waiting.onPeerFailed = undefined;
+    if (pidHomeNode(pid) === failedNode || !this.isRemotePid(pid)) {
+      this.complete(requestId, -Errno.ESRCH);
+      return;
+    }
+    this.locations.delete(pid);
+    const next = this.nodeOf(pid);
+    waiting.node = next;
+    if (next === this.kernel.homeNode) {
+      this.handleMessage(next, bytes, 0);
+    } else if (next >= this.nodeCount || !this.transport.send(next, bytes, this.kernel.nowNs())) {
+      this.complete(requestId, -Errno.ESRCH);
+    }
   }
 
   private takeRequestId(): number {
@@ -413,7 +481,7 @@ export class NodeNetwork {
     }
     this.counters.remoteSpawns++;
     this.placedPending.set(node, (this.placedPending.get(node) ?? 0) + 1);
-    const requestId = this.request((result) => {
+    const requestId = this.request(node, (result) => {
       this.placedPending.set(node, (this.placedPending.get(node) ?? 1) - 1);
       if (result > 0 && order.parentPid !== pidNone) {
         this.remoteChildren.add(result, order.parentPid);
@@ -425,7 +493,7 @@ export class NodeNetwork {
       encodeKernelMessage({ kind: KernelMessageKind.SpawnRequest, requestId, ...order }),
       this.kernel.nowNs(),
     );
-    if (!sent) this.waiting.get(requestId)?.(-Errno.EAGAIN);
+    if (!sent) this.complete(requestId, -Errno.EAGAIN);
   }
 
   /** Creates the process on this node, fetching the image first if the store is elsewhere. */
@@ -435,7 +503,7 @@ export class NodeNetwork {
       done(local ? this.create(local, order) : -Errno.ENOENT);
       return;
     }
-    const requestId = this.request((result) => done(result));
+    const requestId = this.request(fileStoreNode, (result) => done(result));
     this.fileWaits.set(requestId, order);
     const sent = this.transport.send(
       fileStoreNode,
@@ -444,7 +512,7 @@ export class NodeNetwork {
     );
     if (!sent) {
       this.fileWaits.delete(requestId);
-      this.waiting.get(requestId)?.(-Errno.EAGAIN);
+      this.complete(requestId, -Errno.EAGAIN);
     }
   }
 
@@ -529,9 +597,79 @@ export class NodeNetwork {
     this.kernel.traceEvent("load-report", { to: peer, load: load.loadPermille });
   }
 
+  /**
+   * The transport gave up on `node` (or heard it come back empty after a crash): a migration
+   * to or from it ends, the requests waiting on it are answered or sent on, the hints that
+   * processes live there are dropped, and the remote children living there are lost.
+   */
   private onPeerFailed(node: number): void {
     this.kernel.traceEvent("peer-failed", { peer: node });
+    const lostChildren = this.remoteChildren
+      .alive()
+      .filter((child) => this.nodeOf(child.pid) === node);
+    // A receive waiting for a message from a process that lived there only: -ESRCH, as when
+    // the sender ends on this node.
+    const receivers = [...this.kernel.processes.all()].filter((process) => {
+      if (process.state !== ProcessState.BlockedReceive) return false;
+      const from = process.context.regs[Reg.edx]! >>> 0;
+      return from !== pidNone && this.nodeOf(from) === node;
+    });
     this.migration.onPeerFailed(node);
+    for (const [requestId, waiting] of [...this.waiting]) {
+      if (waiting.node !== node) continue;
+      if (waiting.onPeerFailed) waiting.onPeerFailed();
+      else this.complete(requestId, -Errno.EAGAIN);
+    }
+    this.locations.forgetHintsAt(node);
+    for (const child of lostChildren) {
+      this.kernel.traceEvent("lost", {
+        pid: formatPid(child.pid),
+        parent: formatPid(child.parentPid),
+        failed: node,
+      });
+      this.kernel.report(
+        `process ${formatPid(child.pid)} lost with node ${node} (it stopped answering: crashed or cut off); its parent ${formatPid(child.parentPid)} sees status ${lostWithNodeStatus}`,
+      );
+      this.onChildExit(child.pid, child.parentPid, lostWithNodeStatus);
+    }
+    for (const receiver of receivers) {
+      if (receiver.state === ProcessState.BlockedReceive) {
+        this.kernel.wake(receiver, ResumeAction.SetResult, -Errno.ESRCH);
+      }
+    }
+  }
+
+  /** Probes each node a remote child lives on, unless something is already on its way there. */
+  private probeWatchedPeers(): void {
+    const nodes = new Set<number>();
+    for (const child of this.remoteChildren.alive()) nodes.add(this.nodeOf(child.pid));
+    nodes.delete(this.kernel.homeNode);
+    for (const node of [...nodes].sort((a, b) => a - b)) {
+      if (node >= this.nodeCount || this.transport.hasFailed(node)) continue;
+      if (this.transport.queuedBytesTo(node) > 0) continue;
+      this.transport.send(
+        node,
+        encodeKernelMessage({ kind: KernelMessageKind.Probe }),
+        this.kernel.nowNs(),
+      );
+      this.counters.probesSent++;
+    }
+  }
+
+  /** After a restart: one load report to every node, so each hears the new incarnation. */
+  announceRestart(): void {
+    const load = this.kernel.loadSnapshot();
+    this.transport.sendDatagram(
+      broadcastNode,
+      encodeKernelMessage({
+        kind: KernelMessageKind.LoadReport,
+        queryId: 0,
+        loadPermille: load.loadPermille,
+        runQueueLength: this.kernel.scheduler.readyCount,
+        processCount: this.kernel.liveCount,
+      }),
+    );
+    this.kernel.traceEvent("rejoin", {});
   }
 
   private onMessage(sourceNode: number, bytes: Uint8Array): void {
@@ -581,7 +719,9 @@ export class NodeNetwork {
       case KernelMessageKind.IpcAnswer:
       case KernelMessageKind.SpawnAnswer:
       case KernelMessageKind.KillAnswer:
-        this.waiting.get(message.requestId)?.(message.result);
+        this.complete(message.requestId, message.result);
+        return;
+      case KernelMessageKind.Probe:
         return;
       case KernelMessageKind.SpawnRequest:
         this.spawnHere(message, (result) =>
@@ -604,10 +744,11 @@ export class NodeNetwork {
       }
       case KernelMessageKind.FileAnswer: {
         const spawn = this.fileWaits.get(message.requestId);
-        const done = this.waiting.get(message.requestId);
-        this.fileWaits.delete(message.requestId);
-        if (!spawn || !done) return;
-        done(message.result < 0 ? message.result : this.create(message.image, spawn));
+        if (!spawn || !this.waiting.has(message.requestId)) return;
+        this.complete(
+          message.requestId,
+          message.result < 0 ? message.result : this.create(message.image, spawn),
+        );
         return;
       }
       case KernelMessageKind.ChildExit:
@@ -673,7 +814,7 @@ export class NodeNetwork {
   private answer(node: number, kind: Answer["kind"], requestId: number, result: number): void {
     // A request passed on and back to the node it came from: answered without the wire.
     if (node === this.kernel.homeNode) {
-      this.waiting.get(requestId)?.(result);
+      this.complete(requestId, result);
       return;
     }
     this.transport.send(

@@ -37,6 +37,13 @@ export class RemoteChildren {
     return children;
   }
 
+  /** The children not known to have ended, in the order they were added. */
+  alive(): RemoteChild[] {
+    const alive: RemoteChild[] = [];
+    for (const child of this.byPid.values()) if (child.status === undefined) alive.push(child);
+    return alive;
+  }
+
   remove(pid: Pid): void {
     this.byPid.delete(pid);
   }

@@ -7,6 +7,11 @@
 // (load figures, placement queries) bypass all of that: one frame, no ack, may be lost.
 // Everything is bounded: the window, the bytes queued per peer, the size of one message.
 // Time is the kernel's virtual ns, passed in; the transport keeps no clock of its own.
+// Every frame carries its sender's incarnation (how many times its node restarted, mod 128):
+// a peer heard with a newer one has crashed and come back empty, so what was under way with
+// the old one is lost (the peer is declared failed, if it was not already) and both directions
+// start again from sequence 0. A peer declared failed stays failed until it comes back so
+// (fail-stop: a partition that outlasts the failure timeout cuts the two sides for good).
 
 import { broadcastNode, type FramePort } from "./frame-port.ts";
 
@@ -17,11 +22,16 @@ export const enum TransportFrameKind {
 }
 
 /**
- * kind u8, flags u8 (bit 0: last fragment), chunk length u16, seq u32, ack u32. The length is
- * needed because a NIC pads a short frame to Ethernet's 46-byte minimum payload.
+ * kind u8, flags u8 (bit 0: last fragment; bits 1-7: the sender's incarnation), chunk length
+ * u16, seq u32, ack u32. The length is needed because a NIC pads a short frame to Ethernet's
+ * 46-byte minimum payload.
  */
 export const transportHeaderBytes = 12;
 const lastFragmentFlag = 1;
+const incarnationShift = 1;
+const incarnationMask = 0x7f;
+/** How far ahead of the known one an incarnation may be and still count as newer (mod 128). */
+const incarnationAheadMax = 63;
 
 export interface TransportLimits {
   windowFrames: number;
@@ -43,6 +53,17 @@ export const transportLimitsDefault: TransportLimits = {
   retriesMax: 10,
 };
 
+/** The longest a silent peer with a frame outstanding takes to be declared failed. */
+export function peerFailureDetectionNs(limits: TransportLimits = transportLimitsDefault): number {
+  let totalNs = 0;
+  let timeoutNs = limits.retransmitTimeoutNs;
+  for (let timeouts = 0; timeouts <= limits.retriesMax; timeouts++) {
+    totalNs += timeoutNs;
+    timeoutNs = Math.min(timeoutNs * 2, limits.retransmitTimeoutMaxNs);
+  }
+  return totalNs;
+}
+
 export interface TransportCounters {
   messagesSent: number;
   messagesReceived: number;
@@ -54,6 +75,8 @@ export interface TransportCounters {
   datagramsSent: number;
   datagramsReceived: number;
   peersFailed: number;
+  /** Frames from an older incarnation of their sender, sent before it crashed. */
+  staleIncarnationDropped: number;
 }
 
 export interface TransportHandlers {
@@ -79,6 +102,8 @@ class PeerChannel {
   timeoutNs: number;
   timeoutsInARow = 0;
   failed = false;
+  /** The peer's incarnation as last heard; undefined before its first frame. */
+  incarnation: number | undefined;
   /** Receive side. */
   expectedSeq = 0;
   readonly fragments: Uint8Array[] = [];
@@ -102,17 +127,22 @@ export class Transport {
     datagramsSent: 0,
     datagramsReceived: 0,
     peersFailed: 0,
+    staleIncarnationDropped: 0,
   };
   private readonly peers = new Map<number, PeerChannel>();
   private readonly chunkBytesMax: number;
+  /** This node's incarnation, in bits 1-7 of every frame's flags byte. */
+  private readonly incarnationFlags: number;
 
   constructor(
     private readonly port: FramePort,
     private readonly handlers: TransportHandlers,
     private readonly limits: TransportLimits = transportLimitsDefault,
+    incarnation = 0,
   ) {
     this.chunkBytesMax = port.payloadBytesMax - transportHeaderBytes;
     if (this.chunkBytesMax < 1) throw new RangeError("frame payload too small for the transport");
+    this.incarnationFlags = (incarnation & incarnationMask) << incarnationShift;
   }
 
   /**
@@ -128,7 +158,7 @@ export class Transport {
       const end = Math.min(message.length, offset + this.chunkBytesMax);
       const payload = new Uint8Array(transportHeaderBytes + end - offset);
       payload[0] = TransportFrameKind.Data;
-      payload[1] = end === message.length ? lastFragmentFlag : 0;
+      payload[1] = (end === message.length ? lastFragmentFlag : 0) | this.incarnationFlags;
       writeU16(payload, 2, end - offset);
       writeU32(payload, 4, peer.nextSeq);
       payload.set(message.subarray(offset, end), transportHeaderBytes);
@@ -162,6 +192,7 @@ export class Transport {
     if (datagram.length > this.chunkBytesMax) return false;
     const payload = new Uint8Array(transportHeaderBytes + datagram.length);
     payload[0] = TransportFrameKind.Datagram;
+    payload[1] = this.incarnationFlags;
     writeU16(payload, 2, datagram.length);
     payload.set(datagram, transportHeaderBytes);
     const sent = this.port.sendFrame(node, payload);
@@ -254,6 +285,10 @@ export class Transport {
     }
     const payload = frame.subarray(0, transportHeaderBytes + chunkBytes);
     const kind = payload[0];
+    if (!this.admitIncarnation(sourceNode, (payload[1]! >>> incarnationShift) & incarnationMask)) {
+      this.counters.staleIncarnationDropped++;
+      return;
+    }
     if (kind === TransportFrameKind.Datagram) {
       this.counters.datagramsReceived++;
       this.handlers.onDatagram(sourceNode, payload.subarray(transportHeaderBytes));
@@ -293,6 +328,26 @@ export class Transport {
     this.handlers.onMessage(sourceNode, message);
   }
 
+  /**
+   * False for a frame from an older incarnation of the peer (sent before it crashed). A newer
+   * one means the peer restarted: the old one is failed and the channel starts afresh.
+   */
+  private admitIncarnation(node: number, incarnation: number): boolean {
+    let peer = this.peer(node);
+    if (peer.incarnation === undefined) {
+      peer.incarnation = incarnation;
+      return true;
+    }
+    const ahead = (incarnation - peer.incarnation) & incarnationMask;
+    if (ahead === 0) return true;
+    if (ahead > incarnationAheadMax) return false;
+    if (!peer.failed) this.failPeer(node, peer);
+    peer = new PeerChannel(this.limits.retransmitTimeoutNs);
+    peer.incarnation = incarnation;
+    this.peers.set(node, peer);
+    return true;
+  }
+
   /** Drops the frames the peer's cumulative `ack` (its next expected seq) covers. */
   private acknowledge(peer: PeerChannel, ack: number, nowNs: number): void {
     let covered = 0;
@@ -313,6 +368,7 @@ export class Transport {
   private sendAck(node: number, peer: PeerChannel): void {
     const payload = new Uint8Array(transportHeaderBytes);
     payload[0] = TransportFrameKind.Ack;
+    payload[1] = this.incarnationFlags;
     writeU32(payload, 8, peer.expectedSeq);
     if (this.port.sendFrame(node, payload)) {
       peer.ackOwed = false;

@@ -1,7 +1,10 @@
 // Global process identifiers. A PID is the home node (where the process was born) in the high
 // 12 bits and that node's local counter in the low 20 bits (DESIGN.md §4); it never changes
 // when the process migrates, so the home node can always be read off it. Local counter 0 is
-// never used: PID 0 means "none" or, as a filter, "any". This file models the numbering only;
+// never used: PID 0 means "none" or, as a filter, "any". The local counter's top 4 bits are the
+// node's epoch (how many times it restarted after a crash): a restarted node has lost its
+// process table and location table, so it cannot know which of its old PIDs still name
+// processes living elsewhere; it counts in a block of its own instead. This file models the numbering only;
 // which PIDs are alive is the process table's business, passed in as a predicate.
 
 import { nodeCountMax } from "../limits.ts";
@@ -64,31 +67,58 @@ export function parsePid(text: string): Pid {
   throw new RangeError(`bad PID "${text}": expected NODE.LOCAL such as 0.1, or a PID number`);
 }
 
+/** Bits of the local counter that hold the node's epoch (its restarts); 16 bits count within it. */
+export const pidEpochBits = 4;
+export const pidEpochMax = (1 << pidEpochBits) - 1;
+const pidEpochShift = pidLocalBits - pidEpochBits;
+/** The last local id of an epoch's block; the very last id (2^20 - 1) is the kernel sender's. */
+function epochLastLocalId(epoch: number): number {
+  return Math.min(((epoch + 1) << pidEpochShift) - 1, pidLocalMax - 1);
+}
+
+/** The epoch a PID was issued in (its home node's restarts before its birth). */
+export function pidEpoch(pid: Pid): number {
+  return pidLocalId(pid) >>> pidEpochShift;
+}
+
 export interface LocalPidAllocatorState {
   homeNode: number;
   nextLocalId: number;
 }
 
 /**
- * Hands out the PIDs of processes born on one node: the counter counts up from 1, wraps back
- * to 1 after pidLocalMax, and skips every PID the caller still reports in use.
+ * Hands out the PIDs of processes born on one node in one epoch: the counter counts up from
+ * the epoch's first id, wraps back to it after the block's last, and skips every PID the caller
+ * still reports in use. Epoch 0's first PID is NODE.1; epoch e's is NODE.(e * 65536).
  */
 export class LocalPidAllocator {
-  private nextLocalId = 1;
+  private nextLocalId: number;
+  private readonly firstLocalId: number;
+  private readonly lastLocalId: number;
 
-  constructor(readonly homeNode: number) {
-    makePid(homeNode, 1);
+  constructor(
+    readonly homeNode: number,
+    readonly epoch = 0,
+  ) {
+    if (!Number.isInteger(epoch) || epoch < 0 || epoch > pidEpochMax) {
+      throw new RangeError(`PID epoch must be 0..${pidEpochMax}, got ${epoch}`);
+    }
+    this.firstLocalId = Math.max(1, epoch << pidEpochShift);
+    this.lastLocalId = epochLastLocalId(epoch);
+    this.nextLocalId = this.firstLocalId;
+    makePid(homeNode, this.firstLocalId);
   }
 
   /**
-   * The next PID for which `isInUse` is false, or undefined when all 2^20 - 1 are in use
-   * (the caller answers -EAGAIN). Probes at most pidLocalMax candidates.
+   * The next PID for which `isInUse` is false, or undefined when every PID of the epoch's
+   * block is in use (the caller answers -EAGAIN). Probes at most the block's size.
    */
   allocate(isInUse: (pid: Pid) => boolean): Pid | undefined {
     let localId = this.nextLocalId;
-    for (let probes = 0; probes < pidLocalMax; probes++) {
+    const blockSize = this.lastLocalId - this.firstLocalId + 1;
+    for (let probes = 0; probes < blockSize; probes++) {
       const pid = makePid(this.homeNode, localId);
-      localId = localId === pidLocalMax ? 1 : localId + 1;
+      localId = localId === this.lastLocalId ? this.firstLocalId : localId + 1;
       if (!isInUse(pid)) {
         this.nextLocalId = localId;
         return pid;
@@ -109,11 +139,11 @@ export class LocalPidAllocator {
     }
     if (
       !Number.isInteger(state.nextLocalId) ||
-      state.nextLocalId < 1 ||
-      state.nextLocalId > pidLocalMax
+      state.nextLocalId < this.firstLocalId ||
+      state.nextLocalId > this.lastLocalId
     ) {
       throw new RangeError(
-        `pid allocator state: nextLocalId must be 1..${pidLocalMax}, got ${state.nextLocalId}`,
+        `pid allocator state: nextLocalId must be ${this.firstLocalId}..${this.lastLocalId}, got ${state.nextLocalId}`,
       );
     }
     this.nextLocalId = state.nextLocalId;

@@ -10,6 +10,7 @@ import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import type { NodeFault } from "../../kernel/boot/node-faults.ts";
 import { collectRepeated } from "./input-file.ts";
 import {
   integerInRange,
@@ -145,6 +146,78 @@ function parsePartition(
   }
 }
 
+/** A --crash or --restart as given, for the schedule check's message. */
+interface NodeFaultSpec {
+  option: "--crash" | "--restart";
+  spec: string;
+  node: number;
+  atNs: number;
+}
+
+/** "TIME:NODE": when, and which node. */
+function parseNodeFault(
+  option: NodeFaultSpec["option"],
+  spec: string,
+  nodeCount: number,
+): NodeFaultSpec {
+  const parts = spec.split(":");
+  if (parts.length !== 2) {
+    throw new UsageError(`${option} ${spec}: expected TIME:NODE, e.g. 50ms:2`);
+  }
+  const node = parts[1]!.trim();
+  if (!/^\d+$/.test(node) || Number(node) >= nodeCount) {
+    throw new UsageError(
+      `${option} ${spec}: node ${node} does not exist (nodes 0..${nodeCount - 1})`,
+    );
+  }
+  try {
+    return { option, spec, node: Number(node), atNs: parseDurationNs(parts[0]!) };
+  } catch (error) {
+    throw new UsageError(`${option} ${spec}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Every --crash and --restart, as one sorted schedule per node; a schedule that makes no sense
+ * (a restart of a node that is up, two crashes in a row) names the option that breaks it.
+ */
+function nodeFaultSchedules(
+  crashes: readonly string[],
+  restarts: readonly string[],
+  nodeCount: number,
+  faultKinds: typeof import("../../kernel/boot/node-faults.ts"),
+): NodeFault[][] {
+  const specs = [
+    ...crashes.map((spec) => parseNodeFault("--crash", spec, nodeCount)),
+    ...restarts.map((spec) => parseNodeFault("--restart", spec, nodeCount)),
+  ];
+  const schedules: NodeFault[][] = [];
+  const specOf = new Map<object, NodeFaultSpec>();
+  for (const given of specs) {
+    const fault = {
+      atNs: given.atNs,
+      kind:
+        given.option === "--crash"
+          ? faultKinds.NodeFaultKind.Crash
+          : faultKinds.NodeFaultKind.Restart,
+    };
+    specOf.set(fault, given);
+    const schedule = schedules[given.node] ?? [];
+    schedule.push(fault);
+    schedules[given.node] = schedule;
+  }
+  for (const schedule of schedules) {
+    if (!schedule) continue;
+    schedule.sort((a, b) => a.atNs - b.atNs || a.kind - b.kind);
+    const problem = faultKinds.nodeFaultScheduleProblem(schedule);
+    if (problem) {
+      const given = specOf.get(problem.fault)!;
+      throw new UsageError(`${given.option} ${given.spec}: ${problem.why}`);
+    }
+  }
+  return Array.from({ length: nodeCount }, (_, node) => schedules[node] ?? []);
+}
+
 /**
  * "TIME:TARGET:NODE": at TIME, move TARGET (a pid as the summary prints it, or a program's
  * base name: its lowest live pid) to NODE. A TARGET that names nothing alive is the run's
@@ -176,8 +249,6 @@ function refuseNotYet(options: BootCommandOptions): void {
   const given: [string, boolean][] = [
     ["--strategy", options.strategy !== undefined],
     ["--delivery", options.delivery !== undefined],
-    ["--crash", options.crash.length > 0],
-    ["--restart", options.restart.length > 0],
   ];
   for (const [name, present] of given) {
     if (present) {
@@ -197,6 +268,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     { describeFault },
     { LoadError },
     hostIo,
+    faultKinds,
   ] = await Promise.all([
     import("../asm/assemble.ts"),
     import("../cluster/boot-cluster.ts"),
@@ -205,6 +277,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     import("../../kernel/faults/fault-report.ts"),
     import("../../kernel/loader/load-error.ts"),
     import("./host-io.ts"),
+    import("../../kernel/boot/node-faults.ts"),
   ]);
   const stdout = new hostIo.HostOutput(1);
   const stderr = new hostIo.HostOutput(2);
@@ -218,6 +291,8 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     const runs = (demo ? demoRuns : options.run).map((spec) => parseRun(spec, nodeCount));
     if (demo) runs[0]!.node = 0;
     const migrations = options.migrate.map((spec) => parseMigrate(spec, nodeCount));
+    const nodeFaults = nodeFaultSchedules(options.crash, options.restart, nodeCount, faultKinds);
+    const partitions = options.partition.map((spec) => parsePartition(spec, nodeCount));
     const demoPath = (path: string) => join(programsDirectory, path);
     const paths = [
       ...new Set([
@@ -249,7 +324,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
           lossRate: options.loss,
           duplicateRate: options.dup,
           corruptRate: options.corrupt,
-          partitions: options.partition.map((spec) => parsePartition(spec, nodeCount)),
+          partitions,
         },
       });
     } catch (error) {
@@ -276,6 +351,8 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       timeSliceCycles: options.timeSlice,
       migrations,
       starter,
+      nodeFaults,
+      watchPeers: options.crash.length > 0 || partitions.length > 0,
       listener: {
         console: (record) => (record.channel === 0 ? stdout : stderr).write(record.bytes),
         trace: trace ? (line) => trace.writeLine(line) : undefined,
@@ -313,9 +390,11 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
         summary.status === undefined ? "alive" : String(summary.status).padStart(3, " ");
       const note = summary.fault
         ? `  (${describeFault(summary.fault)})`
-        : summary.killed
-          ? "  (killed)"
-          : "";
+        : summary.lostInCrash
+          ? `  (lost: node ${summary.node} crashed)`
+          : summary.killed
+            ? "  (killed)"
+            : "";
       say(
         `  ${formatPid(summary.pid).padEnd(8)} ${String(summary.node).padStart(4)} ${status.padEnd(6)} ${formatMs(summary.cpuNs).padStart(12)}  ${summary.name}${note}`,
       );
@@ -427,8 +506,18 @@ export function registerBoot(program: Command): void {
     )
     .option("--strategy <direct|precopy|cor>", "memory transfer strategy (not yet)")
     .option("--delivery <prevent|redirect|recover>", "message delivery during migration (not yet)")
-    .option("--crash <time:node>", "crash a node (not yet)", collectRepeated, [])
-    .option("--restart <time:node>", "restart a node (not yet)", collectRepeated, [])
+    .option(
+      "--crash <time:node>",
+      "at TIME crash NODE: its processes end (137), its memory is lost, it falls silent; repeatable",
+      collectRepeated,
+      [],
+    )
+    .option(
+      "--restart <time:node>",
+      "at TIME boot a crashed NODE again, empty, with new pids (the next epoch); repeatable",
+      collectRepeated,
+      [],
+    )
     .addHelpText(
       "after",
       "\nGuest fd 1 goes to stdout in virtual-time order; guest fd 2, kernel reports and the summary\ngo to stderr. Exit status: 0 when every --run process exited 0; 1 otherwise (also when\nprocesses are blocked forever); 124 when --until ended the run (as timeout(1)); 2 for a\nusage or load error.",

@@ -11,6 +11,7 @@ import type {
   NodeSummary,
   RunSpec,
 } from "../../kernel/boot/node-entry.ts";
+import type { NodeFault } from "../../kernel/boot/node-faults.ts";
 import type { ProcessSummary } from "../../kernel/boot/process-summary.ts";
 import type { ScriptedMigration } from "../../kernel/migrate/scripted-orders.ts";
 import { type ClusterListener, type ClusterOutcome, runCluster } from "../../vm/cluster/cluster.ts";
@@ -41,6 +42,10 @@ export interface ClusterBootOptions {
   migrations?: readonly ScriptedMigration[];
   /** --starter PROG: every node's Starter (its image goes to every node). */
   starter?: BootFile;
+  /** --crash and --restart, by node, each sorted by time (kernel/boot/node-faults.ts). */
+  nodeFaults?: readonly (readonly NodeFault[])[];
+  /** Kernels probe the nodes of their remote children (on when a node may crash or be cut off). */
+  watchPeers?: boolean;
   listener: ClusterListener;
 }
 
@@ -74,6 +79,7 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
     processesMax: options.processesMax,
     migrations: options.migrations ?? [],
     starter: options.starter,
+    watchPeers: options.watchPeers,
   };
   const groups = await startNodeGroups({
     nodeCount: options.nodeCount,
@@ -84,7 +90,11 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
       nodeCount: options.nodeCount,
       seed: options.seed,
       // Only the file store's node needs the files; the others fetch images over the fabric.
-      options: node === 0 ? kernelOptions : { ...kernelOptions, files: [], runs: [] },
+      options: {
+        ...kernelOptions,
+        ...(node === 0 ? {} : { files: [], runs: [] }),
+        faults: options.nodeFaults?.[node] ?? [],
+      },
     }),
     machineConfig: () => ({ clockHz: options.clockHz, memoryBytes: options.memoryBytes }),
   });

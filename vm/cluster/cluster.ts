@@ -164,17 +164,28 @@ const incidentNames = [
   "fault-corrupt",
   "fault-duplicate",
   "partition-drop",
+  "partition",
+  "heal",
 ];
 
 /** A medium's incident as a trace line of the node it concerns. */
 function incidentLine(incident: MediumIncident): TimedLine {
-  const line = JSON.stringify({
-    t: Math.round(incident.atNs),
-    node: incident.node,
-    event: incidentNames[incident.kind] ?? "incident",
-    from: incident.sourceNode,
-    frame: incident.seq,
-  });
+  const line = JSON.stringify(
+    incident.nodes !== undefined
+      ? {
+          t: Math.round(incident.atNs),
+          node: incident.node,
+          event: incidentNames[incident.kind] ?? "incident",
+          nodes: incident.nodes,
+        }
+      : {
+          t: Math.round(incident.atNs),
+          node: incident.node,
+          event: incidentNames[incident.kind] ?? "incident",
+          from: incident.sourceNode,
+          frame: incident.seq,
+        },
+  );
   return { atNs: incident.atNs, node: incident.node, line };
 }
 

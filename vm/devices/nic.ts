@@ -7,7 +7,8 @@
 // never a throw. Two IRQ lines, level-triggered until acknowledged: 1 when a frame entered
 // the ring, 2 when a transmission ended. The transmit queue holds frames handed and not yet
 // reported done; a send beyond it is refused and counted. Timing (DMA, interrupt latency)
-// lives in the medium's NIC latency (vm/fabric/network-costs.ts). Left out: promiscuous
+// lives in the medium's NIC latency (vm/fabric/network-costs.ts). A powered-off NIC (its node
+// crashed) is silent: it refuses sends and drops every frame that reaches it, counted. Left out: promiscuous
 // mode, multicast filters, per-frame transmit status for the kernel (it sees counters).
 
 import {
@@ -85,6 +86,8 @@ export interface NicCounters {
   invalidFrameRefusals: number;
   /** Transmit-done reports of frames the medium gave up on. */
   transmitFailures: number;
+  /** Frames that reached the NIC while it was powered off. */
+  poweredOffDrops: number;
 }
 
 export interface NicState {
@@ -98,6 +101,7 @@ export interface NicState {
   rxRing: ReceivedFrame[];
   raisedIrqBits: number;
   counters: NicCounters;
+  poweredOff?: boolean;
 }
 
 function framesOption(value: number | undefined, fallback: number, name: string): number {
@@ -118,6 +122,7 @@ function zeroCounters(): NicCounters {
     txQueueFullRefusals: 0,
     invalidFrameRefusals: 0,
     transmitFailures: 0,
+    poweredOffDrops: 0,
   };
 }
 
@@ -139,6 +144,7 @@ export class Nic {
   private rxHead = 0;
   private rxCount = 0;
   private raisedIrqBits = 0;
+  private poweredOff = false;
 
   constructor(node: number, options: NicOptions = {}) {
     this.mac = macForNode(node);
@@ -152,6 +158,29 @@ export class Nic {
     this.rxRing = new Array(this.rxRingFrames).fill(undefined);
   }
 
+  /**
+   * Cuts the power (the node crashed): the receive ring, the transmit queue's count and the
+   * raised lines are lost; until powerOn nothing is sent and every arriving frame is dropped.
+   * Frames already handed to the cluster stay handed: they left before the crash.
+   */
+  powerOff(): void {
+    this.poweredOff = true;
+    this.rxRing.fill(undefined);
+    this.rxHead = 0;
+    this.rxCount = 0;
+    this.txQueuedFrames = 0;
+    this.raisedIrqBits = 0;
+  }
+
+  /** Power back (the node restarts): an empty NIC with its counters and frame numbering kept. */
+  powerOn(): void {
+    this.poweredOff = false;
+  }
+
+  get isPoweredOff(): boolean {
+    return this.poweredOff;
+  }
+
   // --- the kernel's side
 
   /**
@@ -159,6 +188,7 @@ export class Nic {
    * False, and counted, when the transmit queue is full or a field is bad.
    */
   send(destinationMac: number, etherType: number, payload: Uint8Array, nowNs: number): boolean {
+    if (this.poweredOff) return false;
     if (frameFieldProblem(destinationMac, this.mac, etherType, payload.length) !== undefined) {
       this.counters.invalidFrameRefusals++;
       return false;
@@ -253,7 +283,9 @@ export class Nic {
       this.pending.splice(0, this.pendingHead);
       this.pendingHead = 0;
     }
-    if (event.kind === FrameEventKind.Receive) this.accept(event.bytes, event.atNs);
+    if (this.poweredOff) {
+      if (event.kind === FrameEventKind.Receive) this.counters.poweredOffDrops++;
+    } else if (event.kind === FrameEventKind.Receive) this.accept(event.bytes, event.atNs);
     else this.transmitDone(event.delivered);
   }
 
@@ -318,6 +350,7 @@ export class Nic {
       rxRing,
       raisedIrqBits: this.raisedIrqBits,
       counters: { ...this.counters },
+      poweredOff: this.poweredOff,
     };
   }
 
@@ -346,5 +379,6 @@ export class Nic {
     });
     this.raisedIrqBits = state.raisedIrqBits;
     this.counters = { ...state.counters };
+    this.poweredOff = state.poweredOff ?? false;
   }
 }

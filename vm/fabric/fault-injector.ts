@@ -1,7 +1,8 @@
 // Seeded faults on a medium's deliveries, as a Medium decorator: each Receive event may be
 // lost, corrupted (one bit flipped, so the receiver's FCS check fails) or duplicated (a second
 // copy `faultDuplicateDelayNs` later), and scheduled partitions lose every frame that crosses
-// their cut while they last. Each decision is drawn from a generator seeded by the fault seed
+// their cut while they last (each partition's start and heal are incidents too, for the
+// trace, and events: an idle cluster stops at them). Each decision is drawn from a generator seeded by the fault seed
 // and the delivery's identity (source node, seq, receiving node), so it depends neither on the
 // order in which events are asked for nor on the quantum: the same seed and frames give the
 // same faults. Transmit-done events pass unchanged (a sender does not learn of a loss).
@@ -55,11 +56,30 @@ function rateOption(value: number | undefined, name: string): number {
   return rate;
 }
 
-function checkPartition(partition: Partition): {
+interface CheckedPartition {
   fromNs: number;
   untilNs: number;
   nodes: Set<number>;
-} {
+  /** The nodes as "1,3-5", for the trace. */
+  spelling: string;
+  /** 0 before its start was reported, 1 before its heal was, 2 after. */
+  reported: number;
+}
+
+/** "0,2-4": ascending, runs of consecutive nodes as ranges. */
+function spellNodes(nodes: Set<number>): string {
+  const sorted = [...nodes].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let index = 0; index < sorted.length; ) {
+    let end = index;
+    while (end + 1 < sorted.length && sorted[end + 1] === sorted[end]! + 1) end++;
+    parts.push(end === index ? `${sorted[index]}` : `${sorted[index]}-${sorted[end]}`);
+    index = end + 1;
+  }
+  return parts.join(",");
+}
+
+function checkPartition(partition: Partition): CheckedPartition {
   const { fromNs, durationNs, nodes } = partition;
   if (!(Number.isFinite(fromNs) && fromNs >= 0)) {
     throw new RangeError(`partition start ${fromNs} ns must be a time at or after 0`);
@@ -71,7 +91,14 @@ function checkPartition(partition: Partition): {
       throw new RangeError(`partition node ${node} is not a node number`);
     }
   }
-  return { fromNs, untilNs: fromNs + durationNs, nodes: new Set(nodes) };
+  const set = new Set(nodes);
+  return {
+    fromNs,
+    untilNs: fromNs + durationNs,
+    nodes: set,
+    spelling: spellNodes(set),
+    reported: 0,
+  };
 }
 
 export class FaultInjector implements Medium {
@@ -84,7 +111,7 @@ export class FaultInjector implements Medium {
   private readonly lossRate: number;
   private readonly duplicateRate: number;
   private readonly corruptRate: number;
-  private readonly partitions: { fromNs: number; untilNs: number; nodes: Set<number> }[];
+  private readonly partitions: CheckedPartition[];
   private readonly seed: number;
   /** Duplicates due at or after the last horizon asked for. */
   private readonly heldDuplicates = new MinHeap<FrameEvent>(frameEventBefore);
@@ -119,6 +146,7 @@ export class FaultInjector implements Medium {
   }
 
   eventsBefore(untilNs: number): FrameEvent[] {
+    this.reportPartitions(untilNs);
     const out: FrameEvent[] = [];
     let reordered = false;
     for (const event of this.inner.eventsBefore(untilNs)) {
@@ -165,8 +193,35 @@ export class FaultInjector implements Medium {
   }
 
   nextEventNs(): number {
-    const held = this.heldDuplicates.peek()?.atNs ?? Number.POSITIVE_INFINITY;
-    return Math.min(held, this.inner.nextEventNs());
+    let earliest = this.heldDuplicates.peek()?.atNs ?? Number.POSITIVE_INFINITY;
+    for (const partition of this.partitions) {
+      if (partition.reported === 0) earliest = Math.min(earliest, partition.fromNs);
+      else if (partition.reported === 1) earliest = Math.min(earliest, partition.untilNs);
+    }
+    return Math.min(earliest, this.inner.nextEventNs());
+  }
+
+  /** Each partition's start and heal before `untilNs` not yet reported, as incidents. */
+  private reportPartitions(untilNs: number): void {
+    for (const partition of this.partitions) {
+      if (partition.reported === 0 && partition.fromNs < untilNs) {
+        partition.reported = 1;
+        this.recordPartition(MediumIncidentKind.PartitionStart, partition.fromNs, partition);
+      }
+      if (partition.reported === 1 && partition.untilNs < untilNs) {
+        partition.reported = 2;
+        this.recordPartition(MediumIncidentKind.PartitionHeal, partition.untilNs, partition);
+      }
+    }
+  }
+
+  private recordPartition(
+    kind: MediumIncidentKind,
+    atNs: number,
+    partition: CheckedPartition,
+  ): void {
+    const node = Math.min(...partition.nodes);
+    this.incidents.push({ kind, atNs, node, sourceNode: -1, seq: -1, nodes: partition.spelling });
   }
 
   /** The inner medium's incidents, then the faults'. */

@@ -83,6 +83,10 @@ export const enum MediumIncidentKind {
   FaultDuplicate = 5,
   /** Fault injection: the delivery to `node` at `atNs` crossed a partition and was lost. */
   PartitionDrop = 6,
+  /** Fault injection: a partition's cut begins; `node` is the lowest node cut off. */
+  PartitionStart = 7,
+  /** Fault injection: a partition's cut ends. */
+  PartitionHeal = 8,
 }
 
 /** Something worth a trace line that is not an event for a NIC. */
@@ -90,9 +94,11 @@ export interface MediumIncident {
   kind: MediumIncidentKind;
   atNs: number;
   node: number;
-  /** The frame's identity in the total order. */
+  /** The frame's identity in the total order (-1 for a partition's start or heal). */
   sourceNode: number;
   seq: number;
+  /** PartitionStart and PartitionHeal: the nodes cut off, e.g. "1,3-5". */
+  nodes?: string;
 }
 
 /** Incidents a medium keeps until they are taken; beyond, it counts them in incidentsLost. */

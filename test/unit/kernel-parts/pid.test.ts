@@ -9,6 +9,8 @@ import {
   LocalPidAllocator,
   makePid,
   parsePid,
+  pidEpoch,
+  pidEpochMax,
   pidHomeNode,
   pidLocalId,
   pidLocalMax,
@@ -78,14 +80,28 @@ describe("LocalPidAllocator", () => {
     expect(allocator.allocate((pid) => inUse.has(pid))).toBe(makePid(0, 5));
   });
 
-  it("wraps from the largest counter back to 1, never to 0", () => {
+  it("wraps from the epoch block's largest counter back to its first, never to 0", () => {
     const allocator = new LocalPidAllocator(2);
-    allocator.setState({ homeNode: 2, nextLocalId: pidLocalMax });
-    expect(allocator.allocate(() => false)).toBe(makePid(2, pidLocalMax));
+    allocator.setState({ homeNode: 2, nextLocalId: 0xffff });
+    expect(allocator.allocate(() => false)).toBe(makePid(2, 0xffff));
     expect(allocator.allocate(() => false)).toBe(makePid(2, 1));
-    allocator.setState({ homeNode: 2, nextLocalId: pidLocalMax });
-    const inUse = new Set([makePid(2, pidLocalMax), makePid(2, 1)]);
+    allocator.setState({ homeNode: 2, nextLocalId: 0xffff });
+    const inUse = new Set([makePid(2, 0xffff), makePid(2, 1)]);
     expect(allocator.allocate((pid) => inUse.has(pid))).toBe(makePid(2, 2));
+  });
+
+  it("gives each epoch (restart) a block no earlier epoch's PIDs fall in", () => {
+    const first = new LocalPidAllocator(3, 0);
+    const restarted = new LocalPidAllocator(3, 1);
+    expect(restarted.allocate(() => false)).toBe(makePid(3, 0x10000));
+    expect(pidEpoch(makePid(3, 0x10000))).toBe(1);
+    expect(pidEpoch(first.allocate(() => false)!)).toBe(0);
+    const last = new LocalPidAllocator(3, pidEpochMax);
+    last.setState({ homeNode: 3, nextLocalId: pidLocalMax - 1 });
+    expect(last.allocate(() => false)).toBe(makePid(3, pidLocalMax - 1));
+    // The kernel sender's id (2^20 - 1) is never issued.
+    expect(last.allocate(() => false)).toBe(makePid(3, pidEpochMax << 16));
+    expect(() => new LocalPidAllocator(3, pidEpochMax + 1)).toThrow(/epoch/);
   });
 
   it("answers undefined when every PID of the node is in use", () => {
