@@ -83,6 +83,34 @@ describe("FaultInjector", () => {
     expect(got.some((e) => !crossed(e) && inWindow(e))).toBe(true);
     expect(injector.faults.partitionDrops).toBe(200 - got.length);
     expect(injector.faults.partitionDrops).toBeGreaterThan(0);
+    const cuts = injector
+      .takeIncidents()
+      .filter(
+        (i) =>
+          i.kind === MediumIncidentKind.PartitionStart ||
+          i.kind === MediumIncidentKind.PartitionHeal,
+      )
+      .map((i) => [i.kind, i.atNs, i.node, i.nodes]);
+    expect(cuts).toEqual([
+      [MediumIncidentKind.PartitionStart, 5_000_000, 0, "0-1"],
+      [MediumIncidentKind.PartitionHeal, 12_000_000, 0, "0-1"],
+    ]);
+  });
+
+  it("reports a partition's start and heal once each, and an idle cluster stops at them", () => {
+    const injector = new FaultInjector(new Switched(6, 100), {
+      seed: 1,
+      partitions: [{ fromNs: 2_000, durationNs: 3_000, nodes: [5, 1, 3, 2] }],
+    });
+    expect(injector.nextEventNs()).toBe(2_000);
+    injector.eventsBefore(2_000);
+    expect(injector.takeIncidents()).toEqual([]);
+    injector.eventsBefore(2_001);
+    expect(injector.takeIncidents().map((i) => [i.atNs, i.nodes])).toEqual([[2_000, "1-3,5"]]);
+    expect(injector.nextEventNs()).toBe(5_000);
+    injector.eventsBefore(Number.POSITIVE_INFINITY);
+    expect(injector.takeIncidents().map((i) => [i.atNs, i.nodes])).toEqual([[5_000, "1-3,5"]]);
+    expect(injector.nextEventNs()).toBe(Number.POSITIVE_INFINITY);
   });
 
   it("replays from its seed and differs with another", () => {

@@ -187,6 +187,60 @@ describe("kernel transport", () => {
     expect(sender.hasRoomFor(1, 1001)).toBe(false);
   });
 
+  it("takes a peer heard with a newer incarnation for restarted: the old one failed, seqs from 0", () => {
+    const toZero: ArrivedPayload[] = [];
+    const toOne: ArrivedPayload[] = [];
+    const portOf = (node: number, inbox: ArrivedPayload[], outbox: ArrivedPayload[]) => ({
+      payloadBytesMax: 200,
+      sendFrame: (_destination: number, payload: Uint8Array) => {
+        outbox.push({ sourceNode: node, payload: payload.slice() });
+        return true;
+      },
+      receiveFrame: () => inbox.shift(),
+      acknowledgeInterrupt: () => {},
+      receiveDrops: () => ({ fcs: 0, overflow: 0 }),
+    });
+    const failed: number[] = [];
+    const atOne: number[] = [];
+    const zero = new Transport(portOf(0, toZero, toOne), {
+      onMessage: () => {},
+      onDatagram: () => {},
+      onPeerFailed: (node) => failed.push(node),
+    });
+    const oneOf = (incarnation: number) =>
+      new Transport(
+        portOf(1, toOne, toZero),
+        {
+          onMessage: (_node, bytes) => atOne.push(bytes[0]!),
+          onDatagram: () => {},
+          onPeerFailed: () => {},
+        },
+        transportLimitsDefault,
+        incarnation,
+      );
+    const one = oneOf(0);
+    zero.send(1, message(1, 10), 0);
+    one.service(1);
+    const staleAck = { ...toZero[0]!, payload: toZero[0]!.payload.slice() };
+    zero.service(2);
+    expect(atOne).toEqual([1]);
+    // Node 1 crashes and boots again: its transport starts empty, with incarnation 1.
+    const restarted = oneOf(1);
+    zero.send(1, message(2, 10), 3);
+    restarted.service(4); // seq 1 from an unknown channel: not taken, acked "expecting 0"
+    zero.service(5); // the ack carries incarnation 1: node 1 restarted, message 2 was lost
+    expect(failed).toEqual([1]);
+    expect(zero.hasFailed(1)).toBe(false);
+    expect(zero.send(1, message(3, 10), 6)).toBe(true);
+    restarted.service(7);
+    expect(atOne).toEqual([1, 3]);
+    // A frame of node 1's first life, arriving late, is dropped and counted.
+    toZero.push(staleAck);
+    zero.service(8);
+    expect(zero.counters.staleIncarnationDropped).toBe(1);
+    expect(failed).toEqual([1]);
+  });
+
   it("drops and counts frames too short or of an unknown kind", () => {
     const queue: ArrivedPayload[] = [
       { sourceNode: 1, payload: new Uint8Array(3) },

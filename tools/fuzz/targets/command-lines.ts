@@ -1,7 +1,7 @@
 // Fuzz target "cli": random command lines for exec, asm, disasm and boot (and none at all),
 // from a vocabulary of options, edge values (empty, negative, huge, not a number, very long)
 // and paths (good files, a mutated ELF, missing files, a folder, /dev/zero, /dev/full, a folder
-// that does not exist), boot's cluster options (fabrics, fault rates, partitions, workers,
+// that does not exist), boot's cluster options (fabrics, fault rates, partitions, crashes, workers,
 // `--run 'prog@N args'`), run in-process through runCli, the entry bin/sterna.js uses. A
 // finding is status 70 (sterna's internal error) or an exception. `exec` always gets
 // --max-instructions and `boot` --until, so that a guest that loops forever cannot pass as
@@ -185,6 +185,9 @@ function bootArgs(rng: Prng): string[] {
   }
   if (rng.chance(0.1)) {
     args.push("--partition", `${pickValue(rng)}:${rng.pick(nodeSets)}:${pickValue(rng)}`);
+  }
+  for (const option of ["--crash", "--restart"]) {
+    if (rng.chance(0.1)) args.push(option, `${pickValue(rng)}:${rng.pick(["0", "1", "3", "x"])}`);
   }
   if (rng.chance(0.2)) args.push("--trace", rng.pick(outputPaths));
   if (rng.chance(0.2)) args.push("--time-slice", pickValue(rng));
