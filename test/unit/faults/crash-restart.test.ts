@@ -7,6 +7,8 @@
 // unchanged. Each run's trace hash is the same with 1 and 2 worker threads. Bad schedules are
 // one line naming the option, exit 2.
 
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sterna } from "../../support/run-cli.ts";
@@ -28,15 +30,21 @@ function traceHash(stderr: string): string {
 
 /** Runs with --workers 1 and 2; the two must agree on everything they print. */
 async function onBothWorkerCounts(args: string[]) {
+  const directory = mkdtempSync(join(tmpdir(), "sterna-faults-"));
+  const tracePath = join(directory, "trace.jsonl");
   const [one, two] = await Promise.all([
-    sterna([...args, "--workers", "1"]),
+    sterna([...args, "--workers", "1", "--trace", tracePath]),
     sterna([...args, "--workers", "2"]),
   ]);
   expect(two.stdout).toBe(one.stdout);
   expect(two.status).toBe(one.status);
   expect(traceHash(two.stderr)).toBe(traceHash(one.stderr));
   expect(traceHash(one.stderr)).not.toBe("missing");
-  return one;
+  const trace = readFileSync(tracePath, "utf8")
+    .trimEnd()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { ...one, trace };
 }
 
 describe.concurrent("sterna boot --crash, --restart, --partition", () => {
@@ -71,9 +79,9 @@ describe.concurrent("sterna boot --crash, --restart, --partition", () => {
       "5ms:2",
       "--restart",
       "20ms:2",
-      "--trace",
-      "/dev/null",
     ]);
+    expect(run.trace).toContainEqual({ t: 5_000_000, node: 2, event: "crash", epoch: 0, lost: 1 });
+    expect(run.trace).toContainEqual({ t: 20_000_000, node: 2, event: "restart", epoch: 1 });
     const [home, status, edx, sent, respawned, respawnedStatus] = words(run.stdout);
     expect([home, status, edx, sent]).toEqual([2, 137, 0, -3]);
     // Epoch 1 counts from local id 65536: no pid of the node's first life can come back.
@@ -83,8 +91,8 @@ describe.concurrent("sterna boot --crash, --restart, --partition", () => {
   }, 120_000);
 
   it("resumes a migrating process at the source when the destination crashes mid-transfer", async () => {
-    // relay 0.1 (on node 0, partner on node 1) is frozen from 3.2 ms and its pages go to node 2
-    // until about 11.8 ms (from the trace of the run without the crash): 6 ms is mid-transfer.
+    // relay 0.1 (on node 0, partner on node 1) is frozen from 3.25 ms and its pages go to node 2
+    // until about 9.1 ms (from the trace of the run without the crash): 6 ms is mid-transfer.
     const relayRun = ["boot", "--nodes", "4", "--run", `${relayPath} 1`];
     const [still, crashed] = await Promise.all([
       sterna(relayRun),
@@ -96,6 +104,11 @@ describe.concurrent("sterna boot --crash, --restart, --partition", () => {
     expect(crashed.stderr).toContain("migrations: 0 committed, 0 cancelled, 1 failed\n");
     expect(crashed.stderr).toMatch(/^ {2}0\.1 +0 +7 /m);
     expect(crashed.stderr).toMatch(/^ {2}1\.1 +1 +7 /m);
+    const frozen = crashed.trace.find((line) => line.event === "stop" && line.state === "frozen");
+    expect(frozen?.t).toBeLessThan(6_000_000);
+    const ends = crashed.trace.filter((line) => line.event === "migrate-end");
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toMatchObject({ outcome: "failed", why: "destination failed" });
   }, 180_000);
 
   it("heals a partition shorter than the failure timeout with output unchanged", async () => {
@@ -107,6 +120,9 @@ describe.concurrent("sterna boot --crash, --restart, --partition", () => {
     expect(cut.stdout).toBe(still.stdout);
     expect(cut.status).toBe(still.status);
     expect(cut.stderr).not.toContain("lost with node");
+    expect(cut.trace).toContainEqual({ t: 3_000_000, node: 1, event: "partition", nodes: "1,3" });
+    expect(cut.trace).toContainEqual({ t: 53_000_000, node: 1, event: "heal", nodes: "1,3" });
+    expect(cut.trace.some((line) => line.event === "partition-drop")).toBe(true);
   }, 180_000);
 
   it.each([
