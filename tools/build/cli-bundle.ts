@@ -7,7 +7,7 @@
 // own location (the repository root) are the same in both. esbuild comes with tsx.
 // Run: npm run build (also the `prepare` step of npm install).
 
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 
@@ -21,6 +21,9 @@ export interface BuildInput {
 }
 
 async function main(): Promise<void> {
+  // Chunk names are content hashes: without this, every build would leave the last one's
+  // chunks behind.
+  rmSync(outputDirectory, { recursive: true, force: true });
   mkdirSync(outputDirectory, { recursive: true });
   const result = await build({
     absWorkingDir: root,
