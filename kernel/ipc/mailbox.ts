@@ -146,6 +146,17 @@ export class Mailbox {
   }
 
   /**
+   * Removes the oldest queued message `match` accepts, without receiving it (a Starter's older
+   * statistics make room for newer ones); false when none matches.
+   */
+  dropOldest(match: (message: Message) => boolean): boolean {
+    const index = this.messages.findIndex(match);
+    if (index < 0) return false;
+    this.messages.splice(index, 1);
+    return true;
+  }
+
+  /**
    * Forgets the pair with a sender that has ended, so a later process that reuses its PID
    * starts at sequence number 0. Its messages already queued stay and can still be received.
    */

@@ -1,10 +1,13 @@
 // The destination kernel's side of a migration (docs/migration.md, states Offered, Receiving,
-// Installed). The built-in acceptor (`--starter none`) accepts every request that fits: a free
-// slot in the process table and frames for its pages beyond those already promised to other
-// arrivals. After the accept (the commit point) the pages come in, then the state; meanwhile
+// Installed). A request that fits (a free slot in the process table, frames for its pages
+// beyond those already promised to other arrivals) is reserved for; then the Starter decides,
+// if it has called handshake start (the request goes to it, and its migrate_in answers),
+// else the built-in acceptor accepts at once. A request that does not fit is denied without
+// asking. After the accept (the commit point) the pages come in, then the state; meanwhile
 // whatever reaches this node for the process is buffered, and delivered once it is installed,
 // after the messages that travelled in its mailbox. A failed install answers the source, which
-// resumes the process, and what was buffered here is passed back to it.
+// resumes the process, and what was buffered here is passed back to it. A deny, a cancel (the
+// source's timeout included) or the source's failure releases the reservation.
 
 import { Errno } from "../errno.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
@@ -14,6 +17,7 @@ import { framesNeededForCount, installProcess } from "./install.ts";
 import { type MigrateRequest, MigrationMessageKind } from "./migration-messages.ts";
 import type { MigrationService } from "./migration-service.ts";
 import { decodePages, decodeProcessState, type ImagePage, imagePagesMax } from "./process-image.ts";
+import { encodeRequest } from "./starter-messages.ts";
 
 /** Messages buffered for one arriving process, at most; past it they are passed back. */
 export const arrivalBufferMax = 1024;
@@ -31,6 +35,8 @@ interface Incoming {
   reservedFrames: number;
   pages: ImagePage[];
   lastLinear: number;
+  /** The id the Starter answers with migrate_in, while it has not; 0 once accepted. */
+  starterRequestId: number;
   /** Why the pages cannot be installed (a malformed ImagePages), once known. */
   broken: string | undefined;
   buffered: BufferedMessage[];
@@ -40,6 +46,9 @@ export class DestinationSide {
   private readonly byKey = new Map<string, Incoming>();
   private readonly byPid = new Map<Pid, Incoming>();
   private reservedFrames = 0;
+  /** Requests passed to the Starter and not yet answered, by the id it was given. */
+  private readonly awaitingStarter = new Map<number, Incoming>();
+  private nextStarterRequestId = 1;
 
   constructor(private readonly service: MigrationService) {}
 
@@ -74,18 +83,46 @@ export class DestinationSide {
         reservedFrames: needed,
         pages: [],
         lastLinear: -1,
+        starterRequestId: 0,
         broken: undefined,
         buffered: [],
       };
       this.byKey.set(keyOf(fromNode, message.requestId), record);
       this.byPid.set(message.pid, record);
       this.reservedFrames += needed;
+      if (this.service.starterChannel.takesRequests) {
+        if (this.askStarter(fromNode, record, message)) return;
+        this.forget(record);
+        result = -Errno.EAGAIN;
+      }
     }
     this.service.send(fromNode, {
       kind: MigrationMessageKind.MigrateReply,
       requestId: message.requestId,
       result,
     });
+  }
+
+  /** migrate_in(id, accept): the Starter's answer to a request; false when none has that id. */
+  answerStarterRequest(starterRequestId: number, accept: boolean): boolean {
+    const record = this.awaitingStarter.get(starterRequestId);
+    if (!record) return false;
+    this.awaitingStarter.delete(starterRequestId);
+    record.starterRequestId = 0;
+    if (!accept) this.release(record, "denied");
+    this.service.send(record.sourceNode, {
+      kind: MigrationMessageKind.MigrateReply,
+      requestId: record.requestId,
+      result: accept ? 0 : -Errno.EPERM,
+    });
+    return true;
+  }
+
+  /** The Starter ended: the requests it held are denied. */
+  onStarterEnd(): void {
+    for (const starterRequestId of [...this.awaitingStarter.keys()]) {
+      this.answerStarterRequest(starterRequestId, false);
+    }
   }
 
   onPages(fromNode: number, requestId: number, bytes: Uint8Array): void {
@@ -142,24 +179,64 @@ export class DestinationSide {
   onCancel(fromNode: number, requestId: number): void {
     const record = this.byKey.get(keyOf(fromNode, requestId));
     if (!record) return;
-    this.forget(record);
     this.service.network.locations.set(record.pid, record.sourceNode);
-    this.replay(record);
+    this.release(record, "cancelled");
   }
 
   /** The source failed: its arrivals will never come. */
   onPeerFailed(node: number): void {
     for (const record of [...this.byKey.values()]) {
-      if (record.sourceNode === node) {
-        this.forget(record);
-        this.replay(record);
-      }
+      if (record.sourceNode === node) this.release(record, "source failed");
     }
+  }
+
+  /** Frames reserved for arrivals not yet installed (the tests read it). */
+  get reservedFrameCount(): number {
+    return this.reservedFrames;
+  }
+
+  /** Passes the request to the Starter (step 5); false when its mailbox cannot take it. */
+  private askStarter(fromNode: number, record: Incoming, message: MigrateRequest): boolean {
+    const starterRequestId = this.nextStarterRequestId;
+    this.nextStarterRequestId = (this.nextStarterRequestId % 0xffff_fffe) + 1;
+    const delivered = this.service.starterChannel.deliver(
+      encodeRequest({
+        requestId: starterRequestId,
+        pid: message.pid,
+        fromNode,
+        memoryBytes: message.memoryBytes,
+        pageCount: message.pageCount,
+        ageNs: message.ageNs,
+        cpuNs: message.cpuNs,
+      }),
+    );
+    if (!delivered) return false;
+    record.starterRequestId = starterRequestId;
+    this.awaitingStarter.set(starterRequestId, record);
+    this.service.kernel.traceEvent("migrate-ask", {
+      pid: formatPid(message.pid),
+      from: fromNode,
+      id: starterRequestId,
+    });
+    return true;
+  }
+
+  /** Drops an arrival that will not be installed: its reservation, its Starter request. */
+  private release(record: Incoming, why: string): void {
+    this.forget(record);
+    this.service.kernel.traceEvent("migrate-release", {
+      pid: formatPid(record.pid),
+      from: record.sourceNode,
+      why,
+    });
+    this.replay(record);
   }
 
   private forget(record: Incoming): void {
     this.byKey.delete(keyOf(record.sourceNode, record.requestId));
     this.byPid.delete(record.pid);
+    if (record.starterRequestId !== 0) this.awaitingStarter.delete(record.starterRequestId);
+    record.starterRequestId = 0;
     this.reservedFrames -= record.reservedFrames;
   }
 

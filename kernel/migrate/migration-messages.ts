@@ -17,11 +17,12 @@ export const enum MigrationMessageKind {
   MigrateOrder = 28,
   NameQuery = 29,
   NameAnswer = 30,
+  MigrateEnded = 31,
 }
 
 /** The first and last kind byte of a migration message. */
 export const migrationKindFirst = 20;
-export const migrationKindLast = 30;
+export const migrationKindLast = 31;
 /** LinkUpdate's node when the process has ended (its home forgets it). */
 export const linkUpdateEnded = 0xffff_ffff;
 /** Peers one MigrateRequest may list: both pair tables of a process. */
@@ -89,6 +90,19 @@ export interface NameAnswer {
   pid: number;
 }
 
+/** How a migration ended: the source tells the destination, for its Starter (only when Starters run). */
+export interface MigrateEnded {
+  kind: MigrationMessageKind.MigrateEnded;
+  requestId: number;
+  pid: number;
+  /** 0 committed, 1 cancelled, 2 failed (StarterOutcomeCode). */
+  outcome: number;
+  freezeNs: number;
+  totalNs: number;
+  bytes: number;
+  forwarded: number;
+}
+
 export type MigrationMessage =
   | MigrateRequest
   | MigrateResult
@@ -97,7 +111,8 @@ export type MigrationMessage =
   | MigrateCancel
   | MigrateOrder
   | NameQuery
-  | NameAnswer;
+  | NameAnswer
+  | MigrateEnded;
 
 export function encodeMigrationMessage(message: MigrationMessage): Uint8Array {
   const writer = new ByteWriter().u8(message.kind);
@@ -131,6 +146,10 @@ export function encodeMigrationMessage(message: MigrationMessage): Uint8Array {
       break;
     case MigrationMessageKind.NameAnswer:
       writer.u32(message.queryId).u32(message.pid);
+      break;
+    case MigrationMessageKind.MigrateEnded:
+      writer.u32(message.requestId).u32(message.pid).u8(message.outcome);
+      writer.f64(message.freezeNs).f64(message.totalNs).f64(message.bytes).u32(message.forwarded);
       break;
   }
   return writer.done();
@@ -196,6 +215,18 @@ export function decodeMigrationMessage(bytes: Uint8Array): MigrationMessage {
       break;
     case MigrationMessageKind.NameAnswer:
       message = { kind, queryId: reader.u32("queryId"), pid: reader.u32("pid") };
+      break;
+    case MigrationMessageKind.MigrateEnded:
+      message = {
+        kind,
+        requestId: reader.u32("requestId"),
+        pid: reader.u32("pid"),
+        outcome: reader.u8("outcome", 2),
+        freezeNs: reader.f64("freezeNs"),
+        totalNs: reader.f64("totalNs"),
+        bytes: reader.f64("bytes"),
+        forwarded: reader.u32("forwarded"),
+      };
       break;
     default:
       return reader.fail("kind", `${kind} is not a migration message kind`);

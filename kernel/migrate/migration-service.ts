@@ -1,12 +1,14 @@
 // A node's part in process migration (docs/migration.md): the source side of the processes
-// leaving, the destination side of those arriving, the scripted orders (--migrate), and the
-// counts the boot summary prints. kernel/net's NodeNetwork owns one and hands it every
+// leaving, the destination side of those arriving, the scripted orders (--migrate), the
+// conversation with the node's Starter (starter-channel.ts), and the counts the boot summary
+// prints. kernel/net's NodeNetwork owns one and hands it every
 // migration message, its timers, a peer's failure, a process's end and a remote call's
 // answer; everything it sends goes through the kernel transport as bytes.
 
 import { kernelCosts } from "../cost-table.ts";
 import type { Kernel } from "../kernel.ts";
 import type { NodeNetwork } from "../net/node-network.ts";
+import { pidNone } from "../process/pid.ts";
 import type { Process } from "../process/process.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
 import { DestinationSide } from "./destination.ts";
@@ -19,6 +21,23 @@ import {
 } from "./migration-messages.ts";
 import { type ScriptedMigration, ScriptedOrders } from "./scripted-orders.ts";
 import { type MigrationOutcome, SourceSide } from "./source.ts";
+import { StarterChannel } from "./starter-channel.ts";
+import { encodeOutcome, StarterOutcomeCode } from "./starter-messages.ts";
+
+/** How one migration ended, with its figures (the trace's migrate-end, the Starters' outcome). */
+export interface MigrationEnd {
+  requestId: number;
+  pid: number;
+  fromNode: number;
+  toNode: number;
+  outcome: MigrationOutcome;
+  freezeNs: number;
+  totalNs: number;
+  bytes: number;
+  forwarded: number;
+}
+
+const outcomeNames: readonly MigrationOutcome[] = ["committed", "cancelled", "failed"];
 
 export interface MigrationCounters {
   committed: number;
@@ -33,6 +52,7 @@ export class MigrationService {
   readonly source: SourceSide;
   readonly destination: DestinationSide;
   readonly orders: ScriptedOrders;
+  readonly starterChannel: StarterChannel;
   readonly counters: MigrationCounters = {
     committed: 0,
     cancelled: 0,
@@ -50,6 +70,7 @@ export class MigrationService {
     this.source = new SourceSide(this);
     this.destination = new DestinationSide(this);
     this.orders = new ScriptedOrders(this, script);
+    this.starterChannel = new StarterChannel(this);
   }
 
   /** A migration under way, or an order waiting for answers: the run is not over. */
@@ -84,18 +105,47 @@ export class MigrationService {
   }
 
   nextTimerNs(): number {
-    return Math.min(this.source.nextTimerNs(), this.orders.nextTimerNs());
+    return Math.min(
+      this.source.nextTimerNs(),
+      this.orders.nextTimerNs(),
+      this.starterChannel.nextTimerNs(),
+    );
   }
 
   fireTimers(nowNs: number): void {
     this.source.fireTimers(nowNs);
     this.orders.fireTimers(nowNs);
+    this.starterChannel.fireTimers(nowNs);
   }
 
   count(outcome: MigrationOutcome, bytes: number, forwarded: number): void {
     this.counters[outcome]++;
     this.counters.bytesSent += bytes;
     this.counters.messagesForwarded += forwarded;
+  }
+
+  /**
+   * A migration from this node ended (source.ts): the outcome goes to this node's Starter and,
+   * when Starters run, to the destination's, through its kernel.
+   */
+  ended(end: MigrationEnd): void {
+    this.tellStarter(end);
+    if (this.kernel.starterPid === pidNone) return;
+    this.send(end.toNode, {
+      kind: MigrationMessageKind.MigrateEnded,
+      requestId: end.requestId,
+      pid: end.pid,
+      outcome: StarterOutcomeCode[end.outcome],
+      freezeNs: end.freezeNs,
+      totalNs: end.totalNs,
+      bytes: end.bytes,
+      forwarded: end.forwarded,
+    });
+  }
+
+  private tellStarter(end: MigrationEnd): void {
+    if (!this.starterChannel.registered) return;
+    this.starterChannel.deliver(encodeOutcome(end));
   }
 
   countMalformed(fromNode: number, why: string): void {
@@ -112,6 +162,10 @@ export class MigrationService {
 
   onProcessEnd(process: Process): void {
     this.source.onProcessEnd(process);
+    if (process.pid === this.kernel.starterPid) {
+      this.starterChannel.onStarterEnd();
+      this.destination.onStarterEnd();
+    }
   }
 
   onResumed(process: Process): void {
@@ -123,7 +177,7 @@ export class MigrationService {
     this.destination.onPeerFailed(node);
   }
 
-  /** A migration message from `fromNode` (its kind byte is 20..30); `hops` if passed on. */
+  /** A migration message from `fromNode` (its kind byte is 20..31); `hops` if passed on. */
   onMessage(fromNode: number, bytes: Uint8Array, hops: number): void {
     let message: MigrationMessage;
     try {
@@ -171,6 +225,19 @@ export class MigrationService {
         return;
       case MigrationMessageKind.NameAnswer:
         this.orders.onNameAnswer(message.queryId, message.pid);
+        return;
+      case MigrationMessageKind.MigrateEnded:
+        this.tellStarter({
+          requestId: message.requestId,
+          pid: message.pid,
+          fromNode,
+          toNode: this.kernel.homeNode,
+          outcome: outcomeNames[message.outcome]!,
+          freezeNs: message.freezeNs,
+          totalNs: message.totalNs,
+          bytes: message.bytes,
+          forwarded: message.forwarded,
+        });
         return;
     }
   }

@@ -376,6 +376,17 @@ export class SourceSide {
     if (why !== undefined) fields.why = why;
     kernel.traceEvent("migrate-end", fields);
     service.count(outcome, record.bytesSent, record.forwarded);
+    service.ended({
+      requestId: record.requestId,
+      pid: record.pid,
+      fromNode: kernel.homeNode,
+      toNode: record.toNode,
+      outcome,
+      freezeNs: fields.freezeNs as number,
+      totalNs: fields.totalNs as number,
+      bytes: record.bytesSent,
+      forwarded: record.forwarded,
+    });
     for (const toNode of record.queuedOrders) service.orders.order(record.pid, toNode, 0);
   }
 }

@@ -22,6 +22,14 @@ export const pidNodeMax = nodeCountMax - 1;
 /** The largest PID: node pidNodeMax, local id pidLocalMax; below 2^31. */
 export const pidMax = pidNodeMax * (pidLocalMax + 1) + pidLocalMax;
 
+/**
+ * The local id of a node's kernel as a sender: messages from the kernel to its Starter carry
+ * NODE.0xFFFFF (docs/abi.md), which no process is ever given.
+ */
+export const kernelSenderLocalId = pidLocalMax;
+/** The local id of a node's Starter (docs/migration.md): NODE.1, started before anything else. */
+export const starterLocalId = 1;
+
 export function makePid(homeNode: number, localId: number): Pid {
   if (!Number.isInteger(homeNode) || homeNode < 0 || homeNode > pidNodeMax) {
     throw new RangeError(`PID home node must be 0..${pidNodeMax}, got ${homeNode}`);

@@ -1,9 +1,9 @@
 // handshake, migrate_out, migrate_in and cancel_migrate (1008-1011) belong to the node's
-// Starter (docs/migration.md, Actors): any other caller gets -EPERM. migrate_out starts the
-// migration protocol (kernel/migrate) for a live process of this node; cancel_migrate calls it
-// off before the commit point. handshake and migrate_in need the kernel-to-Starter messages,
-// which are not built yet: they answer -ENOSYS to the Starter, and destinations use the
-// built-in acceptor.
+// Starter (docs/migration.md, Actors): any other caller gets -EPERM. handshake registers the
+// Starter and starts or stops its statistics (kernel/migrate/starter-channel.ts); migrate_out
+// starts the migration protocol for a live process of this node; migrate_in answers a request
+// the kernel passed the Starter (step 6); cancel_migrate calls a migration off before the
+// commit point.
 
 import { Errno } from "../errno.ts";
 import type { Kernel } from "../kernel.ts";
@@ -13,6 +13,14 @@ import type { SyscallHandler } from "./syscall-handler.ts";
 function isStarter(kernel: Kernel, process: Process): boolean {
   return kernel.net !== undefined && process.pid === kernel.starterPid;
 }
+
+/** handshake(1 start | 0 stop, period µs): 0, or -EINVAL for another first argument. */
+export const handshakeCall: SyscallHandler = (kernel, process, start, periodUs) => {
+  if (!isStarter(kernel, process)) return -Errno.EPERM;
+  if (start > 1) return -Errno.EINVAL;
+  kernel.net!.migration.starterChannel.handshake(start === 1, periodUs);
+  return 0;
+};
 
 /** migrate_out(pid, node): 0 when the request left, else -errno. */
 export const migrateOutCall: SyscallHandler = (kernel, process, pid, node) => {
@@ -27,6 +35,14 @@ export const migrateOutCall: SyscallHandler = (kernel, process, pid, node) => {
   return 0;
 };
 
+/** migrate_in(request id, 1 accept | 0 deny): 0, -ESRCH when no request waits with that id. */
+export const migrateInCall: SyscallHandler = (kernel, process, requestId, accept) => {
+  if (!isStarter(kernel, process)) return -Errno.EPERM;
+  if (accept > 1) return -Errno.EINVAL;
+  const answered = kernel.net!.migration.destination.answerStarterRequest(requestId, accept === 1);
+  return answered ? 0 : -Errno.ESRCH;
+};
+
 /** cancel_migrate(pid): 0 when called off, -EBUSY past the commit point, -ESRCH if none. */
 export const cancelMigrateCall: SyscallHandler = (kernel, process, pid) => {
   if (!isStarter(kernel, process)) return -Errno.EPERM;
@@ -34,7 +50,3 @@ export const cancelMigrateCall: SyscallHandler = (kernel, process, pid) => {
   if (!source.isMigrating(pid)) return -Errno.ESRCH;
   return source.cancel(pid) ? 0 : -Errno.EBUSY;
 };
-
-/** handshake and migrate_in: the Starter's, not built yet. */
-export const starterOnlyCall: SyscallHandler = (kernel, process) =>
-  isStarter(kernel, process) ? -Errno.ENOSYS : -Errno.EPERM;

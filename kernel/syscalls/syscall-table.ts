@@ -8,7 +8,12 @@ import { killCall, waitCall } from "./family-calls.ts";
 import { readCall, writeCall } from "./io-calls.ts";
 import { receiveCall, sendCall } from "./ipc-calls.ts";
 import { brkCall } from "./memory-calls.ts";
-import { cancelMigrateCall, migrateOutCall, starterOnlyCall } from "./migration-calls.ts";
+import {
+  cancelMigrateCall,
+  handshakeCall,
+  migrateInCall,
+  migrateOutCall,
+} from "./migration-calls.ts";
 import { loadsCall, nodeinfoCall } from "./node-calls.ts";
 import { exitCall, getpidCall, schedYieldCall } from "./process-calls.ts";
 import { spawnCall } from "./spawn-call.ts";
@@ -31,9 +36,9 @@ const syscallHandlers = new Map<number, SyscallHandler>([
   [SyscallNumber.sleep, sleepCall],
   [SyscallNumber.nodeinfo, nodeinfoCall],
   [SyscallNumber.kill, killCall],
-  [SyscallNumber.handshake, starterOnlyCall],
+  [SyscallNumber.handshake, handshakeCall],
   [SyscallNumber.migrateOut, migrateOutCall],
-  [SyscallNumber.migrateIn, starterOnlyCall],
+  [SyscallNumber.migrateIn, migrateInCall],
   [SyscallNumber.cancelMigrate, cancelMigrateCall],
   [SyscallNumber.loads, loadsCall],
 ]);

@@ -32,6 +32,7 @@ export interface ClusterBootRun {
   stdout: string;
   stdoutBytes: Uint8Array;
   stderr: string;
+  stderrBytes: Uint8Array;
   reports: string[];
   trace: string[];
 }
@@ -82,6 +83,7 @@ export async function bootClusterCase(spec: ClusterBootCase): Promise<ClusterBoo
     stdout: new TextDecoder().decode(stdoutBytes),
     stdoutBytes,
     stderr: new TextDecoder().decode(stderrBytes),
+    stderrBytes,
     reports,
     trace,
   };

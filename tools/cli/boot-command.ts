@@ -52,6 +52,12 @@ const outputFailureStatus = 1;
 const nodesMax = 2048;
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const programsDirectory = join(repositoryRoot, "userland", "programs");
+/** The bundled Starters, by the names --starter takes; "threshold" is the default. */
+const bundledStarters: Record<string, string> = {
+  threshold: join(repositoryRoot, "userland", "starters", "threshold.asm"),
+  age: join(repositoryRoot, "userland", "starters", "age.asm"),
+};
+const defaultStarter = "threshold";
 /** The demo's --run programs; named by base name so no host path reaches a guest or trace. */
 const demoRuns = ["cluster-demo.asm"];
 const demoFiles = ["cluster-demo-worker.asm"];
@@ -108,6 +114,18 @@ function parseRun(spec: string, nodeCount: number): ParsedRun {
 
 function formatMs(ns: number): string {
   return `${(ns / 1e6).toFixed(3)} ms`;
+}
+
+/**
+ * The demo's status line for a migrate-end trace line that says committed, e.g. "[0.412 s]
+ * moved 0.5 from n1 to n3: frozen 1.20 ms, 28 KiB"; undefined for any other line.
+ */
+export function migrationStatusLine(traceLine: string): string | undefined {
+  if (!traceLine.includes('"event":"migrate-end"')) return undefined;
+  const end = JSON.parse(traceLine) as Record<string, number | string>;
+  if (end.outcome !== "committed") return undefined;
+  const kib = Math.round(Number(end.bytes) / 1024);
+  return `[${(Number(end.t) / 1e9).toFixed(3)} s] moved ${end.pid} from n${end.node} to n${end.to}: frozen ${(Number(end.freezeNs) / 1e6).toFixed(2)} ms, ${kib} KiB`;
 }
 
 function formatMilli(milli: number): string {
@@ -309,9 +327,11 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       return { path: program.name, image: program.image };
     });
     for (const run of runs) run.path = basename(run.path);
+    // --migrate runs a script undisturbed by a policy unless a Starter is named.
+    const starterChoice = options.starter ?? (options.migrate.length > 0 ? "none" : defaultStarter);
     let starter: { path: string; image: Uint8Array } | undefined;
-    if (options.starter !== undefined && options.starter !== "none") {
-      const program = readProgramFile(options.starter, assemble);
+    if (starterChoice !== "none") {
+      const program = readProgramFile(bundledStarters[starterChoice] ?? starterChoice, assemble);
       if (!program.ok) throw new UsageError(`--starter ${program.message}`);
       starter = { path: program.name, image: program.image };
     }
@@ -355,7 +375,14 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       watchPeers: options.crash.length > 0 || partitions.length > 0,
       listener: {
         console: (record) => (record.channel === 0 ? stdout : stderr).write(record.bytes),
-        trace: trace ? (line) => trace.writeLine(line) : undefined,
+        trace:
+          trace || demo
+            ? (line) => {
+                trace?.writeLine(line);
+                const moved = demo ? migrationStatusLine(line) : undefined;
+                if (moved !== undefined) say(moved);
+              }
+            : undefined,
         report: (line, node) => say(`sterna: node ${node}: ${line}`),
         second: demo
           ? (atNs, progress) =>
@@ -496,13 +523,13 @@ export function registerBoot(program: Command): void {
     )
     .option(
       "--migrate <time:target:node>",
-      "at TIME move TARGET (a pid such as 0.3, or a program name: its lowest live pid) to NODE; implies --starter none; repeatable",
+      "at TIME move TARGET (a pid such as 0.3, or a program name: its lowest live pid) to NODE; implies --starter none unless --starter is given; repeatable",
       collectRepeated,
       [],
     )
     .option(
-      "--starter <prog|none>",
-      "run PROG on every node as its Starter (pid NODE.1; handshake and migrate_in not yet); none (the default): the built-in acceptor",
+      "--starter <threshold|age|prog|none>",
+      "run a Starter on every node as pid NODE.1: threshold (the default), age (both in userland/starters), PROG (an ELF or .asm), or none (each kernel's built-in acceptor; the default with --migrate)",
     )
     .option("--strategy <direct|precopy|cor>", "memory transfer strategy (not yet)")
     .option("--delivery <prevent|redirect|recover>", "message delivery during migration (not yet)")

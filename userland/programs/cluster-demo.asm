@@ -30,8 +30,8 @@ _start:
     test eax, eax
     js failed
     mov [worker_pids + esi * 4], eax
-    lea eax, [esi + 1]              ; rounds: (index + 1) * 600000
-    imul eax, eax, 600000
+    lea eax, [esi + 1]              ; rounds: (index + 1) * 700000
+    imul eax, eax, 700000
     mov [rounds], eax
     push esi
     sys_send [worker_pids + esi * 4], rounds, 4

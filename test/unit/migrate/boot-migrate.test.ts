@@ -52,6 +52,8 @@ describe.concurrent("sterna boot --migrate", () => {
     // 10000 KiB of node 1 busy until about 46 ms: with 24 MiB per node there is no room.
     const hoarderRun = (memoryMib: number) => [
       "boot",
+      "--starter",
+      "none",
       "--nodes",
       "2",
       "--memory",

@@ -11,7 +11,7 @@ import { sterna } from "../../support/run-cli.ts";
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 
 describe.concurrent("sterna boot", () => {
-  it("boots the demo with no --run: 4 nodes, workers spread over them, exit 0", async () => {
+  it("boots the demo with no --run: 4 nodes, workers spread over them and moved, exit 0", async () => {
     const directory = mkdtempSync(join(tmpdir(), "sterna-boot-"));
     const tracePath = join(directory, "trace.jsonl");
     const outcome = await sterna(["boot", "--trace", tracePath]);
@@ -21,8 +21,13 @@ describe.concurrent("sterna boot", () => {
     expect(placed).toHaveLength(8);
     expect(new Set(placed).size).toBe(4);
     expect(outcome.stderr).toMatch(/^\[1 s\] n0 \d+% /m);
+    // The threshold Starters move workers off the node that got too many: each move is named.
+    const moves =
+      outcome.stderr.match(/^\[\d+\.\d{3} s\] moved \d+\.\d+ from n\d to n\d: /gm) ?? [];
+    expect(moves.length).toBeGreaterThan(0);
+    expect(outcome.stderr).toMatch(/^ {2}0\.1 +0 alive .* threshold\.asm$/m);
     const lines = outcome.stderr.trimEnd().split("\n");
-    expect(lines.at(-2)).toBe("migrations: 0 committed, 0 cancelled, 0 failed");
+    expect(lines.at(-2)).toBe(`migrations: ${moves.length} committed, 0 cancelled, 0 failed`);
     expect(lines.at(-1)).toMatch(/^trace-hash: [0-9a-f]{64}$/);
     const trace = readFileSync(tracePath, "utf8").trimEnd().split("\n");
     expect(JSON.parse(trace[0]!)).toMatchObject({ t: 0, node: 0, event: "boot" });
