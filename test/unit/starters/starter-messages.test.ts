@@ -96,7 +96,7 @@ describe("kernel messages to the Starter", () => {
   it("sends statistics a guest reads through sterna.inc: header, load, processes, nodes heard", async () => {
     const run = await bootClusterCase({
       nodes: 2,
-      sources: { "stats-reader.asm": fixture("stats-reader.asm"), "spinner.asm": spinner(1 << 22) },
+      sources: { "stats-reader.asm": fixture("stats-reader.asm"), "spinner.asm": spinner(1 << 20) },
       runs: [{ path: "spinner.asm", node: 0, argumentText: "" }],
       starter: "stats-reader.asm",
     });
