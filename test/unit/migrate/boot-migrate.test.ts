@@ -49,7 +49,8 @@ describe.concurrent("sterna boot --migrate", () => {
   it("moves a process holding its whole 16 MiB allowance; a destination without room denies", async () => {
     // 16368 KiB of heap plus image and stack is every page a process may hold: more than the
     // transport queues to one peer, so the pages must go in a window. The second hoarder keeps
-    // 10000 KiB of node 1 busy until about 46 ms: with 24 MiB per node there is no room.
+    // 10000 KiB of node 1 busy until about 46 ms: with 24 MiB per node there is no room once it
+    // has touched them all (it is still touching them at 30 ms, so the request waits to 40 ms).
     const hoarderRun = (memoryMib: number) => [
       "boot",
       "--starter",
@@ -66,7 +67,7 @@ describe.concurrent("sterna boot --migrate", () => {
     const [still, moved, denied] = await Promise.all([
       sterna(hoarderRun(40)),
       sterna([...hoarderRun(40), "--migrate", "60ms:0.1:1"]),
-      sterna([...hoarderRun(24), "--migrate", "30ms:0.1:1"]),
+      sterna([...hoarderRun(24), "--migrate", "40ms:0.1:1"]),
     ]);
     expect(still.stdout.split("\n")).toHaveLength(81);
     expect(still.stderr).toMatch(/^ {2}0\.1 +0 +24 /m);
