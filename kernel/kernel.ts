@@ -24,14 +24,7 @@ import { LoadError } from "./loader/load-error.ts";
 import { loadProgram } from "./loader/load-program.ts";
 import { FrameAllocator } from "./memory/frame-allocator.ts";
 import type { NodeNetwork } from "./net/node-network.ts";
-import {
-  formatPid,
-  kernelSenderLocalId,
-  LocalPidAllocator,
-  type Pid,
-  pidLocalId,
-  pidNone,
-} from "./process/pid.ts";
+import { formatPid, LocalPidAllocator, type Pid, pidNone } from "./process/pid.ts";
 import { Process, ProcessState, processStateNames, ResumeAction } from "./process/process.ts";
 import { ProcessTable } from "./process/process-table.ts";
 import { Reg } from "./process/saved-context.ts";
@@ -207,12 +200,8 @@ export class Kernel {
   ): Process | string {
     if (this.processes.isFull) return "process table full";
     // A PID of a process that migrated away is still in use: its home keeps its location.
-    // NODE.0xFFFFF is the kernel's own sender pid (its messages to the Starter), never a process's.
     const pid = this.pids.allocate(
-      (candidate) =>
-        pidLocalId(candidate) === kernelSenderLocalId ||
-        this.processes.has(candidate) ||
-        (this.net?.isPidAway(candidate) ?? false),
+      (candidate) => this.processes.has(candidate) || (this.net?.isPidAway(candidate) ?? false),
     );
     if (pid === undefined) return "process table full: no process id left on this node";
     const elf = parseElf(image);

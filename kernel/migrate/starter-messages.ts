@@ -154,10 +154,6 @@ export function setU64(view: DataView, offset: number, value: number): void {
   view.setBigUint64(offset, BigInt(Math.max(0, Math.floor(value))), true);
 }
 
-export function getU64(view: DataView, offset: number): number {
-  return Number(view.getBigUint64(offset, true));
-}
-
 function message(bytes: number, type: number): { bytes: Uint8Array; view: DataView } {
   const buffer = new Uint8Array(bytes);
   const view = new DataView(buffer.buffer);

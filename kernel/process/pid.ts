@@ -24,11 +24,9 @@ export const pidMax = pidNodeMax * (pidLocalMax + 1) + pidLocalMax;
 
 /**
  * The local id of a node's kernel as a sender: messages from the kernel to its Starter carry
- * NODE.0xFFFFF (docs/abi.md), which no process is ever given.
+ * NODE.0xFFFFF (docs/abi.md), which the allocator below never hands out.
  */
 export const kernelSenderLocalId = pidLocalMax;
-/** The local id of a node's Starter (docs/migration.md): NODE.1, started before anything else. */
-export const starterLocalId = 1;
 
 export function makePid(homeNode: number, localId: number): Pid {
   if (!Number.isInteger(homeNode) || homeNode < 0 || homeNode > pidNodeMax) {

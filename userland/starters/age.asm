@@ -51,8 +51,8 @@ policy_candidate:
 .done:
     ret
 
-; eax = 1 when the gap (the offering node's runnable minus ours, the process counted on our
-; side) is positive and the offered process's age exceeds its cost / the gap before the move.
+; eax = 1 when the gap (the offering node's runnable processes minus ours) is at least 2 and
+; the offered process's age exceeds its cost / the gap.
 policy_accepts_offer:
     mov ecx, [ebx + starter_offer.runnable]
     sub ecx, [runnable]

@@ -51,6 +51,8 @@ describe.concurrent("sterna boot --crash, --restart, --partition", () => {
   it("ends the processes of a crashed node: wait sees 137 with a report, send -ESRCH", async () => {
     const run = await onBothWorkerCounts([
       "boot",
+      "--starter",
+      "none",
       "--nodes",
       "4",
       "--run",
@@ -71,6 +73,8 @@ describe.concurrent("sterna boot --crash, --restart, --partition", () => {
   it("restarts a node empty with the next pid epoch; it rejoins and runs new children", async () => {
     const run = await onBothWorkerCounts([
       "boot",
+      "--starter",
+      "none",
       "--nodes",
       "4",
       "--run",

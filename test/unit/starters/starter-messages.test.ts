@@ -12,6 +12,8 @@ import { describe, expect, it } from "vitest";
 import {
   AnswerOffset,
   answerBytes,
+  encodeAnswer,
+  encodeOffer,
   NodeEntryOffset,
   nodeEntryBytes,
   OfferOffset,
@@ -89,6 +91,57 @@ describe("Starter message layouts", () => {
       }
     }
     expect(incValues(names)).toEqual(expected);
+  });
+
+  it("encodes offers and answers as a Starter reads them through sterna.inc", () => {
+    const [
+      pid,
+      fromNode,
+      memory,
+      ageLow,
+      ageHigh,
+      cpuLow,
+      runnable,
+      load,
+      answerPid,
+      node,
+      accept,
+    ] = incValues([
+      "starter_offer.pid",
+      "starter_offer.from_node",
+      "starter_offer.memory_bytes",
+      "starter_offer.age_us",
+      "starter_offer.age_us + 4",
+      "starter_offer.cpu_us",
+      "starter_offer.runnable",
+      "starter_offer.load_permille",
+      "starter_answer.pid",
+      "starter_answer.node",
+      "starter_answer.accept",
+    ]);
+    const offer = new DataView(
+      encodeOffer({
+        pid: 0x200005,
+        fromNode: 2,
+        memoryBytes: 81920,
+        ageUs: 2 ** 32 + 7,
+        cpuUs: 1234,
+        runnable: 3,
+        loadPermille: 950,
+      }).buffer,
+    );
+    expect(offer.byteLength).toBe(offerBytes);
+    expect(offer.getUint32(0, true)).toBe(4);
+    expect(
+      [pid, fromNode, memory, ageLow, ageHigh, cpuLow, runnable, load].map((at) =>
+        offer.getUint32(at!, true),
+      ),
+    ).toEqual([0x200005, 2, 81920, 7, 1, 1234, 3, 950]);
+    const answer = new DataView(encodeAnswer({ pid: 0x200005, node: 1, accept: true }).buffer);
+    expect(answer.byteLength).toBe(answerBytes);
+    expect([0, answerPid, node, accept].map((at) => answer.getUint32(at!, true))).toEqual([
+      5, 0x200005, 1, 1,
+    ]);
   });
 });
 
