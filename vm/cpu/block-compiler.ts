@@ -82,16 +82,12 @@ function genericBranches(handler: number): boolean {
   }
 }
 
-/** What the last flag-setting instruction so far recorded, for branch specialisation. */
-const enum FlagSource {
-  Unknown,
-  /** LazyOp.Sub: a and b are the compared operands */
-  Compare,
-  /** LazyOp.Logic: the result alone decides */
-  Logic,
-  /** another known lazy op: ZF and SF come from the result */
-  Result,
-}
+/**
+ * The lazy op the last flag-setting instruction of the block so far recorded, known when the
+ * code is generated (for branch specialisation and inc/dec's carry), or unknownOp.
+ */
+type FlagSource = LazyOp | -1;
+const unknownOp = -1;
 
 /**
  * The source of a function running `count` instructions from `slots`, instruction k from
@@ -118,7 +114,7 @@ export function blockSource(
       : `c.exitCycles = ${prefixCycles[ran]! + extraCycles}; c.exitInstructions = ${ran};`;
   const whole = charge(count, 0);
   const taken = cpuCostCycles.branchTakenExtra;
-  let flagSource = FlagSource.Unknown;
+  let flagSource: FlagSource = unknownOp;
   for (let k = 0; k < count; k++) {
     const slot = slots[k]!;
     const kind = store.kind[slot]!;
@@ -130,9 +126,13 @@ export function blockSource(
     const ea = addressExpression(store, slot);
     const step = `c.blockStep = ${k};`;
     const last = k === count - 1;
-    const leaveIfCodeWritten = last
-      ? ""
-      : `if (c.codeWritten !== 0) { c.codeWritten = 0; ${charge(k + 1, 0)} return (base + ${starts[k + 1]}) | 0; }`;
+    // After a store that hit decoded code the block leaves, `tail` (the rest of the
+    // instruction) done. Only a store through Cpu.write* (the slow path) can hit it.
+    const leaveAfterStore = (tail: string) =>
+      last
+        ? ""
+        : `if (c.codeWritten !== 0) { ${tail} c.codeWritten = 0; ${charge(k + 1, 0)} return (base + ${starts[k + 1]}) | 0; }`;
+    const leaveIfCodeWritten = leaveAfterStore("");
     switch (kind) {
       case FastKind.MovRegReg:
         lines.push(`r[${d}] = r[${s}];`);
@@ -145,13 +145,11 @@ export function blockSource(
         break;
       case FastKind.MovStore:
         lines.push(
-          `{ const ad = ${ea}; ${storeCode(32, "ad", `r[${s}]`, k)} ${leaveIfCodeWritten} }`,
+          `{ const ad = ${ea}; ${storeCode(32, "ad", `r[${s}]`, k, leaveIfCodeWritten)} }`,
         );
         break;
       case FastKind.MovStoreImm:
-        lines.push(
-          `{ const ad = ${ea}; ${storeCode(32, "ad", `${imm}`, k)} ${leaveIfCodeWritten} }`,
-        );
+        lines.push(`{ const ad = ${ea}; ${storeCode(32, "ad", `${imm}`, k, leaveIfCodeWritten)} }`);
         break;
       case FastKind.AluRegReg:
       case FastKind.AluRegImm:
@@ -177,7 +175,7 @@ export function blockSource(
           lines.push(`{ const ad = ${ea}; const a = ${loadCode(32, "ad", k)}; ${code} }`);
         } else {
           lines.push(
-            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", k)}; ${flagsCode.compute} ${storeCode(32, "ad", "x", k)} ${flagsCode.record} ${leaveIfCodeWritten} }`,
+            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", k)}; ${flagsCode.compute} ${storeCode(32, "ad", "x", k, leaveAfterStore(unmarked(flagsCode.record)))} ${flagsCode.record} }`,
           );
         }
         flagSource = source;
@@ -185,7 +183,7 @@ export function blockSource(
       }
       case FastKind.TestRegReg:
         lines.push(flagRecord(`f.op = ${LazyOp.Logic}; f.result = r[${d}] & r[${s}];`));
-        flagSource = FlagSource.Logic;
+        flagSource = LazyOp.Logic;
         break;
       case FastKind.Lea:
         lines.push(`r[${d}] = ${ea};`);
@@ -194,7 +192,7 @@ export function blockSource(
       case FastKind.PushImm: {
         const value = kind === FastKind.PushReg ? `r[${d}]` : `${imm}`;
         lines.push(
-          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", value, k)} r[4] = sp; ${leaveIfCodeWritten} }`,
+          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", value, k, leaveAfterStore("r[4] = sp;"))} r[4] = sp; }`,
         );
         break;
       }
@@ -207,7 +205,7 @@ export function blockSource(
         if (!last) {
           // The block goes on at the target: only the return address is pushed.
           lines.push(
-            `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k)} r[4] = sp; ${leaveIfCodeWritten} }`,
+            `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k, leaveAfterStore("r[4] = sp;"))} r[4] = sp; }`,
           );
           break;
         }
@@ -250,9 +248,9 @@ export function blockSource(
       case FastKind.DecReg: {
         const increment = kind === FastKind.IncReg;
         lines.push(
-          `{ const a = r[${d}]; const x = (a ${increment ? "+" : "-"} 1) | 0; r[${d}] = x; f.setKeepingCarry(${increment ? LazyOp.Inc : LazyOp.Dec}, a, x); }`,
+          `{ const a = r[${d}]; const x = (a ${increment ? "+" : "-"} 1) | 0; r[${d}] = x; ${keepingCarryCode(increment, flagSource)} }`,
         );
-        flagSource = FlagSource.Result;
+        flagSource = increment ? LazyOp.Inc : LazyOp.Dec;
         break;
       }
       case FastKind.MovzxLoad8:
@@ -274,7 +272,7 @@ export function blockSource(
         const count = imm & 31;
         if (count === 0) break;
         lines.push(`{ ${shiftCode(op, d, count)} }`);
-        flagSource = FlagSource.Result;
+        flagSource = LazyOp.Explicit;
         break;
       }
       case FastKind.ImulRegReg:
@@ -284,7 +282,7 @@ export function blockSource(
         lines.push(
           `{ const a = ${a}, b = ${b}; const x = Math.imul(a, b); const o = a * b !== x ? 1 : 0; r[${d}] = x; ${flagRecord(`f.op = ${LazyOp.Explicit}; f.a = o; f.b = o; f.result = x;`)} }`,
         );
-        flagSource = FlagSource.Result;
+        flagSource = LazyOp.Explicit;
         break;
       }
       case FastKind.CmovRegReg:
@@ -317,7 +315,7 @@ export function blockSource(
             `${step} ${registersOut} c.executeGeneric(${slot}); ${registersIn} ${leaveIfCodeWritten}`,
           );
         }
-        flagSource = FlagSource.Unknown;
+        flagSource = unknownOp;
         break;
       }
     }
@@ -328,44 +326,65 @@ export function blockSource(
   }
   // A block that jumps back to its entry loops here; `n` counts the passes completed.
   const code = dropDeadFlagRecords(lines).join("\n");
-  if (!looping) return withRegistersInLocals(code, "");
+  if (!looping) return withStateInLocals(code, "");
   // The passes completed reach the run loop only when a fault leaves the block.
-  return `let n = 0;\n${withRegistersInLocals(`for (;;) {\n${code}\n}`, "c.extraIterations = n;")}`;
+  return `let n = 0;\n${withStateInLocals(`for (;;) {\n${code}\n}`, "c.extraIterations = n;")}`;
 }
 
 /** Where indirectTransferCode returns; the block's charge goes before it. */
 const returnMarker = "/*return*/";
 
-/** Placeholders the generic-handler calls carry until withRegistersInLocals fills them. */
+/** Placeholders the generic-handler calls carry until withStateInLocals fills them. */
 const registersOut = "/*registers-out*/";
 const registersIn = "/*registers-in*/";
 
 /**
  * Keeps the guest registers the block names in JavaScript locals (e0..e7) instead of the
- * Int32Array: loaded on entry; the ones the block assigns are stored back when the function
+ * Int32Array, and the lazy-flag record (op, a, b, result) in fo, fa, fb, fx instead of
+ * `f`: loaded on entry; the ones the block assigns are stored back when the function
  * leaves by return or by a fault (finally) and before each call of the interpreter's
- * generic handlers, which read cpu.r and may write any register (all are loaded again
- * after it). Registers only change after an instruction's last faulting access, so at a
- * fault the locals hold the state before the faulting instruction, as cpu.r would.
+ * generic handlers, which read cpu.r and `f` and may write any of them (all are loaded
+ * again after it); the flag record is also stored before a LazyFlags method reads it.
+ * Registers and flags only change after an instruction's last faulting access, so at a
+ * fault the locals hold the state before the faulting instruction, as cpu.r and `f` would.
  */
-function withRegistersInLocals(body: string, onLeaving: string): string {
+function withStateInLocals(body: string, onLeaving: string): string {
   const numbers = (pattern: RegExp) =>
     [...new Set(Array.from(body.matchAll(pattern), (m) => Number(m[1])))].sort();
-  const used = numbers(/\br\[([0-7])\]/g);
+  const generic = body.includes(registersOut);
+  const registers = generic ? [0, 1, 2, 3, 4, 5, 6, 7] : numbers(/\br\[([0-7])\]/g);
   const assigned = numbers(/\br\[([0-7])\] =(?!=)/g);
-  const needsAll = body.includes(registersOut);
-  const names = needsAll ? [0, 1, 2, 3, 4, 5, 6, 7] : used;
-  const memory = memoryLocals(body);
-  if (names.length === 0) return finallyAround(`${memory}\n${body}`, onLeaving);
-  const load = names.map((i) => `e${i} = r[${i}];`).join(" ");
-  const store = assigned.map((i) => `r[${i}] = e${i};`).join(" ");
+  const flags = generic || flagField.test(body);
+  const flagsAssigned = flagFieldAssigned.test(body);
+  const loads = registers.map((i) => `e${i} = r[${i}]`);
+  const stores = assigned.map((i) => `r[${i}] = e${i};`);
+  if (flags) loads.push(...flagLocals.map(([local, field]) => `${local} = ${field}`));
+  if (flagsAssigned) stores.push(...flagLocals.map(([local, field]) => `${field} = ${local};`));
+  const store = stores.join(" ");
   const renamed = body
     .replace(/\br\[([0-7])\]/g, "e$1")
+    .replace(flagFieldGlobal, (field) => flagLocalOf.get(field)!)
+    .replaceAll(
+      flagsSync,
+      flagsAssigned ? flagLocals.map(([local, field]) => `${field} = ${local},`).join(" ") : "",
+    )
     .replaceAll(registersOut, store)
-    .replaceAll(registersIn, load);
-  const declarations = `${memory}\nlet ${names.map((i) => `e${i} = r[${i}]`).join(", ")};`;
-  return `${declarations}\n${finallyAround(renamed, `${store} ${onLeaving}`)}`;
+    .replaceAll(registersIn, loads.map((load) => `${load};`).join(" "));
+  const declarations = loads.length === 0 ? "" : `let ${loads.join(", ")};`;
+  return `${memoryLocals(body)}\n${declarations}\n${finallyAround(renamed, `${store} ${onLeaving}`)}`;
 }
+
+/** The lazy-flag record's fields and the locals that hold them in a block. */
+const flagLocals = [
+  ["fo", "f.op"],
+  ["fa", "f.a"],
+  ["fb", "f.b"],
+  ["fx", "f.result"],
+];
+const flagLocalOf = new Map(flagLocals.map(([local, field]) => [field!, local!]));
+const flagField = /\bf\.(op|a|b|result)\b/;
+const flagFieldGlobal = /\bf\.(op|a|b|result)\b/g;
+const flagFieldAssigned = /\bf\.(op|a|b|result) =(?!=)/;
 
 /** `body`, with `onLeaving` run however it leaves (return or fault), if there is any. */
 function finallyAround(body: string, onLeaving: string): string {
@@ -462,7 +481,8 @@ function shiftCode(op: number, reg: number, count: number): string {
 
 /**
  * Code for the common size-generic forms (any operand size and shape) of mov, movzx,
- * movsx, lea, the ALU operations, inc, dec, neg, not, setcc, cmovcc and imul, mirroring
+ * movsx, lea, the ALU operations, inc, dec, neg, not, setcc, cmovcc, imul and 32-bit
+ * one-operand mul/imul, mirroring
  * execute.ts; a memory operand's address is in `ad`. Undefined for other handlers.
  */
 function sizedCode(
@@ -512,14 +532,14 @@ function sizedCode(
     case HandlerId.Dec: {
       const increment = handler === HandlerId.Inc;
       return {
-        code: `const a = ${read(dst, size)}; const x = ${signExtendCode(`a ${increment ? "+" : "-"} 1`, size)}; ${write(dst, size, "x")} f.setKeepingCarry(${increment ? LazyOp.Inc : LazyOp.Dec}, a, x);`,
-        source: FlagSource.Result,
+        code: `const a = ${read(dst, size)}; const x = ${signExtendCode(`a ${increment ? "+" : "-"} 1`, size)}; ${write(dst, size, "x")} ${keepingCarryCode(increment, flagSource)}`,
+        source: increment ? LazyOp.Inc : LazyOp.Dec,
       };
     }
     case HandlerId.Neg:
       return {
         code: `const a = ${read(dst, size)}; const x = ${signExtendCode("-a", size)}; ${write(dst, size, "x")} ${flagRecord(`f.op = ${LazyOp.Sub}; f.a = 0; f.b = a; f.result = x;`)}`,
-        source: FlagSource.Compare,
+        source: LazyOp.Sub,
       };
     case HandlerId.Not:
       return {
@@ -542,7 +562,7 @@ function sizedCode(
       if (imm < 0) return undefined;
       return {
         code: shiftByConstantCode(handler, size, dst, imm & 31, read, write),
-        source: FlagSource.Result,
+        source: (imm & 31) === 0 ? flagSource : LazyOp.Explicit,
       };
     case HandlerId.Push:
       if (dst !== LOCATION_MEMORY) return undefined;
@@ -561,7 +581,18 @@ function sizedCode(
       const low = size === 32 ? "Math.imul(a, b)" : signExtendCode("p", size);
       return {
         code: `const a = ${a}; const b = ${b}; const p = a * b; const x = ${low}; const o = p !== x ? 1 : 0; ${write(dst, size, "x")} ${flagRecord(`f.op = ${LazyOp.Explicit}; f.a = o; f.b = o; f.result = x;`)}`,
-        source: FlagSource.Result,
+        source: LazyOp.Explicit,
+      };
+    }
+    case HandlerId.Mul:
+    case HandlerId.ImulWide: {
+      if (size !== 32) return undefined;
+      // edx:eax = eax * operand, through wide-arithmetic.ts as execute.ts's multiplyWide.
+      const signed = handler === HandlerId.ImulWide;
+      const overflow = signed ? "hi !== x >> 31" : "hi !== 0";
+      return {
+        code: `const v = ${read(dst, 32)}; const w = c.wideArithmetic; w.${signed ? "multiplySigned" : "multiplyUnsigned"}(r[0], v); const x = w.wide.low, hi = w.wide.high; r[0] = x; r[2] = hi; const o = ${overflow} ? 1 : 0; ${flagRecord(`f.op = ${LazyOp.Explicit}; f.a = o; f.b = o; f.result = x;`)}`,
+        source: LazyOp.Explicit,
       };
     }
     default:
@@ -628,37 +659,37 @@ function sizedAlu(
       return {
         compute: result("a + b"),
         record: lazyRecord(LazyOp.Add),
-        source: FlagSource.Result,
+        source: LazyOp.Add,
       };
     case HandlerId.Adc:
       return {
-        compute: `const cy = f.cf(); ${result("a + b + cy")}`,
+        compute: `const cy = (${flagsSync} f.cf()); ${result("a + b + cy")}`,
         record: flagRecord(
           `f.op = cy ? ${LazyOp.AddCarry} : ${LazyOp.Add}; f.a = a; f.b = b; f.result = x;`,
         ),
-        source: FlagSource.Unknown,
+        source: unknownOp,
       };
     case HandlerId.Sub:
     case HandlerId.Cmp:
       return {
         compute: result("a - b"),
         record: lazyRecord(LazyOp.Sub),
-        source: FlagSource.Compare,
+        source: LazyOp.Sub,
       };
     case HandlerId.Sbb:
       return {
-        compute: `const cy = f.cf(); ${result("a - b - cy")}`,
+        compute: `const cy = (${flagsSync} f.cf()); ${result("a - b - cy")}`,
         record: flagRecord(
           `f.op = cy ? ${LazyOp.SubBorrow} : ${LazyOp.Sub}; f.a = a; f.b = b; f.result = x;`,
         ),
-        source: FlagSource.Unknown,
+        source: unknownOp,
       };
     default: {
       const symbol = handler === HandlerId.Or ? "|" : handler === HandlerId.Xor ? "^" : "&";
       return {
         compute: result(`a ${symbol} b`),
         record: flagRecord(`f.op = ${LazyOp.Logic}; f.result = x;`),
-        source: FlagSource.Logic,
+        source: LazyOp.Logic,
       };
     }
   }
@@ -667,6 +698,48 @@ function sizedAlu(
 /** Marks a lazy-flag record, so dropDeadFlagRecords can tell it from code that reads flags. */
 function flagRecord(record: string): string {
   return `${recordOpen}${record}${recordClose}`;
+}
+
+/** Code without its flag-record marks (a copy of a record the drop must not touch). */
+function unmarked(code: string): string {
+  return code.replace(markedRecord, "$1");
+}
+
+/** Placeholder before a call of a LazyFlags method: the flag locals are stored into `f` first. */
+const flagsSync = "/*flags-sync*/";
+
+/**
+ * inc/dec keep CF: as LazyFlags.setKeepingCarry, CF moves into f.word from the record that
+ * holds it, then the new record is made. The carry's formula is chosen here when the block
+ * made that record itself.
+ */
+function keepingCarryCode(increment: boolean, source: FlagSource): string {
+  const record = flagRecord(
+    `f.op = ${increment ? LazyOp.Inc : LazyOp.Dec}; f.a = a; f.b = 1; f.result = x;`,
+  );
+  switch (source) {
+    case LazyOp.Inc:
+    case LazyOp.Dec:
+      return record; // CF is in f.word already
+    case LazyOp.Logic:
+      return `f.word &= -2; ${record}`;
+    default:
+      return `f.word = (f.word & -2) | ${carryCode(source)}; ${record}`;
+  }
+}
+
+/** CF (0 or 1) of the current record, specialised for a record the block made. */
+function carryCode(source: FlagSource): string {
+  switch (source) {
+    case LazyOp.Add:
+      return "((f.result >>> 0) < (f.a >>> 0) ? 1 : 0)";
+    case LazyOp.Sub:
+      return "((f.a >>> 0) < (f.b >>> 0) ? 1 : 0)";
+    case LazyOp.Explicit:
+      return "(f.a & 1)";
+    default:
+      return `(${flagsSync} f.cf())`;
+  }
 }
 
 const recordOpen = "/*flags<*/";
@@ -737,7 +810,7 @@ function writeCode(location: number, bits: number, value: string, step: number):
 
 /** A boolean expression for condition cc, specialised when the flag source is known. */
 function conditionCode(cc: number, source: FlagSource): string {
-  if (source === FlagSource.Compare) {
+  if (source === LazyOp.Sub) {
     switch (cc) {
       case 2:
         return "(f.a >>> 0) < (f.b >>> 0)";
@@ -761,7 +834,7 @@ function conditionCode(cc: number, source: FlagSource): string {
         return "f.a > f.b";
     }
   }
-  if (source === FlagSource.Logic) {
+  if (source === LazyOp.Logic) {
     switch (cc) {
       case 12:
         return "f.result < 0";
@@ -773,7 +846,7 @@ function conditionCode(cc: number, source: FlagSource): string {
         return "f.result > 0";
     }
   }
-  if (source !== FlagSource.Unknown) {
+  if (source !== unknownOp) {
     switch (cc) {
       case 4:
         return "f.result === 0";
@@ -785,5 +858,5 @@ function conditionCode(cc: number, source: FlagSource): string {
         return "f.result >= 0";
     }
   }
-  return `f.condition(${cc})`;
+  return `(${flagsSync} f.condition(${cc}))`;
 }

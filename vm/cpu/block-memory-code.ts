@@ -41,10 +41,17 @@ export function loadCode(bits: number, address: string, step: number): string {
 
 /**
  * A statement writing the low `bits` of `value` (an expression without side effects) at the
- * address in local `address`. The caller checks cpu.codeWritten after it.
+ * address in local `address`. `afterSlowWrite` runs after a write through the CPU's
+ * accessor (it checks cpu.codeWritten); without it the caller checks after the statement.
  */
-export function storeCode(bits: number, address: string, value: string, step: number): string {
-  const slow = `{ c.blockStep = ${step}; c.write${bits}(${address}, ${value}); }`;
+export function storeCode(
+  bits: number,
+  address: string,
+  value: string,
+  step: number,
+  afterSlowWrite = "",
+): string {
+  const slow = `{ c.blockStep = ${step}; c.write${bits}(${address}, ${value}); ${afterSlowWrite} }`;
   const hit = `wt[me] === mp && mo <= ${lastOffset(bits)}`;
   const locate = `const mp = ${address} >>> 12, me = mp & ${tlbIndexMask}, mo = ${address} & 4095;`;
   if (bits === 8) {
