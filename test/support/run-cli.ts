@@ -17,10 +17,13 @@ export interface CliOutcome {
   stderr: string;
 }
 
-/** `sterna ARGS...` with INPUT on its stdin (then closed). */
-export function sterna(args: readonly string[], input = ""): Promise<CliOutcome> {
+/** `sterna ARGS...` with INPUT on its stdin (then closed), started in `cwd` if given. */
+export function sterna(args: readonly string[], input = "", cwd?: string): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], { timeout: childLifetimeMsMax });
+    const child = spawn(process.execPath, [binPath, ...args], {
+      timeout: childLifetimeMsMax,
+      cwd,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("latin1").on("data", (chunk: string) => (stdout += chunk));
