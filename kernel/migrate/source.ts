@@ -352,6 +352,17 @@ export class SourceSide {
     const process = record.process;
     if (record.phase === SourcePhase.StateSent) kernel.reattachProcess(process);
     service.network.locations.delete(process.pid);
+    // The home heard of the move at the freeze; it keeps the location truth, so it must hear
+    // that the process is back here (peers told too learn it from the home when they need to).
+    const home = pidHomeNode(process.pid);
+    if (record.facts && home !== kernel.homeNode) {
+      service.send(home, {
+        kind: MigrationMessageKind.LinkUpdate,
+        requestId: record.requestId,
+        pid: process.pid,
+        node: kernel.homeNode,
+      });
+    }
     if (record.facts) kernel.resumeMoved(process, record.facts.state, record.facts.wakeAtNs);
     for (const held of record.held) service.network.handleMessage(held.originNode, held.bytes, 0);
     this.end(record, "failed", why);

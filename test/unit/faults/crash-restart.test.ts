@@ -3,8 +3,8 @@
 // 137 with a report naming the node, a send to the lost child answers -ESRCH; a restarted node
 // rejoins, and its new pids are of the next epoch. A relay whose destination crashes in the
 // middle of the image transfer resumes at the source: output as without the migration, the
-// migration counted failed. A partition shorter than the failure timeout heals with output
-// unchanged. Each run's trace hash is the same with 1 and 2 worker threads. Bad schedules are
+// migration counted failed, also when the source is not the process's home. A partition
+// shorter than the failure timeout heals with output unchanged. Each run's trace hash is the same with 1 and 2 worker threads. Bad schedules are
 // one line naming the option, exit 2.
 
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -98,10 +98,22 @@ describe.concurrent("sterna boot --crash, --restart, --partition", () => {
     // relay 0.1 (on node 0, partner on node 1) is frozen from 3.25 ms and its pages go to node 2
     // until about 9.1 ms (from the trace of the run without the crash): 6 ms is mid-transfer.
     const relayRun = ["boot", "--nodes", "4", "--run", `${relayPath} 1`];
-    const [still, crashed] = await Promise.all([
+    // Then the same relay moved to node 2, and from there towards node 3, which crashes while
+    // receiving it (frozen from 20.5 ms, pages until about 29.7 ms): it resumes on node 2, which
+    // is not its home, so its home must hear it is back for the partner's sends to find it.
+    const [still, crashed, second] = await Promise.all([
       sterna(relayRun),
       onBothWorkerCounts([...relayRun, "--migrate", "3ms:0.1:2", "--crash", "6ms:2"]),
+      sterna([
+        ...relayRun,
+        ...["--migrate", "3ms:0.1:2", "--migrate", "20ms:0.1:3", "--crash", "24ms:3"],
+        ...["--until", "60s"],
+      ]),
     ]);
+    expect(second.stdout).toBe(still.stdout);
+    expect(second.status).toBe(still.status);
+    expect(second.stderr).toContain("migrations: 1 committed, 0 cancelled, 1 failed\n");
+    expect(second.stderr).toMatch(/^ {2}0\.1 +2 +7 /m);
     expect(still.stdout.split("\n")).toHaveLength(9);
     expect(crashed.stdout).toBe(still.stdout);
     expect(crashed.status).toBe(still.status);
