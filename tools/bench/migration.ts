@@ -64,7 +64,9 @@ export interface DeliveryFigures {
 }
 
 const hoarderName = "migration-hoarder";
-const hoarderPath = join(import.meta.dirname, "programs", `${hoarderName}.asm`);
+// From the repository root: the CLI bundle (dist/cli) sits as deep as tools/bench does.
+const repositoryRoot = join(import.meta.dirname, "..", "..");
+const hoarderPath = join(repositoryRoot, "tools", "bench", "programs", `${hoarderName}.asm`);
 const moveAtNs = 50_000_000;
 const partnerMessages = 200;
 const clockHz = 100e6;
