@@ -1,7 +1,7 @@
 // Reading a frozen process out of its kernel into an image (process-image.ts): the pages it
 // has touched, copied from their frames, and the rest of its PCB, its children included (those
-// on this node, live or ended and not yet collected, and those on other nodes the network
-// knows). The process must be frozen (kernel.freezeProcess) so that nothing changes under it.
+// on this node, live or ended and not yet collected, those leaving it, and those on other nodes
+// the network knows). The process must be frozen (kernel.freezeProcess) so that nothing changes under it.
 
 import type { FrozenFacts, Kernel } from "../kernel.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
@@ -28,6 +28,11 @@ function captureChildren(kernel: Kernel, process: Process): ImageChild[] {
   for (const child of kernel.net?.remoteChildren.childrenOf(process.pid) ?? []) {
     if (child.status === undefined) live.push({ pid: child.pid, status: undefined });
     else ended.push({ pid: child.pid, status: child.status, order: child.endedOrder });
+  }
+  // A child leaving this node too is out of the process table, and not yet a remote child
+  // here (it becomes one when its own move commits): it is alive, somewhere.
+  for (const child of kernel.net?.migration.source.detached() ?? []) {
+    if (child.parentPid === process.pid) live.push({ pid: child.pid, status: undefined });
   }
   ended.sort((a, b) => a.order - b.order);
   return [...ended.map(({ pid, status }) => ({ pid, status })), ...live];

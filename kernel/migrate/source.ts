@@ -83,6 +83,12 @@ export class SourceSide {
     }
   }
 
+  /** Whether `pid` is one of the processes this node sent away and still holds. */
+  private holdsDetached(pid: Pid): boolean {
+    for (const process of this.detached()) if (process.pid === pid) return true;
+    return false;
+  }
+
   queueOrder(pid: Pid, toNode: number): void {
     this.byPid.get(pid)?.queuedOrders.push(toNode);
   }
@@ -252,7 +258,9 @@ export class SourceSide {
     for (const child of network.remoteChildren.childrenOf(process.pid)) {
       network.remoteChildren.remove(child.pid);
     }
-    if (kernel.processes.live(process.parentPid)) {
+    // Its parent, here or leaving too (and perhaps resuming here if its own move fails),
+    // keeps it as a child on another node.
+    if (kernel.processes.live(process.parentPid) || this.holdsDetached(process.parentPid)) {
       network.remoteChildren.add(process.pid, process.parentPid);
     }
     this.end(record, "committed", undefined);
