@@ -16,7 +16,14 @@ import { MigrationMessageKind } from "./migration-messages.ts";
 import type { MigrationService } from "./migration-service.ts";
 import { encodePages, encodeProcessState, type ImagePage } from "./process-image.ts";
 
-/** How long the source waits for the destination's MigrateReply: then the request failed. */
+/**
+ * How long the source waits for the destination's MigrateReply once the destination's
+ * transport holds everything sent to it: then the destination is silent and the request
+ * failed. While frames to it are still unacknowledged the network, not the destination, is
+ * slow (a shared 10 Mbit/s Ethernet carrying another migration's pages keeps a station off
+ * the wire for longer than this), so the wait goes on; a destination that never acknowledges
+ * is declared failed by the transport (onPeerFailed).
+ */
 export const migrateReplyTimeoutNs = 100_000_000;
 /** Pages per ImagePages message (64 KiB of contents, 45 transport fragments). */
 export const pagesPerMessage = 16;
@@ -162,8 +169,13 @@ export class SourceSide {
   }
 
   fireTimers(nowNs: number): void {
+    const transport = this.service.network.transport;
     for (const record of [...this.byRequest.values()]) {
       if (record.phase === SourcePhase.Requested && record.replyDeadlineNs <= nowNs) {
+        if (transport.queuedBytesTo(record.toNode) > 0 && !transport.hasFailed(record.toNode)) {
+          record.replyDeadlineNs = nowNs + migrateReplyTimeoutNs;
+          continue;
+        }
         this.service.send(record.toNode, {
           kind: MigrationMessageKind.MigrateCancel,
           requestId: record.requestId,

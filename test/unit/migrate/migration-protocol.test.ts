@@ -119,22 +119,29 @@ describe("migration between kernels (built-in acceptor)", () => {
   }, 120_000);
 
   it("leaves the process running where it was when the destination is silent", async () => {
-    const partitioned = {
-      ...relayCase("token-ring:80"),
-      runs: [{ path: "relay.asm", node: 0, argumentText: "1L" }],
-      partitions: [{ fromNs: 1_000_000, durationNs: 400_000_000, nodes: [2] }],
+    // Node 2 is cut off for longer than the transport takes to declare it failed: the request
+    // is never acknowledged, so the source waits for the transport's verdict, then resumes.
+    const silent = {
+      nodes: 4,
+      sources: {
+        "sleeper.asm": readFileSync(join(import.meta.dirname, "fixtures", "sleeper.asm"), "utf8"),
+      },
+      runs: [{ path: "sleeper.asm", node: 0, argumentText: "" }],
+      partitions: [{ fromNs: 1_000_000, durationNs: 10_000_000_000, nodes: [2] }],
     };
-    const still = await bootClusterCase(partitioned);
+    const still = await bootClusterCase(silent);
+    expect(still.stdout).toBe("tick\n".repeat(50));
     const run = await bootClusterCase({
-      ...partitioned,
+      ...silent,
       migrations: [{ atNs: 3_000_000, target: "0.1", toNode: 2 }],
     });
     expect(run.stdout).toBe(still.stdout);
     expect(run.result.migrations).toEqual({ committed: 0, cancelled: 0, failed: 1 });
     expect(events(run.trace, "migrate-end")[0]).toMatchObject({
       outcome: "failed",
-      why: "no reply",
+      why: "destination failed",
     });
+    expect(events(run.trace, "migrate-commit")).toHaveLength(0);
     expect(runNodes(run.trace, "0.1")).toEqual([0]);
   }, 120_000);
 });
