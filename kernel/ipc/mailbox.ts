@@ -194,15 +194,28 @@ export class Mailbox {
     const expectedSeqs = new PairSequenceTable(this.expectedSeqs.peersMax);
     expectedSeqs.setState(record.expectedSeqs as PairSequenceTableState, "mailbox.expectedSeqs");
     // Queued messages of one pair must be accepted ones, in increasing order (per-pair FIFO).
+    // A sender that ended was forgotten (forgetSender) with its messages left queued: its pair
+    // has no entry, and a later process with its pid starts again from 0 behind them, every
+    // one of its messages still queued (the older ones are taken first).
     const lastSeqBySender = new Map<Pid, number>();
+    const restartedAt = new Map<Pid, number>();
     messages.forEach((message, index) => {
-      const last = lastSeqBySender.get(message.senderPid) ?? -1;
-      if (message.pairSeq <= last || message.pairSeq >= expectedSeqs.nextSeq(message.senderPid)) {
-        throw new IpcStateError(
-          `mailbox.messages[${index}].pairSeq: ${message.pairSeq} out of order for sender ${message.senderPid}`,
-        );
+      const last = lastSeqBySender.get(message.senderPid);
+      if (last !== undefined && message.pairSeq <= last) {
+        if (message.pairSeq !== 0) failOrder(index, message);
+        restartedAt.set(message.senderPid, index);
       }
       lastSeqBySender.set(message.senderPid, message.pairSeq);
+    });
+    messages.forEach((message, index) => {
+      const sender = message.senderPid;
+      const restart = restartedAt.get(sender);
+      if (!expectedSeqs.has(sender) || index < (restart ?? 0)) return;
+      const expected = expectedSeqs.nextSeq(sender);
+      if (message.pairSeq >= expected) failOrder(index, message);
+      if (restart !== undefined && message.pairSeq === lastSeqBySender.get(sender)) {
+        if (message.pairSeq !== expected - 1) failOrder(index, message);
+      }
     });
     const countsRecord = readRecord(record.counts, "mailbox.counts");
     const counts = zeroCounts();
@@ -225,4 +238,10 @@ export class Mailbox {
     }
     return -1;
   }
+}
+
+function failOrder(index: number, message: Message): never {
+  throw new IpcStateError(
+    `mailbox.messages[${index}].pairSeq: ${message.pairSeq} out of order for sender ${message.senderPid}`,
+  );
 }

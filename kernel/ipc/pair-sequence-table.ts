@@ -28,6 +28,11 @@ export class PairSequenceTable {
     return this.nextSeqByPeer.get(peerPid) ?? 0;
   }
 
+  /** Whether the pair with `peerPid` has an entry (it was seen and not forgotten). */
+  has(peerPid: Pid): boolean {
+    return this.nextSeqByPeer.has(peerPid);
+  }
+
   /** Whether one more message with `peerPid` fits: false only for a new peer in a full table. */
   canAdvance(peerPid: Pid): boolean {
     return this.nextSeqByPeer.has(peerPid) || this.nextSeqByPeer.size < this.peersMax;

@@ -117,6 +117,31 @@ describe("Mailbox", () => {
     expect(copy.take(pidNone)?.bytes[0]).toBe(7);
   });
 
+  it("travels with a forgotten sender's messages queued, and those of a process reusing its pid", () => {
+    // A sender that ends is forgotten while its messages stay queued (a migrating process
+    // frozen with its ended child's last message in its mailbox was refused at install).
+    const box = new Mailbox(owner);
+    box.deliver(message(alice, 0, 1));
+    box.deliver(message(alice, 1, 2));
+    box.take(alice);
+    box.forgetSender(alice);
+    const forgotten = new Mailbox(owner);
+    forgotten.setState(JSON.parse(JSON.stringify(box.getState())));
+    expect(forgotten.getState()).toEqual(box.getState());
+    box.deliver(message(alice, 0, 3));
+    box.deliver(message(alice, 1, 4));
+    const reused = new Mailbox(owner);
+    reused.setState(JSON.parse(JSON.stringify(box.getState())));
+    expect([1, 2, 3].map(() => reused.take(alice)?.bytes[0])).toEqual([2, 3, 4]);
+    const state = box.getState();
+    expect(() => reused.setState(withMessage(state, 2, { pairSeq: 0 }) as MailboxState)).toThrow(
+      "mailbox.messages[2].pairSeq",
+    );
+    expect(() => reused.setState(withMessage(state, 1, { pairSeq: 1 }) as MailboxState)).toThrow(
+      "mailbox.messages[1].pairSeq",
+    );
+  });
+
   it("rejects malformed state with one line naming the field, and keeps its contents", () => {
     const box = new Mailbox(owner);
     box.deliver(message(alice, 0, 1));
