@@ -1,5 +1,5 @@
 // The destination kernel's side of a migration (docs/migration.md, states Offered, Receiving,
-// Installed). A request that fits (a free slot in the process table, frames for its pages
+// Installed). A request that fits (a slot in the process table and frames for its pages,
 // beyond those already promised to other arrivals) is reserved for; then the Starter decides,
 // if it has called handshake start (the request goes to it, and its migrate_in answers),
 // else the built-in acceptor accepts at once. A request that does not fit is denied without
@@ -73,8 +73,10 @@ export class DestinationSide {
     );
     let result = 0;
     if (kernel.processes.has(message.pid) || this.byPid.has(message.pid)) result = -Errno.EBUSY;
-    else if (kernel.processes.isFull) result = -Errno.EAGAIN;
-    else if (needed > kernel.frames.freeFrameCount - this.reservedFrames) result = -Errno.ENOMEM;
+    // Each process on its way here will take a slot too.
+    else if (kernel.processes.size + this.byPid.size >= kernel.processes.capacity) {
+      result = -Errno.EAGAIN;
+    } else if (needed > kernel.frames.freeFrameCount - this.reservedFrames) result = -Errno.ENOMEM;
     if (result === 0) {
       const record: Incoming = {
         sourceNode: fromNode,

@@ -19,6 +19,11 @@ export class ProcessTable {
     return this.byPid.size >= this.capacity;
   }
 
+  /** PCBs held, live or zombie. */
+  get size(): number {
+    return this.byPid.size;
+  }
+
   /** Whether the PID is taken (alive or a zombie): the PID allocator skips it. */
   has(pid: Pid): boolean {
     return this.byPid.has(pid);
