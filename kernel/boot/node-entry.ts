@@ -17,6 +17,7 @@ import { SeededRandom } from "../../vm/random/seeded-random.ts";
 import { FileStore } from "../files/file-store.ts";
 import { Kernel } from "../kernel.ts";
 import type { LoadSnapshot } from "../load/load-sampler.ts";
+import type { MigrationProbe } from "../migrate/migration-probe.ts";
 import type { MigrationCounters } from "../migrate/migration-service.ts";
 import type { ScriptedMigration } from "../migrate/scripted-orders.ts";
 import { NicFramePort } from "../net/nic-frame-port.ts";
@@ -62,6 +63,8 @@ export interface KernelNodeOptions {
   faults?: readonly NodeFault[];
   /** Some node may crash or be cut off: kernels probe the nodes of their remote children. */
   watchPeers?: boolean;
+  /** Tests only: instrumentation of the migration protocol, on every node. */
+  migrationProbe?: MigrationProbe;
 }
 
 /**
@@ -147,6 +150,7 @@ export function createNodeSoftware(
         script: config.node === fileStoreNode && epoch === 0 ? options.migrations : [],
         watchPeers: options.watchPeers,
         incarnation: epoch,
+        migrationProbe: options.migrationProbe,
       },
     );
     kernel.attachNetwork(network);

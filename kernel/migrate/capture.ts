@@ -46,6 +46,15 @@ export function captureState(
   if (process.state !== ProcessState.Frozen) {
     throw new Error(`kernel bug: capturing ${process.pid}, which is not frozen`);
   }
+  return readState(kernel, process, facts);
+}
+
+/** The state record of any process, frozen or not (the migration probe's digests). */
+export function readState(
+  kernel: Kernel,
+  process: Process,
+  facts: FrozenFacts,
+): ProcessStateRecord {
   return {
     pid: process.pid,
     name: process.name,

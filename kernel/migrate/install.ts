@@ -8,6 +8,7 @@ import type { Kernel } from "../kernel.ts";
 import { AddressSpace } from "../memory/address-space.ts";
 import { formatPid } from "../process/pid.ts";
 import { Process } from "../process/process.ts";
+import { refusesInstall, traceImageDigest } from "./migration-probe.ts";
 import { asFormatError, type ImagePage, type ProcessStateRecord } from "./process-image.ts";
 
 /** Frames a set of pages needs: the pages, their page tables and the directory. */
@@ -28,6 +29,7 @@ export function installProcess(
   pages: readonly ImagePage[],
 ): Process | string {
   const label = formatPid(state.pid);
+  if (refusesInstall(kernel.net?.migrationProbe, state.pid)) return "refused by the test probe";
   if (kernel.processes.has(state.pid)) return `${label} is already on this node`;
   if (kernel.processes.isFull) return "process table full";
   if (state.children.length > 0 && !kernel.net) return "children need a cluster to live in";
@@ -90,6 +92,12 @@ export function installProcess(
     }
     // Moved to its parent's node: the parent now sees it as a local child.
     if (kernel.processes.live(state.parentPid)) network.remoteChildren.remove(state.pid);
+  }
+  if (kernel.net?.migrationProbe?.imageDigests) {
+    traceImageDigest(kernel, process, "install", undefined, {
+      state: state.state,
+      wakeAtNs: state.wakeAtNs,
+    });
   }
   kernel.resumeMoved(process, state.state, state.wakeAtNs);
   return process;

@@ -13,6 +13,12 @@ import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
 import { type Process, ProcessState } from "../process/process.ts";
 import { capturePages, captureState } from "./capture.ts";
 import { MigrationMessageKind } from "./migration-messages.ts";
+import {
+  type CancelStep,
+  cancelStepOf,
+  type ImageDigestPoint,
+  traceImageDigest,
+} from "./migration-probe.ts";
 import type { MigrationService } from "./migration-service.ts";
 import { encodePages, encodeProcessState, type ImagePage } from "./process-image.ts";
 
@@ -134,6 +140,7 @@ export class SourceSide {
       to: toNode,
       id: requestId,
     });
+    this.probeImage(record, "request");
     record.bytesSent += service.send(toNode, {
       kind: MigrationMessageKind.MigrateRequest,
       requestId,
@@ -144,6 +151,7 @@ export class SourceSide {
       ageNs: nowNs - process.bornAtNs,
       links: linksOf(process),
     });
+    this.probeCancel(record, "request");
   }
 
   /** CancelMigrate before the commit point; false when there is nothing to cancel. */
@@ -188,6 +196,7 @@ export class SourceSide {
   onReply(fromNode: number, requestId: number, result: number): void {
     const record = this.byRequest.get(requestId);
     if (!record || record.toNode !== fromNode || record.phase !== SourcePhase.Requested) return;
+    if (this.probeCancel(record, "reply")) return;
     if (result < 0) {
       this.end(record, "cancelled", `denied (${result})`);
       return;
@@ -204,9 +213,10 @@ export class SourceSide {
     });
     if (record.process.state === ProcessState.BlockedRemote) {
       record.phase = SourcePhase.FreezePending;
-      return;
+    } else {
+      this.transfer(record);
     }
-    this.transfer(record);
+    this.probeCancel(record, "commit");
   }
 
   /** A process's remote call was answered: a freeze that waited for it happens now. */
@@ -300,6 +310,7 @@ export class SourceSide {
     record.frozenAtNs = kernel.nowNs();
     record.deliveredAtFreeze = process.mailbox.stats.delivered;
     record.pages = capturePages(kernel, process);
+    this.probeImage(record, "freeze");
     const own = kernel.homeNode;
     const nodes = new Set<number>();
     for (const peer of linksOf(process)) nodes.add(network.nodeOf(peer));
@@ -338,6 +349,7 @@ export class SourceSide {
         requestId: record.requestId,
         bytes: encodePages(record.pages.slice(first, record.nextPage)),
       });
+      if (record.nextPage === record.pages.length) this.probeCancel(record, "pages");
     }
     if (record.nextPage < record.pages.length || record.acksPending > 0) return;
     this.sendState(record);
@@ -353,6 +365,7 @@ export class SourceSide {
       bytes: encodeProcessState(captureState(kernel, process, record.facts!)),
     });
     if (stateBytes === 0) return;
+    this.probeImage(record, "sent");
     record.bytesSent += stateBytes;
     record.pages = [];
     record.forwarded += process.mailbox.stats.delivered - record.deliveredAtFreeze;
@@ -363,6 +376,7 @@ export class SourceSide {
     }
     record.held = [];
     record.phase = SourcePhase.StateSent;
+    this.probeCancel(record, "state");
   }
 
   /** After the commit point the destination failed: the process carries on here. */
@@ -371,6 +385,7 @@ export class SourceSide {
     const kernel = service.kernel;
     const process = record.process;
     if (record.phase === SourcePhase.StateSent) kernel.reattachProcess(process);
+    if (record.facts) this.probeImage(record, "resume");
     service.network.locations.delete(process.pid);
     // The home heard of the move at the freeze; it keeps the location truth, so it must hear
     // that the process is back here (peers told too learn it from the home when they need to).
@@ -388,9 +403,36 @@ export class SourceSide {
     this.end(record, "failed", why);
   }
 
+  /**
+   * The migration probe (tests): calls the migration off here when its plan says so, as a
+   * Starter's cancel_migrate landing at this step would, and traces whether it was refused
+   * (it is from the commit point on). True when the migration ended.
+   */
+  private probeCancel(record: Outgoing, step: CancelStep): boolean {
+    if (cancelStepOf(this.service.network.migrationProbe, record.requestId) !== step) return false;
+    const cancelled = this.cancel(record.pid);
+    this.service.kernel.traceEvent("migrate-cancel", {
+      pid: formatPid(record.pid),
+      id: record.requestId,
+      step,
+      refused: !cancelled,
+    });
+    return cancelled;
+  }
+
+  /** The migration probe (tests): a digest of the process image, in the trace. */
+  private probeImage(record: Outgoing, at: ImageDigestPoint): void {
+    if (!this.service.network.migrationProbe?.imageDigests) return;
+    traceImageDigest(this.service.kernel, record.process, at, record.requestId, record.facts);
+  }
+
   private end(record: Outgoing, outcome: MigrationOutcome, why: string | undefined): void {
     const service = this.service;
     const kernel = service.kernel;
+    // Called off before the freeze: the probe shows it as it is now, to match its request.
+    if (outcome !== "committed" && !record.facts && record.process.isAlive) {
+      this.probeImage(record, "end");
+    }
     this.byRequest.delete(record.requestId);
     this.byPid.delete(record.pid);
     const nowNs = kernel.nowNs();

@@ -25,6 +25,7 @@ import {
   MigrationMessageKind,
   migrationKindFirst,
 } from "../migrate/migration-messages.ts";
+import type { MigrationProbe } from "../migrate/migration-probe.ts";
 import { MigrationService } from "../migrate/migration-service.ts";
 import type { ScriptedMigration } from "../migrate/scripted-orders.ts";
 import { formatPid, type Pid, pidHomeNode, pidNone } from "../process/pid.ts";
@@ -69,6 +70,8 @@ export interface NodeNetworkOptions {
   watchPeers?: boolean;
   /** How many times this node restarted: the transport's incarnation. */
   incarnation?: number;
+  /** Test-only instrumentation of the migration protocol (kernel/migrate/migration-probe.ts). */
+  migrationProbe?: MigrationProbe;
 }
 
 export interface NetworkCounters {
@@ -110,6 +113,7 @@ export class NodeNetwork {
   readonly loads = new LoadTable();
   readonly locations: LocationTable;
   readonly migration: MigrationService;
+  readonly migrationProbe: MigrationProbe | undefined;
   readonly counters: NetworkCounters = {
     malformedMessages: 0,
     remoteSends: 0,
@@ -146,6 +150,7 @@ export class NodeNetwork {
       options.incarnation ?? 0,
     );
     this.locations = new LocationTable(kernel.homeNode);
+    this.migrationProbe = options.migrationProbe;
     this.migration = new MigrationService(kernel, this, options.script);
     // Spread the first reports over the period so nodes do not all speak at once.
     this.nextLoadReportNs = kernel.nowNs() + (options.random() % loadExchangePeriodNs);

@@ -12,37 +12,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatPid } from "../../kernel/process/pid.ts";
 import { bootClusterCase } from "../support/cluster-boot.ts";
+import { checkOneRunningCopy, checkPairOrder, parseTrace } from "../support/migration-trace.ts";
 import { checkAsyncProperty } from "../support/seeded-property.ts";
 
 const ringSource = readFileSync(join(import.meta.dirname, "fixtures", "ring-traffic.asm"), "utf8");
 const fabrics = ["token-ring:80", "ethernet", "switched:100"];
-
-interface TraceRecord {
-  t: number;
-  node: number;
-  event: string;
-  pid?: string;
-  from?: string;
-  seq?: number;
-  outcome?: string;
-}
-
-/** Each pid's run/stop/exit events in trace order: never running on two nodes at once. */
-function checkOneRunningCopy(trace: TraceRecord[]): void {
-  const runningOn = new Map<string, number>();
-  for (const record of trace) {
-    if (record.pid === undefined) continue;
-    if (record.event === "run") {
-      const other = runningOn.get(record.pid);
-      expect(other === undefined || other === record.node, `${record.pid} at ${record.t}`).toBe(
-        true,
-      );
-      runningOn.set(record.pid, record.node);
-    } else if (record.event === "stop" || record.event === "exit") {
-      runningOn.delete(record.pid);
-    }
-  }
-}
 
 describe("migration invariants", () => {
   it("keeps output, exactly-once per-pair order and one running copy under random migrations", async () => {
@@ -96,18 +70,9 @@ describe("migration invariants", () => {
           });
           expect(run.result.outcome).toBe("exited");
           expect(run.result.exitStatus).toBe(0);
-          const trace = run.trace.map((line) => JSON.parse(line) as TraceRecord);
+          const trace = parseTrace(run.trace);
           const parent = formatPid(run.result.runResults[0]!);
-          const nextSeq = new Map<string, number>();
-          let received = 0;
-          for (const record of trace) {
-            if (record.event !== "receive" || record.from === parent) continue;
-            const pair = `${record.from}>${record.pid}`;
-            expect(record.seq, pair).toBe(nextSeq.get(pair) ?? 0);
-            nextSeq.set(pair, (record.seq ?? 0) + 1);
-            received++;
-          }
-          expect(received).toBe(shape.children * shape.messages);
+          expect(checkPairOrder(trace, parent)).toBe(shape.children * shape.messages);
           checkOneRunningCopy(trace);
           const counts = run.result.migrations;
           const ended = trace.filter((record) => record.event === "migrate-end").length;

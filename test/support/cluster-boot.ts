@@ -3,6 +3,7 @@
 // kernel reports, trace lines and the result.
 
 import type { RunSpec } from "../../kernel/boot/node-entry.ts";
+import type { MigrationProbe } from "../../kernel/migrate/migration-probe.ts";
 import type { ScriptedMigration } from "../../kernel/migrate/scripted-orders.ts";
 import { bootCluster, type ClusterBootResult } from "../../tools/cluster/boot-cluster.ts";
 import { createMedium } from "../../vm/fabric/create-medium.ts";
@@ -25,6 +26,7 @@ export interface ClusterBootCase {
   /** A file name among `sources`: every node's Starter. */
   starter?: string;
   partitions?: { fromNs: number; durationNs: number; nodes: number[] }[];
+  migrationProbe?: MigrationProbe;
 }
 
 export interface ClusterBootRun {
@@ -67,6 +69,7 @@ export async function bootClusterCase(spec: ClusterBootCase): Promise<ClusterBoo
     migrations: spec.migrations,
     processesMax: spec.processesMax,
     starter: files.find((file) => file.path === spec.starter),
+    migrationProbe: spec.migrationProbe,
     untilNs: spec.untilNs ?? 60e9,
     clockHz: 100e6,
     memoryBytes: 16 * 1024 * 1024,

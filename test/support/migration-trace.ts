@@ -100,3 +100,125 @@ export function migrationsOf(trace: readonly TraceRecord[]): MigrationRecord[] {
   }
   return [...byKey.values()];
 }
+
+/** A `migrate-image` record of the migration probe (kernel/migrate/migration-probe.ts). */
+interface ImageDigest {
+  index: number;
+  t: number;
+  node: number;
+  at: string;
+  pages: string;
+  pcb: string;
+  /** What the process was doing, as `stop` names it ("running": on the CPU). */
+  state: string;
+  wakeAtNs: number;
+}
+
+/** What checkImagesKept compared: each count is of comparisons made, and all held. */
+export interface ImageChecks {
+  /** Cancelled, denied or failed before the freeze, and idle meanwhile: request = end. */
+  untouched: number;
+  /** Failed after the freeze (install refused): the state sent = the process resumed. */
+  resumed: number;
+  /** Committed: the image installed = the one sent = the pages frozen. */
+  installed: number;
+}
+
+/**
+ * Invariants 4 and 5 from the probe's digests. A migration called off or refused before the
+ * freeze leaves the process's image (pages, registers, mailbox, pair tables ...) as it was at
+ * the request, checked when the process could not have changed on its own in between; one
+ * that failed after the freeze resumes the process exactly as it was sent; a committed one
+ * installs at the destination the pages the source froze and the state as it left the source
+ * (the freeze's, and what the kernel did for the frozen process meanwhile: messages that
+ * reached it, children that ended).
+ */
+export function checkImagesKept(trace: readonly TraceRecord[]): ImageChecks {
+  const checks: ImageChecks = { untouched: 0, resumed: 0, installed: 0 };
+  const bySourceRequest = new Map<string, ImageDigest[]>();
+  const installs: (ImageDigest & { pid: string })[] = [];
+  trace.forEach((record, index) => {
+    if (record.event !== "migrate-image") return;
+    const digest = {
+      index,
+      t: record.t,
+      node: record.node,
+      at: record.at as string,
+      pages: record.pages as string,
+      pcb: record.pcb as string,
+      state: record.state as string,
+      wakeAtNs: record.wakeAtNs as number,
+    };
+    if (digest.at === "install") {
+      installs.push({ ...digest, pid: record.pid! });
+      return;
+    }
+    const key = `${record.node}:${record.id}`;
+    bySourceRequest.set(key, [...(bySourceRequest.get(key) ?? []), digest]);
+  });
+  for (const migration of migrationsOf(trace)) {
+    const digests = bySourceRequest.get(`${migration.fromNode}:${migration.id}`) ?? [];
+    const at = (point: string) => digests.find((digest) => digest.at === point);
+    const label = `${migration.pid} from node ${migration.fromNode}, request ${migration.id}`;
+    const request = at("request");
+    expect(request, label).toBeDefined();
+    const end = at("end");
+    if (end && idleBetween(trace, migration.pid, request!, end)) {
+      expect([end.pages, end.pcb], `${label}: called off, changed`).toEqual([
+        request!.pages,
+        request!.pcb,
+      ]);
+      checks.untouched++;
+    }
+    const freeze = at("freeze");
+    const sent = at("sent");
+    const resume = at("resume");
+    if (sent && resume) {
+      expect([resume.pages, resume.pcb], `${label}: resumed, changed`).toEqual([
+        sent.pages,
+        sent.pcb,
+      ]);
+      checks.resumed++;
+    }
+    if (migration.end?.outcome !== "committed") continue;
+    expect(freeze && sent, `${label}: committed without a freeze and a state`).toBeTruthy();
+    const install = installs.find(
+      (digest) =>
+        digest.pid === migration.pid &&
+        digest.node === migration.toNode &&
+        digest.index > sent!.index,
+    );
+    expect(install, `${label}: committed, never installed`).toBeDefined();
+    expect(sent!.pages, `${label}: pages changed while frozen`).toBe(freeze!.pages);
+    expect([install!.pages, install!.pcb], `${label}: installed other than sent`).toEqual([
+      sent!.pages,
+      sent!.pcb,
+    ]);
+    checks.installed++;
+  }
+  return checks;
+}
+
+/** States in which a process changes only by running, by a message or by its wake-up. */
+const quietStates = new Set(["ready", "receive", "sleep"]);
+
+/**
+ * Nothing but the migration could have changed the process between two digests: it was off
+ * the CPU, not waiting for another kernel or a child (whose answers the trace does not show),
+ * was not run, got no message, and its wake-up was not due.
+ */
+function idleBetween(
+  trace: readonly TraceRecord[],
+  pid: string,
+  from: ImageDigest,
+  to: ImageDigest,
+): boolean {
+  if (!quietStates.has(from.state)) return false;
+  if (from.wakeAtNs >= 0 && from.wakeAtNs <= to.t) return false;
+  for (let index = from.index + 1; index < to.index; index++) {
+    const record = trace[index]!;
+    if (record.event === "run" && record.pid === pid) return false;
+    if ((record.event === "deliver" || record.event === "send") && record.to === pid) return false;
+  }
+  return true;
+}

@@ -28,9 +28,7 @@ export function checkProperty<Ts>(
   try {
     fc.assert(property, { seed, numRuns, verbose: options.verbose });
   } catch (error) {
-    const replay = `replay: STERNA_SEED=${seed} npx vitest run ${testFile}`;
-    console.error(replay);
-    throw new Error(`${(error as Error).message}\n${replay}`);
+    throw failure(error, seed, testFile);
   }
 }
 
@@ -45,8 +43,15 @@ export async function checkAsyncProperty<Ts>(
   try {
     await fc.assert(property, { seed, numRuns, verbose: options.verbose });
   } catch (error) {
-    const replay = `replay: STERNA_SEED=${seed} npx vitest run ${testFile}`;
-    console.error(replay);
-    throw new Error(`${(error as Error).message}\n${replay}`);
+    throw failure(error, seed, testFile);
   }
+}
+
+/** The property's failure with what failed inside it (fast-check keeps that as the cause). */
+function failure(error: unknown, seed: number, testFile: string): Error {
+  const replay = `replay: STERNA_SEED=${seed} npx vitest run ${testFile}`;
+  console.error(replay);
+  const cause = (error as Error).cause;
+  const why = cause instanceof Error ? `\nCause: ${cause.message}` : "";
+  return new Error(`${(error as Error).message}${why}\n${replay}`);
 }

@@ -13,6 +13,7 @@ import type {
 } from "../../kernel/boot/node-entry.ts";
 import type { NodeFault } from "../../kernel/boot/node-faults.ts";
 import type { ProcessSummary } from "../../kernel/boot/process-summary.ts";
+import type { MigrationProbe } from "../../kernel/migrate/migration-probe.ts";
 import type { ScriptedMigration } from "../../kernel/migrate/scripted-orders.ts";
 import { type ClusterListener, type ClusterOutcome, runCluster } from "../../vm/cluster/cluster.ts";
 import { runtimeModuleUrl } from "../../vm/cluster/module-location.ts";
@@ -46,6 +47,8 @@ export interface ClusterBootOptions {
   nodeFaults?: readonly (readonly NodeFault[])[];
   /** Kernels probe the nodes of their remote children (on when a node may crash or be cut off). */
   watchPeers?: boolean;
+  /** Tests only: instrumentation of the migration protocol. */
+  migrationProbe?: MigrationProbe;
   listener: ClusterListener;
 }
 
@@ -80,6 +83,7 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
     migrations: options.migrations ?? [],
     starter: options.starter,
     watchPeers: options.watchPeers,
+    migrationProbe: options.migrationProbe,
   };
   const groups = await startNodeGroups({
     nodeCount: options.nodeCount,
