@@ -118,6 +118,27 @@ describe("migration between kernels (built-in acceptor)", () => {
     expect(runNodes(run.trace, "0.1")).toEqual([0]);
   }, 120_000);
 
+  it("promises a node's last process slot to one arrival only: the other is denied at once", async () => {
+    // With one slot per node, the relay and its partner are both ordered to empty node 2 at
+    // the same instant: one moves, the other is denied before the commit point (both used to
+    // be accepted, and the second install was refused after it).
+    const still = await bootClusterCase({ ...relayCase("token-ring:80"), processesMax: 1 });
+    const run = await bootClusterCase({
+      ...relayCase("token-ring:80", [
+        { atNs: 3_000_000, target: "0.1", toNode: 2 },
+        { atNs: 3_000_000, target: "1.1", toNode: 2 },
+      ]),
+      processesMax: 1,
+    });
+    expect(run.stdout).toBe(still.stdout);
+    expect(run.result.migrations).toEqual({ committed: 1, cancelled: 1, failed: 0 });
+    expect(
+      events(run.trace, "migrate-end")
+        .map((end) => end.why ?? end.outcome)
+        .sort(),
+    ).toEqual(["committed", "denied (-11)"]);
+  }, 120_000);
+
   it("leaves the process running where it was when the destination is silent", async () => {
     // Node 2 is cut off for longer than the transport takes to declare it failed: the request
     // is never acknowledged, so the source waits for the transport's verdict, then resumes.
