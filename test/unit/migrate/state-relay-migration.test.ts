@@ -5,7 +5,7 @@
 // same time, on the token ring and on Ethernet: stdout and exit status equal the run without
 // migrations, the summary says `migrations: 3 committed, 0 cancelled, 0 failed`, each process
 // ends where it was sent, and the trace shows each on one node at a time and every message
-// received once, in order.
+// received once, in order; one worker thread or two, the trace is the same.
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,10 +40,12 @@ describe.concurrent("a 256 KiB process and its partner moving while they talk (s
     "prints what it prints without moving: 3 committed, 0 cancelled, 0 failed (%s)",
     async (fabric) => {
       const tracePath = join(scratch, `${fabric}.jsonl`);
-      const [still, moved] = await Promise.all([
+      const moves = [...relayRun, "--fabric", fabric, ...threeMoves];
+      const [still, moved, movedOneThread] = await Promise.all([
         // Without --migrate the default is the threshold Starter: the still run has none either.
         sterna([...relayRun, "--fabric", fabric, "--starter", "none"]),
-        sterna([...relayRun, "--fabric", fabric, ...threeMoves, "--trace", tracePath]),
+        sterna([...moves, "--workers", "2", "--trace", tracePath]),
+        sterna([...moves, "--workers", "1"]),
       ]);
       expect(still.status).toBe(0);
       expect(still.stdout.split("\n")).toHaveLength(10);
@@ -53,6 +55,11 @@ describe.concurrent("a 256 KiB process and its partner moving while they talk (s
       expect(moved.stderr).toContain("migrations: 3 committed, 0 cancelled, 0 failed\n");
       expect(moved.stderr).toMatch(/^ {2}0\.1 +1 +0 /m);
       expect(moved.stderr).toMatch(/^ {2}1\.1 +3 +0 /m);
+      // Invariant 7: the same trace whatever the number of worker threads.
+      const traceHash = (stderr: string) => /^trace-hash: (\w+)$/m.exec(stderr)?.[1];
+      expect(traceHash(moved.stderr)).toMatch(/^[0-9a-f]{64}$/);
+      expect(traceHash(movedOneThread.stderr)).toBe(traceHash(moved.stderr));
+      expect(movedOneThread.stdout).toBe(moved.stdout);
 
       const trace = parseTrace(readFileSync(tracePath, "utf8").trimEnd().split("\n"));
       checkOneRunningCopy(trace);
