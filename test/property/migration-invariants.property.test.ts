@@ -4,7 +4,8 @@
 // numbered messages to the next, still ends with every guest's check passed (1: transparency)
 // and the trace's receives show every message once and in per-pair order (2); the trace
 // shows each process running on at most one node at any instant (3); every order is accounted
-// for as committed, cancelled or failed. A failure prints the seed that replays it.
+// for as committed, cancelled or failed; one worker thread or two give the same trace (7). A
+// failure prints the seed that replays it.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -53,21 +54,27 @@ describe("migration invariants", () => {
             }),
           ),
         async ({ shape, moves }) => {
-          const run = await bootClusterCase({
-            nodes: shape.nodes,
-            fabric: shape.fabric,
-            seed: shape.seed,
-            loss: shape.loss,
-            sources: { "ring-traffic.asm": ringSource },
-            runs: [
-              {
-                path: "ring-traffic.asm",
-                node: 0,
-                argumentText: `${shape.children} ${shape.messages}`,
-              },
-            ],
-            migrations: moves,
-          });
+          const boot = (workers: number) =>
+            bootClusterCase({
+              nodes: shape.nodes,
+              fabric: shape.fabric,
+              seed: shape.seed,
+              loss: shape.loss,
+              workers,
+              sources: { "ring-traffic.asm": ringSource },
+              runs: [
+                {
+                  path: "ring-traffic.asm",
+                  node: 0,
+                  argumentText: `${shape.children} ${shape.messages}`,
+                },
+              ],
+              migrations: moves,
+            });
+          const [run, twoThreads] = await Promise.all([boot(1), boot(2)]);
+          // 7: one worker thread or two, the same trace and output.
+          expect(twoThreads.result.traceHash).toBe(run.result.traceHash);
+          expect(twoThreads.stdout).toBe(run.stdout);
           expect(run.result.outcome).toBe("exited");
           expect(run.result.exitStatus).toBe(0);
           const trace = parseTrace(run.trace);
