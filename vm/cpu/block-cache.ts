@@ -43,6 +43,9 @@ export class BlockCache {
   infos: BlockInfo[] = [emptyInfo];
   /** Instructions per block. */
   readonly lengths = new Uint8Array(blocksMax);
+  /** For a looping block, the cycles and instructions of a pass (cpu.extraIterations counts them); else 0. */
+  readonly loopPassCycles = new Int32Array(blocksMax);
+  readonly loopPassInstructions = new Uint8Array(blocksMax);
   /** Cycles of all instructions but the last: the block runs if cycles + this < limit. */
   readonly cyclesBeforeLast = new Int32Array(blocksMax);
 
@@ -57,6 +60,8 @@ export class BlockCache {
     this.functions.push(fn);
     this.infos.push(info);
     this.lengths[id] = length;
+    this.loopPassCycles[id] = info.loops ? info.passCycles : 0;
+    this.loopPassInstructions[id] = info.loops ? length : 0;
     this.cyclesBeforeLast[id] = info.prefixCycles[length - 1]!;
     return id;
   }

@@ -5,9 +5,10 @@
 // access that can fault. Memory is accessed through the TLB inline (block-memory-code.ts);
 // before anything that can fault it stores the instruction's index in `cpu.blockStep`, so
 // a fault is charged to the right instruction; after a store it leaves early if a store
-// hit cached code (`cpu.codeWritten`). Every exit tells the run
-// loop what to charge, as constants (or a multiple of the passes of a looping block), in
-// `cpu.exitCycles` and `cpu.exitInstructions`. A conditional branch
+// hit cached code (`cpu.codeWritten`). Every exit tells the run loop, as constants, what
+// to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`; a looping block's
+// earlier passes are counted in `cpu.extraIterations`) and where it goes
+// (`cpu.exitOffset` bytes from the eip it returns). A conditional branch
 // whose flags come from an earlier instruction of the same block tests the recorded
 // operands directly (cmp + jl becomes `a < b`). Nothing here runs per instruction: a block
 // is compiled once, when its first instruction has run `compileThreshold` times.
@@ -104,14 +105,16 @@ export function blockSource(
 ): string {
   const lines: string[] = [];
   const looping = loopsToItself(store, slots, ends, count);
-  const lastKind = store.kind[slots[count - 1]!]!;
-  const passCycles = blockPassCycles(lastKind, prefixCycles, count);
   // What the run loop charges when the block leaves after `ran` instructions of its last
-  // pass (earlier passes of a looping block, `n`, included), plus taken-branch cycles.
+  // pass, plus taken-branch cycles. Exits hold no arithmetic: TurboFan compiles exits that
+  // never ran yet, and would deoptimise the block on arithmetic without type feedback.
   const charge = (ran: number, extraCycles: number) =>
-    looping
-      ? `c.exitCycles = n * ${passCycles} + ${prefixCycles[ran]! + extraCycles}; c.exitInstructions = n * ${count} + ${ran};`
-      : `c.exitCycles = ${prefixCycles[ran]! + extraCycles}; c.exitInstructions = ${ran};`;
+    `c.exitCycles = ${prefixCycles[ran]! + extraCycles}; c.exitInstructions = ${ran};`;
+  // Leaves for the eip `offset` bytes from the entry, or (leaveFor) for `target`.
+  const leaveTo = (ran: number, extraCycles: number, offset: number) =>
+    `${charge(ran, extraCycles)} c.exitOffset = ${offset}; return base;`;
+  const leaveFor = (ran: number, target: string) =>
+    `${charge(ran, 0)} c.exitOffset = 0; return ${target};`;
   const whole = charge(count, 0);
   const taken = cpuCostCycles.branchTakenExtra;
   let flagSource: FlagSource = unknownOp;
@@ -131,7 +134,7 @@ export function blockSource(
     const leaveAfterStore = (tail: string) =>
       last
         ? ""
-        : `if (c.codeWritten !== 0) { ${tail} c.codeWritten = 0; ${charge(k + 1, 0)} return (base + ${starts[k + 1]}) | 0; }`;
+        : `if (c.codeWritten !== 0) { ${tail} c.codeWritten = 0; ${leaveTo(k + 1, 0, starts[k + 1]!)} }`;
     const leaveIfCodeWritten = leaveAfterStore("");
     switch (kind) {
       case FastKind.MovRegReg:
@@ -210,38 +213,38 @@ export function blockSource(
           break;
         }
         lines.push(
-          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k)} r[4] = sp; ${whole} return (base + ${ends[k]! + imm}) | 0; }`,
+          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k)} r[4] = sp; ${leaveTo(count, 0, ends[k]! + imm)} }`,
         );
         break;
       case FastKind.Ret:
         lines.push(
-          `{ const sp = r[4]; const t = ${loadCode(32, "sp", k)}; r[4] = (sp + 4) | 0; ${whole} return t; }`,
+          `{ const sp = r[4]; const t = ${loadCode(32, "sp", k)}; r[4] = (sp + 4) | 0; ${leaveFor(count, "t")} }`,
         );
         break;
       case FastKind.JmpRel:
         if (!last) break; // the block goes on at the target
         if (looping) {
-          lines.push(`${nextPass(prefixCycles, count, 0)} ${whole} return base;`);
+          lines.push(`${nextPass(prefixCycles, count, 0)} ${leaveTo(count, 0, 0)}`);
         } else {
-          lines.push(`${whole} return (base + ${ends[k]! + imm}) | 0;`);
+          lines.push(leaveTo(count, 0, ends[k]! + imm));
         }
         break;
       case FastKind.Jcc:
         if (!last) {
           // A side exit: taken, the block ends after k + 1 instructions; else it goes on.
           lines.push(
-            `if (${conditionCode(op, flagSource)}) { ${charge(k + 1, taken)} return (base + ${ends[k]! + imm}) | 0; }`,
+            `if (${conditionCode(op, flagSource)}) { ${leaveTo(k + 1, taken, ends[k]! + imm)} }`,
           );
           break;
         }
         if (looping) {
           lines.push(
-            `if (${conditionCode(op, flagSource)}) { ${nextPass(prefixCycles, count, taken)} ${charge(count, taken)} return base; } ${whole} return ${next};`,
+            `if (${conditionCode(op, flagSource)}) { ${nextPass(prefixCycles, count, taken)} ${leaveTo(count, taken, 0)} } ${leaveTo(count, 0, ends[k]!)}`,
           );
           break;
         }
         lines.push(
-          `if (${conditionCode(op, flagSource)}) { ${charge(count, taken)} return (base + ${ends[k]! + imm}) | 0; } ${whole} return ${next};`,
+          `if (${conditionCode(op, flagSource)}) { ${leaveTo(count, taken, ends[k]! + imm)} } ${leaveTo(count, 0, ends[k]!)}`,
         );
         break;
       case FastKind.IncReg:
@@ -302,13 +305,15 @@ export function blockSource(
         const transfer = indirectTransferCode(store, slot, ends[k]!, k);
         if (transfer !== undefined) {
           const address = d === LOCATION_MEMORY ? `const ad = ${ea};` : "";
-          lines.push(`{ ${address} ${transfer.replace(returnMarker, `${whole} return`)} }`);
+          lines.push(
+            `{ ${address} ${transfer.replace(returnMarker, `${whole} c.exitOffset = 0; return`)} }`,
+          );
           break;
         }
         // Any other generic instruction: the interpreter's handler, eip set as it expects.
         if (genericBranches(store.handler[slot]!)) {
           lines.push(
-            `${step} c.eip = (${next}) >>> 0; ${registersOut} c.executeGeneric(${slot}); ${registersIn} ${whole} return c.eip | 0;`,
+            `${step} c.eip = (${next}) >>> 0; ${registersOut} c.executeGeneric(${slot}); ${registersIn} ${leaveFor(count, "c.eip")}`,
           );
         } else {
           lines.push(
@@ -322,7 +327,7 @@ export function blockSource(
   }
   const lastSlot = slots[count - 1]!;
   if (!endsBlock(store.kind[lastSlot]!, store.handler[lastSlot]!)) {
-    lines.push(`${whole} return (base + ${ends[count - 1]}) | 0;`);
+    lines.push(leaveTo(count, 0, ends[count - 1]!));
   }
   // A block that jumps back to its entry loops here; `n` counts the passes completed.
   const code = dropDeadFlagRecords(lines).join("\n");

@@ -108,13 +108,17 @@ export class Cpu {
   stepCycles = 0;
   /** Index in its block of the instruction about to access memory. */
   blockStep = 0;
-  /** Passes a self-looping block completed before its current one (read after a fault). */
+  /** Passes a self-looping block completed before its last one (set as it leaves). */
   extraIterations = 0;
   /** Set when a write hit a page with cached code (blocks check it after each store). */
   codeWritten = 0;
-  /** Set by a block as it returns: the cycles and instructions of its run. */
+  /**
+   * Set by a block as it returns: the cycles and instructions of its last pass, and the
+   * next eip's offset from the value it returns.
+   */
   exitCycles = 0;
   exitInstructions = 0;
+  exitOffset = 0;
 
   constructor(
     readonly mmu: Mmu,
@@ -161,6 +165,8 @@ export class Cpu {
     const blocks = this.blocks;
     const blockLengths = blocks.lengths;
     const blockCyclesBeforeLast = blocks.cyclesBeforeLast;
+    const blockLoopPassCycles = blocks.loopPassCycles;
+    const blockLoopPassInstructions = blocks.loopPassInstructions;
     const recent = this.recent;
     const ringEips = recent.eips;
     const ringIds = recent.ids;
@@ -198,10 +204,12 @@ export class Cpu {
             ringCount++;
             block = id;
             blockEntry = eip;
-            eip = blockFunctions[id]!(this, r, flags, eip, limit - cycles);
+            eip = (blockFunctions[id]!(this, r, flags, eip, limit - cycles) + this.exitOffset) | 0;
             block = 0;
-            const ran = this.exitInstructions;
-            cycles += this.exitCycles;
+            // A looping block's earlier passes (loopPass* are 0 for other blocks).
+            const passes = this.extraIterations;
+            const ran = this.exitInstructions + passes * blockLoopPassInstructions[id]!;
+            cycles += this.exitCycles + passes * blockLoopPassCycles[id]!;
             retired += ran;
             ringStarted[entry] = ran;
             continue;
