@@ -4,13 +4,47 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { fabricSpellings } from "../../vm/fabric/create-medium.ts";
 import { hoarderBytesMax, hoarderBytesMin } from "../bench/migration-sizes.ts";
-import { byteSizeInRange } from "./option-parsers.ts";
+import { byteSizeInRange, integerInRange, parseSeed } from "./option-parsers.ts";
 import { outputPathProblem, writeOutputFile } from "./output-file.ts";
 
 const cpuRunsMax = 100;
 const usageErrorStatus = 2;
 const checkFailedStatus = 1;
 const parseMigrationSize = byteSizeInRange(hoarderBytesMin, hoarderBytesMax);
+
+/** bench balance: bounds that keep one run within the host's reach and job.asm's 32-bit count. */
+const balanceNodesMax = 64;
+const balanceJobsMax = 2000;
+const balanceClockMhzMax = 50;
+const balanceLoadMin = 0.05;
+const balanceLoadMax = 0.95;
+
+function offeredLoad(text: string): number {
+  const value = Number(text);
+  if (!/^\d*\.?\d+$/.test(text.trim()) || !(value >= balanceLoadMin && value <= balanceLoadMax)) {
+    throw new InvalidArgumentError(
+      `expected a decimal from ${balanceLoadMin} to ${balanceLoadMax}, such as 0.7`,
+    );
+  }
+  return value;
+}
+
+/** A progress bar on stderr: redrawn in place on a terminal, a line per run elsewhere. */
+function progressBar(): (label: string, fraction: number) => void {
+  const width = 30;
+  let lastLabel = "";
+  return (label, fraction) => {
+    if (process.stderr.isTTY) {
+      const filled = Math.round(fraction * width);
+      const bar = `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
+      process.stderr.write(`\r${bar} ${Math.round(fraction * 100)}% ${label}\x1b[K`);
+      if (fraction >= 1) process.stderr.write("\n");
+    } else if (label !== lastLabel) {
+      process.stderr.write(`bench balance: ${label}...\n`);
+    }
+    lastLabel = label;
+  };
+}
 
 function fabricSpelling(text: string): string {
   if (!fabricSpellings.includes(text)) {
@@ -86,6 +120,79 @@ export function registerBench(program: Command): void {
         process.exitCode = checkFailedStatus;
       }
     });
+  bench
+    .command("balance")
+    .description(
+      "one seeded heavy-tailed job stream under each load-balancing policy (none, remote, migrate, threshold): mean and p95 slowdown, migrations, bytes moved (docs/load-balancing.md)",
+    )
+    .option(
+      "--nodes <n>",
+      `nodes in the cluster, 2 to ${balanceNodesMax}`,
+      integerInRange(2, balanceNodesMax),
+      8,
+    )
+    .option("--seed <s>", "the job stream's and the cluster's seed", parseSeed, 5)
+    .option(
+      "--load <l>",
+      `offered load: arrival rate x mean demand / nodes, ${balanceLoadMin} to ${balanceLoadMax}`,
+      offeredLoad,
+      0.7,
+    )
+    .option(
+      "--jobs <n>",
+      `jobs in the stream, 1 to ${balanceJobsMax}`,
+      integerInRange(1, balanceJobsMax),
+      100,
+    )
+    .option(
+      "--clock <mhz>",
+      `each node's clock in MHz, 1 to ${balanceClockMhzMax}`,
+      integerInRange(1, balanceClockMhzMax),
+      10,
+    )
+    .option("--json", "one JSON object per policy per line on stdout (progress goes to stderr)")
+    .option("--svg <file>", "draw mean slowdown against offered load (0.5 to 0.9) per policy")
+    .action(
+      async (options: {
+        nodes: number;
+        seed: number;
+        load: number;
+        jobs: number;
+        clock: number;
+        json?: boolean;
+        svg?: string;
+      }) => {
+        const say = (line: string) => process.stderr.write(`sterna: bench balance: ${line}\n`);
+        if (options.svg !== undefined) {
+          const problem = outputPathProblem(options.svg);
+          if (problem !== undefined) {
+            say(`--svg ${problem}`);
+            process.exitCode = usageErrorStatus;
+            return;
+          }
+        }
+        const { runBalanceBench } = await import("../bench/balance.ts");
+        try {
+          await runBalanceBench({
+            nodeCount: options.nodes,
+            seed: options.seed,
+            load: options.load,
+            jobCount: options.jobs,
+            clockMhz: options.clock,
+            json: options.json === true,
+            svgPath: options.svg,
+            note: say,
+            progress: progressBar(),
+            print: (line) => process.stdout.write(`${line}\n`),
+            writeSvg: (path, text) => writeOutputFile(path, new TextEncoder().encode(text)),
+          });
+        } catch (error) {
+          // A job stream that did not complete, or a plot that could not be written.
+          say((error as Error).message);
+          process.exitCode = checkFailedStatus;
+        }
+      },
+    );
   bench
     .command("cpu")
     .description(

@@ -1,0 +1,86 @@
+// `sterna bench balance` through the CLI: a bad option is one line naming it and status 2;
+// a tiny run (2 nodes, 3 short jobs) prints one JSON object per measured policy with the
+// issue's keys and names the policies it could not measure. (--svg runs five loads: too long
+// for a unit test; the chart itself is tested with bench migration's.)
+
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { builtPolicies, policies } from "../../../tools/bench/balance.ts";
+import { sterna } from "../../support/run-cli.ts";
+
+describe("bench balance", () => {
+  it("refuses a bad option with one line naming it and status 2", async () => {
+    const cases = [
+      ["--nodes", "1"],
+      ["--nodes", "65"],
+      ["--load", "1.5"],
+      ["--load", "abc"],
+      ["--jobs", "0"],
+      ["--jobs", "2001"],
+      ["--clock", "0"],
+      ["--clock", "51"],
+      ["--seed", "-1"],
+      ["--svg", join(mkdtempSync(join(tmpdir(), "sterna-bench-balance-")), "no", "plot.svg")],
+    ];
+    const outcomes = await Promise.all(cases.map((args) => sterna(["bench", "balance", ...args])));
+    outcomes.forEach((outcome, index) => {
+      const option = cases[index]![0]!;
+      expect(outcome.status, option).toBe(2);
+      expect(outcome.stderr.trim().split("\n"), outcome.stderr).toHaveLength(1);
+      expect(outcome.stderr).toContain(option);
+      expect(outcome.stderr).not.toContain("    at ");
+    });
+  });
+
+  it("runs a tiny stream under every built policy: JSON keys and notes", async () => {
+    // Seed 30 draws three jobs of 1.0 to 1.9 s, all arriving within 2 s, two at node 1.
+    const outcome = await sterna([
+      "bench",
+      "balance",
+      "--nodes",
+      "2",
+      "--jobs",
+      "3",
+      "--seed",
+      "30",
+      "--load",
+      "0.9",
+      "--clock",
+      "2",
+      "--json",
+    ]);
+    expect(outcome.status, outcome.stderr).toBe(0);
+    const records = outcome.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, number | string>);
+    const built = builtPolicies().map((policy) => policy.name);
+    expect(records.map((record) => record.policy)).toEqual(built);
+    for (const record of records) {
+      expect(Object.keys(record)).toEqual(
+        expect.arrayContaining([
+          "policy",
+          "load",
+          "mean_slowdown",
+          "p95_slowdown",
+          "migrations",
+          "bytes_moved",
+        ]),
+      );
+      expect(record.load).toBe(0.9);
+      expect(record.mean_slowdown).toBeGreaterThanOrEqual(1);
+      expect(record.p95_slowdown).toBeGreaterThanOrEqual(record.mean_slowdown as number);
+    }
+    const none = records.find((record) => record.policy === "none")!;
+    expect(none.migrations).toBe(0);
+    expect(none.bytes_moved).toBe(0);
+    // Two jobs shared node 1 under none; remote placement spreads them.
+    const remote = records.find((record) => record.policy === "remote")!;
+    expect(remote.mean_slowdown).toBeLessThan(none.mean_slowdown as number);
+    for (const policy of policies.filter((each) => !built.includes(each.name))) {
+      expect(outcome.stderr).toContain(`${policy.name}: not measured`);
+    }
+  }, 120_000);
+});
