@@ -81,6 +81,7 @@ export async function measurePolicies(
   load: number,
   nsPerIteration: number,
   label: (policy: Policy) => string,
+  onFigures: (figures: PolicyFigures) => void,
 ): Promise<PolicyFigures[]> {
   const setup: ClusterSetup = {
     nodeCount: options.nodeCount,
@@ -107,20 +108,22 @@ export async function measurePolicies(
       onJobExit: (exited) => options.progress(label(policy), exited / jobs.length),
     });
     const values = slowdowns(run.jobs);
-    figures.push({
+    const row: PolicyFigures = {
       policy: policy.name,
       load,
       mean_slowdown: round3(mean(values)),
       p95_slowdown: round3(percentile(values, 0.95)),
       migrations: run.migrationsCommitted,
       bytes_moved: run.bytesMoved,
-    });
+    };
+    figures.push(row);
+    onFigures(row);
   }
   return figures;
 }
 
 function tableLine(figures: PolicyFigures): string {
-  return `${figures.policy.padEnd(10)} ${figures.mean_slowdown.toFixed(2).padStart(13)} ${figures.p95_slowdown.toFixed(2).padStart(13)} ${String(figures.migrations).padStart(11)} ${String(figures.bytes_moved).padStart(12)}`;
+  return `${figures.policy.padEnd(10)} ${figures.load.toFixed(2).padStart(4)} ${figures.mean_slowdown.toFixed(2).padStart(13)} ${figures.p95_slowdown.toFixed(2).padStart(13)} ${String(figures.migrations).padStart(11)} ${String(figures.bytes_moved).padStart(12)}`;
 }
 
 export async function runBalanceBench(options: BalanceBenchOptions): Promise<void> {
@@ -131,18 +134,12 @@ export async function runBalanceBench(options: BalanceBenchOptions): Promise<voi
     );
   }
   const nsPerIteration = await calibrateNsPerIteration(options.clockMhz * 1e6);
-  const header = `${options.jobCount} jobs on ${options.nodeCount} nodes, offered load ${options.load}, seed ${options.seed}; demands bounded Pareto alpha 1 from ${demandLaw.lowerNs / 1e9} s to ${demandLaw.upperNs / 1e9} s (mean ${(boundedParetoMeanNs(demandLaw) / 1e9).toFixed(2)} s); ${options.clockMhz} MHz nodes on ${fabric}`;
+  const header = `${options.jobCount} jobs on ${options.nodeCount} nodes, seed ${options.seed}; demands bounded Pareto alpha 1 from ${demandLaw.lowerNs / 1e9} s to ${demandLaw.upperNs / 1e9} s (mean ${(boundedParetoMeanNs(demandLaw) / 1e9).toFixed(2)} s); ${options.clockMhz} MHz nodes on ${fabric}`;
   if (!options.json) {
     options.print(header);
-    options.print("policy     mean slowdown  p95 slowdown  migrations  bytes moved");
+    options.print("policy     load mean slowdown  p95 slowdown  migrations  bytes moved");
   }
-  const figures = await measurePolicies(
-    options,
-    options.load,
-    nsPerIteration,
-    (policy) => policy.name,
-  );
-  for (const row of figures) {
+  const printRow = (row: PolicyFigures) =>
     options.print(
       options.json
         ? JSON.stringify({
@@ -154,7 +151,13 @@ export async function runBalanceBench(options: BalanceBenchOptions): Promise<voi
           })
         : tableLine(row),
     );
-  }
+  const figures = await measurePolicies(
+    options,
+    options.load,
+    nsPerIteration,
+    (policy) => policy.name,
+    printRow,
+  );
   if (options.svgPath === undefined) return;
   const series = new Map<string, [number, number][]>();
   for (const load of plotLoads) {
@@ -166,6 +169,7 @@ export async function runBalanceBench(options: BalanceBenchOptions): Promise<voi
             load,
             nsPerIteration,
             (policy) => `${policy.name} at load ${load}`,
+            printRow,
           );
     for (const row of atLoad) {
       const points = series.get(row.policy) ?? [];
