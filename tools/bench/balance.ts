@@ -66,6 +66,8 @@ export interface PolicyFigures {
   p95_slowdown: number;
   migrations: number;
   bytes_moved: number;
+  /** The Starters' CPU time over every node's time: what the policy itself costs. */
+  starter_cpu_percent: number;
 }
 
 export function builtPolicies(): Policy[] {
@@ -115,6 +117,7 @@ export async function measurePolicies(
       p95_slowdown: round3(percentile(values, 0.95)),
       migrations: run.migrationsCommitted,
       bytes_moved: run.bytesMoved,
+      starter_cpu_percent: round3((100 * run.starterCpuNs) / (run.virtualNs * options.nodeCount)),
     };
     figures.push(row);
     onFigures(row);

@@ -76,9 +76,18 @@ describe("bench balance", () => {
     const none = records.find((record) => record.policy === "none")!;
     expect(none.migrations).toBe(0);
     expect(none.bytes_moved).toBe(0);
+    expect(none.starter_cpu_percent).toBe(0);
     // Two jobs shared node 1 under none; remote placement spreads them.
     const remote = records.find((record) => record.policy === "remote")!;
     expect(remote.mean_slowdown).toBeLessThan(none.mean_slowdown as number);
+    // The threshold Starter moves one of node 1's two jobs to the idle node 0.
+    const threshold = records.find((record) => record.policy === "threshold");
+    if (threshold !== undefined) {
+      expect(threshold.migrations).toBeGreaterThanOrEqual(1);
+      expect(threshold.bytes_moved).toBeGreaterThan(4096);
+      expect(threshold.starter_cpu_percent).toBeGreaterThan(0);
+      expect(threshold.mean_slowdown).toBeLessThan(none.mean_slowdown as number);
+    }
     for (const policy of policies.filter((each) => !built.includes(each.name))) {
       expect(outcome.stderr).toContain(`${policy.name}: not measured`);
     }

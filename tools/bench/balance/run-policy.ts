@@ -49,6 +49,8 @@ export interface PolicyRun {
   /** Migrations of a process other than a job (the injector). */
   otherMoves: number;
   virtualNs: number;
+  /** CPU time of the Starters (every node's), summed. */
+  starterCpuNs: number;
   /** Quanta the cluster ran (the host's cost grows with them). */
   quanta: number;
 }
@@ -180,6 +182,9 @@ export async function runPolicy(
     bytesMoved,
     otherMoves,
     virtualNs: result.virtualNs,
+    starterCpuNs: result.processes
+      .filter((process) => starter !== undefined && process.name === starter)
+      .reduce((sum, process) => sum + process.cpuNs, 0),
     quanta: result.quanta,
   };
 }
