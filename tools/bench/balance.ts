@@ -125,6 +125,25 @@ export async function measurePolicies(
   return figures;
 }
 
+/** The --svg chart: mean slowdown against offered load, one line per policy, loads in order. */
+export function slowdownChartSvg(
+  rows: readonly PolicyFigures[],
+  run: { jobCount: number; nodeCount: number; seed: number },
+): string {
+  const series = new Map<string, [number, number][]>();
+  for (const row of [...rows].sort((a, b) => a.load - b.load)) {
+    const points = series.get(row.policy) ?? [];
+    points.push([row.load, row.mean_slowdown]);
+    series.set(row.policy, points);
+  }
+  return lineChartSvg({
+    title: `Mean slowdown, ${run.jobCount} jobs on ${run.nodeCount} nodes (seed ${run.seed})`,
+    xLabel: "offered load",
+    yLabel: "mean slowdown",
+    series: [...series].map(([name, points]) => ({ name, points })),
+  });
+}
+
 function tableLine(figures: PolicyFigures): string {
   return `${figures.policy.padEnd(10)} ${figures.load.toFixed(2).padStart(4)} ${figures.mean_slowdown.toFixed(2).padStart(13)} ${figures.p95_slowdown.toFixed(2).padStart(13)} ${String(figures.migrations).padStart(11)} ${String(figures.bytes_moved).padStart(12)}`;
 }
@@ -162,7 +181,7 @@ export async function runBalanceBench(options: BalanceBenchOptions): Promise<voi
     printRow,
   );
   if (options.svgPath === undefined) return;
-  const series = new Map<string, [number, number][]>();
+  const rows: PolicyFigures[] = [];
   for (const load of plotLoads) {
     const atLoad =
       load === options.load
@@ -174,18 +193,9 @@ export async function runBalanceBench(options: BalanceBenchOptions): Promise<voi
             (policy) => `${policy.name} at load ${load}`,
             printRow,
           );
-    for (const row of atLoad) {
-      const points = series.get(row.policy) ?? [];
-      points.push([load, row.mean_slowdown]);
-      series.set(row.policy, points);
-    }
+    rows.push(...atLoad);
   }
-  const svg = lineChartSvg({
-    title: `Mean slowdown, ${options.jobCount} jobs on ${options.nodeCount} nodes (seed ${options.seed})`,
-    xLabel: "offered load",
-    yLabel: "mean slowdown",
-    series: [...series].map(([name, points]) => ({ name, points })),
-  });
+  const svg = slowdownChartSvg(rows, options);
   const problem = options.writeSvg?.(options.svgPath, svg);
   if (problem !== undefined) throw new Error(problem);
 }

@@ -7,10 +7,37 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { builtPolicies, policies } from "../../../tools/bench/balance.ts";
+import {
+  builtPolicies,
+  type PolicyFigures,
+  policies,
+  slowdownChartSvg,
+} from "../../../tools/bench/balance.ts";
 import { sterna } from "../../support/run-cli.ts";
 
 describe("bench balance", () => {
+  it("plots mean slowdown against load, a line per policy with its loads in order", () => {
+    const row = (policy: string, load: number, slowdown: number): PolicyFigures => ({
+      policy,
+      load,
+      mean_slowdown: slowdown,
+      p95_slowdown: slowdown,
+      migrations: 0,
+      bytes_moved: 0,
+      starter_cpu_percent: 0,
+    });
+    const svg = slowdownChartSvg(
+      [row("none", 0.9, 3), row("remote", 0.5, 1), row("none", 0.5, 1.5), row("remote", 0.9, 1.2)],
+      { jobCount: 100, nodeCount: 8, seed: 5 },
+    );
+    expect(svg).toContain("Mean slowdown, 100 jobs on 8 nodes (seed 5)");
+    const lines = [...svg.matchAll(/<polyline points="([^"]+)"/g)].map((match) =>
+      match[1]!.split(" ").map((point) => Number(point.split(",")[0])),
+    );
+    expect(lines).toHaveLength(2);
+    for (const xs of lines) expect(xs[0]).toBeLessThan(xs[1]!);
+  });
+
   it("refuses a bad option with one line naming it and status 2", async () => {
     const cases = [
       ["--nodes", "1"],
