@@ -47,6 +47,8 @@ export function lineChartSvg(chart: LineChart): string {
   const py = (y: number) => (margin.top + plotHeight - (y / yMax) * plotHeight).toFixed(1);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    // The title element is the chart's alternative text for screen readers.
+    `<title>${escapeText(chart.title)}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15">${escapeText(chart.title)}</text>`,
   ];
