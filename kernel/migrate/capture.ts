@@ -29,10 +29,11 @@ function captureChildren(kernel: Kernel, process: Process): ImageChild[] {
     if (child.status === undefined) live.push({ pid: child.pid, status: undefined });
     else ended.push({ pid: child.pid, status: child.status, order: child.endedOrder });
   }
-  // A child leaving this node too is out of the process table, and not yet a remote child
-  // here (it becomes one when its own move commits): it is alive, somewhere.
+  // A child leaving this node too is out of the process table, and may not be a remote child
+  // here yet (it becomes one when its own move commits): it is alive, somewhere.
   for (const child of kernel.net?.migration.source.detached() ?? []) {
-    if (child.parentPid === process.pid) live.push({ pid: child.pid, status: undefined });
+    if (child.parentPid !== process.pid || live.some((known) => known.pid === child.pid)) continue;
+    live.push({ pid: child.pid, status: undefined });
   }
   ended.sort((a, b) => a.order - b.order);
   return [...ended.map(({ pid, status }) => ({ pid, status })), ...live];
