@@ -61,6 +61,29 @@ function runCount(text: string): number {
   return value;
 }
 
+/** Refuses an --svg file that cannot be created: one line, exit 2; true when refused. */
+function refusesSvgPath(path: string | undefined, say: (line: string) => void): boolean {
+  const problem = path === undefined ? undefined : outputPathProblem(path);
+  if (problem === undefined) return false;
+  say(`--svg ${problem}`);
+  process.exitCode = usageErrorStatus;
+  return true;
+}
+
+/** Runs a bench whose failure is a check that failed: its message in one line, exit 1. */
+async function runChecked(say: (line: string) => void, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    say((error as Error).message);
+    process.exitCode = checkFailedStatus;
+  }
+}
+
+function writeSvgFile(path: string, text: string): string | undefined {
+  return writeOutputFile(path, new TextEncoder().encode(text));
+}
+
 export function registerBench(program: Command): void {
   const bench = program
     .command("bench")
@@ -96,29 +119,19 @@ export function registerBench(program: Command): void {
     .option("--svg <file>", "draw freeze and total time per strategy over sizes up to --size")
     .action(async (options: { size: number; fabric: string; json?: boolean; svg?: string }) => {
       const say = (line: string) => process.stderr.write(`sterna: bench migration: ${line}\n`);
-      if (options.svg !== undefined) {
-        const problem = outputPathProblem(options.svg);
-        if (problem !== undefined) {
-          say(`--svg ${problem}`);
-          process.exitCode = usageErrorStatus;
-          return;
-        }
-      }
+      if (refusesSvgPath(options.svg, say)) return;
       const { runMigrationBench } = await import("../bench/migration.ts");
-      try {
-        await runMigrationBench({
+      // A migration that did not commit, or a plot that could not be written: a failed check.
+      await runChecked(say, () =>
+        runMigrationBench({
           sizeBytes: options.size,
           fabric: options.fabric,
           json: options.json === true,
           svgPath: options.svg,
           progress: (line) => process.stderr.write(`${line}\n`),
-          writeSvg: (path, text) => writeOutputFile(path, new TextEncoder().encode(text)),
-        });
-      } catch (error) {
-        // A migration that did not commit, or a plot that could not be written: a failed check.
-        say((error as Error).message);
-        process.exitCode = checkFailedStatus;
-      }
+          writeSvg: writeSvgFile,
+        }),
+      );
     });
   bench
     .command("balance")
@@ -163,17 +176,11 @@ export function registerBench(program: Command): void {
         svg?: string;
       }) => {
         const say = (line: string) => process.stderr.write(`sterna: bench balance: ${line}\n`);
-        if (options.svg !== undefined) {
-          const problem = outputPathProblem(options.svg);
-          if (problem !== undefined) {
-            say(`--svg ${problem}`);
-            process.exitCode = usageErrorStatus;
-            return;
-          }
-        }
+        if (refusesSvgPath(options.svg, say)) return;
         const { runBalanceBench } = await import("../bench/balance.ts");
-        try {
-          await runBalanceBench({
+        // A job stream that did not complete, or a plot that could not be written.
+        await runChecked(say, () =>
+          runBalanceBench({
             nodeCount: options.nodes,
             seed: options.seed,
             load: options.load,
@@ -184,13 +191,9 @@ export function registerBench(program: Command): void {
             note: say,
             progress: progressBar(),
             print: (line) => process.stdout.write(`${line}\n`),
-            writeSvg: (path, text) => writeOutputFile(path, new TextEncoder().encode(text)),
-          });
-        } catch (error) {
-          // A job stream that did not complete, or a plot that could not be written.
-          say((error as Error).message);
-          process.exitCode = checkFailedStatus;
-        }
+            writeSvg: writeSvgFile,
+          }),
+        );
       },
     );
   bench
