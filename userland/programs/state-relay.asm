@@ -168,40 +168,10 @@ failed:
     sys_write 2, failed_line, failed_line_bytes
     sys_exit 1
 
-; print_pair: writes "eax edx" as two 8-digit hex numbers and a newline; keeps every register.
-print_pair:
-    pushad
-    sub esp, 20
-    mov byte [esp + 8], ' '
-    mov byte [esp + 17], 10
-    lea edi, [esp + 7]
-    call hex_into
-    mov eax, edx
-    lea edi, [esp + 16]
-    call hex_into
-    mov ecx, esp
-    sys_write 1, ecx, 18
-    add esp, 20
-    popad
-    ret
-
-; hex_into: eax as 8 hex digits, the last at [edi], going down.
-hex_into:
-    mov ecx, 8
-.digit:
-    mov ebx, eax
-    and ebx, 15
-    mov bl, [hex_digits + ebx]
-    mov [edi], bl
-    dec edi
-    shr eax, 4
-    dec ecx
-    jnz .digit
-    ret
+%include "print-pair.inc"
 
 section .data
 partner_argument: db "partner", 0
-hex_digits: db "0123456789abcdef"
 failed_line: db "state-relay: unexpected result", 10
 failed_line_bytes equ $ - failed_line
 
