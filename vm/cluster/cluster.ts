@@ -170,21 +170,16 @@ const incidentNames = [
 
 /** A medium's incident as a trace line of the node it concerns. */
 function incidentLine(incident: MediumIncident): TimedLine {
+  const head = {
+    t: Math.round(incident.atNs),
+    node: incident.node,
+    event: incidentNames[incident.kind] ?? "incident",
+  };
+  // A partition's start and end name the nodes cut off; a frame's incident names the frame.
   const line = JSON.stringify(
     incident.nodes !== undefined
-      ? {
-          t: Math.round(incident.atNs),
-          node: incident.node,
-          event: incidentNames[incident.kind] ?? "incident",
-          nodes: incident.nodes,
-        }
-      : {
-          t: Math.round(incident.atNs),
-          node: incident.node,
-          event: incidentNames[incident.kind] ?? "incident",
-          from: incident.sourceNode,
-          frame: incident.seq,
-        },
+      ? { ...head, nodes: incident.nodes }
+      : { ...head, from: incident.sourceNode, frame: incident.seq },
   );
   return { atNs: incident.atNs, node: incident.node, line };
 }

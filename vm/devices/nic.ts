@@ -8,8 +8,9 @@
 // the ring, 2 when a transmission ended. The transmit queue holds frames handed and not yet
 // reported done; a send beyond it is refused and counted. Timing (DMA, interrupt latency)
 // lives in the medium's NIC latency (vm/fabric/network-costs.ts). A powered-off NIC (its node
-// crashed) is silent: it refuses sends and drops every frame that reaches it, counted. Left out: promiscuous
-// mode, multicast filters, per-frame transmit status for the kernel (it sees counters).
+// crashed) is silent: it refuses sends and drops every frame that reaches it, counted. Left
+// out: promiscuous mode, multicast filters, per-frame transmit status for the kernel (it sees
+// counters).
 
 import {
   buildFrame,
