@@ -8,7 +8,6 @@
 // Every figure is measured in this process, with the command to rerun it.
 // Run: npx sterna bench cluster [--json] (or npx tsx tools/bench/cluster.ts [--json]).
 
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { runtimeModuleUrl } from "../../vm/cluster/module-location.ts";
@@ -18,12 +17,9 @@ import { createMedium } from "../../vm/fabric/create-medium.ts";
 import { buildFrame } from "../../vm/fabric/ethernet-frame.ts";
 import { macForNode } from "../../vm/fabric/mac-address.ts";
 import { FrameEventKind, type Medium } from "../../vm/fabric/medium.ts";
-import { assemble } from "../asm/assemble.ts";
-import { readTextFile } from "../cli/input-file.ts";
-import { userlandIncludeDirectory } from "../cli/program-file.ts";
+import { repositoryRoot } from "../cli/program-file.ts";
 import { bootCluster } from "../cluster/boot-cluster.ts";
-
-const repositoryRoot = join(import.meta.dirname, "..", "..");
+import { assembleFile, assembleImage } from "./guest-image.ts";
 
 export interface ClusterBenchOptions {
   json: boolean;
@@ -31,21 +27,6 @@ export interface ClusterBenchOptions {
   busySeconds?: number;
   /** Cluster sizes to try for the largest figure. */
   sizes?: number[];
-}
-
-function assembleFile(path: string): Uint8Array {
-  return assembleSource(readFileSync(path, "utf8"), path);
-}
-
-function assembleSource(source: string, path: string): Uint8Array {
-  const result = assemble(source, {
-    fileName: path,
-    format: "elf",
-    includePaths: [userlandIncludeDirectory],
-    readFile: readTextFile,
-  });
-  if (!result.output) throw new Error(`${path} does not assemble`);
-  return result.output;
 }
 
 const pingSource = `%include "sterna.inc"
@@ -104,7 +85,7 @@ async function timeBusy(workers: number, nodes: number, seconds: number): Promis
 }
 
 async function timePing(nodes: number): Promise<{ seconds: number; ok: boolean }> {
-  const image = assembleSource(pingSource, "ping.asm");
+  const image = assembleImage(pingSource, "ping.asm");
   const started = performance.now();
   const result = await bootCluster({
     nodeCount: nodes,

@@ -19,10 +19,9 @@ import {
   switchedDefaultBitRateMbps,
   tokenRingDefaultBitRateMbps,
 } from "../../vm/fabric/network-costs.ts";
-import { assemble } from "../asm/assemble.ts";
-import { readTextFile } from "../cli/input-file.ts";
-import { userlandIncludeDirectory } from "../cli/program-file.ts";
+import { repositoryRoot } from "../cli/program-file.ts";
 import { bootCluster } from "../cluster/boot-cluster.ts";
+import { assembleImage } from "./guest-image.ts";
 import { lineChartSvg } from "./line-chart-svg.ts";
 import { hoarderBytesMin } from "./migration-sizes.ts";
 
@@ -39,8 +38,8 @@ export interface MigrationBenchOptions {
 }
 
 /** Strategies and delivery methods of DESIGN.md §5, in the order the tables print them. */
-export const strategies = ["direct", "precopy", "cor"] as const;
-export const deliveries = ["prevent", "redirect", "recover"] as const;
+const strategies = ["direct", "precopy", "cor"] as const;
+const deliveries = ["prevent", "redirect", "recover"] as const;
 /** What the kernel builds today (issue 10 adds the rest). */
 const builtStrategies: readonly string[] = ["direct"];
 const builtDeliveries: readonly string[] = ["prevent"];
@@ -64,8 +63,6 @@ export interface DeliveryFigures {
 }
 
 const hoarderName = "migration-hoarder";
-// From the repository root: the CLI bundle (dist/cli) sits as deep as tools/bench does.
-const repositoryRoot = join(import.meta.dirname, "..", "..");
 const hoarderPath = join(repositoryRoot, "tools", "bench", "programs", `${hoarderName}.asm`);
 const moveAtNs = 50_000_000;
 const partnerMessages = 200;
@@ -76,14 +73,12 @@ function hoarderImage(defines: Record<string, number>): Uint8Array {
   const prelude = Object.entries(defines)
     .map(([name, value]) => `%define ${name} ${value}\n`)
     .join("");
-  const result = assemble(prelude + readFileSync(hoarderPath, "utf8"), {
-    fileName: hoarderPath,
-    format: "elf",
-    includePaths: [userlandIncludeDirectory],
-    readFile: readTextFile,
-  });
-  if (!result.output) throw new Error(`${hoarderPath} does not assemble`);
-  return result.output;
+  return assembleImage(prelude + readFileSync(hoarderPath, "utf8"), hoarderPath);
+}
+
+/** How long `bytes` take on the fabric at its bit rate alone: the floor of any transfer. */
+function wireNs(bytes: number, fabric: string): number {
+  return ((bytes * 8) / fabricBitsPerSecond(fabric)) * 1e9;
 }
 
 /** The fabric's bit rate in bits per second, for the wire-time floor. */
@@ -140,8 +135,8 @@ async function runOnce(
 
 /** Virtual time long enough for any transfer the bench makes: 20x the wire time, 5 s at least. */
 function untilNsFor(sizeBytes: number, fabric: string): number {
-  const wireNs = ((sizeBytes * 8) / fabricBitsPerSecond(fabric)) * 1e9;
-  return Math.max(5e9, 20 * wireNs + moveAtNs);
+  const transferNs = wireNs(sizeBytes, fabric);
+  return Math.max(5e9, 20 * transferNs + moveAtNs);
 }
 
 export async function measureStrategy(
@@ -164,11 +159,11 @@ export async function measureStrategy(
     bytes_sent: bytes,
     // Direct copy sends every page once; the strategies with rounds trace how many.
     rounds: end.rounds === undefined ? 1 : Number(end.rounds),
-    wire_ms: ((bytes * 8) / fabricBitsPerSecond(fabric)) * 1e3,
+    wire_ms: wireNs(bytes, fabric) / 1e6,
   };
 }
 
-export async function measureDelivery(
+async function measureDelivery(
   delivery: string,
   sizeBytes: number,
   fabric: string,

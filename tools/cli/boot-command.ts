@@ -7,8 +7,7 @@
 // error (one line naming the option or file).
 
 import { availableParallelism } from "node:os";
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { NodeFault } from "../../kernel/boot/node-faults.ts";
 import { collectRepeated } from "./input-file.ts";
@@ -19,7 +18,7 @@ import {
   parseTimeSliceCycles,
 } from "./option-parsers.ts";
 import { OutputFile } from "./output-file.ts";
-import { readProgramFile } from "./program-file.ts";
+import { readProgramFile, repositoryRoot } from "./program-file.ts";
 
 interface BootCommandOptions {
   nodes: number;
@@ -50,7 +49,6 @@ const usageErrorStatus = 2;
 const outputFailureStatus = 1;
 /** The PID format's 12-bit node field with its top bit clear (kernel/limits.ts). */
 const nodesMax = 2048;
-const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const programsDirectory = join(repositoryRoot, "userland", "programs");
 /** The bundled Starters, by the names --starter takes; "threshold" is the default. */
 const bundledStarters: Record<string, string> = {
@@ -120,7 +118,7 @@ function formatMs(ns: number): string {
  * The demo's status line for a migrate-end trace line that says committed, e.g. "[0.412 s]
  * moved 0.5 from n1 to n3: frozen 1.20 ms, 28 KiB"; undefined for any other line.
  */
-export function migrationStatusLine(traceLine: string): string | undefined {
+function migrationStatusLine(traceLine: string): string | undefined {
   if (!traceLine.includes('"event":"migrate-end"')) return undefined;
   const end = JSON.parse(traceLine) as Record<string, number | string>;
   if (end.outcome !== "committed") return undefined;

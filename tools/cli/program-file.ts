@@ -16,13 +16,9 @@ import {
   sourceFileBytesMax,
 } from "./input-file.ts";
 
-export const userlandIncludeDirectory = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "userland",
-  "include",
-);
+/** The checkout's root: tools/cli and the CLI bundle (dist/cli) both sit two folders down. */
+export const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const userlandIncludeDirectory = join(repositoryRoot, "userland", "include");
 
 export type ProgramFile =
   | { ok: true; path: string; name: string; image: Uint8Array }

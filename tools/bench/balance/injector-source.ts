@@ -10,7 +10,7 @@ import type { Job } from "./job-stream.ts";
 /** spawn's node argument for "the least loaded node" (sterna.inc NODE_ANY). */
 export const nodeAny = -1;
 /** job.asm takes a 32-bit count. */
-export const iterationsMax = 0xffff_ffff;
+const iterationsMax = 0xffff_ffff;
 
 export interface ScheduledJob {
   arrivalNs: number;

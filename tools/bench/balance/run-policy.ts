@@ -24,7 +24,11 @@ export interface ClusterSetup {
 }
 
 /** A time slice of 10 ms of virtual time whatever the clock, as the default is at 100 MHz. */
-export const timeSliceNs = 10_000_000;
+const timeSliceNs = 10_000_000;
+
+function timeSliceCyclesAt(clockHz: number): number {
+  return Math.round((clockHz * timeSliceNs) / 1e9);
+}
 const memoryBytes = 16 * 1024 * 1024;
 const injectorName = "balance-injector";
 const jobName = "job";
@@ -159,7 +163,7 @@ export async function runPolicy(
     untilNs: untilNsFor(schedule, demandNsTotal),
     clockHz: setup.clockHz,
     memoryBytes,
-    timeSliceCycles: Math.round((setup.clockHz * timeSliceNs) / 1e9),
+    timeSliceCycles: timeSliceCyclesAt(setup.clockHz),
     starter:
       starter === undefined
         ? undefined
@@ -206,7 +210,7 @@ export async function calibrateNsPerIteration(clockHz: number): Promise<number> 
       untilNs: 1000e9,
       clockHz,
       memoryBytes,
-      timeSliceCycles: Math.round((clockHz * timeSliceNs) / 1e9),
+      timeSliceCycles: timeSliceCyclesAt(clockHz),
       listener: {
         console: () => {},
         report: () => {},
