@@ -18,7 +18,7 @@ import { FileStore } from "../files/file-store.ts";
 import { Kernel } from "../kernel.ts";
 import type { LoadSnapshot } from "../load/load-sampler.ts";
 import type { MigrationProbe } from "../migrate/migration-probe.ts";
-import type { MigrationCounters } from "../migrate/migration-service.ts";
+import { type MigrationCounters, zeroMigrationCounters } from "../migrate/migration-service.ts";
 import type { ScriptedMigration } from "../migrate/scripted-orders.ts";
 import { NicFramePort } from "../net/nic-frame-port.ts";
 import type { NetworkCounters } from "../net/node-network.ts";
@@ -110,14 +110,7 @@ export function createNodeSoftware(
   /** When the node crashed, while it is down; undefined while it runs. */
   let crashedAtNs: number | undefined;
   /** Migration counts of earlier lives, for the summary. */
-  const earlierMigrations: MigrationCounters = {
-    committed: 0,
-    cancelled: 0,
-    failed: 0,
-    bytesSent: 0,
-    messagesForwarded: 0,
-    malformed: 0,
-  };
+  const earlierMigrations = zeroMigrationCounters();
 
   /** A kernel and its network on the machine: the node's first life, or one after a restart. */
   function boot(): { kernel: Kernel; network: NodeNetwork } {
@@ -203,8 +196,8 @@ export function createNodeSoftware(
       process.killed = true;
       process.state = ProcessState.Exited;
       summaries.record(kernel, process, false);
+      summaries.markLost(process.pid);
     }
-    summaries.markLost(lost.map((process) => process.pid));
     for (const [key, value] of Object.entries(network.migration.counters)) {
       earlierMigrations[key as keyof MigrationCounters] += value;
     }

@@ -41,12 +41,10 @@ export class ProcessSummaries {
     this.byPid.set(process.pid, summary);
   }
 
-  /** Marks processes already recorded as lost in their node's crash. */
-  markLost(pids: readonly Pid[]): void {
-    for (const pid of pids) {
-      const summary = this.byPid.get(pid);
-      if (summary) summary.lostInCrash = true;
-    }
+  /** Marks a process already recorded as lost in its node's crash. */
+  markLost(pid: Pid): void {
+    const summary = this.byPid.get(pid);
+    if (summary) summary.lostInCrash = true;
   }
 
   /** Every process recorded so far, by pid (a crashed node has no live ones to add). */

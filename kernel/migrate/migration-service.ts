@@ -48,12 +48,8 @@ export interface MigrationCounters {
   malformed: number;
 }
 
-export class MigrationService {
-  readonly source: SourceSide;
-  readonly destination: DestinationSide;
-  readonly orders: ScriptedOrders;
-  readonly starterChannel: StarterChannel;
-  readonly counters: MigrationCounters = {
+export function zeroMigrationCounters(): MigrationCounters {
+  return {
     committed: 0,
     cancelled: 0,
     failed: 0,
@@ -61,6 +57,14 @@ export class MigrationService {
     messagesForwarded: 0,
     malformed: 0,
   };
+}
+
+export class MigrationService {
+  readonly source: SourceSide;
+  readonly destination: DestinationSide;
+  readonly orders: ScriptedOrders;
+  readonly starterChannel: StarterChannel;
+  readonly counters: MigrationCounters = zeroMigrationCounters();
 
   constructor(
     readonly kernel: Kernel,

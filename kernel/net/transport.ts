@@ -53,17 +53,6 @@ export const transportLimitsDefault: TransportLimits = {
   retriesMax: 10,
 };
 
-/** The longest a silent peer with a frame outstanding takes to be declared failed. */
-export function peerFailureDetectionNs(limits: TransportLimits = transportLimitsDefault): number {
-  let totalNs = 0;
-  let timeoutNs = limits.retransmitTimeoutNs;
-  for (let timeouts = 0; timeouts <= limits.retriesMax; timeouts++) {
-    totalNs += timeoutNs;
-    timeoutNs = Math.min(timeoutNs * 2, limits.retransmitTimeoutMaxNs);
-  }
-  return totalNs;
-}
-
 export interface TransportCounters {
   messagesSent: number;
   messagesReceived: number;

@@ -178,10 +178,6 @@ export class Nic {
     this.poweredOff = false;
   }
 
-  get isPoweredOff(): boolean {
-    return this.poweredOff;
-  }
-
   // --- the kernel's side
 
   /**

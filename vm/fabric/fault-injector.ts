@@ -62,6 +62,8 @@ interface CheckedPartition {
   nodes: Set<number>;
   /** The nodes as "1,3-5", for the trace. */
   spelling: string;
+  /** The node its trace lines go to. */
+  lowestNode: number;
   /** 0 before its start was reported, 1 before its heal was, 2 after. */
   reported: number;
 }
@@ -97,6 +99,7 @@ function checkPartition(partition: Partition): CheckedPartition {
     untilNs: fromNs + durationNs,
     nodes: set,
     spelling: spellNodes(set),
+    lowestNode: Math.min(...set),
     reported: 0,
   };
 }
@@ -220,8 +223,14 @@ export class FaultInjector implements Medium {
     atNs: number,
     partition: CheckedPartition,
   ): void {
-    const node = Math.min(...partition.nodes);
-    this.incidents.push({ kind, atNs, node, sourceNode: -1, seq: -1, nodes: partition.spelling });
+    this.incidents.push({
+      kind,
+      atNs,
+      node: partition.lowestNode,
+      sourceNode: -1,
+      seq: -1,
+      nodes: partition.spelling,
+    });
   }
 
   /** The inner medium's incidents, then the faults'. */
