@@ -17,6 +17,7 @@ import { faultReason, instructionLimitReason, killedByReason } from "./faults/en
 import { handleException, handleStrayTrap } from "./faults/exception-handler.ts";
 import { describeFault, type FaultReport, Signal } from "./faults/fault-report.ts";
 import { baseName, type FileStore } from "./files/file-store.ts";
+import { filterAccepts } from "./ipc/mailbox.ts";
 import { loadWindowSamples, processMemoryBytesMax } from "./limits.ts";
 import { LoadSampler, type LoadSnapshot } from "./load/load-sampler.ts";
 import { parseElf } from "./loader/elf.ts";
@@ -544,6 +545,16 @@ export class Kernel {
   }
 
   /** Wakes a blocked process so that its syscall completes (re-runs, or gets `result`). */
+  /** A message from `senderPid` entered `receiver`'s mailbox: wake it if its receive takes it. */
+  wakeIfReceiving(receiver: Process, senderPid: Pid): void {
+    if (
+      receiver.state === ProcessState.BlockedReceive &&
+      filterAccepts(receiver.context.regs[Reg.edx]! >>> 0, senderPid)
+    ) {
+      this.wake(receiver, ResumeAction.RerunSyscall);
+    }
+  }
+
   wake(process: Process, action: ResumeAction, result = 0): void {
     process.resumeAction = action;
     process.resumeResult = result;

@@ -44,7 +44,8 @@ export function filterAccepts(fromPid: Pid, senderPid: Pid): boolean {
   return fromPid === pidNone || fromPid === senderPid;
 }
 
-const countNames: (keyof MailboxCounts)[] = [
+/** The counters in a fixed order: the state check walks them, the process image writes them. */
+export const countNames: readonly (keyof MailboxCounts)[] = [
   "delivered",
   "deliveredBytes",
   "taken",

@@ -88,16 +88,16 @@ export class MigrationService {
 
   /** Sends a migration message; returns its size in bytes (what the accounting counts). */
   send(node: number, message: MigrationMessage): number {
-    const bytes = encodeMigrationMessage(message);
-    this.kernel.machine.chargeCycles(kernelCosts.remoteRequestCycles);
-    this.network.transport.send(node, bytes, this.kernel.nowNs());
-    return bytes.length;
+    return this.sendBytes(node, encodeMigrationMessage(message));
   }
 
   /** Sends a migration message if the transport takes it now: its size in bytes, else 0. */
   sendIfRoom(node: number, message: MigrationMessage): number {
     const bytes = encodeMigrationMessage(message);
-    if (!this.network.transport.hasRoomFor(node, bytes.length)) return 0;
+    return this.network.transport.hasRoomFor(node, bytes.length) ? this.sendBytes(node, bytes) : 0;
+  }
+
+  private sendBytes(node: number, bytes: Uint8Array): number {
     this.kernel.machine.chargeCycles(kernelCosts.remoteRequestCycles);
     this.network.transport.send(node, bytes, this.kernel.nowNs());
     return bytes.length;

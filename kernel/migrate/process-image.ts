@@ -5,7 +5,7 @@
 // installed half-checked. Capturing from and installing into a kernel is capture.ts's and
 // install.ts's business; this file only fixes the layout.
 
-import type { MailboxState } from "../ipc/mailbox.ts";
+import { countNames, type MailboxCounts, type MailboxState } from "../ipc/mailbox.ts";
 import type { PairSequenceTableState } from "../ipc/pair-sequence-table.ts";
 import { IpcStateError } from "../ipc/state-fields.ts";
 import {
@@ -94,19 +94,7 @@ function writeMailbox(writer: ByteWriter, mailbox: MailboxState): void {
     writer.block(new Uint8Array(Buffer.from(message.bytesHex, "hex")));
   }
   writeSeqs(writer, mailbox.expectedSeqs);
-  const counts = mailbox.counts;
-  for (const value of [
-    counts.delivered,
-    counts.deliveredBytes,
-    counts.taken,
-    counts.refusedFull,
-    counts.refusedPeersFull,
-    counts.duplicatesDropped,
-    counts.gapsRefused,
-    counts.queuedPeak,
-  ]) {
-    writer.f64(value);
-  }
+  for (const name of countNames) writer.f64(mailbox.counts[name]);
 }
 
 function writeSeqs(writer: ByteWriter, table: PairSequenceTableState): void {
@@ -151,17 +139,8 @@ function readMailbox(reader: ByteReader): MailboxState {
     });
   }
   const expectedSeqs = readSeqs(reader, "mailbox.expected");
-  const value = (name: string) => reader.f64(`mailbox.counts.${name}`);
-  const counts = {
-    delivered: value("delivered"),
-    deliveredBytes: value("deliveredBytes"),
-    taken: value("taken"),
-    refusedFull: value("refusedFull"),
-    refusedPeersFull: value("refusedPeersFull"),
-    duplicatesDropped: value("duplicatesDropped"),
-    gapsRefused: value("gapsRefused"),
-    queuedPeak: value("queuedPeak"),
-  };
+  const counts = {} as MailboxCounts;
+  for (const name of countNames) counts[name] = reader.f64(`mailbox.counts.${name}`);
   return { ownerPid, messages, expectedSeqs, counts };
 }
 

@@ -98,8 +98,16 @@ export class SourceSide {
 
   /** Whether `pid` is one of the processes this node sent away and still holds. */
   private holdsDetached(pid: Pid): boolean {
-    for (const process of this.detached()) if (process.pid === pid) return true;
-    return false;
+    return this.byPid.get(pid)?.phase === SourcePhase.StateSent;
+  }
+
+  /** Tells the destination the request is off, then ends the migration. */
+  private callOff(record: Outgoing, outcome: MigrationOutcome, why: string): void {
+    this.service.send(record.toNode, {
+      kind: MigrationMessageKind.MigrateCancel,
+      requestId: record.requestId,
+    });
+    this.end(record, outcome, why);
   }
 
   queueOrder(pid: Pid, toNode: number): void {
@@ -158,11 +166,7 @@ export class SourceSide {
   cancel(pid: Pid): boolean {
     const record = this.byPid.get(pid);
     if (!record || record.phase !== SourcePhase.Requested) return false;
-    this.service.send(record.toNode, {
-      kind: MigrationMessageKind.MigrateCancel,
-      requestId: record.requestId,
-    });
-    this.end(record, "cancelled", "cancelled");
+    this.callOff(record, "cancelled", "cancelled");
     return true;
   }
 
@@ -184,11 +188,7 @@ export class SourceSide {
           record.replyDeadlineNs = nowNs + migrateReplyTimeoutNs;
           continue;
         }
-        this.service.send(record.toNode, {
-          kind: MigrationMessageKind.MigrateCancel,
-          requestId: record.requestId,
-        });
-        this.end(record, "failed", "no reply");
+        this.callOff(record, "failed", "no reply");
       }
     }
   }
@@ -202,8 +202,7 @@ export class SourceSide {
       return;
     }
     if (!record.process.isAlive) {
-      this.service.send(fromNode, { kind: MigrationMessageKind.MigrateCancel, requestId });
-      this.end(record, "cancelled", "the process ended");
+      this.callOff(record, "cancelled", "the process ended");
       return;
     }
     this.service.kernel.traceEvent("migrate-commit", {
@@ -232,11 +231,7 @@ export class SourceSide {
     if (record.phase !== SourcePhase.Requested && record.phase !== SourcePhase.FreezePending) {
       return;
     }
-    this.service.send(record.toNode, {
-      kind: MigrationMessageKind.MigrateCancel,
-      requestId: record.requestId,
-    });
-    this.end(record, "cancelled", "the process ended");
+    this.callOff(record, "cancelled", "the process ended");
   }
 
   /** Holds a request for a frozen process (a kill) until the migration ends; false if not. */

@@ -6,10 +6,8 @@
 // when the mailbox is full the oldest statistics make room (newer statistics replace older
 // ones); when none is queued the new message is dropped and counted.
 
-import { filterAccepts } from "../ipc/mailbox.ts";
 import { kernelSenderLocalId, makePid, type Pid, pidNone } from "../process/pid.ts";
-import { type Process, ProcessState, ResumeAction } from "../process/process.ts";
-import { Reg } from "../process/saved-context.ts";
+import type { Process } from "../process/process.ts";
 import type { MigrationService } from "./migration-service.ts";
 import { StarterMessageType, starterMessageType } from "./starter-messages.ts";
 import { encodeStatistics } from "./statistics.ts";
@@ -110,12 +108,7 @@ export class StarterChannel {
       this.counters.messagesDropped++;
       return false;
     }
-    if (
-      starter.state === ProcessState.BlockedReceive &&
-      filterAccepts(starter.context.regs[Reg.edx]! >>> 0, senderPid)
-    ) {
-      this.service.kernel.wake(starter, ResumeAction.RerunSyscall);
-    }
+    this.service.kernel.wakeIfReceiving(starter, senderPid);
     return true;
   }
 

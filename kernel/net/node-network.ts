@@ -17,7 +17,6 @@
 
 import { kernelCosts } from "../cost-table.ts";
 import { Errno } from "../errno.ts";
-import { filterAccepts } from "../ipc/mailbox.ts";
 import type { Kernel } from "../kernel.ts";
 import {
   encodeMigrationMessage,
@@ -853,12 +852,7 @@ export class NodeNetwork {
       seq: message.pairSeq,
       bytes: message.bytes.length,
     });
-    if (
-      receiver.state === ProcessState.BlockedReceive &&
-      filterAccepts(receiver.context.regs[Reg.edx]! >>> 0, message.senderPid)
-    ) {
-      this.kernel.wake(receiver, ResumeAction.RerunSyscall);
-    }
+    this.kernel.wakeIfReceiving(receiver, message.senderPid);
     return 0;
   }
 

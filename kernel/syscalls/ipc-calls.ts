@@ -7,12 +7,10 @@
 
 import { Errno } from "../errno.ts";
 import { sendLocal } from "../ipc/local-send.ts";
-import { filterAccepts } from "../ipc/mailbox.ts";
 import { messageBytesMax } from "../limits.ts";
 import { copyFromUser, copyToUser, isUserRange } from "../memory/user-copy.ts";
 import { formatPid, isPid, pidNone } from "../process/pid.ts";
-import { ProcessState, ResumeAction } from "../process/process.ts";
-import { Reg } from "../process/saved-context.ts";
+import { ProcessState } from "../process/process.ts";
 import { type SyscallHandler, setSecondResult, syscallBlocked } from "./syscall-handler.ts";
 
 export const sendCall: SyscallHandler = (kernel, process, receiverPid, buffer, lengthBytes) => {
@@ -38,12 +36,7 @@ export const sendCall: SyscallHandler = (kernel, process, receiverPid, buffer, l
     seq: pairSeq,
     bytes: lengthBytes,
   });
-  if (
-    receiver.state === ProcessState.BlockedReceive &&
-    filterAccepts(receiver.context.regs[Reg.edx]! >>> 0, process.pid)
-  ) {
-    kernel.wake(receiver, ResumeAction.RerunSyscall);
-  }
+  kernel.wakeIfReceiving(receiver, process.pid);
   return 0;
 };
 
