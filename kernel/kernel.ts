@@ -508,18 +508,19 @@ export class Kernel {
 
   /**
    * Takes a frozen process out of the table while its state travels: what comes for it is
-   * then passed on. It still counts as live here, and keeps its memory, until released.
+   * then passed on. It still counts as live here, and keeps its memory and its table slot,
+   * until released.
    */
   detachProcess(process: Process): void {
     if (process.state !== ProcessState.Frozen) {
       throw new Error(`kernel bug: detaching ${formatPid(process.pid)}, which is not frozen`);
     }
-    this.processes.remove(process.pid);
+    this.processes.detach(process.pid);
   }
 
-  /** Puts a detached process back in the table (its migration failed); resumeMoved next. */
+  /** Puts a detached process back in its slot (its migration failed); resumeMoved next. */
   reattachProcess(process: Process): void {
-    this.processes.add(process);
+    this.processes.add(process, true);
   }
 
   /** Drops a detached process that now lives on another node: no exit, no report. */
@@ -527,6 +528,7 @@ export class Kernel {
     if (process.state !== ProcessState.Frozen || this.processes.has(process.pid)) {
       throw new Error(`kernel bug: releasing ${formatPid(process.pid)}, which is not detached`);
     }
+    this.processes.releaseSlot();
     this.liveCount--;
     if (process.inJob) this.liveJobCount--;
     process.addressSpace.destroy();

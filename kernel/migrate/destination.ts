@@ -73,11 +73,11 @@ export class DestinationSide {
     );
     let result = 0;
     if (kernel.processes.has(message.pid) || this.byPid.has(message.pid)) result = -Errno.EBUSY;
-    // Each process on its way here will take a slot too.
-    else if (kernel.processes.size + this.byPid.size >= kernel.processes.capacity) {
-      result = -Errno.EAGAIN;
-    } else if (needed > kernel.frames.freeFrameCount - this.reservedFrames) result = -Errno.ENOMEM;
+    else if (kernel.processes.isFull) result = -Errno.EAGAIN;
+    else if (needed > kernel.frames.freeFrameCount - this.reservedFrames) result = -Errno.ENOMEM;
     if (result === 0) {
+      // The slot is held from here to the install (or the release), so no spawn takes it.
+      kernel.processes.holdSlot();
       const record: Incoming = {
         sourceNode: fromNode,
         requestId: message.requestId,
@@ -240,6 +240,7 @@ export class DestinationSide {
     if (record.starterRequestId !== 0) this.awaitingStarter.delete(record.starterRequestId);
     record.starterRequestId = 0;
     this.reservedFrames -= record.reservedFrames;
+    this.service.kernel.processes.releaseSlot();
   }
 
   /** Handles the buffered messages in arrival order: delivered here, or passed on. */

@@ -305,6 +305,27 @@ describe("migration invariants at every protocol step", () => {
     120_000,
   );
 
+  // Seed 849058526's shrunk case, whole (the orders for 1.1 queue behind one another): 2.1
+  // leaves node 2, whose table holds one process, and 1.1 asks for node 2 while 2.1's state
+  // travels; 2.1's install is refused and it comes back. Its slot was held meanwhile, so 1.1
+  // is denied at the request (cancelled), never failed at the install.
+  it("keeps a departing process's slot: an arrival meanwhile is denied, not failed", async () => {
+    const tight: Shape = { ...fixed, seed: 11, fabric: "ethernet", rounds: 12, sleepUs: 1003 };
+    const { run } = await checkCase(
+      { ...tight, tightTables: true },
+      [
+        { atNs: 20_724_491, target: "1.1", toNode: 2 },
+        { atNs: 20_724_491, target: "1.1", toNode: 3 },
+        { atNs: 20_724_491, target: "1.1", toNode: 1 },
+        { atNs: 20_125_591, target: "1.1", toNode: 1 },
+        { atNs: 20_125_591, target: "2.1", toNode: 3 },
+      ],
+      { refuseInstallOf: ["2.1"], imageDigests: true },
+    );
+    expect(run.result.migrations).toEqual({ committed: 2, cancelled: 2, failed: 1 });
+    expect(run.reports).not.toContain("node 2: migration of 1.1 refused here: process table full");
+  }, 120_000);
+
   it("resumes a process whose install the destination refuses, as it was sent", async () => {
     const { checks, run } = await checkCase(fixed, move, {
       refuseInstallOf: ["1.1"],
