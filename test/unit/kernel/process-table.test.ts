@@ -3,8 +3,8 @@
 // can always come back.
 
 import { describe, expect, it } from "vitest";
-import { ProcessTable } from "../../../kernel/process/process-table.ts";
 import type { Process } from "../../../kernel/process/process.ts";
+import { ProcessTable } from "../../../kernel/process/process-table.ts";
 
 function pcb(pid: number): Process {
   return { pid } as Process;
