@@ -523,15 +523,19 @@ export class Kernel {
     this.processes.add(process, true);
   }
 
-  /** Drops a detached process that now lives on another node: no exit, no report. */
-  releaseProcess(process: Process): void {
+  /**
+   * Drops a detached process that now lives on another node: no exit, no report. With
+   * `keepMemory` its address space stays allocated for the caller (copy-on-reference lends
+   * the pages until the destination has fetched them) and the caller destroys it later.
+   */
+  releaseProcess(process: Process, keepMemory = false): void {
     if (process.state !== ProcessState.Frozen || this.processes.has(process.pid)) {
       throw new Error(`kernel bug: releasing ${formatPid(process.pid)}, which is not detached`);
     }
     this.processes.releaseSlot();
     this.liveCount--;
     if (process.inJob) this.liveJobCount--;
-    process.addressSpace.destroy();
+    if (!keepMemory) process.addressSpace.destroy();
     if (this.loadedPid === process.pid) this.loadedPid = pidNone;
     process.state = ProcessState.Exited;
   }

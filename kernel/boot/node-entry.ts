@@ -17,6 +17,7 @@ import { SeededRandom } from "../../vm/random/seeded-random.ts";
 import { FileStore } from "../files/file-store.ts";
 import { Kernel } from "../kernel.ts";
 import type { LoadSnapshot } from "../load/load-sampler.ts";
+import type { MemoryStrategy } from "../migrate/memory-strategy.ts";
 import type { MigrationProbe } from "../migrate/migration-probe.ts";
 import { type MigrationCounters, zeroMigrationCounters } from "../migrate/migration-service.ts";
 import type { ScriptedMigration } from "../migrate/scripted-orders.ts";
@@ -65,6 +66,8 @@ export interface KernelNodeOptions {
   watchPeers?: boolean;
   /** Tests only: instrumentation of the migration protocol, on every node. */
   migrationProbe?: MigrationProbe;
+  /** --strategy: how every node moves the memory of a process leaving it. */
+  strategy?: MemoryStrategy;
 }
 
 /**
@@ -144,6 +147,7 @@ export function createNodeSoftware(
         watchPeers: options.watchPeers,
         incarnation: epoch,
         migrationProbe: options.migrationProbe,
+        migrationStrategy: options.strategy,
       },
     );
     kernel.attachNetwork(network);

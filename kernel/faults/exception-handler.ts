@@ -1,5 +1,6 @@
 // What the kernel does when a process faults or executes a stray `int n`: a page fault on a
-// missing heap or stack page is served (a zeroed page, then the instruction is retried);
+// page that a migration left at the source is fetched from there (kernel/migrate/remote-pages.ts),
+// one on a missing heap or stack page is served (a zeroed page, then the instruction is retried);
 // a page that memory cannot back ends the process as out of memory (137); anything else
 // kills the process with 128 + the signal Linux would send, and a report.
 // `int n` other than 0x80 is treated as Linux treats it: int3 is #BP (SIGTRAP), `into`/int 4
@@ -23,7 +24,10 @@ export function handleException(kernel: Kernel, process: Process): void {
   const report = { name: exceptionName(vector), vector, eip: cpu.eip >>> 0, errorCode };
   if (vector === ExceptionVector.PageFault) {
     const faultAddress = mmu.cr2 >>> 0;
-    if (!(errorCode & pageFaultPresentBit) && process.isDemandZero(faultAddress)) {
+    const notPresent = !(errorCode & pageFaultPresentBit);
+    // A page still at the node it moved from (copy-on-reference): fetched, the process waits.
+    if (notPresent && kernel.net?.migration.remotePages.onPageFault(process, faultAddress)) return;
+    if (notPresent && process.isDemandZero(faultAddress)) {
       if (process.faultInPage(faultAddress)) return;
       // A page the process may use but memory cannot back: killed with SIGKILL (137) and
       // "out of memory", as Linux's OOM killer does; no fault of the program's own.

@@ -4,7 +4,7 @@
 // Left out: sharing frames between spaces, page tables freed before the space is destroyed.
 
 import type { Machine } from "../../vm/machine.ts";
-import { PTE_P, PTE_RW, PTE_US } from "../../vm/mmu/page-table-entry.ts";
+import { PTE_D, PTE_P, PTE_RW, PTE_US } from "../../vm/mmu/page-table-entry.ts";
 import { kernelCosts } from "../cost-table.ts";
 import type { FrameAllocator } from "./frame-allocator.ts";
 import { pageAlignDown, pageMask, pageSizeBytes } from "./user-layout.ts";
@@ -151,10 +151,27 @@ export class AddressSpace {
   }
 
   /**
-   * Calls `visit` for every mapped user page in increasing linear order, with its frame and
-   * whether the user may write it (what migration copies: the pages the process has touched).
+   * Clears the dirty bit of a mapped page (pre-copy migration starts watching it for writes)
+   * and drops its TLB entry, so the next write walks the tables and sets D again.
    */
-  forEachMappedPage(visit: (linear: number, physical: number, writable: boolean) => void): void {
+  clearDirty(linear: number): void {
+    const entryAddress = this.entryAddress(linear, false);
+    if (entryAddress < 0) return;
+    const memory = this.machine.memory;
+    const entry = memory.read32(entryAddress);
+    if (!(entry & PTE_D)) return;
+    memory.write32(entryAddress, entry & ~PTE_D);
+    this.flush(linear);
+  }
+
+  /**
+   * Calls `visit` for every mapped user page in increasing linear order, with its frame,
+   * whether the user may write it, and whether it was written since its dirty bit was last
+   * cleared (what migration copies: the pages the process has touched).
+   */
+  forEachMappedPage(
+    visit: (linear: number, physical: number, writable: boolean, dirty: boolean) => void,
+  ): void {
     const memory = this.machine.memory;
     for (let directoryIndex = 0; directoryIndex < entriesPerTable; directoryIndex++) {
       const directoryEntry = memory.read32(this.pageDirectoryAddress + directoryIndex * 4);
@@ -164,7 +181,7 @@ export class AddressSpace {
         const entry = memory.read32(tableAddress + tableIndex * 4);
         if (!(entry & PTE_P)) continue;
         const linear = ((directoryIndex << 22) | (tableIndex << 12)) >>> 0;
-        visit(linear, entry & frameMask, (entry & PTE_RW) !== 0);
+        visit(linear, entry & frameMask, (entry & PTE_RW) !== 0, (entry & PTE_D) !== 0);
       }
     }
   }

@@ -14,7 +14,12 @@ import { pageSizeBytes } from "../memory/user-layout.ts";
 import { formatPid, type Pid } from "../process/pid.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
 import { framesNeededForCount, installProcess } from "./install.ts";
-import { type MigrateRequest, MigrationMessageKind } from "./migration-messages.ts";
+import {
+  type MigrateRequest,
+  MigrationMessageKind,
+  type PageTable,
+  type PageTableEntry,
+} from "./migration-messages.ts";
 import type { MigrationService } from "./migration-service.ts";
 import { decodePages, decodeProcessState, type ImagePage, imagePagesMax } from "./process-image.ts";
 import { encodeRequest } from "./starter-messages.ts";
@@ -33,8 +38,10 @@ interface Incoming {
   requestId: number;
   pid: Pid;
   reservedFrames: number;
-  pages: ImagePage[];
-  lastLinear: number;
+  /** Page contents so far by linear address; a pre-copy round replaces an earlier copy. */
+  pages: Map<number, ImagePage>;
+  /** Pre-copy and copy-on-reference: every page the process holds, once it has come. */
+  pageTable: PageTable | undefined;
   /** The id the Starter answers with migrate_in, while it has not; 0 once accepted. */
   starterRequestId: number;
   /** Why the pages cannot be installed (a malformed ImagePages), once known. */
@@ -83,8 +90,8 @@ export class DestinationSide {
         requestId: message.requestId,
         pid: message.pid,
         reservedFrames: needed,
-        pages: [],
-        lastLinear: -1,
+        pages: new Map(),
+        pageTable: undefined,
         starterRequestId: 0,
         broken: undefined,
         buffered: [],
@@ -131,17 +138,52 @@ export class DestinationSide {
     const record = this.byKey.get(keyOf(fromNode, requestId));
     if (!record || record.broken) return;
     try {
-      const pages = decodePages(bytes, record.lastLinear);
-      if (record.pages.length + pages.length > imagePagesMax) {
-        throw new MigrationFormatError(`image pages: more than ${imagePagesMax}`);
+      for (const page of decodePages(bytes)) {
+        record.pages.set(page.linear, page);
+        if (record.pages.size > imagePagesMax) {
+          throw new MigrationFormatError(`image pages: more than ${imagePagesMax}`);
+        }
       }
-      record.pages.push(...pages);
-      record.lastLinear = pages.at(-1)?.linear ?? record.lastLinear;
     } catch (error) {
       if (!(error instanceof MigrationFormatError)) throw error;
       record.broken = error.message;
       this.service.countMalformed(fromNode, error.message);
     }
+  }
+
+  onPageTable(fromNode: number, table: PageTable): void {
+    const record = this.byKey.get(keyOf(fromNode, table.requestId));
+    if (record) record.pageTable = table;
+  }
+
+  /**
+   * The pages to install and those left at the source: every page received (direct copy), or
+   * the page table's, with the contents received; a page without them stays at the source
+   * (copy-on-reference) or breaks the image (pre-copy).
+   */
+  private pagesToInstall(record: Incoming): {
+    pages: ImagePage[];
+    remote: PageTableEntry[];
+    broken?: string;
+  } {
+    const table = record.pageTable;
+    if (!table)
+      return { pages: [...record.pages.values()].sort((a, b) => a.linear - b.linear), remote: [] };
+    const pages: ImagePage[] = [];
+    const remote: PageTableEntry[] = [];
+    for (const entry of table.entries) {
+      const page = record.pages.get(entry.linear);
+      if (page) pages.push({ ...page, writable: entry.writable });
+      else if (table.restAtSource) remote.push(entry);
+      else {
+        return {
+          pages,
+          remote,
+          broken: `page table: page 0x${entry.linear.toString(16)} listed, its contents never came`,
+        };
+      }
+    }
+    return { pages, remote };
   }
 
   onState(fromNode: number, requestId: number, bytes: Uint8Array): void {
@@ -157,8 +199,13 @@ export class DestinationSide {
         if (state.pid !== record.pid) {
           throw new MigrationFormatError(`process state: pid ${state.pid}, ${record.pid} asked`);
         }
-        const installed = installProcess(kernel, state, record.pages);
+        const { pages, remote, broken } = this.pagesToInstall(record);
+        if (broken !== undefined) throw new MigrationFormatError(broken);
+        const installed = installProcess(kernel, state, pages);
         if (typeof installed === "string") why = installed;
+        else if (remote.length > 0) {
+          service.remotePages.adopt(installed, record.sourceNode, record.requestId, remote);
+        }
       } catch (error) {
         if (!(error instanceof MigrationFormatError)) throw error;
         why = error.message;

@@ -18,16 +18,23 @@ export const enum MigrationMessageKind {
   NameQuery = 29,
   NameAnswer = 30,
   MigrateEnded = 31,
+  PageTable = 32,
+  PageFetch = 33,
+  PageReply = 34,
+  PagesReleased = 35,
 }
 
 /** The first and last kind byte of a migration message. */
 export const migrationKindFirst = 20;
-export const migrationKindLast = 31;
+export const migrationKindLast = 35;
 /** LinkUpdate's node when the process has ended (its home forgets it). */
 export const linkUpdateEnded = 0xffff_ffff;
 /** Peers one MigrateRequest may list: both pair tables of a process. */
 const linksMax = 2048;
 const nameBytesMax = 255;
+/** Pages one PageTable may list (a process's whole allowance) and one PageFetch may ask for. */
+const pageTableEntriesMax = 4096;
+export const pageFetchPagesMax = 16;
 
 export interface MigrateRequest {
   kind: MigrationMessageKind.MigrateRequest;
@@ -103,6 +110,45 @@ export interface MigrateEnded {
   forwarded: number;
 }
 
+/** One page the migrating process holds: its linear address and whether it may write it. */
+export interface PageTableEntry {
+  linear: number;
+  writable: boolean;
+}
+
+/**
+ * PageTable (pre-copy and copy-on-reference, before ProcessState): every page the process
+ * holds at the freeze. Pages listed whose contents did not come stay at the source, to be
+ * fetched on reference, when `restAtSource` (copy-on-reference); otherwise the image is broken.
+ */
+export interface PageTable {
+  kind: MigrationMessageKind.PageTable;
+  requestId: number;
+  restAtSource: boolean;
+  entries: PageTableEntry[];
+}
+
+/** Copy-on-reference: the destination asks the source for pages (the source's request id). */
+export interface PageFetch {
+  kind: MigrationMessageKind.PageFetch;
+  requestId: number;
+  linears: number[];
+}
+
+/** The source's answer: 0 and the pages (a pages section), or -errno when it holds none. */
+export interface PageReply {
+  kind: MigrationMessageKind.PageReply;
+  requestId: number;
+  result: number;
+  bytes: Uint8Array;
+}
+
+/** Copy-on-reference: the process ended (or left) before fetching every page; drop them. */
+export interface PagesReleased {
+  kind: MigrationMessageKind.PagesReleased;
+  requestId: number;
+}
+
 export type MigrationMessage =
   | MigrateRequest
   | MigrateResult
@@ -112,7 +158,11 @@ export type MigrationMessage =
   | MigrateOrder
   | NameQuery
   | NameAnswer
-  | MigrateEnded;
+  | MigrateEnded
+  | PageTable
+  | PageFetch
+  | PageReply
+  | PagesReleased;
 
 export function encodeMigrationMessage(message: MigrationMessage): Uint8Array {
   const writer = new ByteWriter().u8(message.kind);
@@ -150,6 +200,23 @@ export function encodeMigrationMessage(message: MigrationMessage): Uint8Array {
     case MigrationMessageKind.MigrateEnded:
       writer.u32(message.requestId).u32(message.pid).u8(message.outcome);
       writer.f64(message.freezeNs).f64(message.totalNs).f64(message.bytes).u32(message.forwarded);
+      break;
+    case MigrationMessageKind.PageTable:
+      writer
+        .u32(message.requestId)
+        .u8(message.restAtSource ? 1 : 0)
+        .u32(message.entries.length);
+      for (const entry of message.entries) writer.u32(entry.linear).u8(entry.writable ? 1 : 0);
+      break;
+    case MigrationMessageKind.PageFetch:
+      writer.u32(message.requestId).u32(message.linears.length);
+      for (const linear of message.linears) writer.u32(linear);
+      break;
+    case MigrationMessageKind.PageReply:
+      writer.u32(message.requestId).i32(message.result).raw(message.bytes);
+      break;
+    case MigrationMessageKind.PagesReleased:
+      writer.u32(message.requestId);
       break;
   }
   return writer.done();
@@ -227,6 +294,41 @@ export function decodeMigrationMessage(bytes: Uint8Array): MigrationMessage {
         bytes: reader.f64("bytes"),
         forwarded: reader.u32("forwarded"),
       };
+      break;
+    case MigrationMessageKind.PageTable: {
+      const requestId = reader.u32("requestId");
+      const restAtSource = reader.u8("restAtSource", 1) === 1;
+      const count = reader.u32("entries count", 0, pageTableEntriesMax);
+      const entries: PageTableEntry[] = [];
+      let last = -1;
+      for (let index = 0; index < count; index++) {
+        const linear = reader.u32(`entries[${index}].linear`);
+        if (linear % 4096 !== 0 || linear <= last) {
+          reader.fail(`entries[${index}].linear`, "not page aligned and increasing");
+        }
+        last = linear;
+        entries.push({ linear, writable: reader.u8(`entries[${index}].writable`, 1) === 1 });
+      }
+      message = { kind, requestId, restAtSource, entries };
+      break;
+    }
+    case MigrationMessageKind.PageFetch: {
+      const requestId = reader.u32("requestId");
+      const count = reader.u32("linears count", 1, pageFetchPagesMax);
+      const linears: number[] = [];
+      for (let index = 0; index < count; index++) linears.push(reader.u32(`linears[${index}]`));
+      message = { kind, requestId, linears };
+      break;
+    }
+    case MigrationMessageKind.PageReply:
+      return {
+        kind,
+        requestId: reader.u32("requestId"),
+        result: reader.i32("result", -4095, 0),
+        bytes: reader.raw(reader.remaining, "pages"),
+      };
+    case MigrationMessageKind.PagesReleased:
+      message = { kind, requestId: reader.u32("requestId") };
       break;
     default:
       return reader.fail("kind", `${kind} is not a migration message kind`);

@@ -12,6 +12,7 @@ import { pidNone } from "../process/pid.ts";
 import type { Process } from "../process/process.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
 import { DestinationSide } from "./destination.ts";
+import { type MemoryStrategy, memoryStrategyDefault } from "./memory-strategy.ts";
 import {
   decodeMigrationMessage,
   encodeMigrationMessage,
@@ -19,6 +20,8 @@ import {
   type MigrationMessage,
   MigrationMessageKind,
 } from "./migration-messages.ts";
+import { PageLender } from "./page-lender.ts";
+import { RemotePages } from "./remote-pages.ts";
 import { type ScriptedMigration, ScriptedOrders } from "./scripted-orders.ts";
 import { type MigrationOutcome, SourceSide } from "./source.ts";
 import { StarterChannel } from "./starter-channel.ts";
@@ -64,17 +67,25 @@ export class MigrationService {
   readonly destination: DestinationSide;
   readonly orders: ScriptedOrders;
   readonly starterChannel: StarterChannel;
+  /** Copy-on-reference: pages this node lends to processes that left it. */
+  readonly lender: PageLender;
+  /** Copy-on-reference: processes here with pages still at the node they left. */
+  readonly remotePages: RemotePages;
   readonly counters: MigrationCounters = zeroMigrationCounters();
 
   constructor(
     readonly kernel: Kernel,
     readonly network: NodeNetwork,
     script: readonly ScriptedMigration[] = [],
+    /** How the pages of the processes leaving this node travel (memory-strategy.ts). */
+    readonly strategy: MemoryStrategy = memoryStrategyDefault,
   ) {
     this.source = new SourceSide(this);
     this.destination = new DestinationSide(this);
     this.orders = new ScriptedOrders(this, script);
     this.starterChannel = new StarterChannel(this);
+    this.lender = new PageLender(this);
+    this.remotePages = new RemotePages(this);
   }
 
   /** A migration under way, or an order waiting for answers: the run is not over. */
@@ -166,6 +177,7 @@ export class MigrationService {
 
   onProcessEnd(process: Process): void {
     this.source.onProcessEnd(process);
+    this.remotePages.onProcessEnd(process);
     if (process.pid === this.kernel.starterPid) {
       this.starterChannel.onStarterEnd();
       this.destination.onStarterEnd();
@@ -179,6 +191,8 @@ export class MigrationService {
   onPeerFailed(node: number): void {
     this.source.onPeerFailed(node);
     this.destination.onPeerFailed(node);
+    this.lender.onPeerFailed(node);
+    this.remotePages.onPeerFailed(node);
   }
 
   /** A migration message from `fromNode` (its kind byte is 20..31); `hops` if passed on. */
@@ -229,6 +243,18 @@ export class MigrationService {
         return;
       case MigrationMessageKind.NameAnswer:
         this.orders.onNameAnswer(message.queryId, message.pid);
+        return;
+      case MigrationMessageKind.PageTable:
+        this.destination.onPageTable(fromNode, message);
+        return;
+      case MigrationMessageKind.PageFetch:
+        this.lender.onFetch(fromNode, message.requestId, message.linears);
+        return;
+      case MigrationMessageKind.PageReply:
+        this.remotePages.onReply(fromNode, message);
+        return;
+      case MigrationMessageKind.PagesReleased:
+        this.lender.onReleased(fromNode, message.requestId);
         return;
       case MigrationMessageKind.MigrateEnded:
         this.tellStarter({

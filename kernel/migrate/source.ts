@@ -1,18 +1,25 @@
-// The source kernel's side of a migration (docs/migration.md, states Requested, Frozen,
-// StateSent): ask the destination, and on its accept (the commit point) freeze the process,
-// send its pages, tell every peer kernel and the home where it goes and wait for their acks,
-// then send its state with the messages that reached it meanwhile. The pages go out in a
-// bounded window: a new ImagePages message only while the bytes queued to the destination are
-// under imageWindowBytes, more as its acks drain the queue, so the transport's per-peer queue
-// never refuses one, whatever the process's size. The process stays here,
+// The source kernel's side of a migration (docs/migration.md, states Requested, PreCopying,
+// Frozen, StateSent): ask the destination, and on its accept (the commit point) move the
+// memory by the node's strategy (memory-strategy.ts), tell every peer kernel and the home where
+// the process goes and wait for their acks, then send its state with the messages that reached
+// it meanwhile. Direct copy freezes it and sends every page; pre-copy sends every page while it
+// runs, then rounds of the pages it dirtied since (the PTEs' D bits, cleared as each page is
+// read), and freezes only for the last few and the page table; copy-on-reference freezes it and
+// sends the page table alone, and once it is installed lends the pages (page-lender.ts). Pages
+// go out in a bounded window: a new ImagePages message only while the bytes queued to the
+// destination are under imageWindowBytes, more as its acks drain the queue, so the transport's
+// per-peer queue never refuses one, whatever the process's size. The process stays here,
 // whole, until the destination confirms; a deny, a cancel or a silent destination before the
-// commit point leave it running untouched, a failure after it resumes it here.
+// commit point leave it running untouched, a failure during the pre-copy rounds leaves it
+// running too (it never stopped), a failure after the freeze resumes it here.
 
 import type { FrozenFacts } from "../kernel.ts";
+import { pageSizeBytes } from "../memory/user-layout.ts";
 import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
 import { type Process, ProcessState } from "../process/process.ts";
-import { capturePages, captureState } from "./capture.ts";
-import { MigrationMessageKind } from "./migration-messages.ts";
+import { captureState } from "./capture.ts";
+import type { MemoryStrategy } from "./memory-strategy.ts";
+import { MigrationMessageKind, type PageTableEntry } from "./migration-messages.ts";
 import {
   type CancelStep,
   cancelStepOf,
@@ -35,13 +42,22 @@ export const migrateReplyTimeoutNs = 100_000_000;
 export const pagesPerMessage = 16;
 /** The most bytes queued to the destination before the next ImagePages waits (16 messages). */
 export const imageWindowBytes = 1024 * 1024;
+/**
+ * Pre-copy freezes the process once a round leaves at most this many dirty pages (32 KiB),
+ * once the dirty set stops shrinking from one round to the next, or after precopyRoundsMax
+ * rounds while it runs, whichever comes first.
+ */
+export const precopyDirtyPagesFew = 8;
+export const precopyRoundsMax = 8;
 
 const enum SourcePhase {
   Requested = 0,
+  /** Pre-copy: accepted, the pages going out while the process runs. */
+  PreCopying = 1,
   /** Accepted while the process waited for another kernel's answer: frozen when it comes. */
-  FreezePending = 1,
-  Transferring = 2,
-  StateSent = 3,
+  FreezePending = 2,
+  Transferring = 3,
+  StateSent = 4,
 }
 
 /** A kill (or other request) for the process that came while it was frozen: sent on later. */
@@ -64,9 +80,18 @@ interface Outgoing {
   deliveredAtFreeze: number;
   forwarded: number;
   acksPending: number;
-  /** The pages captured at the freeze; those from `nextPage` on are not sent yet. */
-  pages: ImagePage[];
+  strategy: MemoryStrategy;
+  /** The pages of this round; those from `nextPage` on are not sent yet. */
+  queue: PageTableEntry[];
   nextPage: number;
+  /** Pre-copy: pages whose contents the destination holds (rewritten if dirtied since). */
+  sent: Set<number>;
+  /** Rounds of page copies: 1 for direct copy, the live rounds and the frozen one for pre-copy. */
+  rounds: number;
+  /** Pre-copy and copy-on-reference: every page at the freeze, sent once the pages are out. */
+  pageTable: PageTableEntry[] | undefined;
+  /** Frozen: every page and the page table are out (the probe's "pages" step). */
+  pagesOut: boolean;
   held: HeldMessage[];
   /** Further orders for this process (target nodes), started when this migration ends. */
   queuedOrders: number[];
@@ -135,8 +160,13 @@ export class SourceSide {
       deliveredAtFreeze: 0,
       forwarded: 0,
       acksPending: 0,
-      pages: [],
+      strategy: service.strategy,
+      queue: [],
       nextPage: 0,
+      sent: new Set(),
+      rounds: 0,
+      pageTable: undefined,
+      pagesOut: false,
       held: [],
       queuedOrders: [],
     };
@@ -147,6 +177,7 @@ export class SourceSide {
       from: kernel.homeNode,
       to: toNode,
       id: requestId,
+      strategy: record.strategy,
     });
     this.probeImage(record, "request");
     record.bytesSent += service.send(toNode, {
@@ -210,25 +241,81 @@ export class SourceSide {
       to: record.toNode,
       id: requestId,
     });
-    if (record.process.state === ProcessState.BlockedRemote) {
-      record.phase = SourcePhase.FreezePending;
-    } else {
-      this.transfer(record);
-    }
+    if (record.strategy === "precopy") this.startPrecopy(record);
+    else this.freezeWhenAble(record);
     this.probeCancel(record, "commit");
   }
 
-  /** A process's remote call was answered: a freeze that waited for it happens now. */
+  /**
+   * Freezes now, or once the answer a process waits for from another kernel has come and, for
+   * a process that came here by copy-on-reference, once the pages still at its previous node
+   * have come (all of them are fetched first: a process never leaves pages two nodes behind).
+   */
+  private freezeWhenAble(record: Outgoing): void {
+    const remotePages = this.service.remotePages;
+    if (record.process.state === ProcessState.BlockedRemote || remotePages.holds(record.pid)) {
+      record.phase = SourcePhase.FreezePending;
+      remotePages.fetchRest(record.process);
+    } else {
+      this.transfer(record);
+    }
+  }
+
+  /** Pre-copy's first round: every page, while the process runs. */
+  private startPrecopy(record: Outgoing): void {
+    record.phase = SourcePhase.PreCopying;
+    this.startRound(record, mappedPages(record.process));
+  }
+
+  private startRound(record: Outgoing, pages: PageTableEntry[]): void {
+    record.rounds++;
+    record.queue = pages;
+    record.nextPage = 0;
+    this.service.kernel.traceEvent("migrate-round", {
+      pid: formatPid(record.pid),
+      id: record.requestId,
+      round: record.rounds,
+      pages: pages.length,
+      frozen: record.phase !== SourcePhase.PreCopying,
+    });
+    this.sendMore(record);
+  }
+
+  /**
+   * A live round's pages are all out: another round of the pages dirtied since, or the freeze
+   * when they are few, no fewer than the round before, or the rounds are used up.
+   */
+  private endRound(record: Outgoing): void {
+    const dirty = dirtyPages(record.process, record.sent);
+    if (
+      dirty.length <= precopyDirtyPagesFew ||
+      dirty.length >= record.queue.length ||
+      record.rounds >= precopyRoundsMax
+    ) {
+      this.freezeWhenAble(record);
+      return;
+    }
+    this.startRound(record, dirty);
+  }
+
+  /**
+   * A process's remote call was answered, or its last remote page came: a freeze that waited
+   * for it happens now.
+   */
   onResumed(process: Process): void {
     const record = this.byPid.get(process.pid);
-    if (record?.phase === SourcePhase.FreezePending) this.transfer(record);
+    if (record?.phase === SourcePhase.FreezePending) this.freezeWhenAble(record);
   }
 
   /** The process ended before it was frozen: the migration is off. */
   onProcessEnd(process: Process): void {
     const record = this.byPid.get(process.pid);
     if (!record || record.process !== process) return;
-    if (record.phase !== SourcePhase.Requested && record.phase !== SourcePhase.FreezePending) {
+    if (
+      record.phase !== SourcePhase.Requested &&
+      record.phase !== SourcePhase.FreezePending &&
+      record.phase !== SourcePhase.PreCopying
+    ) {
       return;
     }
     this.callOff(record, "cancelled", "the process ended");
@@ -251,8 +338,10 @@ export class SourceSide {
 
   /** The transport took acks: every transfer sends what its window now allows. */
   onTransportProgress(): void {
-    for (const record of this.byRequest.values()) {
-      if (record.phase === SourcePhase.Transferring) this.sendMore(record);
+    for (const record of [...this.byRequest.values()]) {
+      if (record.phase === SourcePhase.Transferring || record.phase === SourcePhase.PreCopying) {
+        this.sendMore(record);
+      }
     }
   }
 
@@ -267,7 +356,19 @@ export class SourceSide {
     const kernel = service.kernel;
     const network = service.network;
     const process = record.process;
-    kernel.releaseProcess(process);
+    const lendsPages = record.strategy === "cor" && record.pageTable!.length > 0;
+    kernel.releaseProcess(process, lendsPages);
+    if (lendsPages) {
+      service.lender.lend({
+        requestId: record.requestId,
+        pid: record.pid,
+        toNode: record.toNode,
+        addressSpace: process.addressSpace,
+        pages: record.pageTable!,
+        startedAtNs: record.startedAtNs,
+        bytesSent: record.bytesSent,
+      });
+    }
     // Its children here stay; their statuses and records went with it.
     for (const child of kernel.processes.childrenOf(process.pid)) {
       if (!child.isAlive) kernel.collectZombie(child);
@@ -287,7 +388,11 @@ export class SourceSide {
   onPeerFailed(node: number): void {
     for (const record of [...this.byRequest.values()]) {
       if (record.toNode !== node) continue;
-      if (record.phase === SourcePhase.Requested || record.phase === SourcePhase.FreezePending) {
+      if (
+        record.phase === SourcePhase.Requested ||
+        record.phase === SourcePhase.FreezePending ||
+        record.phase === SourcePhase.PreCopying
+      ) {
         this.end(record, "failed", "destination failed");
       } else {
         this.resumeHere(record, "destination failed");
@@ -304,7 +409,6 @@ export class SourceSide {
     record.facts = kernel.freezeProcess(process);
     record.frozenAtNs = kernel.nowNs();
     record.deliveredAtFreeze = process.mailbox.stats.delivered;
-    record.pages = capturePages(kernel, process);
     this.probeImage(record, "freeze");
     const own = kernel.homeNode;
     const nodes = new Set<number>();
@@ -322,32 +426,89 @@ export class SourceSide {
         node: record.toNode,
       });
     }
-    this.sendMore(record);
+    const pages = mappedPages(process);
+    if (record.strategy === "direct") {
+      this.startRound(record, pages);
+      return;
+    }
+    record.pageTable = pages;
+    if (record.strategy === "precopy") this.startRound(record, dirtyPages(process, record.sent));
+    else this.sendMore(record);
   }
 
   /**
-   * Sends the next pages while the destination's queue is under the window; once every page
-   * is out and every peer has acked, the state, when the queue has room for it.
+   * Sends the round's next pages while the destination's queue is under the window. A live
+   * pre-copy round then ends (endRound); a frozen transfer sends the page table (pre-copy,
+   * copy-on-reference) and, once every peer has acked, the state, when the queue has room.
    */
   private sendMore(record: Outgoing): void {
     const service = this.service;
     const transport = service.network.transport;
+    const live = record.phase === SourcePhase.PreCopying;
     while (
-      record.nextPage < record.pages.length &&
+      record.nextPage < record.queue.length &&
       transport.queuedBytesTo(record.toNode) < imageWindowBytes &&
       !transport.hasFailed(record.toNode)
     ) {
       const first = record.nextPage;
-      record.nextPage = Math.min(record.pages.length, first + pagesPerMessage);
+      record.nextPage = Math.min(record.queue.length, first + pagesPerMessage);
+      const pages = this.readPages(record, record.queue.slice(first, record.nextPage), live);
       record.bytesSent += service.send(record.toNode, {
         kind: MigrationMessageKind.ImagePages,
         requestId: record.requestId,
-        bytes: encodePages(record.pages.slice(first, record.nextPage)),
+        bytes: encodePages(pages),
       });
-      if (record.nextPage === record.pages.length) this.probeCancel(record, "pages");
     }
-    if (record.nextPage < record.pages.length || record.acksPending > 0) return;
+    if (record.nextPage < record.queue.length || transport.hasFailed(record.toNode)) return;
+    if (live) {
+      // The round ends when its pages have reached the destination, not when they were queued:
+      // what is dirty then is what the next round (or the freeze) must carry.
+      if (transport.queuedBytesTo(record.toNode) === 0) this.endRound(record);
+      return;
+    }
+    if (!record.pagesOut) {
+      if (record.pageTable) {
+        const tableBytes = service.sendIfRoom(record.toNode, {
+          kind: MigrationMessageKind.PageTable,
+          requestId: record.requestId,
+          restAtSource: record.strategy === "cor",
+          entries: record.pageTable,
+        });
+        if (tableBytes === 0) return;
+        record.bytesSent += tableBytes;
+      }
+      record.pagesOut = true;
+      this.probeCancel(record, "pages");
+    }
+    if (record.acksPending > 0) return;
     this.sendState(record);
+  }
+
+  /**
+   * The contents of `entries` as they are now; while the process runs (a pre-copy round) each
+   * page's dirty bit is cleared first, so a write after this read marks it for the next round.
+   */
+  private readPages(
+    record: Outgoing,
+    entries: readonly PageTableEntry[],
+    live: boolean,
+  ): ImagePage[] {
+    const kernel = this.service.kernel;
+    const addressSpace = record.process.addressSpace;
+    const pages: ImagePage[] = [];
+    for (const entry of entries) {
+      const physical = addressSpace.translate(entry.linear);
+      // Unmapped since the round began (the heap shrank): the page table will not list it.
+      if (physical < 0) continue;
+      if (live) addressSpace.clearDirty(entry.linear);
+      pages.push({
+        linear: entry.linear,
+        writable: entry.writable,
+        bytes: kernel.machine.memory.readBytes(physical, pageSizeBytes),
+      });
+      record.sent.add(entry.linear);
+    }
+    return pages;
   }
 
   /** The state, once the destination's queue has room for it (it is bounded: a 64-message mailbox). */
@@ -362,7 +523,8 @@ export class SourceSide {
     if (stateBytes === 0) return;
     this.probeImage(record, "sent");
     record.bytesSent += stateBytes;
-    record.pages = [];
+    record.queue = [];
+    record.sent.clear();
     record.forwarded += process.mailbox.stats.delivered - record.deliveredAtFreeze;
     // Off the table: from now on what comes for it here goes on to the destination.
     kernel.detachProcess(process);
@@ -440,7 +602,12 @@ export class SourceSide {
       totalNs: nowNs - record.startedAtNs,
       bytes: record.bytesSent,
       forwarded: record.forwarded,
+      strategy: record.strategy,
+      rounds: record.rounds,
     };
+    if (record.strategy === "cor" && outcome === "committed") {
+      fields.residual = record.pageTable!.length > 0 ? 1 : 0;
+    }
     if (why !== undefined) fields.why = why;
     kernel.traceEvent("migrate-end", fields);
     service.count(outcome, record.bytesSent, record.forwarded);
@@ -457,6 +624,24 @@ export class SourceSide {
     });
     for (const toNode of record.queuedOrders) service.orders.order(record.pid, toNode, 0);
   }
+}
+
+/** Every page the process holds, in increasing order, with whether it may write it. */
+function mappedPages(process: Process): PageTableEntry[] {
+  const pages: PageTableEntry[] = [];
+  process.addressSpace.forEachMappedPage((linear, _physical, writable) => {
+    pages.push({ linear, writable });
+  });
+  return pages;
+}
+
+/** The pages written since they were last read for the destination, or never sent at all. */
+function dirtyPages(process: Process, sent: ReadonlySet<number>): PageTableEntry[] {
+  const pages: PageTableEntry[] = [];
+  process.addressSpace.forEachMappedPage((linear, _physical, writable, dirty) => {
+    if (dirty || !sent.has(linear)) pages.push({ linear, writable });
+  });
+  return pages;
 }
 
 /** The link table: every peer the process sends to or has received from. */

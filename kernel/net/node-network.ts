@@ -18,6 +18,7 @@
 import { kernelCosts } from "../cost-table.ts";
 import { Errno } from "../errno.ts";
 import type { Kernel } from "../kernel.ts";
+import type { MemoryStrategy } from "../migrate/memory-strategy.ts";
 import {
   encodeMigrationMessage,
   linkUpdateEnded,
@@ -71,6 +72,8 @@ export interface NodeNetworkOptions {
   incarnation?: number;
   /** Test-only instrumentation of the migration protocol (kernel/migrate/migration-probe.ts). */
   migrationProbe?: MigrationProbe;
+  /** How processes leaving this node move their memory; default direct copy. */
+  migrationStrategy?: MemoryStrategy;
 }
 
 export interface NetworkCounters {
@@ -150,7 +153,7 @@ export class NodeNetwork {
     );
     this.locations = new LocationTable(kernel.homeNode);
     this.migrationProbe = options.migrationProbe;
-    this.migration = new MigrationService(kernel, this, options.script);
+    this.migration = new MigrationService(kernel, this, options.script, options.migrationStrategy);
     // Spread the first reports over the period so nodes do not all speak at once.
     this.nextLoadReportNs = kernel.nowNs() + (options.random() % loadExchangePeriodNs);
     this.nextWatchNs = options.watchPeers

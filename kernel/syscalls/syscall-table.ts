@@ -49,6 +49,18 @@ const syscallHandlers = new Map<number, SyscallHandler>([
  */
 export function dispatchSyscall(kernel: Kernel, process: Process): void {
   const regs = kernel.machine.cpu.regs;
+  // A process that moved by copy-on-reference first fetches the pages the call's buffers cover.
+  if (
+    kernel.net?.migration.remotePages.holdsSyscall(
+      process,
+      regs[Reg.eax]!,
+      regs[Reg.ebx]! >>> 0,
+      regs[Reg.ecx]! >>> 0,
+      regs[Reg.edx]! >>> 0,
+    )
+  ) {
+    return;
+  }
   const handler = syscallHandlers.get(regs[Reg.eax]!);
   const result = handler
     ? handler(

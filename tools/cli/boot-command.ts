@@ -10,6 +10,12 @@ import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { NodeFault } from "../../kernel/boot/node-faults.ts";
+import {
+  isMemoryStrategy,
+  type MemoryStrategy,
+  memoryStrategies,
+  memoryStrategyDefault,
+} from "../../kernel/migrate/memory-strategy.ts";
 import { collectRepeated } from "./input-file.ts";
 import {
   integerInRange,
@@ -38,7 +44,7 @@ interface BootCommandOptions {
   partition: string[];
   migrate: string[];
   starter?: string;
-  strategy?: string;
+  strategy: MemoryStrategy;
   delivery?: string;
   crash: string[];
   restart: string[];
@@ -262,17 +268,18 @@ function parseMigrate(
 
 /** Options that belong to the migration issues: refused clearly until they land. */
 function refuseNotYet(options: BootCommandOptions): void {
-  const given: [string, boolean][] = [
-    ["--strategy", options.strategy !== undefined],
-    ["--delivery", options.delivery !== undefined],
-  ];
-  for (const [name, present] of given) {
-    if (present) {
-      throw new UsageError(
-        `${name}: not yet available (process migration and node crashes arrive in a later release)`,
-      );
-    }
+  if (options.delivery !== undefined) {
+    throw new UsageError(
+      "--delivery: not yet available (prevent, the link update, is what every migration uses)",
+    );
   }
+}
+
+function parseStrategy(text: string): MemoryStrategy {
+  if (!isMemoryStrategy(text)) {
+    throw new InvalidArgumentError(`expected one of ${memoryStrategies.join(", ")}`);
+  }
+  return text;
 }
 
 async function runBootCommand(options: BootCommandOptions): Promise<void> {
@@ -371,6 +378,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       starter,
       nodeFaults,
       watchPeers: options.crash.length > 0 || partitions.length > 0,
+      strategy: options.strategy,
       listener: {
         console: (record) => (record.channel === 0 ? stdout : stderr).write(record.bytes),
         trace:
@@ -529,7 +537,12 @@ export function registerBoot(program: Command): void {
       "--starter <threshold|age|prog|none>",
       "run a Starter on every node as pid NODE.1: threshold (the default), age (both in userland/starters), PROG (an ELF or .asm), or none (each kernel's built-in acceptor; the default with --migrate)",
     )
-    .option("--strategy <direct|precopy|cor>", "memory transfer strategy (not yet)")
+    .option(
+      "--strategy <direct|precopy|cor>",
+      "how a migrating process's memory moves, for --migrate and Starter moves alike: direct (freeze, copy every page), precopy (copy while it runs, then the dirty pages, then freeze for the rest), cor (copy-on-reference: freeze, send the page table, fetch each page from the source on first use)",
+      parseStrategy,
+      memoryStrategyDefault,
+    )
     .option("--delivery <prevent|redirect|recover>", "message delivery during migration (not yet)")
     .option(
       "--crash <time:node>",

@@ -13,6 +13,7 @@ import type {
 } from "../../kernel/boot/node-entry.ts";
 import type { NodeFault } from "../../kernel/boot/node-faults.ts";
 import type { ProcessSummary } from "../../kernel/boot/process-summary.ts";
+import type { MemoryStrategy } from "../../kernel/migrate/memory-strategy.ts";
 import type { MigrationProbe } from "../../kernel/migrate/migration-probe.ts";
 import type { ScriptedMigration } from "../../kernel/migrate/scripted-orders.ts";
 import { type ClusterListener, type ClusterOutcome, runCluster } from "../../vm/cluster/cluster.ts";
@@ -49,6 +50,8 @@ export interface ClusterBootOptions {
   watchPeers?: boolean;
   /** Tests only: instrumentation of the migration protocol. */
   migrationProbe?: MigrationProbe;
+  /** --strategy: how every node moves a leaving process's memory; default direct copy. */
+  strategy?: MemoryStrategy;
   listener: ClusterListener;
 }
 
@@ -84,6 +87,7 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
     starter: options.starter,
     watchPeers: options.watchPeers,
     migrationProbe: options.migrationProbe,
+    strategy: options.strategy,
   };
   const groups = await startNodeGroups({
     nodeCount: options.nodeCount,
