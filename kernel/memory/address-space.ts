@@ -94,7 +94,9 @@ export class AddressSpace {
     const frameAddress = this.frames.allocate();
     if (frameAddress < 0) return false;
     memory.fill(frameAddress, pageSizeBytes, 0);
-    memory.write32(entryAddress, frameAddress | PTE_P | PTE_US | (writable ? PTE_RW : 0));
+    // Dirty from the start: the kernel wrote it (zeros), so a pre-copy that sent an earlier
+    // page at this address (since unmapped) sends this one again.
+    memory.write32(entryAddress, frameAddress | PTE_P | PTE_US | PTE_D | (writable ? PTE_RW : 0));
     this.mappedPageCount++;
     this.machine.chargeCycles(kernelCosts.pageMapCycles);
     this.flush(linear);

@@ -241,8 +241,12 @@ export class SourceSide {
       to: record.toNode,
       id: requestId,
     });
-    if (record.strategy === "precopy") this.startPrecopy(record);
-    else this.freezeWhenAble(record);
+    // A process with pages still at its previous node fetches them first, frozen or not.
+    if (record.strategy === "precopy" && !this.service.remotePages.holds(record.pid)) {
+      this.startPrecopy(record);
+    } else {
+      this.freezeWhenAble(record);
+    }
     this.probeCancel(record, "commit");
   }
 
