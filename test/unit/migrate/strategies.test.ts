@@ -1,7 +1,8 @@
 // The memory strategies of `sterna boot --strategy` (docs/migration.md, "Memory strategies"),
 // through the real CLI. The state-relay guest (256 KiB of state, every page written) exchanges
 // a message with its partner on another node every round while it moves twice and its partner
-// once, on Ethernet: with pre-copy and with copy-on-reference, stdout and status equal the run
+// once, on Ethernet (by --migrate orders; a Starter's moves use the strategy too): with pre-copy
+// and with copy-on-reference, stdout and status equal the run
 // without migrations, every message is received once in per-pair order, each process runs on
 // one node at a time, and one worker thread or two give the same trace. Pre-copy copies while
 // the process runs and freezes it for fewer pages than its first round; copy-on-reference
@@ -44,6 +45,7 @@ const threeMoves = [
 const stateBytes = 256 * 1024;
 const sleeperPath = join(import.meta.dirname, "fixtures", "sleeper.asm");
 const relayFixturePath = join(import.meta.dirname, "fixtures", "relay.asm");
+const moverPath = join(import.meta.dirname, "fixtures", "mover.asm");
 const scratch = mkdtempSync(join(tmpdir(), "sterna-strategies-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -143,6 +145,32 @@ describe.concurrent("sterna boot --strategy", () => {
       .reduce((sum, record) => sum + (record.pages as number) * 4096, 0);
     expect(fetchedBytes).toBeGreaterThan(stateBytes);
   }, 240_000);
+
+  it.each(["precopy", "cor"])(
+    "moves by the strategy when a Starter asks too (%s)",
+    async (strategy) => {
+      // mover.asm, the Starter on every node, moves 0.2 (the relay) to node 2 at 3 ms.
+      const run = ["boot", "--nodes", "4", "--run", `${relayFixturePath} 1`];
+      const tracePath = join(scratch, `starter-${strategy}.jsonl`);
+      const [still, moved] = await Promise.all([
+        sterna([...run, "--starter", "none"]),
+        sterna([...run, ...["--starter", moverPath, "--strategy", strategy, "--trace", tracePath]]),
+      ]);
+      expect(moved.stdout).toBe(still.stdout);
+      expect(moved.status).toBe(still.status);
+      expect(moved.stderr).toContain("starter ok\n");
+      expect(moved.stderr).toContain("migrations: 1 committed, 0 cancelled, 0 failed\n");
+      const trace = readTrace(tracePath);
+      checkOneRunningCopy(trace);
+      expect(trace.find((record) => record.event === "migrate-end")).toMatchObject({
+        pid: "0.2",
+        to: 2,
+        outcome: "committed",
+        strategy,
+      });
+    },
+    120_000,
+  );
 
   it("pre-copy: a destination crashing during the rounds leaves the process running at the source", async () => {
     // The sleeper's round 1 (three pages) starts at the accept, about 20.3 ms, and its frames
