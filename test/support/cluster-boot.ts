@@ -3,6 +3,7 @@
 // kernel reports, trace lines and the result.
 
 import type { RunSpec } from "../../kernel/boot/node-entry.ts";
+import { type NodeFault, NodeFaultKind } from "../../kernel/boot/node-faults.ts";
 import type { MigrationProbe } from "../../kernel/migrate/migration-probe.ts";
 import type { ScriptedMigration } from "../../kernel/migrate/scripted-orders.ts";
 import { bootCluster, type ClusterBootResult } from "../../tools/cluster/boot-cluster.ts";
@@ -27,6 +28,30 @@ export interface ClusterBootCase {
   starter?: string;
   partitions?: { fromNs: number; durationNs: number; nodes: number[] }[];
   migrationProbe?: MigrationProbe;
+  /** --crash TIME:NODE, as many as given. */
+  crashes?: NodeFaultTime[];
+  /** --restart TIME:NODE. */
+  restarts?: NodeFaultTime[];
+  /** Kernels probe their remote children's nodes; by default on with a crash or a partition, as the CLI does. */
+  watchPeers?: boolean;
+}
+
+export interface NodeFaultTime {
+  atNs: number;
+  node: number;
+}
+
+/** One sorted crash and restart schedule per node, as the CLI builds it from --crash and --restart. */
+function nodeFaultSchedules(spec: ClusterBootCase): NodeFault[][] {
+  const schedules = Array.from({ length: spec.nodes }, (): NodeFault[] => []);
+  for (const crash of spec.crashes ?? []) {
+    schedules[crash.node]!.push({ atNs: crash.atNs, kind: NodeFaultKind.Crash });
+  }
+  for (const restart of spec.restarts ?? []) {
+    schedules[restart.node]!.push({ atNs: restart.atNs, kind: NodeFaultKind.Restart });
+  }
+  for (const schedule of schedules) schedule.sort((a, b) => a.atNs - b.atNs || a.kind - b.kind);
+  return schedules;
 }
 
 export interface ClusterBootRun {
@@ -70,6 +95,9 @@ export async function bootClusterCase(spec: ClusterBootCase): Promise<ClusterBoo
     processesMax: spec.processesMax,
     starter: files.find((file) => file.path === spec.starter),
     migrationProbe: spec.migrationProbe,
+    nodeFaults: nodeFaultSchedules(spec),
+    watchPeers:
+      spec.watchPeers ?? ((spec.crashes?.length ?? 0) > 0 || (spec.partitions?.length ?? 0) > 0),
     untilNs: spec.untilNs ?? 60e9,
     clockHz: 100e6,
     memoryBytes: 16 * 1024 * 1024,

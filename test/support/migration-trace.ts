@@ -21,10 +21,17 @@ export function parseTrace(lines: readonly string[]): TraceRecord[] {
   return lines.map((line) => JSON.parse(line) as TraceRecord);
 }
 
-/** Invariant 3: each pid's run/stop/exit events in trace order never show it on two nodes. */
+/**
+ * Invariant 3: each pid's run/stop/exit events in trace order never show it on two nodes; a
+ * node's crash stops whatever ran there.
+ */
 export function checkOneRunningCopy(trace: readonly TraceRecord[]): void {
   const runningOn = new Map<string, number>();
   for (const record of trace) {
+    if (record.event === "crash") {
+      for (const [pid, node] of [...runningOn]) if (node === record.node) runningOn.delete(pid);
+      continue;
+    }
     if (record.pid === undefined) continue;
     if (record.event === "run") {
       const other = runningOn.get(record.pid);
