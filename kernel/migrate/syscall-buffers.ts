@@ -4,7 +4,12 @@
 // done). A superset is fine: extra pages are only fetched earlier than they would be. brk
 // counts the pages a shrink would drop, so a later growth cannot bring back their old contents.
 
-import { nodeCountMax, spawnArgumentBytesMax, spawnPathBytesMax } from "../limits.ts";
+import {
+  messageBytesMax,
+  nodeCountMax,
+  spawnArgumentBytesMax,
+  spawnPathBytesMax,
+} from "../limits.ts";
 import { nodeinfoRecordBytes } from "../load/nodeinfo-record.ts";
 import { userSpaceEndAddress } from "../memory/user-layout.ts";
 import { loadsEntryBytes } from "../syscalls/node-calls.ts";
@@ -26,7 +31,8 @@ export function syscallUserRanges(
     case SyscallNumber.send:
       return [[ecx, edx]];
     case SyscallNumber.receive:
-      return [[ebx, ecx]];
+      // It writes one message at most, whatever capacity it names.
+      return [[ebx, Math.min(ecx, messageBytesMax)]];
     case SyscallNumber.spawn:
       return edx === 0
         ? [[ebx, spawnPathBytesMax + 1]]

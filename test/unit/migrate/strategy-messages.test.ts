@@ -73,6 +73,8 @@ describe("the user memory a syscall covers", () => {
   it("covers write's and receive's buffers page by page", () => {
     expect(pages(SyscallNumber.write, 1, 0x1ff0, 0x20)).toEqual([0x1000, 0x2000]);
     expect(pages(SyscallNumber.receive, 0x3000, 4096, 0)).toEqual([0x3000]);
+    // A receive writes one message (4096 bytes) at most, whatever capacity it names.
+    expect(pages(SyscallNumber.receive, 0x3000, 0x7fff_ffff, 0)).toEqual([0x3000]);
     expect(pages(SyscallNumber.getpid, 0x3000, 4096, 4096)).toEqual([]);
   });
 
