@@ -229,7 +229,7 @@ export class MigrationService {
         this.onLinkUpdate(fromNode, message.requestId, message.pid, message.node);
         return;
       case MigrationMessageKind.LinkUpdateAck:
-        this.source.onLinkUpdateAck(message.requestId);
+        this.source.onLinkUpdateAck(fromNode, message.requestId);
         return;
       case MigrationMessageKind.MigrateOrder:
         this.orders.order(message.pid, message.toNode, Math.max(message.hops, hops));

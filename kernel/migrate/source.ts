@@ -79,7 +79,8 @@ interface Outgoing {
   bytesSent: number;
   deliveredAtFreeze: number;
   forwarded: number;
-  acksPending: number;
+  /** Peer kernels (and the home) told of the new node whose ack has not come. */
+  linkAcksPending: Set<number>;
   strategy: MemoryStrategy;
   /** The pages of this round; those from `nextPage` on are not sent yet. */
   queue: PageTableEntry[];
@@ -159,7 +160,7 @@ export class SourceSide {
       bytesSent: 0,
       deliveredAtFreeze: 0,
       forwarded: 0,
-      acksPending: 0,
+      linkAcksPending: new Set(),
       strategy: service.strategy,
       queue: [],
       nextPage: 0,
@@ -333,10 +334,10 @@ export class SourceSide {
     return true;
   }
 
-  onLinkUpdateAck(requestId: number): void {
+  onLinkUpdateAck(fromNode: number, requestId: number): void {
     const record = this.byRequest.get(requestId);
-    if (!record || record.phase !== SourcePhase.Transferring || record.acksPending === 0) return;
-    record.acksPending--;
+    if (!record || record.phase !== SourcePhase.Transferring) return;
+    if (!record.linkAcksPending.delete(fromNode)) return;
     this.sendMore(record);
   }
 
@@ -391,6 +392,14 @@ export class SourceSide {
   /** The destination failed: before the commit point the request fails, after it the process resumes here. */
   onPeerFailed(node: number): void {
     for (const record of [...this.byRequest.values()]) {
+      // A peer told of the move that failed before acking needs the news no more.
+      if (
+        record.toNode !== node &&
+        record.phase === SourcePhase.Transferring &&
+        record.linkAcksPending.delete(node)
+      ) {
+        this.sendMore(record);
+      }
       if (record.toNode !== node) continue;
       if (
         record.phase === SourcePhase.Requested ||
@@ -421,8 +430,10 @@ export class SourceSide {
     nodes.delete(own);
     nodes.delete(record.toNode);
     network.locations.set(process.pid, record.toNode);
-    record.acksPending = nodes.size;
     for (const node of [...nodes].sort((a, b) => a - b)) {
+      // A node already declared failed will never ack (its processes are gone).
+      if (network.transport.hasFailed(node)) continue;
+      record.linkAcksPending.add(node);
       record.bytesSent += service.send(node, {
         kind: MigrationMessageKind.LinkUpdate,
         requestId: record.requestId,
@@ -484,7 +495,7 @@ export class SourceSide {
       record.pagesOut = true;
       this.probeCancel(record, "pages");
     }
-    if (record.acksPending > 0) return;
+    if (record.linkAcksPending.size > 0) return;
     this.sendState(record);
   }
 
