@@ -1,13 +1,14 @@
 // Migration under node crashes: DESIGN.md §7 invariant 6 (invariants 2-5 hold for every process
-// whose node survives, and the outcome is reported), for each memory transfer strategy. Pairs of
+// whose node survives, and the outcome is reported), for direct copy and pre-copy. Pairs of
 // processes on different nodes talk every round (fixtures/crash-pairs.asm; each child prints its
 // own line when it finishes). A case moves one child and crashes one node inside one phase of
 // that migration. Runs are deterministic, so the case first runs without the crash (the
 // reference) and reads the phase's virtual times from its trace: negotiation [migrate-start,
-// migrate-commit), link update [migrate-commit, the state queued: every peer acked), image [the
+// migrate-commit), live rounds (pre-copy) [migrate-commit, the freeze), link update [the freeze,
+// the state queued: every peer acked), image [the
 // state queued, the last data frame from the source to the destination: pages on the wire),
 // state [that frame, the install at the destination), cleanup [install, migrate-end at the
-// source). Then it reruns the case with a crash, strictly inside the phase, of the node in one
+// source), residual (copy-on-reference) [migrate-end, the last page lent). Then it reruns the case with a crash, strictly inside the phase, of the node in one
 // role: the source, the destination, the migrant's partner's node, its home, its parent's node,
 // or a node with none of these parts. Checked on the crash run:
 // - the trace before the crash equals the reference's (the crash lands in the phase chosen);
@@ -31,19 +32,20 @@
 //   installs what the source froze; one failed after sending the state resumes exactly it).
 // What the kernel does not survive yet is left out or checked less, each case written up with
 // its replay: the windows of `knownFault` are not drawn (a case falling in one moves to the next
-// role and phase: a source crash after the commit point, a link update's peer crashing before
-// it acks, the home crashing while the partner's node knows only the home); a crash of the
+// role and phase: a source crash after the freeze, a link update's peer crashing before it
+// acks, the home crashing while the partner's node knows only the home); a crash of the
 // destination while the migration is under way (`staleHints` in checkCase) checks that the
 // migrant survives or is lost as above, that nothing runs twice, the pair order, the images,
 // the counts and the lines printed, but not the statuses of its pair and its parent, which may
 // hang. The parent's moves and two moves at once are not drawn yet for the same reasons. A
-// failure prints the seed, the shrunk case and the replay command; about 10-40 s for 10 cases
-// on a shared two-core host.
+// failure prints the seed, the shrunk case and the replay command. 10 cases per strategy: 20-30 s
+// for both on a shared two-core host under nice (45 s while the full suite ran beside it).
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { type MemoryStrategy, memoryStrategies } from "../../kernel/migrate/memory-strategy.ts";
 import type { ScriptedMigration } from "../../kernel/migrate/scripted-orders.ts";
 import { bootClusterCase, type ClusterBootRun } from "../support/cluster-boot.ts";
 import {
@@ -60,14 +62,24 @@ const testFile = "test/property/migration-crash.property.test.ts";
 const program = "crash-pairs.asm";
 const programSource = readFileSync(join(import.meta.dirname, "fixtures", program), "utf8");
 /**
- * The memory transfer strategies: direct copy today; `--strategy precopy|cor` join this list,
- * passed through bootClusterCase, when they land.
+ * The memory transfer strategies (`--strategy`), each its own property. Copy-on-reference
+ * (`cor`) is not in the list yet: its crash cases are handled below (its residual phase, its
+ * installs without pages), but a crash of the parent's node in the negotiation still ends in a
+ * deadlock not analysed yet (seed 2, 5 nodes, ethernet, `2 9 1629`, --migrate 30.8ms:1.1:2,
+ * crash of node 0 at 38331241 ns); add it when that is understood.
  */
-const strategies = ["direct"] as const;
-type Strategy = (typeof strategies)[number];
+const strategies = memoryStrategies.filter((strategy) => strategy !== "cor");
 const roles = ["source", "destination", "partner", "home", "parent", "other"] as const;
 type Role = (typeof roles)[number];
-const phases = ["negotiation", "link-update", "image", "state", "cleanup"] as const;
+const phases = [
+  "negotiation",
+  "live-rounds",
+  "link-update",
+  "image",
+  "state",
+  "cleanup",
+  "residual",
+] as const;
 type Phase = (typeof phases)[number];
 const fabrics = ["token-ring:80", "ethernet", "switched:100"];
 const parentPid = "0.1";
@@ -85,7 +97,7 @@ interface Shape {
 
 interface Plan {
   shape: Shape;
-  strategy: Strategy;
+  strategy: MemoryStrategy;
   /** The first order is the migration the crash is aimed at. */
   migrations: ScriptedMigration[];
   role: Role;
@@ -163,10 +175,12 @@ const planArbitrary: fc.Arbitrary<Plan> = fc
 
 function pairsRun(
   shape: Shape,
+  strategy: MemoryStrategy,
   migrations: ScriptedMigration[],
   crash?: { atNs: number; node: number },
 ): Promise<ClusterBootRun> {
   return bootClusterCase({
+    strategy,
     nodes: shape.nodes,
     fabric: shape.fabric,
     seed: shape.seed,
@@ -190,7 +204,7 @@ function stillRun(shape: Shape): Promise<ClusterBootRun> {
   const key = JSON.stringify(shape);
   let run = stillRuns.get(key);
   if (!run) {
-    run = pairsRun(shape, []);
+    run = pairsRun(shape, "direct", []);
     stillRuns.set(key, run);
   }
   return run;
@@ -204,12 +218,18 @@ interface Timeline {
   id: number;
   startNs: number;
   commitNs: number;
+  /** Frozen: at the commit for direct copy and copy-on-reference, after the live rounds for pre-copy. */
+  freezeNs: number;
   /** The state queued at the source: every page queued, every link update acked. */
   sentNs: number;
   /** The last data frame the source handed its NIC for the destination before the install. */
   stateOutNs: number;
   installNs: number;
   endNs: number;
+  /** Copy-on-reference: the last page lent (or the dependency's other end); else endNs. */
+  residualEndNs: number;
+  /** Copy-on-reference: from each page fetch's answer at the source to its arrival. */
+  lendWindows: [number, number][];
   /** Nodes other than the destination the source sent a message to during the link update. */
   linkNodes: number[];
 }
@@ -228,6 +248,15 @@ function timelinesOf(trace: readonly TraceRecord[]): Timeline[] {
         record.id === migration.id,
     );
     const sentNs = trace[sentIndex]!.t;
+    const atSource = (event: string, at?: string) =>
+      trace.find(
+        (record) =>
+          record.event === event &&
+          (at === undefined || record.at === at) &&
+          record.node === source &&
+          record.id === migration.id,
+      );
+    const freezeNs = atSource("migrate-image", "freeze")!.t;
     const install = trace.find(
       (record, index) =>
         index > sentIndex &&
@@ -249,7 +278,7 @@ function timelinesOf(trace: readonly TraceRecord[]): Timeline[] {
         (record) =>
           dataOut(record) &&
           record.to !== destination &&
-          record.t >= migration.committedAtNs! &&
+          record.t >= freezeNs &&
           record.t <= sentNs,
       )
       .map((record) => record.to as number);
@@ -260,10 +289,27 @@ function timelinesOf(trace: readonly TraceRecord[]): Timeline[] {
       id: migration.id,
       startNs: migration.startNs,
       commitNs: migration.committedAtNs!,
+      freezeNs,
       sentNs,
       stateOutNs: stateOut.at(-1)?.t ?? sentNs,
       installNs: install.t,
       endNs: migration.end.t,
+      residualEndNs: atSource("migrate-residual-end")?.t ?? migration.end.t,
+      lendWindows: trace
+        .filter(
+          (record) =>
+            record.event === "page-lent" && record.node === source && record.id === migration.id,
+        )
+        .map((lent) => [
+          lent.t,
+          trace.find(
+            (record) =>
+              record.event === "page-fetched" &&
+              record.node === destination &&
+              record.pid === migration.pid &&
+              record.t >= lent.t,
+          )?.t ?? Number.POSITIVE_INFINITY,
+        ]),
       linkNodes: [...new Set(linkNodes)],
     });
   }
@@ -274,14 +320,18 @@ function phaseBounds(timeline: Timeline, phase: Phase): [number, number] {
   switch (phase) {
     case "negotiation":
       return [timeline.startNs, timeline.commitNs];
+    case "live-rounds":
+      return [timeline.commitNs, timeline.freezeNs];
     case "link-update":
-      return [timeline.commitNs, timeline.sentNs];
+      return [timeline.freezeNs, timeline.sentNs];
     case "image":
       return [timeline.sentNs, timeline.stateOutNs];
     case "state":
       return [timeline.stateOutNs, timeline.installNs];
     case "cleanup":
       return [timeline.installNs, timeline.endNs];
+    case "residual":
+      return [timeline.endNs, timeline.residualEndNs];
   }
 }
 
@@ -339,7 +389,7 @@ function roleNode(
  *   never sends it again (seed 0, 5 nodes, ethernet, `1 6 1000`, --migrate 16.4ms:1.1:2,
  *   crash of node 1 at 40162441 ns: a deadlock); and after the install too (the same case,
  *   crash at 45377341 ns, in the cleanup: a deadlock, not analysed yet). So a source crash is
- *   drawn only in the negotiation;
+ *   drawn only before the freeze (the negotiation, pre-copy's live rounds);
  * - a node the source sends a link update to crashes before acking it (`--crash 9.35ms:2`, the
  *   partner's node, or `9.15ms:2`, before the commit): the source waits for the ack forever
  *   (source.ts onPeerFailed ends only the migrations to the failed node), the process stays
@@ -350,6 +400,12 @@ function roleNode(
  *   'test/property/fixtures/crash-pairs.asm 2 10 1008' --migrate 7.6ms:2.1:3 --crash 11.5ms:2`:
  *   2.1 runs on at node 3, but 1.1's sends go to its home, which failed: -ESRCH, 1.1 exits 4
  *   (nodes do not learn a sender's node from the messages they deliver).
+ * - a copy-on-reference source crashes after it took a page fetch and before its answer has
+ *   arrived: `npx sterna boot --nodes 4 --seed 65535 --fabric ethernet --strategy cor --workers
+ *   1 --run 'test/property/fixtures/crash-pairs.asm 2 7 1003' --migrate 30.8ms:1.1:2 --crash
+ *   32615066ns:1`: the fetch was acked, part of the answer came, and the destination, which
+ *   then sends the source only acks, never declares it failed: 1.1 waits for its pages forever
+ *   (a deadlock) instead of ending with 137 (remote-pages.ts relies on the transport alone).
  * Returned: why the case is left out, or undefined.
  */
 function knownFault(
@@ -359,8 +415,14 @@ function knownFault(
   atNs: number,
 ): string | undefined {
   for (const timeline of timelines) {
-    if (node === timeline.fromNode && atNs >= timeline.commitNs) {
-      return "source crashed after the commit point";
+    if (node === timeline.fromNode && atNs >= timeline.freezeNs && atNs < timeline.endNs) {
+      return "source crashed after the freeze";
+    }
+    if (
+      node === timeline.fromNode &&
+      timeline.lendWindows.some(([fromNs, toNs]) => atNs >= fromNs && atNs < toNs)
+    ) {
+      return "a copy-on-reference source crashed while it answered a page fetch";
     }
     if (timeline.linkNodes.includes(node) && atNs < timeline.sentNs) {
       return "a link update's peer crashed before it acked";
@@ -368,7 +430,7 @@ function knownFault(
     const partnerNode = nodeAt(shape, timelines, partnerOf(shape, timeline.pid), atNs);
     if (
       node === homeOf(timeline.pid) &&
-      atNs >= timeline.commitNs &&
+      atNs >= timeline.freezeNs &&
       ![...timeline.linkNodes, timeline.fromNode, timeline.toNode].includes(partnerNode)
     ) {
       return "the home crashed, and the partner's node knows only the home";
@@ -435,7 +497,7 @@ function fateOf(
     (timeline) => timeline.pid === pid && timeline.startNs <= atNs && atNs < timeline.endNs,
   );
   if (moving && node === moving.toNode) return atNs < moving.installNs ? "survives" : "lost";
-  if (moving && node === moving.fromNode) return atNs < moving.commitNs ? "lost" : "survives";
+  if (moving && node === moving.fromNode) return atNs < moving.freezeNs ? "lost" : "survives";
   if (moving) return "survives";
   return nodeAt(shape, timelines, pid, atNs) === node ? "lost" : "survives";
 }
@@ -464,7 +526,7 @@ async function checkCase(plan: Plan, left: { known: number }): Promise<CaseOutco
   const { shape } = plan;
   const still = await stillRun(shape);
   expect(still.result.exitStatus, "the run without migrations failed").toBe(0);
-  const reference = await pairsRun(shape, plan.migrations);
+  const reference = await pairsRun(shape, plan.strategy, plan.migrations);
   // Children print as they finish: the order of the lines is the order of the ends.
   expect(
     sortedLines(reference.stdout),
@@ -475,7 +537,7 @@ async function checkCase(plan: Plan, left: { known: number }): Promise<CaseOutco
   const point = crashPointOf(plan, timelines, left);
   if (!point) return { point, lost: 0, failed: 0 };
   const { aimed, node, atNs } = point;
-  const crashed = await pairsRun(shape, plan.migrations, { atNs, node });
+  const crashed = await pairsRun(shape, plan.strategy, plan.migrations, { atNs, node });
   const label = `crash of node ${node} (${point.role}) at ${atNs} ns, ${point.phase} of ${aimed.pid} ${aimed.fromNode} -> ${aimed.toNode}`;
   const before = (lines: readonly string[]) =>
     lines.filter((line) => (JSON.parse(line) as TraceRecord).t < atNs);
@@ -511,6 +573,19 @@ async function checkCase(plan: Plan, left: { known: number }): Promise<CaseOutco
       )
       .map((timeline) => timeline.pid),
   );
+  // Copy-on-reference: a source that crashes while it still lends pages takes the process with
+  // it wherever it runs: it ends with 137 and a report naming the source, unless it needed no
+  // more of them before it ended. Its partner then loses it.
+  const borrowers = new Set(
+    timelines
+      .filter(
+        (timeline) =>
+          timeline.fromNode === node &&
+          timeline.endNs <= crashNs &&
+          crashNs < timeline.residualEndNs,
+      )
+      .map((timeline) => timeline.pid),
+  );
   const children = childPids(shape).map((child) => child.pid);
   /** Processes that may still wait when the run ends: the stale hints' pairs, and the parent. */
   const mayHang = new Set(
@@ -520,7 +595,7 @@ async function checkCase(plan: Plan, left: { known: number }): Promise<CaseOutco
   else expect(["exited", "time-limit", "deadlock"], label).toContain(crashed.result.outcome);
   checkOneRunningCopy(trace);
   checkPairOrder(trace);
-  checkImagesKept(trace);
+  checkImagesKept(trace, { pagesInstalled: plan.strategy !== "cor" });
 
   const summaries = new Map<string, (typeof crashed.result.processes)[number]>();
   for (const summary of crashed.result.processes) {
@@ -588,7 +663,16 @@ async function checkCase(plan: Plan, left: { known: number }): Promise<CaseOutco
   }
   const counts = { committed: 0, cancelled: 0, failed: 0 };
   for (const end of ends) counts[end.outcome as keyof typeof counts]++;
-  expect(crashed.result.migrations, `${label}: the summary's counts`).toEqual(counts);
+  // A node that crashes and never restarts counts the migrations it ended before the crash
+  // twice (kernel/boot/node-entry.ts adds its counters to the earlier lives' at the crash, and
+  // again at the end, from the same kernel): `npx sterna boot --nodes 4 --seed 7 --workers 1
+  // --run 'test/property/fixtures/crash-pairs.asm 1 10 2000' --migrate 9ms:1.1:3 --crash
+  // 20ms:1` says `migrations: 2 committed`. Copy-on-reference's residual phase meets it; the
+  // counts are compared only when the crashed node had ended none.
+  const endedOnCrashedNode = ends.some((end, index) => end.node === node && index < crashIndex);
+  if (!endedOnCrashedNode) {
+    expect(crashed.result.migrations, `${label}: the summary's counts`).toEqual(counts);
+  }
 
   // Output: each finished child's line as without migrations, once; pairs whose members both
   // survive finish.
@@ -602,14 +686,26 @@ async function checkCase(plan: Plan, left: { known: number }): Promise<CaseOutco
     if (printed.length > 0) expect(printed, who).toEqual(stillLines.get(index));
     if (status === 0) expect(printed.length, `${who} exited 0 silently`).toBe(1);
     const partner = children[index ^ 1]!;
-    const pairTold = staleHints.has(pid) || staleHints.has(partner);
+    const pairTold =
+      staleHints.has(pid) ||
+      staleHints.has(partner) ||
+      borrowers.has(pid) ||
+      borrowers.has(partner);
+    if (borrowers.has(pid) && status === 137) {
+      expect(
+        crashed.reports.some((line) => line.includes(pid) && line.includes(`at node ${node}`)),
+        `${who}: ended 137 without a report naming node ${node}`,
+      ).toBe(true);
+    }
     if (!lostPids.includes(pid) && !lostPids.includes(partner) && !pairTold) {
       expect(status, `${who}: neither it nor its partner was lost`).toBe(0);
     } else if (!lostPids.includes(pid)) {
       const hung = mayHang.has(pid) ? [-1] : [];
-      expect([0, 4, 5, ...hung], `${who}: its partner was lost, or taken for lost`).toContain(
-        status,
-      );
+      const lent = borrowers.has(pid) ? [137] : [];
+      expect(
+        [0, 4, 5, ...hung, ...lent],
+        `${who}: its partner was lost, or taken for lost`,
+      ).toContain(status);
     }
   });
   // The parent hears of every child: 137 for those lost, with a report naming the node.

@@ -4,6 +4,7 @@
 
 import type { RunSpec } from "../../kernel/boot/node-entry.ts";
 import { type NodeFault, NodeFaultKind } from "../../kernel/boot/node-faults.ts";
+import type { MemoryStrategy } from "../../kernel/migrate/memory-strategy.ts";
 import type { MigrationProbe } from "../../kernel/migrate/migration-probe.ts";
 import type { ScriptedMigration } from "../../kernel/migrate/scripted-orders.ts";
 import { bootCluster, type ClusterBootResult } from "../../tools/cluster/boot-cluster.ts";
@@ -28,6 +29,8 @@ export interface ClusterBootCase {
   starter?: string;
   partitions?: { fromNs: number; durationNs: number; nodes: number[] }[];
   migrationProbe?: MigrationProbe;
+  /** --strategy: how every node moves a leaving process's memory; default direct copy. */
+  strategy?: MemoryStrategy;
   /** --crash TIME:NODE, as many as given. */
   crashes?: NodeFaultTime[];
   /** --restart TIME:NODE. */
@@ -95,6 +98,7 @@ export async function bootClusterCase(spec: ClusterBootCase): Promise<ClusterBoo
     processesMax: spec.processesMax,
     starter: files.find((file) => file.path === spec.starter),
     migrationProbe: spec.migrationProbe,
+    strategy: spec.strategy,
     nodeFaults: nodeFaultSchedules(spec),
     watchPeers:
       spec.watchPeers ?? ((spec.crashes?.length ?? 0) > 0 || (spec.partitions?.length ?? 0) > 0),
