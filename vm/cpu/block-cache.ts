@@ -24,10 +24,15 @@ export interface BlockInfo {
   readonly offsets: Int32Array;
   /** Cycles of the first k instructions, k = 0..length. */
   readonly prefixCycles: Int32Array;
-  /** Cycles of one complete pass that continues (a block looping on itself). */
+  /**
+   * Index of the instruction a looping block goes back to after its last one (it sets
+   * cpu.extraIterations), or -1: passes after the first run from it to the end.
+   */
+  readonly loopHead: number;
+  /** Cycles of one complete pass from loopHead that continues (0 when it does not loop). */
   readonly passCycles: number;
-  /** Whether the block branches back to its entry (it sets cpu.extraIterations). */
-  readonly loops: boolean;
+  /** Instructions of such a pass (0 when it does not loop). */
+  readonly passInstructions: number;
 }
 
 /** At most 2^16 - 1: recent-eips.ts packs a block id into 16 bits. */
@@ -41,9 +46,7 @@ export class BlockCache {
   /** Replaced (not emptied) by clear(), so earlier readers keep a consistent table. */
   functions: BlockFunction[] = [unreachableBlock];
   infos: BlockInfo[] = [emptyInfo];
-  /** Instructions per block. */
-  readonly lengths = new Uint8Array(blocksMax);
-  /** For a looping block, the cycles and instructions of a pass (cpu.extraIterations counts them); else 0. */
+  /** For a looping block, the cycles and instructions of a pass from its loop head (cpu.extraIterations counts them); else 0. */
   readonly loopPassCycles = new Int32Array(blocksMax);
   readonly loopPassInstructions = new Uint8Array(blocksMax);
   /** Cycles of all instructions but the last: the block runs if cycles + this < limit. */
@@ -59,9 +62,8 @@ export class BlockCache {
     const length = info.offsets.length;
     this.functions.push(fn);
     this.infos.push(info);
-    this.lengths[id] = length;
-    this.loopPassCycles[id] = info.loops ? info.passCycles : 0;
-    this.loopPassInstructions[id] = info.loops ? length : 0;
+    this.loopPassCycles[id] = info.passCycles;
+    this.loopPassInstructions[id] = info.passInstructions;
     this.cyclesBeforeLast[id] = info.prefixCycles[length - 1]!;
     return id;
   }
@@ -79,6 +81,7 @@ function unreachableBlock(): number {
 const emptyInfo: BlockInfo = {
   offsets: new Int32Array(0),
   prefixCycles: new Int32Array(1),
+  loopHead: -1,
   passCycles: 0,
-  loops: false,
+  passInstructions: 0,
 };

@@ -104,7 +104,10 @@ export function blockSource(
   count: number,
 ): string {
   const lines: string[] = [];
-  const looping = loopsToItself(store, slots, ends, count);
+  const loopHead = loopHeadOf(store, slots, starts, ends, count);
+  const looping = loopHead >= 0;
+  /** The first line of each instruction's code (the loop begins at loopHead's). */
+  const firstLine: number[] = [];
   // What the run loop charges when the block leaves after `ran` instructions of its last
   // pass, plus taken-branch cycles. Exits hold no arithmetic: TurboFan compiles exits that
   // never ran yet, and would deoptimise the block on arithmetic without type feedback.
@@ -119,6 +122,9 @@ export function blockSource(
   const taken = cpuCostCycles.branchTakenExtra;
   let flagSource: FlagSource = unknownOp;
   for (let k = 0; k < count; k++) {
+    firstLine.push(lines.length);
+    // A loop head is reached from before it and from the block's end: flags unknown there.
+    if (k === loopHead) flagSource = unknownOp;
     const slot = slots[k]!;
     const kind = store.kind[slot]!;
     const d = store.dst[slot]!;
@@ -130,11 +136,12 @@ export function blockSource(
     const step = `c.blockStep = ${k};`;
     const last = k === count - 1;
     // After a store that hit decoded code the block leaves, `tail` (the rest of the
-    // instruction) done. Only a store through Cpu.write* (the slow path) can hit it.
+    // instruction) done, unless it ends there anyway. Only a store through Cpu.write* (the
+    // slow path) can hit it.
     const leaveAfterStore = (tail: string) =>
-      last
+      last && !looping
         ? ""
-        : `if (c.codeWritten !== 0) { ${tail} c.codeWritten = 0; ${leaveTo(k + 1, 0, starts[k + 1]!)} }`;
+        : `if (c.codeWritten !== 0) { ${tail} c.codeWritten = 0; ${leaveTo(k + 1, 0, last ? ends[k]! : starts[k + 1]!)} }`;
     const leaveIfCodeWritten = leaveAfterStore("");
     switch (kind) {
       case FastKind.MovRegReg:
@@ -224,12 +231,22 @@ export function blockSource(
       case FastKind.JmpRel:
         if (!last) break; // the block goes on at the target
         if (looping) {
-          lines.push(`${nextPass(prefixCycles, count, 0)} ${leaveTo(count, 0, 0)}`);
+          lines.push(
+            `${nextPass(prefixCycles, count, loopHead, 0)} ${leaveTo(count, 0, ends[k]! + imm)}`,
+          );
         } else {
           lines.push(leaveTo(count, 0, ends[k]! + imm));
         }
         break;
       case FastKind.Jcc:
+        if (followsTakenBranch(store, slots, starts, ends, k, count)) {
+          // The block goes on at the target (its cycles include the taken penalty); not
+          // taken, it ends after k + 1 instructions.
+          lines.push(
+            `if (!(${conditionCode(op, flagSource)})) { ${leaveTo(k + 1, -taken, ends[k]!)} }`,
+          );
+          break;
+        }
         if (!last) {
           // A side exit: taken, the block ends after k + 1 instructions; else it goes on.
           lines.push(
@@ -237,9 +254,15 @@ export function blockSource(
           );
           break;
         }
+        if (looping && loopsWhenTaken(store, slots, starts, ends, count, loopHead)) {
+          lines.push(
+            `if (${conditionCode(op, flagSource)}) { ${nextPass(prefixCycles, count, loopHead, taken)} ${leaveTo(count, taken, ends[k]! + imm)} } ${leaveTo(count, 0, ends[k]!)}`,
+          );
+          break;
+        }
         if (looping) {
           lines.push(
-            `if (${conditionCode(op, flagSource)}) { ${nextPass(prefixCycles, count, taken)} ${leaveTo(count, taken, 0)} } ${leaveTo(count, 0, ends[k]!)}`,
+            `if (${conditionCode(op, flagSource)}) { ${leaveTo(count, taken, ends[k]! + imm)} } ${nextPass(prefixCycles, count, loopHead, 0)} ${leaveTo(count, 0, ends[k]!)}`,
           );
           break;
         }
@@ -327,13 +350,17 @@ export function blockSource(
   }
   const lastSlot = slots[count - 1]!;
   if (!endsBlock(store.kind[lastSlot]!, store.handler[lastSlot]!)) {
-    lines.push(leaveTo(count, 0, ends[count - 1]!));
+    // The next instruction follows in memory (it is the loop head when the block loops).
+    const pass = looping ? nextPass(prefixCycles, count, loopHead, 0) : "";
+    lines.push(`${pass} ${leaveTo(count, 0, ends[count - 1]!)}`);
   }
-  // A block that jumps back to its entry loops here; `n` counts the passes completed.
-  const code = dropDeadFlagRecords(lines).join("\n");
-  if (!looping) return withStateInLocals(code, "");
+  const code = dropDeadFlagRecords(lines);
+  if (!looping) return withStateInLocals(code.join("\n"), "");
+  // A block that goes back to its loop head loops here; `n` counts the passes completed.
   // The passes completed reach the run loop only when a fault leaves the block.
-  return `let n = 0;\n${withStateInLocals(`for (;;) {\n${code}\n}`, "c.extraIterations = n;")}`;
+  const beforeLoop = code.slice(0, firstLine[loopHead]).join("\n");
+  const loop = code.slice(firstLine[loopHead]).join("\n");
+  return `let n = 0;\n${withStateInLocals(`${beforeLoop}\nfor (;;) {\n${loop}\n}`, "c.extraIterations = n;")}`;
 }
 
 /** Where indirectTransferCode returns; the block's charge goes before it. */
@@ -397,31 +424,87 @@ function finallyAround(body: string, onLeaving: string): string {
   return `try {\n${body}\n} finally { ${onLeaving} }`;
 }
 
-/** Whether the block ends with a direct jump or conditional branch to its own entry. */
-export function loopsToItself(
+/**
+ * The index of the instruction the block goes back to after its last one (a direct jump or a
+ * taken conditional branch to it, or running on into it), or -1 when the block does not loop.
+ */
+export function loopHeadOf(
   store: DecodedInstructions,
   slots: Int32Array,
+  starts: Int32Array,
   ends: Int32Array,
   count: number,
-): boolean {
+): number {
   const last = slots[count - 1]!;
   const kind = store.kind[last]!;
+  const held = starts.subarray(0, count);
+  const after = ends[count - 1]!;
+  if (kind === FastKind.Jcc || kind === FastKind.JmpRel) {
+    const taken = held.indexOf(after + store.imm[last]!);
+    return taken >= 0 || kind === FastKind.JmpRel ? taken : held.indexOf(after);
+  }
+  return endsBlock(kind, store.handler[last]!) ? -1 : held.indexOf(after);
+}
+
+/** Whether a looping block goes back to its loop head when its last instruction, a conditional branch, is taken (else when it is not). */
+function loopsWhenTaken(
+  store: DecodedInstructions,
+  slots: Int32Array,
+  starts: Int32Array,
+  ends: Int32Array,
+  count: number,
+  loopHead: number,
+): boolean {
+  const last = slots[count - 1]!;
   return (
-    (kind === FastKind.Jcc || kind === FastKind.JmpRel) && ends[count - 1]! + store.imm[last]! === 0
+    store.kind[last] === FastKind.Jcc && ends[count - 1]! + store.imm[last]! === starts[loopHead]
   );
 }
 
-/** Cycles of one complete pass that goes on to another (the final branch taken). */
-export function blockPassCycles(lastKind: number, prefixCycles: Int32Array, count: number): number {
-  return prefixCycles[count]! + (lastKind === FastKind.Jcc ? cpuCostCycles.branchTakenExtra : 0);
+/**
+ * Whether instruction k is a conditional branch the block follows to its target (the next
+ * instruction of the block is not the one after it in memory).
+ */
+export function followsTakenBranch(
+  store: DecodedInstructions,
+  slots: Int32Array,
+  starts: Int32Array,
+  ends: Int32Array,
+  k: number,
+  count: number,
+): boolean {
+  return k < count - 1 && store.kind[slots[k]!] === FastKind.Jcc && starts[k + 1] !== ends[k];
+}
+
+/** Cycles of one complete pass from the loop head that goes on to another. */
+export function loopPassCycles(
+  store: DecodedInstructions,
+  slots: Int32Array,
+  starts: Int32Array,
+  ends: Int32Array,
+  prefixCycles: Int32Array,
+  count: number,
+  loopHead: number,
+): number {
+  const taken = loopsWhenTaken(store, slots, starts, ends, count, loopHead)
+    ? cpuCostCycles.branchTakenExtra
+    : 0;
+  return prefixCycles[count]! - prefixCycles[loopHead]! + taken;
 }
 
 /**
  * Continues with another pass when, after this one, the next would start in budget (the
- * rule Cpu.run applies to every block run).
+ * rule Cpu.run applies to every block run): the passes so far cost prefixCycles[loopHead]
+ * plus n + 1 passes, and the next one's last instruction starts
+ * prefixCycles[count - 1] - prefixCycles[loopHead] after its head.
  */
-function nextPass(prefixCycles: Int32Array, count: number, takenCycles: number): string {
-  const passCycles = prefixCycles[count]! + takenCycles;
+function nextPass(
+  prefixCycles: Int32Array,
+  count: number,
+  loopHead: number,
+  takenCycles: number,
+): string {
+  const passCycles = prefixCycles[count]! - prefixCycles[loopHead]! + takenCycles;
   return `if ((n + 1) * ${passCycles} + ${prefixCycles[count - 1]} < budgetCycles) { n++; continue; }`;
 }
 

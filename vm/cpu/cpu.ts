@@ -16,13 +16,15 @@ import {
   compileThreshold as defaultCompileThreshold,
 } from "./block-cache.ts";
 import {
-  blockPassCycles,
   blockSource,
   compilable,
   compileBlockFunction,
   endsBlock,
-  loopsToItself,
+  followsTakenBranch,
+  loopHeadOf,
+  loopPassCycles,
 } from "./block-compiler.ts";
+import { cpuCostCycles } from "./cost-table.ts";
 import type { CpuState } from "./cpu-state.ts";
 import { DecodeCache } from "./decode-cache.ts";
 import {
@@ -163,7 +165,6 @@ export class Cpu {
     const blockOf = store.block;
     const heatOf = store.heat;
     const blocks = this.blocks;
-    const blockLengths = blocks.lengths;
     const blockCyclesBeforeLast = blocks.cyclesBeforeLast;
     const blockLoopPassCycles = blocks.loopPassCycles;
     const blockLoopPassInstructions = blocks.loopPassInstructions;
@@ -253,11 +254,11 @@ export class Cpu {
       if (block !== 0) {
         // The fault is in instruction `blockStep` of the last pass; earlier ones retired.
         const info = blocks.infos[block]!;
-        const passesDone = info.loops ? this.extraIterations : 0;
+        const passesDone = info.loopHead >= 0 ? this.extraIterations : 0;
         const done = this.blockStep;
         eip = (blockEntry + info.offsets[done]!) | 0;
         cycles += passesDone * info.passCycles + info.prefixCycles[done]!;
-        const ran = blockLengths[block]! * passesDone + done;
+        const ran = info.passInstructions * passesDone + done;
         retired += ran;
         ringStarted[(ringCount - 1) & recentEntryMask] = ran + 1;
       }
@@ -419,24 +420,24 @@ export class Cpu {
       let nextOffset = end;
       const kind = store.kind[current]!;
       if (endsBlock(kind, store.handler[current]!)) {
-        // A conditional branch is a side exit: the block goes on after it. A direct jmp or
-        // call goes on at its target on this page, unless the block already holds it. A
-        // branch to the entry makes the block a loop and ends it.
+        // A branch to an instruction the block holds makes the block a loop back to it and
+        // ends it. Otherwise a forward conditional branch is a side exit (the block goes on
+        // after it), a backward one the block follows, leaving when it is not taken (loops
+        // take them), and a direct jmp or call goes on at its target on this page.
         const target = end + store.imm[current]!;
+        const onPage = target >= 0 && target < 4096;
+        if (onPage && starts.subarray(0, count).includes(target - startOffset)) break;
         if (kind === FastKind.Jcc) {
-          if (target === startOffset) break;
-        } else if (
-          (kind === FastKind.JmpRel || kind === FastKind.CallRel) &&
-          target >= 0 &&
-          target < 4096 &&
-          !starts.subarray(0, count).includes(target - startOffset)
-        ) {
+          if (onPage && target < offset) nextOffset = target;
+        } else if ((kind === FastKind.JmpRel || kind === FastKind.CallRel) && onPage) {
           nextOffset = target;
         } else {
           break;
         }
       }
       if (nextOffset >= 4096) break;
+      // Running on into an instruction the block holds makes it a loop back to it.
+      if (starts.subarray(0, count).includes(nextOffset - startOffset)) break;
       offset = nextOffset;
       current = table[offset]!;
       if (current === SLOT_NONE) {
@@ -446,17 +447,25 @@ export class Cpu {
       }
       if (!compilable(store.kind[current]!, store.handler[current]!)) break;
     }
+    // Cycles along the block's path: a conditional branch it follows is taken.
     const prefixCycles = new Int32Array(count + 1);
     for (let k = 0; k < count; k++) {
-      prefixCycles[k + 1] = prefixCycles[k]! + store.costCycles[slots[k]!]!;
+      const taken = followsTakenBranch(store, slots, starts, ends, k, count)
+        ? cpuCostCycles.branchTakenExtra
+        : 0;
+      prefixCycles[k + 1] = prefixCycles[k]! + store.costCycles[slots[k]!]! + taken;
     }
     const fn = compileBlockFunction(blockSource(store, slots, starts, ends, prefixCycles, count));
-    const lastKind = store.kind[slots[count - 1]!]!;
+    const loopHead = loopHeadOf(store, slots, starts, ends, count);
     const info = {
       offsets: starts.slice(0, count),
       prefixCycles,
-      passCycles: blockPassCycles(lastKind, prefixCycles, count),
-      loops: loopsToItself(store, slots, ends, count),
+      loopHead,
+      passCycles:
+        loopHead < 0
+          ? 0
+          : loopPassCycles(store, slots, starts, ends, prefixCycles, count, loopHead),
+      passInstructions: loopHead < 0 ? 0 : count - loopHead,
     };
     store.block[slot] = this.blocks.add(fn, info);
     return true;

@@ -47,17 +47,24 @@ export class RecentEips {
         eips.push(base >>> 0);
         continue;
       }
-      const offsets = this.generationOf(entry)?.infos[id]?.offsets;
-      if (offsets === undefined) continue;
-      // Complete passes through the block before the last one, and instructions of the last.
+      const info = this.generationOf(entry)?.infos[id];
+      if (info === undefined) continue;
+      // The first pass runs every instruction, later ones those from the loop head on; the
+      // last pass (first or later) may stop part-way.
+      const offsets = info.offsets;
+      const count = offsets.length;
       const started = this.started[index]!;
-      const passes = Math.floor((started - 1) / offsets.length);
-      const last = started - passes * offsets.length;
-      for (let i = last - 1; i >= 0 && eips.length < wanted; i--) {
+      const head = Math.max(info.loopHead, 0);
+      const passLength = count - head;
+      const laterPasses = started <= count ? 0 : Math.ceil((started - count) / passLength);
+      const inLast = started <= count ? started : started - count - (laterPasses - 1) * passLength;
+      const lastFrom = laterPasses === 0 ? 0 : head;
+      for (let i = lastFrom + inLast - 1; i >= lastFrom && eips.length < wanted; i--) {
         eips.push((base + offsets[i]!) >>> 0);
       }
-      for (let pass = 0; pass < passes && eips.length < wanted; pass++) {
-        for (let i = offsets.length - 1; i >= 0 && eips.length < wanted; i--) {
+      for (let pass = laterPasses - 1; pass >= 0 && eips.length < wanted; pass--) {
+        const from = pass === 0 ? 0 : head;
+        for (let i = count - 1; i >= from && eips.length < wanted; i--) {
           eips.push((base + offsets[i]!) >>> 0);
         }
       }

@@ -29,6 +29,19 @@ const mixedLoop =
 //   dec ecx / jnz l / int 0x80
 const selfLoop = "b9204e0000bf0000600001c88807474975f8cd80";
 
+// Loops whose blocks begin before their loop head: while loops entered at their condition
+// (the block follows the backward branch, then runs on into its own entry, or a forward
+// branch falls through into it), and a loop nested in another whose block starts at the
+// outer head; the inner loop's stores run off the mapped data into a #PF:
+//   mov esi, 0x600000 / mov edi, 300 / xor ebp, ebp / jmp c1 / b1: add dword [esi], 1 /
+//   add esi, 4 / c1: cmp esi, 0x600400 / jb b1 / jmp c2 / b2: add ebp, 3 / test ebp, 0x40 /
+//   jnz o2 / c2: dec edi / jnz b2 / o2: mov esi, 0x600000 / xor ecx, ecx /
+//   outer: mov ebx, 5 / inner: add eax, ebx / mov [esi], al / inc esi / dec ebx / jnz inner /
+//   test eax, 1 / jz skip / inc edx / skip: inc ecx / cmp ecx, 5000 / jb outer / int 0x80
+const loopsWithHeads =
+  "be00006000bf2c01000031edeb0683060183c60481fe0004600072f2eb0b83c503f7c54000000075034f75f2" +
+  "be0000600031c9bb0500000001d88806464b75f8a9010000007401424181f98813000072e2cd80";
+
 function snapshot(machine: ReturnType<typeof createGuestMachine>) {
   const cpu = machine.cpu;
   return {
@@ -77,6 +90,34 @@ describe("budget stop points", () => {
             expect(compiled.cpu.recentEips(12)).toEqual(interpreted.cpu.recentEips(12));
             if (a === StopReason.Exception) {
               expect(compiled.cpu.eip).toBe(codeAddress + 12);
+              expect(compiled.mmu.cr2).toBe(0x604000);
+              break;
+            }
+          }
+        },
+      ),
+      "test/unit/cpu/run-loop.test.ts",
+      30,
+    );
+  });
+
+  it("loops entered before their head stop, fault and record eips exactly as interpretation", () => {
+    checkProperty(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 20_000 }), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 4 }),
+        (budgets, compileThreshold) => {
+          const interpreted = createGuestMachine(hexBytes(loopsWithHeads), {
+            compileThreshold: 0,
+          });
+          const compiled = createGuestMachine(hexBytes(loopsWithHeads), { compileThreshold });
+          for (const budget of budgets) {
+            const a = interpreted.cpu.run(budget);
+            expect(compiled.cpu.run(budget)).toBe(a);
+            expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+            expect(compiled.cpu.recentEips(40)).toEqual(interpreted.cpu.recentEips(40));
+            if (a === StopReason.Exception) {
+              expect(compiled.cpu.eip).toBe(codeAddress + 0x3a);
               expect(compiled.mmu.cr2).toBe(0x604000);
               break;
             }
