@@ -382,6 +382,7 @@ export class Cpu {
     const length = this.decoder.decode(fetchBytes, inPage, store, slot);
     store.block[slot] = 0;
     store.heat[slot] = 0;
+    store.taken[slot] = 0;
     return length;
   }
 
@@ -421,14 +422,17 @@ export class Cpu {
       const kind = store.kind[current]!;
       if (endsBlock(kind, store.handler[current]!)) {
         // A branch to an instruction the block holds makes the block a loop back to it and
-        // ends it. Otherwise a forward conditional branch is a side exit (the block goes on
-        // after it), a backward one the block follows, leaving when it is not taken (loops
-        // take them), and a direct jmp or call goes on at its target on this page.
+        // ends it. Otherwise the block follows a conditional branch the way the interpreter
+        // saw it go most often (backward when it has not run: loops take those), leaving
+        // (a side exit) when it goes the other way, and a direct jmp or call goes on at its
+        // target on this page.
         const target = end + store.imm[current]!;
         const onPage = target >= 0 && target < 4096;
         if (onPage && starts.subarray(0, count).includes(target - startOffset)) break;
         if (kind === FastKind.Jcc) {
-          if (onPage && target < offset) nextOffset = target;
+          const runs = store.heat[current]!;
+          const mostlyTaken = runs === 0 ? target < offset : 2 * store.taken[current]! > runs;
+          if (onPage && mostlyTaken) nextOffset = target;
         } else if ((kind === FastKind.JmpRel || kind === FastKind.CallRel) && onPage) {
           nextOffset = target;
         } else {

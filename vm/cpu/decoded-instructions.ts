@@ -52,6 +52,11 @@ export class DecodedInstructions {
   readonly block: Int32Array;
   /** Times interpreted while no block starts here (wraps: a refused compile is retried). */
   readonly heat: Uint8Array;
+  /**
+   * Times a conditional branch was taken while interpreted (wraps with heat): which way a
+   * block follows it.
+   */
+  readonly taken: Uint8Array;
 
   constructor(readonly capacity: number) {
     this.kind = new Uint8Array(capacity);
@@ -72,5 +77,6 @@ export class DecodedInstructions {
     this.costCycles = new Uint8Array(capacity);
     this.block = new Int32Array(capacity);
     this.heat = new Uint8Array(capacity);
+    this.taken = new Uint8Array(capacity);
   }
 }

@@ -137,6 +137,7 @@ export function executeFast(cpu: Cpu, slot: number, eip: number, budgetCycles: n
       if (flags.condition(ccOf[slot]!)) {
         next = (next + immOf[slot]!) | 0;
         extraCycles = cpuCostCycles.branchTakenExtra;
+        store.taken[slot]++;
       }
       break;
     case FastKind.IncReg: {

@@ -42,6 +42,17 @@ const loopsWithHeads =
   "be00006000bf2c01000031edeb0683060183c60481fe0004600072f2eb0b83c503f7c54000000075034f75f2" +
   "be0000600031c9bb0500000001d88806464b75f8a9010000007401424181f98813000072e2cd80";
 
+// A linked list of 100 nodes walked 99 times: backward branches that are mostly not taken
+// (the list's end), backward and forward ones mostly taken; then a read of unmapped memory:
+//   mov esi, 0x600000 / mov ecx, 100 / build: lea eax, [esi + 8] / mov [esi], eax /
+//   mov [esi + 4], ecx / mov esi, eax / dec ecx / jnz build / mov dword [esi - 8], 0 /
+//   xor edi, edi / again: inc edi / cmp edi, 100 / je done / mov eax, 0x600000 / jmp check /
+//   next: mov eax, [eax] / test eax, eax / je again / check: mov edx, [eax + 4] / test dl, 7 /
+//   jnz skip / add ebx, edx / skip: jmp next / done: mov eax, [0x5ff000] / int 0x80
+const listWalk =
+  "be00006000b9640000008d46088906894e0489c64975f3c746f80000000031ff4783ff647419b800006000eb06" +
+  "8b0085c074ed8b5004f6c207750201d3ebeea100f05f00cd80";
+
 function snapshot(machine: ReturnType<typeof createGuestMachine>) {
   const cpu = machine.cpu;
   return {
@@ -101,33 +112,50 @@ describe("budget stop points", () => {
     );
   });
 
-  it("loops entered before their head stop, fault and record eips exactly as interpretation", () => {
-    checkProperty(
-      fc.property(
-        fc.array(fc.integer({ min: 1, max: 20_000 }), { minLength: 1, maxLength: 60 }),
-        fc.integer({ min: 1, max: 4 }),
-        (budgets, compileThreshold) => {
-          const interpreted = createGuestMachine(hexBytes(loopsWithHeads), {
-            compileThreshold: 0,
-          });
-          const compiled = createGuestMachine(hexBytes(loopsWithHeads), { compileThreshold });
-          for (const budget of budgets) {
-            const a = interpreted.cpu.run(budget);
-            expect(compiled.cpu.run(budget)).toBe(a);
-            expect(snapshot(compiled)).toEqual(snapshot(interpreted));
-            expect(compiled.cpu.recentEips(40)).toEqual(interpreted.cpu.recentEips(40));
-            if (a === StopReason.Exception) {
-              expect(compiled.cpu.eip).toBe(codeAddress + 0x3a);
-              expect(compiled.mmu.cr2).toBe(0x604000);
-              break;
+  // Each program ends in a #PF at eip `faultOffset` from the code, for address cr2.
+  const programs = [
+    {
+      name: "loops entered before their head",
+      hex: loopsWithHeads,
+      faultOffset: 0x3a,
+      cr2: 0x604000,
+    },
+    {
+      name: "branches mostly going the other way",
+      hex: listWalk,
+      faultOffset: 0x3f,
+      cr2: 0x5ff000,
+    },
+  ];
+  for (const program of programs) {
+    it(`${program.name}: stops, faults and records eips exactly as interpretation`, () => {
+      checkProperty(
+        fc.property(
+          fc.array(fc.integer({ min: 1, max: 20_000 }), { minLength: 1, maxLength: 60 }),
+          fc.integer({ min: 1, max: 4 }),
+          (budgets, compileThreshold) => {
+            const interpreted = createGuestMachine(hexBytes(program.hex), {
+              compileThreshold: 0,
+            });
+            const compiled = createGuestMachine(hexBytes(program.hex), { compileThreshold });
+            for (const budget of budgets) {
+              const a = interpreted.cpu.run(budget);
+              expect(compiled.cpu.run(budget)).toBe(a);
+              expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+              expect(compiled.cpu.recentEips(40)).toEqual(interpreted.cpu.recentEips(40));
+              if (a === StopReason.Exception) {
+                expect(compiled.cpu.eip).toBe(codeAddress + program.faultOffset);
+                expect(compiled.mmu.cr2).toBe(program.cr2);
+                break;
+              }
             }
-          }
-        },
-      ),
-      "test/unit/cpu/run-loop.test.ts",
-      30,
-    );
-  });
+          },
+        ),
+        "test/unit/cpu/run-loop.test.ts",
+        30,
+      );
+    });
+  }
 
   it("stops at the first instruction boundary where the budget is used up", () => {
     const stepper = createGuestMachine(hexBytes(mixedLoop), { compileThreshold: 0 });
