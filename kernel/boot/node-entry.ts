@@ -292,7 +292,9 @@ export function createNodeSoftware(
           summaries.record(kernel, process, true);
         }
       }
-      const migrations = { ...network.migration.counters };
+      // A node down at the end added its last life's counts to earlierMigrations at the crash.
+      const migrations =
+        crashedAtNs === undefined ? { ...network.migration.counters } : zeroMigrationCounters();
       for (const [key, value] of Object.entries(earlierMigrations)) {
         migrations[key as keyof MigrationCounters] += value;
       }

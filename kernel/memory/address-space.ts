@@ -15,6 +15,7 @@ const entriesPerTable = 1024;
 export class AddressSpace {
   readonly pageDirectoryAddress: number;
   private mappedPageCount = 0;
+  private remotePages: ReadonlyMap<number, boolean> | undefined;
 
   private constructor(
     private readonly machine: Machine,
@@ -30,6 +31,19 @@ export class AddressSpace {
     if (directoryAddress < 0) return undefined;
     machine.memory.fill(directoryAddress, pageSizeBytes, 0);
     return new AddressSpace(machine, frames, directoryAddress);
+  }
+
+  /**
+   * Pages that live at another node for now (copy-on-reference, kernel/migrate/remote-pages.ts):
+   * never mapped as demand-zero pages, their contents are on the way. The map is the owner's.
+   */
+  markRemote(pages: ReadonlyMap<number, boolean> | undefined): void {
+    this.remotePages = pages;
+  }
+
+  /** Whether the page holding `linear` is still at another node. */
+  isRemote(linear: number): boolean {
+    return this.remotePages?.has(linear - (linear & pageMask)) ?? false;
   }
 
   /** User pages currently mapped (page tables and the directory not counted). */

@@ -97,7 +97,7 @@ export class MigrationService {
     );
   }
 
-  /** Sends a migration message; returns its size in bytes (what the accounting counts). */
+  /** Sends a migration message: its size in bytes (what the accounting counts), 0 if refused. */
   send(node: number, message: MigrationMessage): number {
     return this.sendBytes(node, encodeMigrationMessage(message));
   }
@@ -110,13 +110,14 @@ export class MigrationService {
 
   private sendBytes(node: number, bytes: Uint8Array): number {
     this.kernel.machine.chargeCycles(kernelCosts.remoteRequestCycles);
-    this.network.transport.send(node, bytes, this.kernel.nowNs());
-    return bytes.length;
+    return this.network.transport.send(node, bytes, this.kernel.nowNs()) ? bytes.length : 0;
   }
 
   /** The transport took acks: transfers waiting for room go on. */
   onTransportProgress(): void {
     this.source.onTransportProgress();
+    this.lender.onTransportProgress();
+    this.remotePages.onTransportProgress();
   }
 
   nextTimerNs(): number {

@@ -5,12 +5,18 @@
 // its node fails. The trace shows it from `migrate-residual` to `migrate-residual-end`, with a
 // `page-lent` line per fetch served; their totalNs runs from the migration's request to the
 // moment those pages left, their bytes count the migration's and the pages served so far.
+// Replies go only when the transport has room for them: the pages asked for wait here, in the
+// order asked, and go out as acks make room; a page leaves `remaining` only once it is sent.
 
 import { Errno } from "../errno.ts";
 import type { AddressSpace } from "../memory/address-space.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
 import { formatPid, type Pid } from "../process/pid.ts";
-import { MigrationMessageKind, type PageTableEntry } from "./migration-messages.ts";
+import {
+  MigrationMessageKind,
+  type PageTableEntry,
+  pageFetchPagesMax,
+} from "./migration-messages.ts";
 import type { MigrationService } from "./migration-service.ts";
 import { encodePages, type ImagePage } from "./process-image.ts";
 
@@ -29,6 +35,8 @@ export interface Loan {
 interface Lent extends Loan {
   /** Pages not yet fetched: linear address -> writable. */
   remaining: Map<number, boolean>;
+  /** Pages asked for and not yet sent, in the order asked. */
+  unsent: Set<number>;
   servedBytes: number;
   lastServedAtNs: number;
 }
@@ -48,6 +56,7 @@ export class PageLender {
     this.byRequest.set(loan.requestId, {
       ...loan,
       remaining,
+      unsent: new Set(),
       servedBytes: 0,
       lastServedAtNs: this.service.kernel.nowNs(),
     });
@@ -59,12 +68,23 @@ export class PageLender {
     });
   }
 
-  /** PageFetch: the pages asked for, each once; -ESRCH when this node lends nothing so. */
+  /**
+   * PageFetch: the pages asked for, each once, sent as room allows; -ESRCH when this node lends
+   * nothing so, or not one of the pages asked for (it was sent already or never lent).
+   */
   onFetch(fromNode: number, requestId: number, linears: readonly number[]): void {
-    const service = this.service;
     const record = this.byRequest.get(requestId);
-    if (!record || record.toNode !== fromNode) {
-      service.send(fromNode, {
+    const lends =
+      record !== undefined &&
+      record.toNode === fromNode &&
+      linears.every(
+        (linear) =>
+          record.remaining.has(linear) &&
+          !record.unsent.has(linear) &&
+          record.addressSpace.translate(linear) >= 0,
+      );
+    if (!lends) {
+      this.service.send(fromNode, {
         kind: MigrationMessageKind.PageReply,
         requestId,
         result: -Errno.ESRCH,
@@ -72,31 +92,54 @@ export class PageLender {
       });
       return;
     }
-    const memory = service.kernel.machine.memory;
-    const pages: ImagePage[] = [];
-    for (const linear of [...new Set(linears)].sort((a, b) => a - b)) {
-      const writable = record.remaining.get(linear);
-      const physical = record.addressSpace.translate(linear);
-      if (writable === undefined || physical < 0) continue;
-      pages.push({ linear, writable, bytes: memory.readBytes(physical, pageSizeBytes) });
-      record.remaining.delete(linear);
+    for (const linear of linears) record.unsent.add(linear);
+    this.drain(record);
+  }
+
+  /** The transport took acks: replies that found no room go out now. */
+  onTransportProgress(): void {
+    for (const record of [...this.byRequest.values()]) {
+      if (record.unsent.size > 0) this.drain(record);
     }
-    record.servedBytes += service.send(fromNode, {
-      kind: MigrationMessageKind.PageReply,
-      requestId,
-      result: 0,
-      bytes: encodePages(pages),
-    });
-    record.lastServedAtNs = service.kernel.nowNs();
-    service.kernel.traceEvent("page-lent", {
-      pid: formatPid(record.pid),
-      to: fromNode,
-      id: requestId,
-      pages: pages.length,
-      remaining: record.remaining.size,
-      totalNs: record.lastServedAtNs - record.startedAtNs,
-      bytes: record.bytesSent + record.servedBytes,
-    });
+  }
+
+  /** Sends the pages asked for, pageFetchPagesMax a reply, while the transport takes them. */
+  private drain(record: Lent): void {
+    const service = this.service;
+    const memory = service.kernel.machine.memory;
+    while (record.unsent.size > 0) {
+      const pages: ImagePage[] = [];
+      for (const linear of record.unsent) {
+        if (pages.length === pageFetchPagesMax) break;
+        const physical = record.addressSpace.translate(linear);
+        const writable = record.remaining.get(linear)!;
+        pages.push({ linear, writable, bytes: memory.readBytes(physical, pageSizeBytes) });
+      }
+      // A reply lists its pages in increasing order (process-image.ts).
+      pages.sort((a, b) => a.linear - b.linear);
+      const sentBytes = service.sendIfRoom(record.toNode, {
+        kind: MigrationMessageKind.PageReply,
+        requestId: record.requestId,
+        result: 0,
+        bytes: encodePages(pages),
+      });
+      if (sentBytes === 0) return;
+      for (const page of pages) {
+        record.unsent.delete(page.linear);
+        record.remaining.delete(page.linear);
+      }
+      record.servedBytes += sentBytes;
+      record.lastServedAtNs = service.kernel.nowNs();
+      service.kernel.traceEvent("page-lent", {
+        pid: formatPid(record.pid),
+        to: record.toNode,
+        id: record.requestId,
+        pages: pages.length,
+        remaining: record.remaining.size,
+        totalNs: record.lastServedAtNs - record.startedAtNs,
+        bytes: record.bytesSent + record.servedBytes,
+      });
+    }
     if (record.remaining.size === 0) this.finish(record, "all pages fetched");
   }
 

@@ -130,9 +130,10 @@ export class Process {
 
   /**
    * Whether a missing page at `linear` is one the kernel supplies zeroed on first touch: in
-   * the heap below the break, or in the stack's 8 MiB.
+   * the heap below the break, or in the stack's 8 MiB; never a page still at another node.
    */
   isDemandZero(linear: number): boolean {
+    if (this.addressSpace.isRemote(linear)) return false;
     return (
       (linear >= this.brkStartAddress && linear < pageAlignUp(this.brkAddress)) ||
       (linear >= stackLowestAddress && linear < stackTopAddress)
