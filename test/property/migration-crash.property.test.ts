@@ -64,6 +64,7 @@ import {
   parseTrace,
   type TraceRecord,
 } from "../support/migration-trace.ts";
+import { childPids } from "../support/pair-children.ts";
 import { checkAsyncProperty } from "../support/seeded-property.ts";
 
 const testFile = "test/property/migration-crash.property.test.ts";
@@ -106,17 +107,6 @@ interface Plan {
   phase: Phase;
   /** Where in the phase, in thousandths. */
   permille: number;
-}
-
-/** The pids the parent gives its children: child j is spawned on node (j + 1) mod N. */
-function childPids(shape: Shape): { pid: string; node: number }[] {
-  const nextLocal = new Map([[0, 2]]);
-  return Array.from({ length: 2 * shape.pairs }, (_, child) => {
-    const node = (child + 1) % shape.nodes;
-    const local = nextLocal.get(node) ?? 1;
-    nextLocal.set(node, local + 1);
-    return { pid: `${node}.${local}`, node };
-  });
 }
 
 function spawnNodeOf(shape: Shape, pid: string): number {

@@ -37,6 +37,7 @@ import {
   parseTrace,
   type TraceRecord,
 } from "../support/migration-trace.ts";
+import { childPids } from "../support/pair-children.ts";
 import { checkAsyncProperty } from "../support/seeded-property.ts";
 
 const testFile = "test/property/migration-steps.property.test.ts";
@@ -55,17 +56,6 @@ interface Shape {
   sleepUs: number;
   /** Process tables just big enough for the placement: moves into a full node are denied. */
   tightTables: boolean;
-}
-
-/** The pids the parent (0.1) gives its children: child j is spawned on node (j + 1) mod N. */
-function childPids(shape: Shape): { pid: string; node: number }[] {
-  const nextLocal = new Map([[0, 2]]);
-  return Array.from({ length: 2 * shape.pairs }, (_, child) => {
-    const node = (child + 1) % shape.nodes;
-    const local = nextLocal.get(node) ?? 1;
-    nextLocal.set(node, local + 1);
-    return { pid: `${node}.${local}`, node };
-  });
 }
 
 /** The most processes the placement puts on one node. */
