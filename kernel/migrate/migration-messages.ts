@@ -3,7 +3,9 @@
 // them apart. Fixed little-endian fields, then at most one variable tail; decoding checks
 // every length and names the bad field, and the caller drops and counts a malformed one.
 
+import { pageSizeBytes } from "../memory/user-layout.ts";
 import { ByteReader, ByteWriter } from "./byte-codec.ts";
+import { imagePagesMax } from "./process-image.ts";
 
 export const enum MigrationMessageKind {
   MigrateRequest = 20,
@@ -32,8 +34,7 @@ export const linkUpdateEnded = 0xffff_ffff;
 /** Peers one MigrateRequest may list: both pair tables of a process. */
 const linksMax = 2048;
 const nameBytesMax = 255;
-/** Pages one PageTable may list (a process's whole allowance) and one PageFetch may ask for. */
-const pageTableEntriesMax = 4096;
+/** Pages one PageFetch may ask for (a PageTable may list a process's whole allowance). */
 export const pageFetchPagesMax = 16;
 
 export interface MigrateRequest {
@@ -298,12 +299,12 @@ export function decodeMigrationMessage(bytes: Uint8Array): MigrationMessage {
     case MigrationMessageKind.PageTable: {
       const requestId = reader.u32("requestId");
       const restAtSource = reader.u8("restAtSource", 1) === 1;
-      const count = reader.u32("entries count", 0, pageTableEntriesMax);
+      const count = reader.u32("entries count", 0, imagePagesMax);
       const entries: PageTableEntry[] = [];
       let last = -1;
       for (let index = 0; index < count; index++) {
         const linear = reader.u32(`entries[${index}].linear`);
-        if (linear % 4096 !== 0 || linear <= last) {
+        if (linear % pageSizeBytes !== 0 || linear <= last) {
           reader.fail(`entries[${index}].linear`, "not page aligned and increasing");
         }
         last = linear;

@@ -275,10 +275,10 @@ function writePages(writer: ByteWriter, pages: readonly ImagePage[]): void {
   }
 }
 
-function readPages(reader: ByteReader, previousLinear: number): ImagePage[] {
+function readPages(reader: ByteReader): ImagePage[] {
   const count = reader.u32("pages count", 0, imagePagesMax);
   const pages: ImagePage[] = [];
-  let last = previousLinear;
+  let last = -1;
   for (let index = 0; index < count; index++) {
     const at = `pages[${index}]`;
     const linear = reader.u32(`${at}.linear`, pageSizeBytes, userSpaceEndAddress - pageSizeBytes);
@@ -299,11 +299,11 @@ export function encodePages(pages: readonly ImagePage[]): Uint8Array {
   return writer.done();
 }
 
-/** Pages after `previousLinear` (-1 for the first run), increasing; throws naming the field. */
-export function decodePages(bytes: Uint8Array, previousLinear = -1): ImagePage[] {
+/** A run of pages in increasing order; throws naming the field. */
+export function decodePages(bytes: Uint8Array): ImagePage[] {
   const reader = new ByteReader(bytes, "image pages");
   readHeader(reader, Section.pages);
-  const pages = readPages(reader, previousLinear);
+  const pages = readPages(reader);
   reader.end();
   return pages;
 }
@@ -321,7 +321,7 @@ export function decodeProcessImage(bytes: Uint8Array): ProcessImage {
   const reader = new ByteReader(bytes, "process image");
   readHeader(reader, Section.whole);
   const state = readStateBody(reader);
-  const pages = readPages(reader, -1);
+  const pages = readPages(reader);
   reader.end();
   return { state, pages };
 }

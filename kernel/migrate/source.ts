@@ -643,18 +643,21 @@ export class SourceSide {
 
 /** Every page the process holds, in increasing order, with whether it may write it. */
 function mappedPages(process: Process): PageTableEntry[] {
-  const pages: PageTableEntry[] = [];
-  process.addressSpace.forEachMappedPage((linear, _physical, writable) => {
-    pages.push({ linear, writable });
-  });
-  return pages;
+  return pagesWhere(process, () => true);
 }
 
 /** The pages written since they were last read for the destination, or never sent at all. */
 function dirtyPages(process: Process, sent: ReadonlySet<number>): PageTableEntry[] {
+  return pagesWhere(process, (linear, dirty) => dirty || !sent.has(linear));
+}
+
+function pagesWhere(
+  process: Process,
+  wanted: (linear: number, dirty: boolean) => boolean,
+): PageTableEntry[] {
   const pages: PageTableEntry[] = [];
   process.addressSpace.forEachMappedPage((linear, _physical, writable, dirty) => {
-    if (dirty || !sent.has(linear)) pages.push({ linear, writable });
+    if (wanted(linear, dirty)) pages.push({ linear, writable });
   });
   return pages;
 }

@@ -11,7 +11,7 @@ import {
   spawnPathBytesMax,
 } from "../limits.ts";
 import { nodeinfoRecordBytes } from "../load/nodeinfo-record.ts";
-import { userSpaceEndAddress } from "../memory/user-layout.ts";
+import { pageAlignDown, pageSizeBytes, userSpaceEndAddress } from "../memory/user-layout.ts";
 import { loadsEntryBytes } from "../syscalls/node-calls.ts";
 import { SyscallNumber } from "../syscalls/syscall-numbers.ts";
 
@@ -55,5 +55,5 @@ export function syscallUserRanges(
 export function forEachPageOf(range: UserRange, visit: (pageLinear: number) => void): void {
   const [linear, lengthBytes] = range;
   const endAddress = Math.min(linear + lengthBytes, userSpaceEndAddress);
-  for (let page = linear - (linear % 4096); page < endAddress; page += 4096) visit(page);
+  for (let page = pageAlignDown(linear); page < endAddress; page += pageSizeBytes) visit(page);
 }

@@ -56,6 +56,17 @@ function readTrace(path: string): TraceRecord[] {
 }
 
 /** The relay's three moves with `strategy`: checked against the still run; returns the trace. */
+/** The moment `pid` was frozen on `node` (a migration from there began its transfer). */
+function frozenAt(trace: TraceRecord[], pid: string, node: number): TraceRecord {
+  return trace.find(
+    (record) =>
+      record.event === "stop" &&
+      record.state === "frozen" &&
+      record.pid === pid &&
+      record.node === node,
+  )!;
+}
+
 async function movedLikeStill(strategy: string): Promise<TraceRecord[]> {
   const tracePath = join(scratch, `${strategy}.jsonl`);
   const moves = [...relayRun, ...threeMoves, "--strategy", strategy];
@@ -104,13 +115,7 @@ describe.concurrent("sterna boot --strategy", () => {
     expect(end.rounds).toBe(second.length);
     expect(end.bytes as number).toBeGreaterThan(stateBytes);
     // The freeze comes only once the live rounds are over.
-    const freeze = trace.find(
-      (record) =>
-        record.event === "stop" &&
-        record.state === "frozen" &&
-        record.pid === "0.1" &&
-        record.node === 2,
-    )!;
+    const freeze = frozenAt(trace, "0.1", 2);
     expect(freeze.t).toBeGreaterThan(second[0]!.t);
   }, 240_000);
 
@@ -132,13 +137,7 @@ describe.concurrent("sterna boot --strategy", () => {
         record.event === "migrate-residual-end" && record.pid === "0.1" && record.node === 0,
     )!;
     expect(fromFirstSource).toMatchObject({ why: "all pages fetched", unfetched: 0 });
-    const secondFreeze = trace.find(
-      (record) =>
-        record.event === "stop" &&
-        record.state === "frozen" &&
-        record.pid === "0.1" &&
-        record.node === 2,
-    )!;
+    const secondFreeze = frozenAt(trace, "0.1", 2);
     expect(fromFirstSource.t).toBeLessThanOrEqual(secondFreeze.t);
     const fetchedBytes = trace
       .filter((record) => record.event === "page-fetched" && record.pid === "0.1")
