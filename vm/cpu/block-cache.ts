@@ -25,10 +25,12 @@ export interface BlockInfo {
   /** Cycles of the first k instructions, k = 0..length. */
   readonly prefixCycles: Int32Array;
   /**
-   * Index of the instruction a looping block goes back to after its last one (it sets
-   * cpu.extraIterations), or -1: passes after the first run from it to the end.
+   * Index of the instruction a looping block goes back to (it sets cpu.extraIterations), or
+   * -1: passes after the first run from it to loopEnd.
    */
   readonly loopHead: number;
+  /** Index of the last instruction of that loop (-1 when it does not loop). */
+  readonly loopEnd: number;
   /** Cycles of one complete pass from loopHead that continues (0 when it does not loop). */
   readonly passCycles: number;
   /** Instructions of such a pass (0 when it does not loop). */
@@ -82,6 +84,7 @@ const emptyInfo: BlockInfo = {
   offsets: new Int32Array(0),
   prefixCycles: new Int32Array(1),
   loopHead: -1,
+  loopEnd: -1,
   passCycles: 0,
   passInstructions: 0,
 };

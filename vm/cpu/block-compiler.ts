@@ -102,10 +102,13 @@ export function blockSource(
   ends: Int32Array,
   prefixCycles: Int32Array,
   count: number,
+  loop: BlockLoop,
 ): string {
   const lines: string[] = [];
-  const loopHead = loopHeadOf(store, slots, starts, ends, count);
+  const loopHead = loop.head;
   const looping = loopHead >= 0;
+  /** Whether the block goes back to its loop head after its last instruction. */
+  const loopsAtEnd = looping && loop.end === count - 1;
   /** The first line of each instruction's code (the loop begins at loopHead's). */
   const firstLine: number[] = [];
   // What the run loop charges when the block leaves after `ran` instructions of its last
@@ -139,7 +142,7 @@ export function blockSource(
     // instruction) done, unless it ends there anyway. Only a store through Cpu.write* (the
     // slow path) can hit it.
     const leaveAfterStore = (tail: string) =>
-      last && !looping
+      last && !loopsAtEnd
         ? ""
         : `if (c.codeWritten !== 0) { ${tail} c.codeWritten = 0; ${leaveTo(k + 1, 0, last ? ends[k]! : starts[k + 1]!)} }`;
     const leaveIfCodeWritten = leaveAfterStore("");
@@ -230,15 +233,28 @@ export function blockSource(
         break;
       case FastKind.JmpRel:
         if (!last) break; // the block goes on at the target
-        if (looping) {
+        if (k === loop.end) {
           lines.push(
-            `${nextPass(prefixCycles, count, loopHead, 0)} ${leaveTo(count, 0, ends[k]! + imm)}`,
+            `${nextPass(prefixCycles, count, loop, 0)} ${leaveTo(count, 0, ends[k]! + imm)}`,
           );
         } else {
           lines.push(leaveTo(count, 0, ends[k]! + imm));
         }
         break;
       case FastKind.Jcc:
+        if (k === loop.end && loopsWhenTaken(store, slots, starts, ends, loop)) {
+          // Taken, the loop goes on; not taken, the block leaves, or goes on after the loop.
+          const back = `if (${conditionCode(op, flagSource)}) { ${nextPass(prefixCycles, count, loop, taken)} ${leaveTo(k + 1, taken, ends[k]! + imm)} }`;
+          lines.push(last ? `${back} ${leaveTo(k + 1, 0, ends[k]!)}` : `${back} break;`);
+          break;
+        }
+        if (k === loop.end) {
+          // Not taken, it runs on into the loop head.
+          lines.push(
+            `if (${conditionCode(op, flagSource)}) { ${leaveTo(count, taken, ends[k]! + imm)} } ${nextPass(prefixCycles, count, loop, 0)} ${leaveTo(count, 0, ends[k]!)}`,
+          );
+          break;
+        }
         if (followsTakenBranch(store, slots, starts, ends, k, count)) {
           // The block goes on at the target (its cycles include the taken penalty); not
           // taken, it ends after k + 1 instructions.
@@ -251,18 +267,6 @@ export function blockSource(
           // A side exit: taken, the block ends after k + 1 instructions; else it goes on.
           lines.push(
             `if (${conditionCode(op, flagSource)}) { ${leaveTo(k + 1, taken, ends[k]! + imm)} }`,
-          );
-          break;
-        }
-        if (looping && loopsWhenTaken(store, slots, starts, ends, count, loopHead)) {
-          lines.push(
-            `if (${conditionCode(op, flagSource)}) { ${nextPass(prefixCycles, count, loopHead, taken)} ${leaveTo(count, taken, ends[k]! + imm)} } ${leaveTo(count, 0, ends[k]!)}`,
-          );
-          break;
-        }
-        if (looping) {
-          lines.push(
-            `if (${conditionCode(op, flagSource)}) { ${leaveTo(count, taken, ends[k]! + imm)} } ${nextPass(prefixCycles, count, loopHead, 0)} ${leaveTo(count, 0, ends[k]!)}`,
           );
           break;
         }
@@ -351,16 +355,19 @@ export function blockSource(
   const lastSlot = slots[count - 1]!;
   if (!endsBlock(store.kind[lastSlot]!, store.handler[lastSlot]!)) {
     // The next instruction follows in memory (it is the loop head when the block loops).
-    const pass = looping ? nextPass(prefixCycles, count, loopHead, 0) : "";
+    const pass = loopsAtEnd ? nextPass(prefixCycles, count, loop, 0) : "";
     lines.push(`${pass} ${leaveTo(count, 0, ends[count - 1]!)}`);
   }
   const code = dropDeadFlagRecords(lines);
   if (!looping) return withStateInLocals(code.join("\n"), "");
-  // A block that goes back to its loop head loops here; `n` counts the passes completed.
-  // The passes completed reach the run loop only when a fault leaves the block.
-  const beforeLoop = code.slice(0, firstLine[loopHead]).join("\n");
-  const loop = code.slice(firstLine[loopHead]).join("\n");
-  return `let n = 0;\n${withStateInLocals(`${beforeLoop}\nfor (;;) {\n${loop}\n}`, "c.extraIterations = n;")}`;
+  // A block's loop runs here; `n` counts the passes completed, which reach the run loop when
+  // the block leaves. Code after the loop runs when its last branch is not taken.
+  const loopFrom = firstLine[loopHead]!;
+  const loopTo = loopsAtEnd ? code.length : firstLine[loop.end + 1]!;
+  const beforeLoop = code.slice(0, loopFrom).join("\n");
+  const body = code.slice(loopFrom, loopTo).join("\n");
+  const afterLoop = code.slice(loopTo).join("\n");
+  return `let n = 0;\n${withStateInLocals(`${beforeLoop}\nfor (;;) {\n${body}\n}\n${afterLoop}`, "c.extraIterations = n;")}`;
 }
 
 /** Where indirectTransferCode returns; the block's charge goes before it. */
@@ -425,39 +432,27 @@ function finallyAround(body: string, onLeaving: string): string {
 }
 
 /**
- * The index of the instruction the block goes back to after its last one (a direct jump or a
- * taken conditional branch to it, or running on into it), or -1 when the block does not loop.
+ * A block's loop: after instruction `end` the block may go back to instruction `head` (a
+ * direct jump or a conditional branch to it, or running on into it); when `end` is a
+ * conditional branch before the block's last instruction, the block goes on after it when it
+ * is not taken. A block has one loop at most; head and end are -1 when it has none.
  */
-export function loopHeadOf(
-  store: DecodedInstructions,
-  slots: Int32Array,
-  starts: Int32Array,
-  ends: Int32Array,
-  count: number,
-): number {
-  const last = slots[count - 1]!;
-  const kind = store.kind[last]!;
-  const held = starts.subarray(0, count);
-  const after = ends[count - 1]!;
-  if (kind === FastKind.Jcc || kind === FastKind.JmpRel) {
-    const taken = held.indexOf(after + store.imm[last]!);
-    return taken >= 0 || kind === FastKind.JmpRel ? taken : held.indexOf(after);
-  }
-  return endsBlock(kind, store.handler[last]!) ? -1 : held.indexOf(after);
+export interface BlockLoop {
+  readonly head: number;
+  readonly end: number;
 }
 
-/** Whether a looping block goes back to its loop head when its last instruction, a conditional branch, is taken (else when it is not). */
+/** Whether the block goes back to its loop head when the conditional branch ending the loop is taken (else when it is not, running on into the head). */
 function loopsWhenTaken(
   store: DecodedInstructions,
   slots: Int32Array,
   starts: Int32Array,
   ends: Int32Array,
-  count: number,
-  loopHead: number,
+  loop: BlockLoop,
 ): boolean {
-  const last = slots[count - 1]!;
+  const end = slots[loop.end]!;
   return (
-    store.kind[last] === FastKind.Jcc && ends[count - 1]! + store.imm[last]! === starts[loopHead]
+    store.kind[end] === FastKind.Jcc && ends[loop.end]! + store.imm[end]! === starts[loop.head]
   );
 }
 
@@ -483,28 +478,27 @@ export function loopPassCycles(
   starts: Int32Array,
   ends: Int32Array,
   prefixCycles: Int32Array,
-  count: number,
-  loopHead: number,
+  loop: BlockLoop,
 ): number {
-  const taken = loopsWhenTaken(store, slots, starts, ends, count, loopHead)
+  const taken = loopsWhenTaken(store, slots, starts, ends, loop)
     ? cpuCostCycles.branchTakenExtra
     : 0;
-  return prefixCycles[count]! - prefixCycles[loopHead]! + taken;
+  return prefixCycles[loop.end + 1]! - prefixCycles[loop.head]! + taken;
 }
 
 /**
- * Continues with another pass when, after this one, the next would start in budget (the
- * rule Cpu.run applies to every block run): the passes so far cost prefixCycles[loopHead]
- * plus n + 1 passes, and the next one's last instruction starts
- * prefixCycles[count - 1] - prefixCycles[loopHead] after its head.
+ * Continues with another pass when, after this one, every instruction the block may still
+ * run would start in budget (the rule Cpu.run applies to every block run): the passes so
+ * far cost prefixCycles[head] plus n + 1 passes, and the block's last instruction (in the
+ * next pass or after the loop) starts prefixCycles[count - 1] - prefixCycles[head] later.
  */
 function nextPass(
   prefixCycles: Int32Array,
   count: number,
-  loopHead: number,
+  loop: BlockLoop,
   takenCycles: number,
 ): string {
-  const passCycles = prefixCycles[count]! - prefixCycles[loopHead]! + takenCycles;
+  const passCycles = prefixCycles[loop.end + 1]! - prefixCycles[loop.head]! + takenCycles;
   return `if ((n + 1) * ${passCycles} + ${prefixCycles[count - 1]} < budgetCycles) { n++; continue; }`;
 }
 

@@ -21,7 +21,6 @@ import {
   compileBlockFunction,
   endsBlock,
   followsTakenBranch,
-  loopHeadOf,
   loopPassCycles,
 } from "./block-compiler.ts";
 import { cpuCostCycles } from "./cost-table.ts";
@@ -46,7 +45,7 @@ import { executeFast, StepOutcome } from "./execute-fast.ts";
 import { FastKind } from "./fast-kind.ts";
 import { guestFault } from "./guest-fault.ts";
 import { LazyFlags } from "./lazy-flags.ts";
-import { RecentEips, recentEntryMask } from "./recent-eips.ts";
+import { RecentEips, recentEntryMask, recentPassUnit } from "./recent-eips.ts";
 import { StopReason } from "./stop-reason.ts";
 import { multiplySigned, multiplyUnsigned, wide } from "./wide-arithmetic.ts";
 
@@ -209,10 +208,10 @@ export class Cpu {
             block = 0;
             // A looping block's earlier passes (loopPass* are 0 for other blocks).
             const passes = this.extraIterations;
-            const ran = this.exitInstructions + passes * blockLoopPassInstructions[id]!;
+            const reached = this.exitInstructions;
             cycles += this.exitCycles + passes * blockLoopPassCycles[id]!;
-            retired += ran;
-            ringStarted[entry] = ran;
+            retired += reached + passes * blockLoopPassInstructions[id]!;
+            ringStarted[entry] = passes * recentPassUnit + reached;
             continue;
           }
         } else {
@@ -260,7 +259,7 @@ export class Cpu {
         cycles += passesDone * info.passCycles + info.prefixCycles[done]!;
         const ran = info.passInstructions * passesDone + done;
         retired += ran;
-        ringStarted[(ringCount - 1) & recentEntryMask] = ran + 1;
+        ringStarted[(ringCount - 1) & recentEntryMask] = passesDone * recentPassUnit + done + 1;
       }
       reason = StopReason.Exception;
     }
@@ -411,6 +410,9 @@ export class Cpu {
     let offset = startOffset;
     let count = 0;
     let current = slot;
+    // The block's one loop, if any (BlockLoop).
+    let loopHead = -1;
+    let loopEnd = -1;
     for (;;) {
       slots[count] = current;
       starts[count] = offset - startOffset;
@@ -421,15 +423,21 @@ export class Cpu {
       let nextOffset = end;
       const kind = store.kind[current]!;
       if (endsBlock(kind, store.handler[current]!)) {
-        // A branch to an instruction the block holds makes the block a loop back to it and
-        // ends it. Otherwise the block follows a conditional branch the way the interpreter
-        // saw it go most often (backward when it has not run: loops take those), leaving
-        // (a side exit) when it goes the other way, and a direct jmp or call goes on at its
-        // target on this page.
+        // A direct jump or conditional branch to an instruction the block holds makes the
+        // block's loop (one at most), going back there; when a conditional one is not taken
+        // the block goes on after it. Otherwise the block follows a conditional branch the
+        // way the interpreter saw it go most often (backward when it has not run: loops take
+        // those), leaving (a side exit) when it goes the other way, and a direct jmp or call
+        // goes on at its target on this page.
         const target = end + store.imm[current]!;
         const onPage = target >= 0 && target < 4096;
-        if (onPage && starts.subarray(0, count).includes(target - startOffset)) break;
-        if (kind === FastKind.Jcc) {
+        const held = onPage ? starts.subarray(0, count).indexOf(target - startOffset) : -1;
+        if (held >= 0) {
+          if (loopHead >= 0 || (kind !== FastKind.Jcc && kind !== FastKind.JmpRel)) break;
+          loopHead = held;
+          loopEnd = count - 1;
+          if (kind !== FastKind.Jcc) break;
+        } else if (kind === FastKind.Jcc) {
           const runs = store.heat[current]!;
           const mostlyTaken = runs === 0 ? target < offset : 2 * store.taken[current]! > runs;
           if (onPage && mostlyTaken) nextOffset = target;
@@ -440,8 +448,15 @@ export class Cpu {
         }
       }
       if (nextOffset >= 4096) break;
-      // Running on into an instruction the block holds makes it a loop back to it.
-      if (starts.subarray(0, count).includes(nextOffset - startOffset)) break;
+      // Running on into an instruction the block holds ends it, making its loop if it has none.
+      const into = starts.subarray(0, count).indexOf(nextOffset - startOffset);
+      if (into >= 0) {
+        if (loopHead < 0) {
+          loopHead = into;
+          loopEnd = count - 1;
+        }
+        break;
+      }
       offset = nextOffset;
       current = table[offset]!;
       if (current === SLOT_NONE) {
@@ -459,17 +474,17 @@ export class Cpu {
         : 0;
       prefixCycles[k + 1] = prefixCycles[k]! + store.costCycles[slots[k]!]! + taken;
     }
-    const fn = compileBlockFunction(blockSource(store, slots, starts, ends, prefixCycles, count));
-    const loopHead = loopHeadOf(store, slots, starts, ends, count);
+    const loop = { head: loopHead, end: loopEnd };
+    const fn = compileBlockFunction(
+      blockSource(store, slots, starts, ends, prefixCycles, count, loop),
+    );
     const info = {
       offsets: starts.slice(0, count),
       prefixCycles,
       loopHead,
-      passCycles:
-        loopHead < 0
-          ? 0
-          : loopPassCycles(store, slots, starts, ends, prefixCycles, count, loopHead),
-      passInstructions: loopHead < 0 ? 0 : count - loopHead,
+      loopEnd,
+      passCycles: loopHead < 0 ? 0 : loopPassCycles(store, slots, starts, ends, prefixCycles, loop),
+      passInstructions: loopHead < 0 ? 0 : loopEnd + 1 - loopHead,
     };
     store.block[slot] = this.blocks.add(fn, info);
     return true;

@@ -1,7 +1,7 @@
 // A ring of the most recently started instructions, for `sterna exec --last N`. The run
 // loop writes straight into the typed arrays here: per compiled block run its entry eip,
-// block id and the instructions it started (passes of a looping block included), per
-// interpreted instruction its eip and id 0. `list` expands block runs back into
+// block id, and how far it got (the passes of its loop it went back for, and the
+// instructions of the block reached), per interpreted instruction its eip and id 0. `list` expands block runs back into
 // instruction eips with the block table of their generation (blocks are renumbered when
 // the table is cleared).
 
@@ -9,6 +9,11 @@ import type { BlockInfo } from "./block-cache.ts";
 
 export const recentEntriesMax = 1024;
 export const recentEntryMask = recentEntriesMax - 1;
+/**
+ * A block run's `started` is passes * recentPassUnit + the instructions of the block it
+ * started in its last pass, counted from its entry (above any block's length).
+ */
+export const recentPassUnit = 128;
 
 interface Generation {
   /** The first entry number recorded with this block table. */
@@ -20,7 +25,10 @@ export class RecentEips {
   readonly eips = new Int32Array(recentEntriesMax);
   /** Block id; 0 for one interpreted instruction. */
   readonly ids = new Int32Array(recentEntriesMax);
-  /** For a block run: instructions started, the faulting one included (float: a loop may run long). */
+  /**
+   * For a block run: passes * recentPassUnit + instructions of the block reached, the
+   * faulting one included (float: a loop may run long).
+   */
   readonly started = new Float64Array(recentEntriesMax);
   /** Entries recorded so far (the ring keeps the last recentEntriesMax). */
   count = 0;
@@ -49,23 +57,35 @@ export class RecentEips {
       }
       const info = this.generationOf(entry)?.infos[id];
       if (info === undefined) continue;
-      // The first pass runs every instruction, later ones those from the loop head on; the
-      // last pass (first or later) may stop part-way.
+      // The block from its entry, with its loop's passes: the first one up to loopEnd, the
+      // later ones from loopHead; the last pass may stop part-way or go on after the loop.
       const offsets = info.offsets;
-      const count = offsets.length;
-      const started = this.started[index]!;
-      const head = Math.max(info.loopHead, 0);
-      const passLength = count - head;
-      const laterPasses = started <= count ? 0 : Math.ceil((started - count) / passLength);
-      const inLast = started <= count ? started : started - count - (laterPasses - 1) * passLength;
-      const lastFrom = laterPasses === 0 ? 0 : head;
-      for (let i = lastFrom + inLast - 1; i >= lastFrom && eips.length < wanted; i--) {
-        eips.push((base + offsets[i]!) >>> 0);
+      const value = this.started[index]!;
+      const reached = value % recentPassUnit;
+      const passes = info.loopHead < 0 ? 0 : (value - reached) / recentPassUnit;
+      // Segments [from, to) in run order, the middle one repeated.
+      let segments: [number, number, number][];
+      if (passes === 0) {
+        segments = [[0, reached, 1]];
+      } else if (reached <= info.loopEnd + 1) {
+        segments = [
+          [0, info.loopEnd + 1, 1],
+          [info.loopHead, info.loopEnd + 1, passes - 1],
+          [info.loopHead, reached, 1],
+        ];
+      } else {
+        segments = [
+          [0, info.loopEnd + 1, 1],
+          [info.loopHead, info.loopEnd + 1, passes],
+          [info.loopEnd + 1, reached, 1],
+        ];
       }
-      for (let pass = laterPasses - 1; pass >= 0 && eips.length < wanted; pass--) {
-        const from = pass === 0 ? 0 : head;
-        for (let i = count - 1; i >= from && eips.length < wanted; i--) {
-          eips.push((base + offsets[i]!) >>> 0);
+      for (let s = segments.length - 1; s >= 0 && eips.length < wanted; s--) {
+        const [from, to, times] = segments[s]!;
+        for (let pass = 0; pass < times && eips.length < wanted; pass++) {
+          for (let i = to - 1; i >= from && eips.length < wanted; i--) {
+            eips.push((base + offsets[i]!) >>> 0);
+          }
         }
       }
     }
