@@ -251,29 +251,26 @@ export function createNodeSoftware(
       if (crashedAtNs === undefined) kernel.runUntil(untilNs);
       else passCrashedTime(machine, untilNs);
     },
-    status(): NodeStatus {
+    status(into: NodeStatus): void {
       if (crashedAtNs !== undefined) {
         // Down: nothing runs here, but a restart is due, or the peers have yet to notice.
         const newsEndNs = crashedAtNs + crashNewsNs;
         const nowNs = kernel.nowNs();
-        return {
-          liveJobs: 0,
-          canProgress: nextFault < faults.length || nowNs < newsEndNs,
-          runnable: false,
-          nextEventNs: Math.min(nextFaultNs(), nowNs < newsEndNs ? newsEndNs : Infinity),
-        };
+        into.liveJobs = 0;
+        into.canProgress = nextFault < faults.length || nowNs < newsEndNs;
+        into.runnable = false;
+        into.nextEventNs = Math.min(nextFaultNs(), nowNs < newsEndNs ? newsEndNs : Infinity);
+        return;
       }
-      return {
-        liveJobs: kernel.liveJobCount + runsPending,
-        canProgress:
-          kernel.current !== undefined ||
-          kernel.scheduler.readyCount > 0 ||
-          kernel.wakeups.size > 0 ||
-          network.busy ||
-          nextFault < faults.length,
-        runnable: kernel.current !== undefined || kernel.scheduler.readyCount > 0,
-        nextEventNs: Math.min(kernel.nextEventNs(), nextFaultNs()),
-      };
+      into.liveJobs = kernel.liveJobCount + runsPending;
+      into.canProgress =
+        kernel.current !== undefined ||
+        kernel.scheduler.readyCount > 0 ||
+        kernel.wakeups.size > 0 ||
+        network.busy ||
+        nextFault < faults.length;
+      into.runnable = kernel.current !== undefined || kernel.scheduler.readyCount > 0;
+      into.nextEventNs = Math.min(kernel.nextEventNs(), nextFaultNs());
     },
     progress() {
       return {

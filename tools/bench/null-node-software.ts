@@ -11,12 +11,12 @@ export function createNodeSoftware(
 ): NodeSoftware {
   return {
     runUntil: () => {},
-    status: () => ({
-      liveJobs: 1,
-      canProgress: true,
-      runnable: true,
-      nextEventNs: Number.POSITIVE_INFINITY,
-    }),
+    status: (into) => {
+      into.liveJobs = 1;
+      into.canProgress = true;
+      into.runnable = true;
+      into.nextEventNs = Number.POSITIVE_INFINITY;
+    },
     progress: () => ({}),
     finish: () => null,
   };

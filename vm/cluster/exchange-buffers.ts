@@ -2,14 +2,13 @@
 // (quantum generation, command, completion, lengths) used with Atomics as the barrier, and
 // one inbound and one outbound byte buffer for the quantum's batches (quantum-codec.ts).
 
-/** Control words (Int32Array indices). */
+/** Control words (Int32Array indices). The inbound batch is self-delimiting (quantum-codec.ts). */
 export const enum Control {
   /** Incremented by the coordinator to start a command. */
   Generation = 0,
   Command = 1,
   /** Set to the generation by the worker when the command is done. */
   Done = 2,
-  InboundBytes = 3,
   OutboundBytes = 4,
   /** 1 when the command failed: the outbound buffer holds the error text. */
   Failed = 5,

@@ -2,7 +2,10 @@
 // NIC the frame events the medium computed for it, runs each node's software to the quantum's
 // end, and gathers what the nodes produced (frames, console writes, trace lines, reports,
 // status). The same class serves W = 1 (the coordinator's own thread) and each worker thread
-// (node-worker.ts), so the two paths cannot drift apart.
+// (node-worker.ts), so the two paths cannot drift apart. A quantum allocates nothing when no
+// node produced anything: two outputs take turns (what the nodes emit between steps goes
+// into the one the next step returns) and the status records are reused, so a step's output
+// is valid until the next step.
 
 import type { FrameEvent, FrameSubmission } from "../fabric/medium.ts";
 import { Machine } from "../machine.ts";
@@ -49,9 +52,14 @@ export class NodeHost {
   private readonly machines: Machine[] = [];
   private readonly software: NodeSoftware[] = [];
   private readonly indexByNode = new Map<number, number>();
+  /** Collects what the nodes emit until the next step returns it. */
   private output: QuantumOutput = emptyOutput();
-  /** Each node's status after it last ran (undefined before its first quantum). */
-  private readonly statuses: (NodeStatus | undefined)[] = [];
+  /** The output the last step returned, cleared and reused by the next. */
+  private spare: QuantumOutput = emptyOutput();
+  /** Each node's status after it last ran. */
+  private readonly statuses: NodeStatus[] = [];
+  /** 1 once the node has run a quantum (its status is known). */
+  private readonly hasRun: Uint8Array;
   /** 1 when frame events were scheduled on the node since it last ran. */
   private readonly hasEvents: Uint8Array;
   private lastUntilNs = 0;
@@ -63,7 +71,9 @@ export class NodeHost {
     machineConfig: (node: number) => NodeMachineConfig,
   ) {
     this.hasEvents = new Uint8Array(nodes.length);
+    this.hasRun = new Uint8Array(nodes.length);
     nodes.forEach((node, index) => {
+      this.statuses.push({ liveJobs: 0, canProgress: true, runnable: true, nextEventNs: 0 });
       this.indexByNode.set(node, index);
       const { clockHz, memoryBytes } = machineConfig(node);
       const machine = new Machine({ node, clockHz, memoryBytes });
@@ -80,9 +90,11 @@ export class NodeHost {
 
   /**
    * Delivers `events` (for hosted nodes), runs every node to `untilNs`, returns its output,
-   * with each node's progress figures when `withProgress`.
+   * with each node's progress figures when `withProgress`. The output is reused: it is valid
+   * until the next call.
    */
   step(events: readonly FrameEvent[], untilNs: number, withProgress: boolean): QuantumOutput {
+    const output = this.output;
     for (const event of events) {
       const index = this.indexByNode.get(event.node);
       if (index === undefined)
@@ -91,12 +103,12 @@ export class NodeHost {
       this.hasEvents[index] = 1;
     }
     for (let index = 0; index < this.software.length; index++) {
-      const last = this.statuses[index];
+      const last = this.statuses[index]!;
       // An idle node with nothing due before the quantum's end and no frame arriving is left
       // where it is: running it later passes the same idle time in one step, with the same
       // result, so an idle node costs nothing per quantum.
       if (
-        last !== undefined &&
+        this.hasRun[index] === 1 &&
         !last.runnable &&
         last.nextEventNs >= untilNs &&
         this.hasEvents[index] === 0
@@ -106,14 +118,22 @@ export class NodeHost {
       this.hasEvents[index] = 0;
       const software = this.software[index]!;
       software.runUntil(untilNs);
-      for (const frame of this.machines[index]!.nic.takeOutgoing()) this.output.frames.push(frame);
-      this.statuses[index] = software.status();
+      for (const frame of this.machines[index]!.nic.takeOutgoing()) output.frames.push(frame);
+      software.status(last);
+      this.hasRun[index] = 1;
     }
     this.lastUntilNs = untilNs;
-    const output = this.output;
-    output.statuses = this.statuses as NodeStatus[];
-    if (withProgress) output.progress = this.software.map((software) => software.progress());
-    this.output = emptyOutput();
+    output.statuses = this.statuses;
+    if (withProgress)
+      for (const software of this.software) output.progress.push(software.progress());
+    const spare = this.spare;
+    spare.frames.length = 0;
+    spare.console.length = 0;
+    spare.traces.length = 0;
+    spare.reports.length = 0;
+    spare.progress.length = 0;
+    this.spare = output;
+    this.output = spare;
     return output;
   }
 
@@ -121,8 +141,8 @@ export class NodeHost {
     // Nodes left idle catch up to the run's end first, so their closing figures agree.
     for (const software of this.software) software.runUntil(this.lastUntilNs);
     const summaries = this.software.map((software) => software.finish(outcome));
-    const { traces, reports } = this.output;
-    this.output = emptyOutput();
+    const traces = this.output.traces.splice(0);
+    const reports = this.output.reports.splice(0);
     return { summaries, traces, reports };
   }
 

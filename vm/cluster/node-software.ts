@@ -52,7 +52,8 @@ export interface NodeOutputs {
 export interface NodeSoftware {
   /** Runs until the machine's virtual time reaches `untilNs`. */
   runUntil(untilNs: number): void;
-  status(): NodeStatus;
+  /** Writes the node's status into `into` (one object per node, reused every quantum). */
+  status(into: NodeStatus): void;
   /** Asked once per virtual second, for the live status line. */
   progress(): NodeProgress;
   /** Ends the run: the node's summary, JSON-safe. */

@@ -9,7 +9,7 @@ import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import { Command, Control, type ExchangeBuffers } from "./exchange-buffers.ts";
 import { type FinalOutput, NodeHost, type NodeMachineConfig } from "./node-host.ts";
 import type { NodeBootConfig, NodeSoftwareModule } from "./node-software.ts";
-import { readInbound, writeOutbound } from "./quantum-codec.ts";
+import { InboundReader, OutboundWriter } from "./quantum-codec.ts";
 import { ExchangeWaiter } from "./spin-budget.ts";
 
 export interface WorkerBoot {
@@ -47,8 +47,9 @@ const api = {
   runQuanta(): void {
     if (!host || !buffers) throw new Error("runQuanta before boot");
     const control = new Int32Array(buffers.control);
-    const inbound = new Uint8Array(buffers.inbound);
+    const inbound = new InboundReader(new Uint8Array(buffers.inbound));
     const outbound = new Uint8Array(buffers.outbound);
+    const outboundWriter = new OutboundWriter(outbound);
     const waiter = new ExchangeWaiter(control, spinChecks);
     for (;;) {
       // The coordinator may have posted the first command before this call began: compare
@@ -62,10 +63,10 @@ const api = {
         return;
       }
       try {
-        const { untilNs, withProgress, events } = readInbound(
-          inbound.subarray(0, Atomics.load(control, Control.InboundBytes)),
+        inbound.read();
+        const length = outboundWriter.write(
+          host.step(inbound.events, inbound.untilNs, inbound.withProgress),
         );
-        const length = writeOutbound(outbound, host.step(events, untilNs, withProgress));
         Atomics.store(control, Control.OutboundBytes, length);
         Atomics.store(control, Control.Failed, 0);
       } catch (error) {

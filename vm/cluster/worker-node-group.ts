@@ -18,7 +18,7 @@ import type { NodeGroup } from "./node-group.ts";
 import type { FinalOutput, NodeMachineConfig, QuantumOutput } from "./node-host.ts";
 import type { NodeBootConfig } from "./node-software.ts";
 import type { NodeWorkerApi } from "./node-worker.ts";
-import { readOutbound, writeInbound } from "./quantum-codec.ts";
+import { InboundWriter, OutboundReader } from "./quantum-codec.ts";
 import { ExchangeWaiter } from "./spin-budget.ts";
 
 const decoder = new TextDecoder();
@@ -27,8 +27,9 @@ const workerSilenceMsMax = 300_000;
 
 export class WorkerNodeGroup implements NodeGroup {
   private readonly control: Int32Array;
-  private readonly inbound: Uint8Array;
-  private readonly outbound: Uint8Array;
+  private readonly inbound: InboundWriter;
+  private readonly outboundBytes: Uint8Array;
+  private readonly outbound: OutboundReader;
   private generation = 0;
   private running: Promise<void> | undefined;
   private readonly waiter: ExchangeWaiter;
@@ -42,8 +43,9 @@ export class WorkerNodeGroup implements NodeGroup {
   ) {
     this.control = new Int32Array(buffers.control);
     this.waiter = new ExchangeWaiter(this.control, spinChecks);
-    this.inbound = new Uint8Array(buffers.inbound);
-    this.outbound = new Uint8Array(buffers.outbound);
+    this.inbound = new InboundWriter(new Uint8Array(buffers.inbound));
+    this.outboundBytes = new Uint8Array(buffers.outbound);
+    this.outbound = new OutboundReader(this.outboundBytes);
   }
 
   static async start(
@@ -72,8 +74,7 @@ export class WorkerNodeGroup implements NodeGroup {
   }
 
   begin(events: FrameEvent[], untilNs: number, withProgress: boolean): void {
-    const length = writeInbound(this.inbound, untilNs, withProgress, events);
-    Atomics.store(this.control, Control.InboundBytes, length);
+    this.inbound.write(untilNs, withProgress, events);
     this.command(Command.Step);
   }
 
@@ -82,10 +83,10 @@ export class WorkerNodeGroup implements NodeGroup {
     const length = Atomics.load(this.control, Control.OutboundBytes);
     if (Atomics.load(this.control, Control.Failed) === 1) {
       throw new Error(
-        `worker for nodes ${this.nodes[0]}..: ${decoder.decode(this.outbound.slice(0, length))}`,
+        `worker for nodes ${this.nodes[0]}..: ${decoder.decode(this.outboundBytes.slice(0, length))}`,
       );
     }
-    return readOutbound(this.outbound.subarray(0, length));
+    return this.outbound.read();
   }
 
   async finish(outcome: string): Promise<FinalOutput> {

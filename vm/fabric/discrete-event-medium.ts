@@ -63,6 +63,7 @@ function happeningBefore(a: Happening, b: Happening): boolean {
 }
 
 const noBytes = new Uint8Array(0);
+const noEvents: readonly FrameEvent[] = [];
 
 export abstract class DiscreteEventMedium implements Medium {
   abstract readonly name: string;
@@ -139,7 +140,7 @@ export abstract class DiscreteEventMedium implements Medium {
     });
   }
 
-  eventsBefore(untilNs: number): FrameEvent[] {
+  eventsBefore(untilNs: number): readonly FrameEvent[] {
     const horizonNs = untilNs - this.gapNs;
     for (;;) {
       const next = this.happenings.peek();
@@ -148,6 +149,9 @@ export abstract class DiscreteEventMedium implements Medium {
       this.handle(next);
     }
     if (horizonNs > this.handledBeforeNs) this.handledBeforeNs = horizonNs;
+    const first = this.events.peek();
+    // Most quanta have no event due: no array for them (the cluster asks every quantum).
+    if (first === undefined || !(first.atNs < untilNs)) return noEvents;
     const due: FrameEvent[] = [];
     for (;;) {
       const next = this.events.peek();

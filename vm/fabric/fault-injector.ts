@@ -148,7 +148,7 @@ export class FaultInjector implements Medium {
     this.inner.submit(frame);
   }
 
-  eventsBefore(untilNs: number): FrameEvent[] {
+  eventsBefore(untilNs: number): readonly FrameEvent[] {
     this.reportPartitions(untilNs);
     const out: FrameEvent[] = [];
     let reordered = false;

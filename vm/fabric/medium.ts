@@ -115,7 +115,7 @@ export interface Medium {
    * Every event with atNs < untilNs, ordered by (atNs, node, sourceNode, seq, kind). The caller
    * has submitted every frame handed before untilNs - lookaheadNs. Events are returned once.
    */
-  eventsBefore(untilNs: number): FrameEvent[];
+  eventsBefore(untilNs: number): readonly FrameEvent[];
   /**
    * A lower bound on the time of the earliest event not yet returned (frames still in the
    * medium's simulation may produce theirs later than it); Infinity when the medium holds no

@@ -13,14 +13,15 @@ import { Switched } from "../../../vm/fabric/switched.ts";
 import { describeEvent, submission } from "../../support/frames.ts";
 
 /** 200 frames between 4 nodes on switched:1000, 100 µs apart, through the given faults. */
-function run(options: FaultOptions): { events: FrameEvent[]; injector: FaultInjector } {
+function run(options: FaultOptions): { events: readonly FrameEvent[]; injector: FaultInjector } {
   const injector = new FaultInjector(new Switched(4, 1000), options);
   for (let i = 0; i < 200; i++)
     injector.submit(submission(i % 4, (i + 1) % 4, 100, i * 100_000, i >> 2));
   return { events: injector.eventsBefore(Number.POSITIVE_INFINITY), injector };
 }
 
-const receives = (events: FrameEvent[]) => events.filter((e) => e.kind === FrameEventKind.Receive);
+const receives = (events: readonly FrameEvent[]) =>
+  events.filter((e) => e.kind === FrameEventKind.Receive);
 
 describe("FaultInjector", () => {
   it("passes everything through with no faults", () => {

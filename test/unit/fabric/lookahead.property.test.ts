@@ -80,7 +80,7 @@ function mediumFor(t: Traffic): Medium {
 }
 
 interface Outcome {
-  events: FrameEvent[];
+  events: readonly FrameEvent[];
   incidents: MediumIncident[];
 }
 
@@ -95,7 +95,8 @@ function allAtOnce(t: Traffic, frames: FrameSubmission[]): Outcome {
 function quantumByQuantum(t: Traffic, frames: FrameSubmission[]): Outcome {
   const medium = mediumFor(t);
   const quantumNs = Math.max(1, Math.floor(medium.lookaheadNs * t.quantumFraction));
-  const outcome: Outcome = { events: [], incidents: [] };
+  const events: FrameEvent[] = [];
+  const outcome: Outcome = { events, incidents: [] };
   let incidentsFinalBeforeNs = Number.NEGATIVE_INFINITY;
   let next = 0;
   for (let boundaryNs = 0; ; boundaryNs += quantumNs) {
@@ -105,7 +106,7 @@ function quantumByQuantum(t: Traffic, frames: FrameSubmission[]): Outcome {
     for (const event of medium.eventsBefore(untilNs)) {
       expect(event.atNs).toBeLessThan(untilNs);
       expect(event.atNs).toBeGreaterThanOrEqual(boundaryNs);
-      outcome.events.push(event);
+      events.push(event);
     }
     // Every incident before the previous call's U - lookahead came out then.
     for (const incident of medium.takeIncidents?.() ?? []) {
