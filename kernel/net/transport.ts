@@ -119,6 +119,12 @@ export class Transport {
     staleIncarnationDropped: 0,
   };
   private readonly peers = new Map<number, PeerChannel>();
+  /**
+   * The same channels with their nodes, in the Map's order (first contact; a new incarnation
+   * takes its predecessor's place): the loops run every quantum, and walking a Map allocates.
+   */
+  private readonly peerNodes: number[] = [];
+  private readonly peerList: PeerChannel[] = [];
   private readonly chunkBytesMax: number;
   /** This node's incarnation, in bits 1-7 of every frame's flags byte. */
   private readonly incarnationFlags: number;
@@ -194,7 +200,9 @@ export class Transport {
     for (let arrived = this.port.receiveFrame(); arrived; arrived = this.port.receiveFrame()) {
       this.accept(arrived.sourceNode, arrived.payload, nowNs);
     }
-    for (const [node, peer] of this.peers) {
+    for (let index = 0; index < this.peerList.length; index++) {
+      const node = this.peerNodes[index]!;
+      const peer = this.peerList[index]!;
       this.pump(node, peer, nowNs);
       // A data frame carries the ack too; a bare ack goes only when nothing was sent.
       if (peer.ackOwed) this.sendAck(node, peer);
@@ -203,8 +211,10 @@ export class Transport {
 
   /** Fires retransmission timeouts due by `nowNs`. */
   fireTimers(nowNs: number): void {
-    for (const [node, peer] of this.peers) {
+    for (let index = 0; index < this.peerList.length; index++) {
+      const peer = this.peerList[index]!;
       if (peer.retransmitAtNs > nowNs) continue;
+      const node = this.peerNodes[index]!;
       peer.timeoutsInARow++;
       if (peer.timeoutsInARow > this.limits.retriesMax) {
         this.failPeer(node, peer);
@@ -221,13 +231,13 @@ export class Transport {
   /** The earliest retransmission timeout, Infinity when nothing is unacknowledged. */
   nextTimerNs(): number {
     let earliest = Number.POSITIVE_INFINITY;
-    for (const peer of this.peers.values()) earliest = Math.min(earliest, peer.retransmitAtNs);
+    for (const peer of this.peerList) earliest = Math.min(earliest, peer.retransmitAtNs);
     return earliest;
   }
 
   /** Whether any message is still unacknowledged or unsent (the cluster is not quiet). */
   get busy(): boolean {
-    for (const peer of this.peers.values()) {
+    for (const peer of this.peerList) {
       if (peer.outgoing.length > 0 || peer.ackOwed) return true;
     }
     return false;
@@ -242,6 +252,8 @@ export class Transport {
     if (!peer) {
       peer = new PeerChannel(this.limits.retransmitTimeoutNs);
       this.peers.set(node, peer);
+      this.peerNodes.push(node);
+      this.peerList.push(peer);
     }
     return peer;
   }
@@ -334,6 +346,7 @@ export class Transport {
     peer = new PeerChannel(this.limits.retransmitTimeoutNs);
     peer.incarnation = incarnation;
     this.peers.set(node, peer);
+    this.peerList[this.peerNodes.indexOf(node)] = peer;
     return true;
   }
 
