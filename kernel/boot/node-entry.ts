@@ -17,6 +17,7 @@ import { SeededRandom } from "../../vm/random/seeded-random.ts";
 import { FileStore } from "../files/file-store.ts";
 import { Kernel } from "../kernel.ts";
 import type { LoadSnapshot } from "../load/load-sampler.ts";
+import type { DeliveryMethod } from "../migrate/delivery-method.ts";
 import type { MemoryStrategy } from "../migrate/memory-strategy.ts";
 import type { MigrationProbe } from "../migrate/migration-probe.ts";
 import { type MigrationCounters, zeroMigrationCounters } from "../migrate/migration-service.ts";
@@ -68,6 +69,8 @@ export interface KernelNodeOptions {
   migrationProbe?: MigrationProbe;
   /** --strategy: how every node moves the memory of a process leaving it. */
   strategy?: MemoryStrategy;
+  /** --delivery: how messages reach a process leaving any node. */
+  delivery?: DeliveryMethod;
 }
 
 /**
@@ -148,6 +151,7 @@ export function createNodeSoftware(
         incarnation: epoch,
         migrationProbe: options.migrationProbe,
         migrationStrategy: options.strategy,
+        migrationDelivery: options.delivery,
       },
     );
     kernel.attachNetwork(network);

@@ -11,7 +11,7 @@
 
 import { Errno } from "../errno.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
-import { formatPid, type Pid } from "../process/pid.ts";
+import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
 import { framesNeededForCount, installProcess } from "./install.ts";
 import {
@@ -22,6 +22,7 @@ import {
 } from "./migration-messages.ts";
 import type { MigrationService } from "./migration-service.ts";
 import { decodePages, decodeProcessState, type ImagePage, imagePagesMax } from "./process-image.ts";
+import { linksOf } from "./source.ts";
 import { encodeRequest } from "./starter-messages.ts";
 
 /** Messages buffered for one arriving process, at most; past it they are passed back. */
@@ -212,8 +213,10 @@ export class DestinationSide {
         service.countMalformed(fromNode, error.message);
       }
     }
-    if (why === undefined) service.network.locations.delete(record.pid);
-    else {
+    if (why === undefined) {
+      service.network.locations.delete(record.pid);
+      this.settleDelivery(record);
+    } else {
       service.network.locations.set(record.pid, record.sourceNode);
       kernel.report(`migration of ${formatPid(record.pid)} refused here: ${why}`);
     }
@@ -223,6 +226,40 @@ export class DestinationSide {
       result: why === undefined ? 0 : -Errno.EINVAL,
     });
     this.replay(record);
+  }
+
+  /**
+   * The process is installed here: a link this node held for it ends; the home (this node)
+   * notes the link its source now holds (redirect); the new address is announced to the home
+   * and to the nodes of the peers in its link table (recover), whose kernels resend.
+   */
+  private settleDelivery(record: Incoming): void {
+    const service = this.service;
+    const kernel = service.kernel;
+    const network = service.network;
+    service.links.end(record.pid, "process came back");
+    const own = kernel.homeNode;
+    const home = pidHomeNode(record.pid);
+    if (service.delivery === "redirect" && home === own) {
+      service.links.noteMove(record.pid, record.sourceNode, own);
+    }
+    if (service.delivery !== "recover") return;
+    const process = kernel.processes.live(record.pid);
+    const nodes = new Set<number>([home]);
+    if (process) for (const peer of linksOf(process)) nodes.add(network.nodeOf(peer));
+    nodes.delete(own);
+    const told = [...nodes]
+      .sort((a, b) => a - b)
+      .filter((node) => node < kernel.nodeCount && !network.transport.hasFailed(node));
+    for (const node of told) {
+      service.send(node, {
+        kind: MigrationMessageKind.LinkUpdate,
+        requestId: 0,
+        pid: record.pid,
+        node: own,
+      });
+    }
+    kernel.traceEvent("announce", { pid: formatPid(record.pid), nodes: told.join(",") });
   }
 
   onCancel(fromNode: number, requestId: number): void {

@@ -11,7 +11,9 @@ import type { NodeNetwork } from "../net/node-network.ts";
 import { pidNone } from "../process/pid.ts";
 import type { Process } from "../process/process.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
+import { type DeliveryMethod, deliveryMethodDefault } from "./delivery-method.ts";
 import { DestinationSide } from "./destination.ts";
+import { ForwardingLinks } from "./forwarding-links.ts";
 import { type MemoryStrategy, memoryStrategyDefault } from "./memory-strategy.ts";
 import {
   decodeMigrationMessage,
@@ -48,6 +50,12 @@ export interface MigrationCounters {
   failed: number;
   bytesSent: number;
   messagesForwarded: number;
+  /** recover: sends the source dropped during a transfer, and resends by this node's senders. */
+  messagesDropped: number;
+  messagesResent: number;
+  /** redirect: forwarding links this node was left holding, and those that have ended. */
+  linksLeft: number;
+  linksEnded: number;
   malformed: number;
 }
 
@@ -58,6 +66,10 @@ export function zeroMigrationCounters(): MigrationCounters {
     failed: 0,
     bytesSent: 0,
     messagesForwarded: 0,
+    messagesDropped: 0,
+    messagesResent: 0,
+    linksLeft: 0,
+    linksEnded: 0,
     malformed: 0,
   };
 }
@@ -71,6 +83,8 @@ export class MigrationService {
   readonly lender: PageLender;
   /** Copy-on-reference: processes here with pages still at the node they left. */
   readonly remotePages: RemotePages;
+  /** redirect: links this node holds, and (at the home) who holds links for its processes. */
+  readonly links: ForwardingLinks;
   readonly counters: MigrationCounters = zeroMigrationCounters();
 
   constructor(
@@ -79,6 +93,8 @@ export class MigrationService {
     script: readonly ScriptedMigration[] = [],
     /** How the pages of the processes leaving this node travel (memory-strategy.ts). */
     readonly strategy: MemoryStrategy = memoryStrategyDefault,
+    /** How messages reach the processes leaving this node (delivery-method.ts). */
+    readonly delivery: DeliveryMethod = deliveryMethodDefault,
   ) {
     this.source = new SourceSide(this);
     this.destination = new DestinationSide(this);
@@ -86,6 +102,7 @@ export class MigrationService {
     this.starterChannel = new StarterChannel(this);
     this.lender = new PageLender(this);
     this.remotePages = new RemotePages(this);
+    this.links = new ForwardingLinks(this);
   }
 
   /** A migration under way, or an order waiting for answers: the run is not over. */
@@ -179,6 +196,7 @@ export class MigrationService {
   onProcessEnd(process: Process): void {
     this.source.onProcessEnd(process);
     this.remotePages.onProcessEnd(process);
+    if (!this.network.isRemotePid(process.pid)) this.links.onProcessEnded(process.pid);
     if (process.pid === this.kernel.starterPid) {
       this.starterChannel.onStarterEnd();
       this.destination.onStarterEnd();
@@ -194,6 +212,7 @@ export class MigrationService {
     this.destination.onPeerFailed(node);
     this.lender.onPeerFailed(node);
     this.remotePages.onPeerFailed(node);
+    this.links.onPeerFailed(node);
   }
 
   /** A migration message from `fromNode` (its kind byte is 20..31); `hops` if passed on. */
@@ -273,14 +292,29 @@ export class MigrationService {
     }
   }
 
-  /** A process now lives on `node` (or has ended, linkUpdateEnded): note it, ack a move. */
+  /**
+   * A process now lives on `node` (or has ended, linkUpdateEnded): note it, and ack a move's
+   * update (request id 0, an announcement or a notice, wants no ack). The home notes who holds
+   * a forwarding link (redirect) and, at an end, tells them to drop it; a node holding one drops
+   * it; sends waiting to be resent (recover) go to the new node.
+   */
   private onLinkUpdate(fromNode: number, requestId: number, pid: number, node: number): void {
-    const locations = this.network.locations;
+    const network = this.network;
+    const home = !network.isRemotePid(pid);
     if (node === linkUpdateEnded) {
-      locations.delete(pid);
+      network.locations.delete(pid);
+      this.links.end(pid, "process exited");
+      if (home) this.links.onProcessEnded(pid);
+      network.onLocationLearned(pid, node);
       return;
     }
-    if (node < this.kernel.nodeCount) locations.set(pid, node);
+    if (node >= this.kernel.nodeCount) return;
+    network.locations.set(pid, node);
+    if (home && this.delivery === "redirect" && requestId !== 0) {
+      this.links.noteMove(pid, fromNode, node);
+    }
+    network.onLocationLearned(pid, node);
+    if (requestId === 0) return;
     this.send(fromNode, { kind: MigrationMessageKind.LinkUpdateAck, requestId, pid, node });
   }
 }

@@ -18,6 +18,7 @@ import { pageSizeBytes } from "../memory/user-layout.ts";
 import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
 import { type Process, ProcessState } from "../process/process.ts";
 import { captureState } from "./capture.ts";
+import type { DeliveryMethod } from "./delivery-method.ts";
 import type { MemoryStrategy } from "./memory-strategy.ts";
 import { MigrationMessageKind, type PageTableEntry } from "./migration-messages.ts";
 import {
@@ -82,6 +83,10 @@ interface Outgoing {
   /** Peer kernels (and the home) told of the new node whose ack has not come. */
   linkAcksPending: Set<number>;
   strategy: MemoryStrategy;
+  delivery: DeliveryMethod;
+  /** recover: sends dropped here during the transfer, and the nodes they came from. */
+  dropped: number;
+  droppedFrom: Set<number>;
   /** The pages of this round; those from `nextPage` on are not sent yet. */
   queue: PageTableEntry[];
   nextPage: number;
@@ -162,6 +167,9 @@ export class SourceSide {
       forwarded: 0,
       linkAcksPending: new Set(),
       strategy: service.strategy,
+      delivery: service.delivery,
+      dropped: 0,
+      droppedFrom: new Set(),
       queue: [],
       nextPage: 0,
       sent: new Set(),
@@ -179,6 +187,7 @@ export class SourceSide {
       to: toNode,
       id: requestId,
       strategy: record.strategy,
+      delivery: record.delivery,
     });
     this.probeImage(record, "request");
     record.bytesSent += service.send(toNode, {
@@ -374,6 +383,7 @@ export class SourceSide {
         bytesSent: record.bytesSent,
       });
     }
+    if (record.delivery === "redirect") service.links.hold(record.pid, record.toNode, requestId);
     // Its children here stay; their statuses and records went with it.
     for (const child of kernel.processes.childrenOf(process.pid)) {
       if (!child.isAlive) kernel.collectZombie(child);
@@ -413,6 +423,57 @@ export class SourceSide {
     }
   }
 
+  /** Whether a send reaching this node for `pid` is dropped (recover, during the transfer). */
+  dropsFor(pid: Pid): boolean {
+    const record = this.byPid.get(pid);
+    return (
+      record !== undefined &&
+      record.delivery === "recover" &&
+      (record.phase === SourcePhase.Transferring || record.phase === SourcePhase.StateSent)
+    );
+  }
+
+  /** recover: a send for the process, from `originNode`, dropped here; its kernel resends. */
+  drop(pid: Pid, originNode: number, senderPid: Pid, pairSeq: number): void {
+    const record = this.byPid.get(pid)!;
+    record.dropped++;
+    record.droppedFrom.add(originNode);
+    this.service.kernel.traceEvent("drop", {
+      from: formatPid(senderPid),
+      to: formatPid(pid),
+      seq: pairSeq,
+      origin: originNode,
+      id: record.requestId,
+    });
+  }
+
+  /** A message for a process whose state has left passed on to its destination: counted. */
+  countForward(pid: Pid): void {
+    const record = this.byPid.get(pid);
+    if (record?.phase === SourcePhase.StateSent) record.forwarded++;
+  }
+
+  /**
+   * recover: the kernels whose sends were dropped hear where the process is now (its
+   * destination, or here when it resumed), and resend; this node's own senders resend at once.
+   * The transport is ordered per pair, so this notice reaches each after the drop's answer.
+   */
+  private tellDroppedSenders(record: Outgoing, node: number): void {
+    const service = this.service;
+    for (const origin of [...record.droppedFrom].sort((a, b) => a - b)) {
+      if (origin === service.kernel.homeNode) {
+        service.network.onLocationLearned(record.pid, node);
+      } else if (!service.network.transport.hasFailed(origin)) {
+        service.send(origin, {
+          kind: MigrationMessageKind.LinkUpdate,
+          requestId: 0,
+          pid: record.pid,
+          node,
+        });
+      }
+    }
+  }
+
   private transfer(record: Outgoing): void {
     const service = this.service;
     const kernel = service.kernel;
@@ -424,12 +485,21 @@ export class SourceSide {
     record.deliveredAtFreeze = process.mailbox.stats.delivered;
     this.probeImage(record, "freeze");
     const own = kernel.homeNode;
+    const home = pidHomeNode(process.pid);
+    // prevent tells every peer kernel; redirect and recover tell the home alone, which keeps
+    // the location truth every fallback relies on (peers learn later: along a link, or from
+    // the destination's announcement).
     const nodes = new Set<number>();
-    for (const peer of linksOf(process)) nodes.add(network.nodeOf(peer));
-    nodes.add(pidHomeNode(process.pid));
+    if (record.delivery === "prevent") {
+      for (const peer of linksOf(process)) nodes.add(network.nodeOf(peer));
+    }
+    nodes.add(home);
     nodes.delete(own);
     nodes.delete(record.toNode);
     network.locations.set(process.pid, record.toNode);
+    if (home === own && record.delivery === "redirect") {
+      service.links.noteMove(process.pid, own, record.toNode);
+    }
     for (const node of [...nodes].sort((a, b) => a - b)) {
       // A node already declared failed will never ack (its processes are gone).
       if (network.transport.hasFailed(node)) continue;
@@ -562,6 +632,9 @@ export class SourceSide {
     // The home heard of the move at the freeze; it keeps the location truth, so it must hear
     // that the process is back here (peers told too learn it from the home when they need to).
     const home = pidHomeNode(process.pid);
+    if (record.facts && home === kernel.homeNode && record.delivery === "redirect") {
+      service.links.noteMove(process.pid, home, home);
+    }
     if (record.facts && home !== kernel.homeNode) {
       service.send(home, {
         kind: MigrationMessageKind.LinkUpdate,
@@ -620,12 +693,25 @@ export class SourceSide {
       strategy: record.strategy,
       rounds: record.rounds,
     };
-    if (record.strategy === "cor" && outcome === "committed") {
-      fields.residual = record.pageTable!.length > 0 ? 1 : 0;
+    fields.delivery = record.delivery;
+    fields.dropped = record.dropped;
+    if (outcome === "committed") {
+      // The residual dependencies it leaves, all on this node: pages lent, a forwarding link.
+      const lends = record.strategy === "cor" && record.pageTable!.length > 0;
+      const links = record.delivery === "redirect";
+      fields.residual = lends || links ? 1 : 0;
+      if (lends || links) {
+        fields.residualNodes = String(kernel.homeNode);
+        fields.residualKinds = [lends ? "pages" : "", links ? "link" : ""]
+          .filter((kind) => kind !== "")
+          .join("+");
+      }
     }
     if (why !== undefined) fields.why = why;
     kernel.traceEvent("migrate-end", fields);
     service.count(outcome, record.bytesSent, record.forwarded);
+    service.counters.messagesDropped += record.dropped;
+    this.tellDroppedSenders(record, outcome === "committed" ? record.toNode : kernel.homeNode);
     service.ended({
       requestId: record.requestId,
       pid: record.pid,

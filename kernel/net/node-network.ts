@@ -18,6 +18,7 @@
 import { kernelCosts } from "../cost-table.ts";
 import { Errno } from "../errno.ts";
 import type { Kernel } from "../kernel.ts";
+import { type DeliveryMethod, resendLaterResult } from "../migrate/delivery-method.ts";
 import type { MemoryStrategy } from "../migrate/memory-strategy.ts";
 import {
   encodeMigrationMessage,
@@ -74,6 +75,8 @@ export interface NodeNetworkOptions {
   migrationProbe?: MigrationProbe;
   /** How processes leaving this node move their memory; default direct copy. */
   migrationStrategy?: MemoryStrategy;
+  /** How messages reach processes leaving this node; default prevent (the link update). */
+  migrationDelivery?: DeliveryMethod;
 }
 
 export interface NetworkCounters {
@@ -87,11 +90,22 @@ export interface NetworkCounters {
 
 type Continuation = (result: number) => void;
 
+/** A remote send's message, kept while it waits: to learn from its answer, and to resend it. */
+interface PendingIpc {
+  senderPid: Pid;
+  receiverPid: Pid;
+  pairSeq: number;
+  bytes: Uint8Array;
+}
+
 /** A request waiting for its answer from `node`; without onPeerFailed a failure is -EAGAIN. */
 interface Waiting {
   node: number;
   then: Continuation;
   onPeerFailed?: () => void;
+  ipc?: PendingIpc;
+  /** recover: its send was dropped by `node`; resent when this node hears where the process is. */
+  parked?: boolean;
 }
 
 /** What to spawn, for whom: the parent (pidNone: the kernel), and whether it is a --run job. */
@@ -153,7 +167,13 @@ export class NodeNetwork {
     );
     this.locations = new LocationTable(kernel.homeNode);
     this.migrationProbe = options.migrationProbe;
-    this.migration = new MigrationService(kernel, this, options.script, options.migrationStrategy);
+    this.migration = new MigrationService(
+      kernel,
+      this,
+      options.script,
+      options.migrationStrategy,
+      options.migrationDelivery,
+    );
     // Spread the first reports over the period so nodes do not all speak at once.
     this.nextLoadReportNs = kernel.nowNs() + (options.random() % loadExchangePeriodNs);
     this.nextWatchNs = options.watchPeers
@@ -275,7 +295,9 @@ export class NodeNetwork {
       pairSeq,
       bytes,
     });
-    this.waiting.get(requestId)!.onPeerFailed = () => this.retry(requestId, receiverPid, bytesSent);
+    const waiting = this.waiting.get(requestId)!;
+    waiting.onPeerFailed = () => this.retry(requestId, receiverPid, bytesSent);
+    waiting.ipc = { senderPid: process.pid, receiverPid, pairSeq, bytes: bytesSent };
     const sent = this.transport.send(node, bytesSent, this.kernel.nowNs());
     if (!sent) {
       this.waiting.delete(requestId);
@@ -420,8 +442,41 @@ export class NodeNetwork {
     ) {
       return false;
     }
+    this.migration.source.countForward(pid);
+    this.migration.links.countForward(pid);
+    this.kernel.traceEvent("forward", { pid: formatPid(pid), to: next, hops: hops + 1 });
     this.forwardTo(next, originNode, bytes, hops);
     return true;
+  }
+
+  /**
+   * This node heard where `pid` lives now (a LinkUpdate: an announcement, a source's notice, a
+   * move; or linkUpdateEnded): the sends parked for it (recover) go there, in the order they
+   * were parked. Each is one message of a pair whose sender is still blocked on it, so no later
+   * message of that pair can overtake it; the receiver's pair numbers drop a duplicate.
+   */
+  onLocationLearned(pid: Pid, node: number): void {
+    for (const [requestId, waiting] of [...this.waiting]) {
+      const ipc = waiting.ipc;
+      if (!waiting.parked || ipc?.receiverPid !== pid) continue;
+      waiting.parked = false;
+      if (node === linkUpdateEnded) {
+        this.complete(requestId, -Errno.ESRCH);
+        continue;
+      }
+      waiting.node = node;
+      this.migration.counters.messagesResent++;
+      this.kernel.traceEvent("resend", {
+        from: formatPid(ipc.senderPid),
+        to: formatPid(pid),
+        seq: ipc.pairSeq,
+        toNode: node,
+      });
+      if (node === this.kernel.homeNode) this.handleMessage(node, ipc.bytes, 0);
+      else if (!this.transport.send(node, ipc.bytes, this.kernel.nowNs())) {
+        this.complete(requestId, this.transport.hasFailed(node) ? -Errno.ESRCH : -Errno.EAGAIN);
+      }
+    }
   }
 
   // --- internals ------------------------------------------------------------------------
@@ -432,10 +487,39 @@ export class NodeNetwork {
     return requestId;
   }
 
-  /** Answers the request `requestId` with `result`, if it still waits. */
-  private complete(requestId: number, result: number): void {
+  /**
+   * Answers the request `requestId` with `result` (from `answeredBy`, when an answer came), if
+   * it still waits. A send dropped by a source (recover) is parked instead, never answered to
+   * the guest; a send accepted by another node than the one it was sent to tells this node
+   * where its receiver is now: the next send goes there directly (a link chain collapsed).
+   */
+  private complete(requestId: number, result: number, answeredBy?: number): void {
     const waiting = this.waiting.get(requestId);
     if (!waiting) return;
+    const ipc = waiting.ipc;
+    if (result === resendLaterResult) {
+      if (ipc && answeredBy !== undefined) {
+        waiting.parked = true;
+        waiting.node = answeredBy;
+        return;
+      }
+      result = -Errno.EAGAIN;
+    }
+    if (
+      result === 0 &&
+      ipc &&
+      answeredBy !== undefined &&
+      answeredBy !== waiting.node &&
+      answeredBy !== this.kernel.homeNode &&
+      this.isRemotePid(ipc.receiverPid)
+    ) {
+      this.kernel.traceEvent("link-collapse", {
+        pid: formatPid(ipc.receiverPid),
+        was: waiting.node,
+        now: answeredBy,
+      });
+      this.locations.set(ipc.receiverPid, answeredBy);
+    }
     this.waiting.delete(requestId);
     this.fileWaits.delete(requestId);
     waiting.then(result);
@@ -453,6 +537,7 @@ export class NodeNetwork {
     if (!waiting) return;
     const failedNode = waiting.node;
     waiting.onPeerFailed = undefined;
+    waiting.parked = false;
     if (pidHomeNode(pid) === failedNode || !this.isRemotePid(pid)) {
       this.complete(requestId, -Errno.ESRCH);
       return;
@@ -460,6 +545,15 @@ export class NodeNetwork {
     this.locations.delete(pid);
     const next = this.nodeOf(pid);
     waiting.node = next;
+    // A link (or a hint) on the failed node is gone: the home knows where the process is.
+    this.kernel.traceEvent("send-via-home", {
+      pid: formatPid(pid),
+      failed: failedNode,
+      home: next,
+    });
+    this.kernel.report(
+      `process ${formatPid(pid)} can no longer be reached through node ${failedNode} (it failed); the request waiting on it goes to node ${next}, its home, which knows where it is`,
+    );
     if (next === this.kernel.homeNode) {
       this.handleMessage(next, bytes, 0);
     } else if (next >= this.nodeCount || !this.transport.send(next, bytes, this.kernel.nowNs())) {
@@ -650,6 +744,8 @@ export class NodeNetwork {
   private probeWatchedPeers(): void {
     const nodes = new Set<number>();
     for (const child of this.remoteChildren.alive()) nodes.add(this.nodeOf(child.pid));
+    // The home watches the nodes holding forwarding links for its processes (redirect).
+    for (const node of this.migration.links.holderNodes()) nodes.add(node);
     nodes.delete(this.kernel.homeNode);
     for (const node of [...nodes].sort((a, b) => a - b)) {
       if (node >= this.nodeCount || this.transport.hasFailed(node)) continue;
@@ -710,6 +806,21 @@ export class NodeNetwork {
         }
         return;
       case KernelMessageKind.IpcSend:
+        if (this.migration.source.dropsFor(message.receiverPid)) {
+          this.migration.source.drop(
+            message.receiverPid,
+            sourceNode,
+            message.senderPid,
+            message.pairSeq,
+          );
+          this.answer(
+            sourceNode,
+            KernelMessageKind.IpcAnswer,
+            message.requestId,
+            resendLaterResult,
+          );
+          return;
+        }
         if (
           !this.kernel.processes.live(message.receiverPid) &&
           this.routeElsewhere(message.receiverPid, sourceNode, bytes, hops)
@@ -724,6 +835,8 @@ export class NodeNetwork {
         );
         return;
       case KernelMessageKind.IpcAnswer:
+        this.complete(message.requestId, message.result, sourceNode);
+        return;
       case KernelMessageKind.SpawnAnswer:
       case KernelMessageKind.KillAnswer:
         this.complete(message.requestId, message.result);
@@ -821,7 +934,7 @@ export class NodeNetwork {
   private answer(node: number, kind: Answer["kind"], requestId: number, result: number): void {
     // A request passed on and back to the node it came from: answered without the wire.
     if (node === this.kernel.homeNode) {
-      this.complete(requestId, result);
+      this.complete(requestId, result, kind === KernelMessageKind.IpcAnswer ? node : undefined);
       return;
     }
     this.transport.send(

@@ -11,6 +11,12 @@ import { basename, join } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { NodeFault } from "../../kernel/boot/node-faults.ts";
 import {
+  type DeliveryMethod,
+  deliveryMethodDefault,
+  deliveryMethods,
+  isDeliveryMethod,
+} from "../../kernel/migrate/delivery-method.ts";
+import {
   isMemoryStrategy,
   type MemoryStrategy,
   memoryStrategies,
@@ -45,7 +51,7 @@ interface BootCommandOptions {
   migrate: string[];
   starter?: string;
   strategy: MemoryStrategy;
-  delivery?: string;
+  delivery: DeliveryMethod;
   crash: string[];
   restart: string[];
 }
@@ -266,13 +272,11 @@ function parseMigrate(
   }
 }
 
-/** Options that belong to the migration issues: refused clearly until they land. */
-function refuseNotYet(options: BootCommandOptions): void {
-  if (options.delivery !== undefined) {
-    throw new UsageError(
-      "--delivery: not yet available (prevent, the link update, is what every migration uses)",
-    );
+function parseDelivery(text: string): DeliveryMethod {
+  if (!isDeliveryMethod(text)) {
+    throw new InvalidArgumentError(`expected one of ${deliveryMethods.join(", ")}`);
   }
+  return text;
 }
 
 function parseStrategy(text: string): MemoryStrategy {
@@ -308,7 +312,6 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
   const say = (line: string) => stderr.write(encoder.encode(`${line}\n`));
   let traceFile: OutputFile | undefined;
   try {
-    refuseNotYet(options);
     const demo = options.run.length === 0;
     const nodeCount = options.nodes;
     const runs = (demo ? demoRuns : options.run).map((spec) => parseRun(spec, nodeCount));
@@ -379,6 +382,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       nodeFaults,
       watchPeers: options.crash.length > 0 || partitions.length > 0,
       strategy: options.strategy,
+      delivery: options.delivery,
       listener: {
         console: (record) => (record.channel === 0 ? stdout : stderr).write(record.bytes),
         trace:
@@ -446,6 +450,11 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       `network: ${counters.framesSubmitted} frames, ${counters.framesDelivered} delivered, ${counters.framesDropped} dropped, ${counters.collisions} collisions`,
     );
     const moves = result.migrations;
+    if (moves.committed + moves.failed > 0) {
+      say(
+        `migration messages: ${moves.forwarded} forwarded, ${moves.dropped} dropped, ${moves.resent} resent; forwarding links: ${moves.linksLeft} left, ${moves.linksEnded} ended`,
+      );
+    }
     say(
       `migrations: ${moves.committed} committed, ${moves.cancelled} cancelled, ${moves.failed} failed`,
     );
@@ -543,7 +552,12 @@ export function registerBoot(program: Command): void {
       parseStrategy,
       memoryStrategyDefault,
     )
-    .option("--delivery <prevent|redirect|recover>", "message delivery during migration (not yet)")
+    .option(
+      "--delivery <prevent|redirect|recover>",
+      "how messages reach a moving process: prevent (peers told at the freeze, the source buffers and forwards), redirect (a forwarding link left on every node it leaves, collapsed lazily), recover (the source drops what reaches it during the transfer; the senders' kernels resend once the new address is announced)",
+      parseDelivery,
+      deliveryMethodDefault,
+    )
     .option(
       "--crash <time:node>",
       "at TIME crash NODE: its processes end (137), its memory is lost, it falls silent; repeatable",

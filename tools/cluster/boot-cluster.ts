@@ -13,6 +13,7 @@ import type {
 } from "../../kernel/boot/node-entry.ts";
 import type { NodeFault } from "../../kernel/boot/node-faults.ts";
 import type { ProcessSummary } from "../../kernel/boot/process-summary.ts";
+import type { DeliveryMethod } from "../../kernel/migrate/delivery-method.ts";
 import type { MemoryStrategy } from "../../kernel/migrate/memory-strategy.ts";
 import type { MigrationProbe } from "../../kernel/migrate/migration-probe.ts";
 import type { ScriptedMigration } from "../../kernel/migrate/scripted-orders.ts";
@@ -52,14 +53,23 @@ export interface ClusterBootOptions {
   migrationProbe?: MigrationProbe;
   /** --strategy: how every node moves a leaving process's memory; default direct copy. */
   strategy?: MemoryStrategy;
+  /** --delivery: how messages reach a moving process; default prevent (the link update). */
+  delivery?: DeliveryMethod;
   listener: ClusterListener;
 }
 
-/** The summary's `migrations:` line, summed over the nodes. */
+/** The summary's migration lines, summed over the nodes. */
 export interface MigrationTotals {
   committed: number;
   cancelled: number;
   failed: number;
+  /** Messages passed on for moving or moved processes, dropped at a source, resent. */
+  forwarded: number;
+  dropped: number;
+  resent: number;
+  /** Forwarding links left on nodes a process left (redirect), and those that have ended. */
+  linksLeft: number;
+  linksEnded: number;
 }
 
 export interface ClusterBootResult {
@@ -88,6 +98,7 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
     watchPeers: options.watchPeers,
     migrationProbe: options.migrationProbe,
     strategy: options.strategy,
+    delivery: options.delivery,
   };
   const groups = await startNodeGroups({
     nodeCount: options.nodeCount,
@@ -125,11 +136,25 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
       runResults.every((result) => result > 0) &&
       processes.every((process) => !process.fromCommandLine || process.status === 0);
     const exitStatus = run.outcome === "time-limit" ? timeLimitExitStatus : runsOk ? 0 : 1;
-    const migrations = { committed: 0, cancelled: 0, failed: 0 };
+    const migrations: MigrationTotals = {
+      committed: 0,
+      cancelled: 0,
+      failed: 0,
+      forwarded: 0,
+      dropped: 0,
+      resent: 0,
+      linksLeft: 0,
+      linksEnded: 0,
+    };
     for (const node of nodes) {
       migrations.committed += node.migrations.committed;
       migrations.cancelled += node.migrations.cancelled;
       migrations.failed += node.migrations.failed;
+      migrations.forwarded += node.migrations.messagesForwarded;
+      migrations.dropped += node.migrations.messagesDropped;
+      migrations.resent += node.migrations.messagesResent;
+      migrations.linksLeft += node.migrations.linksLeft;
+      migrations.linksEnded += node.migrations.linksEnded;
     }
     return {
       outcome: run.outcome,

@@ -1,0 +1,21 @@
+// The message delivery methods of DESIGN.md §5 (docs/migration.md, "Delivery methods"): how the
+// messages sent to a moving process reach it. prevent (the link update: every peer kernel told
+// at the freeze, the source buffers what still reaches it), redirect (peers keep sending to the
+// old address; every node the process left keeps a forwarding link, collapsed lazily) and
+// recover (the source buffers nothing: what reaches it during the transfer is dropped, and the
+// senders' kernels resend once the new address is announced). `sterna boot --delivery` sets
+// every node's method; the source's decides for a process leaving it.
+
+export const deliveryMethods = ["prevent", "redirect", "recover"] as const;
+export type DeliveryMethod = (typeof deliveryMethods)[number];
+export const deliveryMethodDefault: DeliveryMethod = "prevent";
+
+export function isDeliveryMethod(text: string): text is DeliveryMethod {
+  return (deliveryMethods as readonly string[]).includes(text);
+}
+
+/**
+ * The answer a source gives (recover) to a send it dropped: "resend when you hear where the
+ * process went". Internal to the kernels, outside every errno; a guest never sees it.
+ */
+export const resendLaterResult = -0x7fff_0001;

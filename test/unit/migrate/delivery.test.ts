@@ -1,0 +1,204 @@
+// The message delivery methods of `sterna boot --delivery` (docs/migration.md, "Delivery
+// methods"), through the real CLI. The state-relay guest exchanges a message with its partner on
+// another node every round while it moves twice (0 -> 2 -> 1) and its partner once (1 -> 3), so
+// messages stream to each moving process from another node: with every method, stdout and
+// status equal the run without migrations, every message is received once in per-pair order,
+// each process runs on one node at a time, and one worker thread or two give the same trace.
+// redirect: the nodes a process left hold forwarding links (the home lists them), a send along
+// a link is accepted by the next node and its sender's kernel learns the new address (the chain
+// collapses), so its next send goes there directly; with the old source crashed after its
+// cleanup, a send that needed its link asks the home instead and nothing is lost. recover: the
+// source drops the sends that reach it during the transfer, and each is resent once.
+
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  checkOneRunningCopy,
+  checkPairOrder,
+  migrationsOf,
+  parseTrace,
+  runNodes,
+  type TraceRecord,
+} from "../../support/migration-trace.ts";
+import { sterna } from "../../support/run-cli.ts";
+import { programsDirectory } from "../node/boot-guests.ts";
+
+const relayRun = [
+  "boot",
+  "--fabric",
+  "ethernet",
+  "--run",
+  `${join(programsDirectory, "state-relay.asm")} 1`,
+];
+const threeMoves = [
+  "--migrate",
+  "20ms:0.1:2",
+  "--migrate",
+  "50ms:1.1:3",
+  "--migrate",
+  "50ms:0.1:1",
+];
+const scratch = mkdtempSync(join(tmpdir(), "sterna-delivery-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const traceHash = (stderr: string) => /^trace-hash: (\w+)$/m.exec(stderr)?.[1];
+
+function readTrace(path: string): TraceRecord[] {
+  return parseTrace(readFileSync(path, "utf8").trimEnd().split("\n"));
+}
+
+/** The summary's delivery figures. */
+function messageFigures(stderr: string): { forwarded: number; dropped: number; resent: number } {
+  const match = /^migration messages: (\d+) forwarded, (\d+) dropped, (\d+) resent;/m.exec(stderr);
+  expect(match, stderr).not.toBeNull();
+  return { forwarded: Number(match![1]), dropped: Number(match![2]), resent: Number(match![3]) };
+}
+
+let stillStdout: Promise<string> | undefined;
+function stillRun(): Promise<string> {
+  stillStdout ??= sterna([...relayRun, "--starter", "none"]).then((still) => {
+    expect(still.status).toBe(0);
+    return still.stdout;
+  });
+  return stillStdout;
+}
+
+/** The relay's three moves with `delivery`: checked against the still run. */
+async function movedLikeStill(delivery: string): Promise<{ trace: TraceRecord[]; stderr: string }> {
+  const tracePath = join(scratch, `${delivery}.jsonl`);
+  const moves = [...relayRun, ...threeMoves, "--delivery", delivery];
+  const [still, moved, movedOneThread] = await Promise.all([
+    stillRun(),
+    sterna([...moves, "--workers", "2", "--trace", tracePath]),
+    sterna([...moves, "--workers", "1"]),
+  ]);
+  expect(moved.stdout).toBe(still);
+  expect(moved.status, moved.stderr).toBe(0);
+  expect(moved.stderr).toContain("migrations: 3 committed, 0 cancelled, 0 failed\n");
+  expect(traceHash(moved.stderr)).toMatch(/^[0-9a-f]{64}$/);
+  expect(traceHash(movedOneThread.stderr)).toBe(traceHash(moved.stderr));
+  expect(movedOneThread.stdout).toBe(moved.stdout);
+  const trace = readTrace(tracePath);
+  checkOneRunningCopy(trace);
+  expect(checkPairOrder(trace)).toBe(402);
+  expect(runNodes(trace, "0.1")).toEqual([0, 2, 1]);
+  expect(runNodes(trace, "1.1")).toEqual([1, 3]);
+  const migrations = migrationsOf(trace);
+  expect(migrations).toHaveLength(3);
+  for (const migration of migrations) {
+    expect(migration.end).toMatchObject({ outcome: "committed", delivery });
+  }
+  return { trace, stderr: moved.stderr };
+}
+
+const at = (trace: TraceRecord[], where: Partial<TraceRecord>) =>
+  trace.findIndex((record) => Object.entries(where).every(([key, value]) => record[key] === value));
+
+describe.concurrent("sterna boot --delivery", () => {
+  it("prevent: the link update, as before", async () => {
+    const { trace, stderr } = await movedLikeStill("prevent");
+    expect(messageFigures(stderr)).toMatchObject({ dropped: 0, resent: 0 });
+    expect(trace.some((record) => record.event === "migrate-residual")).toBe(false);
+  }, 120_000);
+
+  it("redirect: links left behind, a chain, collapsed by the sender's kernel", async () => {
+    const { trace, stderr } = await movedLikeStill("redirect");
+    expect(messageFigures(stderr)).toMatchObject({ dropped: 0, resent: 0 });
+    expect(stderr).toMatch(/forwarding links: 3 left, \d+ ended$/m);
+    // Each move leaves its source holding a link: the residual dependency, named per move.
+    for (const end of trace.filter((record) => record.event === "migrate-end")) {
+      expect(end).toMatchObject({ residual: 1, residualKinds: "link" });
+      expect(end.residualNodes).toBe(String(end.node));
+    }
+    // The second move of 0.1 makes a chain: its home (node 0) lists both nodes holding links.
+    expect(at(trace, { event: "links", node: 0, pid: "0.1", nodes: "0,2" })).toBeGreaterThan(0);
+    // The partner, on node 3, still sends to node 2; node 2 passes it on along its link, node 1
+    // accepts it, and node 3 learns the new address...
+    const collapse = at(trace, { event: "link-collapse", node: 3, pid: "0.1", was: 2, now: 1 });
+    expect(collapse).toBeGreaterThan(0);
+    const secondEnd = at(trace, { event: "migrate-end", node: 2, pid: "0.1" });
+    const forward = trace.findIndex(
+      (record, index) =>
+        index > secondEnd && record.event === "forward" && record.node === 2 && record.to === 1,
+    );
+    expect(forward).toBeGreaterThan(secondEnd);
+    expect(forward).toBeLessThan(collapse);
+    // ... so its next send goes to node 1 directly: delivered there, passed on by nobody.
+    const nextSend = trace.findIndex(
+      (record, index) =>
+        index > collapse && record.event === "send" && record.from === "1.1" && record.to === "0.1",
+    );
+    expect(nextSend).toBeGreaterThan(collapse);
+    const seq = trace[nextSend]!.seq;
+    const delivered = trace.findIndex(
+      (record) =>
+        record.event === "deliver" &&
+        record.from === "1.1" &&
+        record.to === "0.1" &&
+        record.seq === seq,
+    );
+    expect(trace[delivered]!.node).toBe(1);
+    const passedOn = trace
+      .slice(nextSend, delivered)
+      .filter((record) => record.event === "forward" && record.pid === "0.1");
+    expect(passedOn).toEqual([]);
+  }, 120_000);
+
+  it("recover: what reaches the source during the transfer is dropped and resent once", async () => {
+    const { trace, stderr } = await movedLikeStill("recover");
+    const figures = messageFigures(stderr);
+    expect(figures.dropped).toBeGreaterThan(0);
+    expect(figures.resent).toBe(figures.dropped);
+    const key = (record: TraceRecord) => `${record.from}>${record.to}#${record.seq}`;
+    const drops = trace.filter((record) => record.event === "drop").map(key);
+    const resends = trace.filter((record) => record.event === "resend").map(key);
+    expect(resends.sort()).toEqual(drops.sort());
+    // The destination announces the new address to the home and the peers' nodes.
+    expect(trace.filter((record) => record.event === "announce")).toHaveLength(3);
+    for (const end of trace.filter((record) => record.event === "migrate-end")) {
+      expect(end).toMatchObject({ residual: 0, forwarded: 0 });
+    }
+  }, 120_000);
+
+  it("redirect: the old source crashed after its cleanup, a send asks the home, nothing lost", async () => {
+    // When node 2 has handed 0.1 on to node 1 and the partner's next message is on its way to
+    // node 2's link: read from a reference run, so the crash lands between the two.
+    const reference = join(scratch, "redirect-reference.jsonl");
+    const moves = [...relayRun, ...threeMoves, "--delivery", "redirect", "--workers", "1"];
+    expect((await sterna([...moves, "--trace", reference])).status).toBe(0);
+    const trace = readTrace(reference);
+    const cleanup = trace[at(trace, { event: "migrate-end", node: 2, pid: "0.1" })]!;
+    const forward = trace.find(
+      (record) => record.event === "forward" && record.node === 2 && record.t > cleanup.t,
+    )!;
+    expect(forward).toBeDefined();
+    const crashNs = cleanup.t + 1;
+    expect(crashNs).toBeLessThan(forward.t);
+    const crashTrace = join(scratch, "redirect-crash.jsonl");
+    const [still, crashed] = await Promise.all([
+      stillRun(),
+      sterna([...moves, "--crash", `${crashNs}ns:2`, "--trace", crashTrace]),
+    ]);
+    expect(crashed.stdout).toBe(still);
+    expect(crashed.status, crashed.stderr).toBe(0);
+    expect(crashed.stderr).toContain("migrations: 3 committed, 0 cancelled, 0 failed\n");
+    expect(crashed.stderr).toMatch(
+      /process 0\.1 can no longer be reached through node 2 \(it failed\); the request waiting on it goes to node 0, its home/,
+    );
+    const after = readTrace(crashTrace);
+    checkOneRunningCopy(after);
+    expect(checkPairOrder(after)).toBe(402);
+    expect(at(after, { event: "send-via-home", node: 3, pid: "0.1", failed: 2 })).toBeGreaterThan(
+      0,
+    );
+  }, 120_000);
+
+  it("refuses an unknown method with one line and status 2", async () => {
+    const outcome = await sterna([...relayRun, "--delivery", "carrier-pigeon"]);
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr.trim().split("\n")).toHaveLength(1);
+    expect(outcome.stderr).toContain("--delivery");
+  });
+});
