@@ -447,6 +447,19 @@ export class SourceSide {
     });
   }
 
+  /**
+   * redirect: a send for the process while it is frozen here waits, unanswered, and follows it
+   * (passed on once the state has left, as a kill is), so its sender waits for the move as it
+   * would for the destination's buffer under prevent, rather than filling the frozen mailbox
+   * (a full one refuses, -EAGAIN, which a process that never moved would not have seen).
+   */
+  holdSend(pid: Pid, originNode: number, bytes: Uint8Array): boolean {
+    const record = this.byPid.get(pid);
+    if (record?.delivery !== "redirect" || !this.hold(pid, originNode, bytes)) return false;
+    record.forwarded++;
+    return true;
+  }
+
   /** A message for a process whose state has left passed on to its destination: counted. */
   countForward(pid: Pid): void {
     const record = this.byPid.get(pid);

@@ -822,6 +822,12 @@ export class NodeNetwork {
           return;
         }
         if (
+          this.kernel.processes.live(message.receiverPid)?.state === ProcessState.Frozen &&
+          this.migration.source.holdSend(message.receiverPid, sourceNode, bytes)
+        ) {
+          return;
+        }
+        if (
           !this.kernel.processes.live(message.receiverPid) &&
           this.routeElsewhere(message.receiverPid, sourceNode, bytes, hops)
         ) {

@@ -5,15 +5,18 @@
 //   once after it has moved. Per strategy: freeze and total time, bytes sent, copy rounds,
 //   and the wire time of those bytes at the fabric's bit rate, the floor of any transfer.
 // - delivery: the same process with a partner on node 2 that sends it a message every
-//   millisecond; per delivery method: messages forwarded and resent, residual dependencies,
-//   and the partner's added delay (its end with the migration minus its end without).
-// Every figure comes from the run's trace (migrate-end, exit), in virtual time: the same on
-// every host. Only what the kernel builds is measured; the others are named on stderr.
+//   millisecond, moved by direct copy; per delivery method: messages forwarded (those that
+//   reached the source while it was frozen or after its state left, and those passed on along
+//   its forwarding link afterwards), dropped and resent, residual dependencies, and the
+//   partner's added delay (its end with the migration minus its end without).
+// Every figure comes from the run's trace (migrate-end, forward, resend, exit), in virtual
+// time: the same on every host.
 // Run: npx sterna bench migration [--size 10MiB] [--fabric ethernet] [--json] [--svg FILE]
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { MemoryStrategy } from "../../kernel/migrate/memory-strategy.ts";
+import { type DeliveryMethod, deliveryMethods } from "../../kernel/migrate/delivery-method.ts";
+import { type MemoryStrategy, memoryStrategies } from "../../kernel/migrate/memory-strategy.ts";
 import { createMedium } from "../../vm/fabric/create-medium.ts";
 import {
   ethernetBitNs,
@@ -38,13 +41,6 @@ export interface MigrationBenchOptions {
   writeSvg?(path: string, text: string): string | undefined;
 }
 
-/** Strategies and delivery methods of DESIGN.md §5, in the order the tables print them. */
-const strategies = ["direct", "precopy", "cor"] as const;
-const deliveries = ["prevent", "redirect", "recover"] as const;
-/** What the kernel builds today (issue 10 adds the rest). */
-const builtStrategies: readonly MemoryStrategy[] = strategies;
-const builtDeliveries: readonly string[] = ["prevent"];
-
 export interface StrategyFigures {
   strategy: string;
   size_bytes: number;
@@ -58,6 +54,7 @@ export interface StrategyFigures {
 export interface DeliveryFigures {
   delivery: string;
   forwarded: number;
+  dropped: number;
   resent: number;
   residual: number;
   partner_delay_ms: number;
@@ -93,6 +90,9 @@ export function fabricBitsPerSecond(fabric: string): number {
 
 interface TraceFigures {
   migrationEnd?: Record<string, unknown>;
+  /** Messages for the moved process passed on after its migration ended (along its link). */
+  forwardedAfterEnd: number;
+  resent: number;
   /** Copy-on-reference: the source's last page-lent line (when the last page left it). */
   lastPageLent?: Record<string, unknown>;
   exitNsByPid: Map<string, number>;
@@ -105,8 +105,9 @@ async function runOnce(
   migrate: boolean,
   untilNs: number,
   strategy: MemoryStrategy = "direct",
+  delivery: DeliveryMethod = "prevent",
 ): Promise<TraceFigures> {
-  const figures: TraceFigures = { exitNsByPid: new Map() };
+  const figures: TraceFigures = { exitNsByPid: new Map(), forwardedAfterEnd: 0, resent: 0 };
   const result = await bootCluster({
     nodeCount,
     workers: 1,
@@ -119,6 +120,7 @@ async function runOnce(
     memoryBytes,
     migrations: migrate ? [{ atNs: moveAtNs, target: "0.1", toNode: 1 }] : [],
     strategy,
+    delivery,
     listener: {
       console: () => {},
       report: () => {},
@@ -126,7 +128,10 @@ async function runOnce(
         const record = JSON.parse(line) as Record<string, unknown>;
         if (record.event === "migrate-end") figures.migrationEnd = record;
         else if (record.event === "page-lent") figures.lastPageLent = record;
-        else if (record.event === "exit") {
+        else if (record.event === "resend") figures.resent++;
+        else if (record.event === "forward" && figures.migrationEnd && record.pid === "0.1") {
+          figures.forwardedAfterEnd++;
+        } else if (record.event === "exit") {
           figures.exitNsByPid.set(String(record.pid), Number(record.t));
         }
       },
@@ -171,8 +176,8 @@ export async function measureStrategy(
   };
 }
 
-async function measureDelivery(
-  delivery: string,
+export async function measureDelivery(
+  delivery: DeliveryMethod,
   sizeBytes: number,
   fabric: string,
 ): Promise<DeliveryFigures> {
@@ -183,6 +188,8 @@ async function measureDelivery(
     3,
     true,
     untilNs,
+    "direct",
+    delivery,
   );
   const still = await runOnce(
     fabric,
@@ -201,13 +208,14 @@ async function measureDelivery(
   };
   const movedEndNs = partnerEndNs(moved);
   const stillEndNs = partnerEndNs(still);
-  // migrate-end carries resent and residual where a delivery method has them; prevent (the
-  // link update) resends nothing and leaves no link behind (docs/migration.md).
+  // The senders' kernels count what they resend (trace resend); the source what it dropped and
+  // what it passed on until the end; the link what it passed on after.
   return {
     delivery,
-    forwarded: Number(end.forwarded ?? 0),
-    resent: Number(end.resent ?? 0),
-    residual: Number(end.residual ?? 0),
+    forwarded: Number(end.forwarded) + moved.forwardedAfterEnd,
+    dropped: Number(end.dropped),
+    resent: moved.resent,
+    residual: Number(end.residual),
     partner_delay_ms: (movedEndNs - stillEndNs) / 1e6,
   };
 }
@@ -235,18 +243,11 @@ export async function runMigrationBench(options: MigrationBenchOptions): Promise
   const { sizeBytes, fabric } = options;
   const print = (record: object, text: string) =>
     process.stdout.write(`${options.json ? JSON.stringify(record) : text}\n`);
-  const skipped = strategies.filter((name) => !builtStrategies.includes(name));
-  const skippedDeliveries = deliveries.filter((name) => !builtDeliveries.includes(name));
-  if (skipped.length + skippedDeliveries.length > 0) {
-    options.progress(
-      `not built yet, so not measured: ${[...skipped, ...skippedDeliveries].join(", ")} (issue 10)`,
-    );
-  }
   if (!options.json) {
     print({}, `migration of ${formatBytes(sizeBytes)} resident from node 0 to node 1 on ${fabric}`);
     print({}, "strategy   freeze ms   total ms   bytes sent  rounds   wire ms");
   }
-  for (const strategy of builtStrategies) {
+  for (const strategy of memoryStrategies) {
     options.progress(`bench migration: ${strategy}, ${formatBytes(sizeBytes)}...`);
     const figures = await measureStrategy(strategy, sizeBytes, fabric);
     print(
@@ -256,19 +257,19 @@ export async function runMigrationBench(options: MigrationBenchOptions): Promise
   }
   if (!options.json) {
     print({}, `with a partner on node 2 sending a message every ms (${partnerMessages} in all)`);
-    print({}, "delivery   forwarded  resent  residual  partner delay ms");
+    print({}, "delivery   forwarded  dropped  resent  residual  partner delay ms");
   }
-  for (const delivery of builtDeliveries) {
+  for (const delivery of deliveryMethods) {
     options.progress(`bench migration: delivery ${delivery}...`);
     const figures = await measureDelivery(delivery, sizeBytes, fabric);
     print(
       { bench: "migration", fabric, size_bytes: sizeBytes, ...figures },
-      `${delivery.padEnd(8)} ${String(figures.forwarded).padStart(11)} ${String(figures.resent).padStart(7)} ${String(figures.residual).padStart(9)} ${figures.partner_delay_ms.toFixed(1).padStart(17)}`,
+      `${delivery.padEnd(8)} ${String(figures.forwarded).padStart(11)} ${String(figures.dropped).padStart(8)} ${String(figures.resent).padStart(7)} ${String(figures.residual).padStart(9)} ${figures.partner_delay_ms.toFixed(1).padStart(17)}`,
     );
   }
   if (options.svgPath !== undefined) {
     const series: { name: string; points: [number, number][] }[] = [];
-    for (const strategy of builtStrategies) {
+    for (const strategy of memoryStrategies) {
       const freeze: [number, number][] = [];
       const total: [number, number][] = [];
       for (const size of plotSizes(sizeBytes)) {

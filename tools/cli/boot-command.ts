@@ -451,8 +451,9 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     );
     const moves = result.migrations;
     if (moves.committed + moves.failed > 0) {
+      const messages = result.delivery;
       say(
-        `migration messages: ${moves.forwarded} forwarded, ${moves.dropped} dropped, ${moves.resent} resent; forwarding links: ${moves.linksLeft} left, ${moves.linksEnded} ended`,
+        `migration messages: ${messages.forwarded} forwarded, ${messages.dropped} dropped, ${messages.resent} resent; forwarding links: ${messages.linksLeft} left, ${messages.linksEnded} ended`,
       );
     }
     say(

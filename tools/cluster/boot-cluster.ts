@@ -58,11 +58,15 @@ export interface ClusterBootOptions {
   listener: ClusterListener;
 }
 
-/** The summary's migration lines, summed over the nodes. */
+/** The summary's `migrations:` line, summed over the nodes. */
 export interface MigrationTotals {
   committed: number;
   cancelled: number;
   failed: number;
+}
+
+/** The summary's `migration messages:` line, summed over the nodes. */
+export interface DeliveryTotals {
   /** Messages passed on for moving or moved processes, dropped at a source, resent. */
   forwarded: number;
   dropped: number;
@@ -83,6 +87,7 @@ export interface ClusterBootResult {
   /** Per --run program: its pid, or -errno when it could not be started. */
   runResults: number[];
   migrations: MigrationTotals;
+  delivery: DeliveryTotals;
   /** 0 when every --run process exited 0; 124 after the time limit; else 1. */
   exitStatus: number;
 }
@@ -136,10 +141,8 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
       runResults.every((result) => result > 0) &&
       processes.every((process) => !process.fromCommandLine || process.status === 0);
     const exitStatus = run.outcome === "time-limit" ? timeLimitExitStatus : runsOk ? 0 : 1;
-    const migrations: MigrationTotals = {
-      committed: 0,
-      cancelled: 0,
-      failed: 0,
+    const migrations: MigrationTotals = { committed: 0, cancelled: 0, failed: 0 };
+    const delivery: DeliveryTotals = {
       forwarded: 0,
       dropped: 0,
       resent: 0,
@@ -150,11 +153,11 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
       migrations.committed += node.migrations.committed;
       migrations.cancelled += node.migrations.cancelled;
       migrations.failed += node.migrations.failed;
-      migrations.forwarded += node.migrations.messagesForwarded;
-      migrations.dropped += node.migrations.messagesDropped;
-      migrations.resent += node.migrations.messagesResent;
-      migrations.linksLeft += node.migrations.linksLeft;
-      migrations.linksEnded += node.migrations.linksEnded;
+      delivery.forwarded += node.migrations.messagesForwarded;
+      delivery.dropped += node.migrations.messagesDropped;
+      delivery.resent += node.migrations.messagesResent;
+      delivery.linksLeft += node.migrations.linksLeft;
+      delivery.linksEnded += node.migrations.linksEnded;
     }
     return {
       outcome: run.outcome,
@@ -165,6 +168,7 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
       processes,
       runResults,
       migrations,
+      delivery,
       exitStatus,
     };
   } finally {

@@ -1,7 +1,7 @@
 // `sterna bench migration`: its options refuse bad sizes and fabrics with one line and exit
 // 2; a direct copy's freeze is the wire time of what it sent plus protocol overhead; --json
-// prints one object per line with the keys the issue names, for every strategy; --svg draws
-// every series; the issue's 10 MiB Ethernet check holds.
+// prints one object per line with the keys the issue names, for every strategy and delivery
+// method; --svg draws every series; the issue's 10 MiB Ethernet check holds.
 
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -109,10 +109,18 @@ describe("bench migration", () => {
         expect.arrayContaining(["strategy", "freeze_ms", "total_ms", "bytes_sent", "rounds"]),
       );
     }
-    const prevent = records.find((record) => record.delivery === "prevent")!;
-    expect(Object.keys(prevent)).toEqual(
-      expect.arrayContaining(["delivery", "forwarded", "resent", "residual", "partner_delay_ms"]),
-    );
+    const deliveries = records.filter((record) => record.delivery !== undefined);
+    expect(deliveries.map((record) => record.delivery)).toEqual(["prevent", "redirect", "recover"]);
+    for (const record of deliveries) {
+      expect(Object.keys(record)).toEqual(
+        expect.arrayContaining(["delivery", "forwarded", "resent", "residual", "partner_delay_ms"]),
+      );
+    }
+    const [prevent, redirect, recover] = deliveries;
+    // prevent and recover leave no residual dependency; redirect leaves its source's link.
+    expect([prevent!.residual, redirect!.residual, recover!.residual]).toEqual([0, 1, 0]);
+    expect([prevent!.resent, redirect!.resent]).toEqual([0, 0]);
+    expect(recover!.resent).toBe(recover!.dropped);
     expect(outcome.stderr).toContain("bench migration: direct");
     const svg = readFileSync(svgPath, "utf8");
     for (const strategy of ["direct", "precopy", "cor"]) {
