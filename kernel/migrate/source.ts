@@ -82,6 +82,8 @@ interface Outgoing {
   forwarded: number;
   /** Peer kernels (and the home) told of the new node whose ack has not come. */
   linkAcksPending: Set<number>;
+  /** Every node told of the new node at the freeze: told again if the process resumes here. */
+  linkTold: number[];
   strategy: MemoryStrategy;
   delivery: DeliveryMethod;
   /** recover: sends dropped here during the transfer, and the nodes they came from. */
@@ -166,6 +168,7 @@ export class SourceSide {
       deliveredAtFreeze: 0,
       forwarded: 0,
       linkAcksPending: new Set(),
+      linkTold: [],
       strategy: service.strategy,
       delivery: service.delivery,
       dropped: 0,
@@ -517,6 +520,7 @@ export class SourceSide {
       // A node already declared failed will never ack (its processes are gone).
       if (network.transport.hasFailed(node)) continue;
       record.linkAcksPending.add(node);
+      record.linkTold.push(node);
       record.bytesSent += service.send(node, {
         kind: MigrationMessageKind.LinkUpdate,
         requestId: record.requestId,
@@ -652,6 +656,17 @@ export class SourceSide {
       service.send(home, {
         kind: MigrationMessageKind.LinkUpdate,
         requestId: record.requestId,
+        pid: process.pid,
+        node: kernel.homeNode,
+      });
+    }
+    // The peers told at the freeze hear it too (a notice, no ack), before they can take the
+    // process for lost with the failed destination they were told of.
+    for (const node of record.linkTold) {
+      if (node === home || service.network.transport.hasFailed(node)) continue;
+      service.send(node, {
+        kind: MigrationMessageKind.LinkUpdate,
+        requestId: 0,
         pid: process.pid,
         node: kernel.homeNode,
       });

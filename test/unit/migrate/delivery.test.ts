@@ -96,12 +96,12 @@ async function movedLikeStill(delivery: string): Promise<{ trace: TraceRecord[];
 const at = (trace: TraceRecord[], where: Partial<TraceRecord>) =>
   trace.findIndex((record) => Object.entries(where).every(([key, value]) => record[key] === value));
 
-describe.concurrent("sterna boot --delivery", () => {
+describe("sterna boot --delivery", () => {
   it("prevent: the link update, as before", async () => {
     const { trace, stderr } = await movedLikeStill("prevent");
     expect(messageFigures(stderr)).toMatchObject({ dropped: 0, resent: 0 });
     expect(trace.some((record) => record.event === "migrate-residual")).toBe(false);
-  }, 120_000);
+  }, 300_000);
 
   it("redirect: links left behind, a chain, collapsed by the sender's kernel", async () => {
     const { trace, stderr } = await movedLikeStill("redirect");
@@ -144,7 +144,7 @@ describe.concurrent("sterna boot --delivery", () => {
       .slice(nextSend, delivered)
       .filter((record) => record.event === "forward" && record.pid === "0.1");
     expect(passedOn).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it("recover: what reaches the source during the transfer is dropped and resent once", async () => {
     const { trace, stderr } = await movedLikeStill("recover");
@@ -160,7 +160,7 @@ describe.concurrent("sterna boot --delivery", () => {
     for (const end of trace.filter((record) => record.event === "migrate-end")) {
       expect(end).toMatchObject({ residual: 0, forwarded: 0 });
     }
-  }, 120_000);
+  }, 300_000);
 
   it("redirect: the old source crashed after its cleanup, a send asks the home, nothing lost", async () => {
     // When node 2 has handed 0.1 on to node 1 and the partner's next message is on its way to
@@ -193,7 +193,7 @@ describe.concurrent("sterna boot --delivery", () => {
     expect(at(after, { event: "send-via-home", node: 3, pid: "0.1", failed: 2 })).toBeGreaterThan(
       0,
     );
-  }, 120_000);
+  }, 300_000);
 
   it("refuses an unknown method with one line and status 2", async () => {
     const outcome = await sterna([...relayRun, "--delivery", "carrier-pigeon"]);
