@@ -631,6 +631,7 @@ export class SourceSide {
     // Off the table: from now on what comes for it here goes on to the destination.
     kernel.detachProcess(process);
     for (const held of record.held) {
+      kernel.traceEvent("forward", { pid: formatPid(record.pid), to: record.toNode, hops: 1 });
       this.service.network.forwardTo(record.toNode, held.originNode, held.bytes);
     }
     record.held = [];

@@ -114,16 +114,21 @@ describe("sterna boot --delivery", () => {
     }
     // The second move of 0.1 makes a chain: its home (node 0) lists both nodes holding links.
     expect(at(trace, { event: "links", node: 0, pid: "0.1", nodes: "0,2" })).toBeGreaterThan(0);
-    // The partner, on node 3, still sends to node 2; node 2 passes it on along its link, node 1
-    // accepts it, and node 3 learns the new address...
+    // The partner, on node 3, still sends to node 2; node 2 passes it on to node 1 (held while
+    // 0.1 was frozen there, then along its link), node 1 accepts it, and node 3 learns the new
+    // address...
     const collapse = at(trace, { event: "link-collapse", node: 3, pid: "0.1", was: 2, now: 1 });
     expect(collapse).toBeGreaterThan(0);
-    const secondEnd = at(trace, { event: "migrate-end", node: 2, pid: "0.1" });
+    const secondStart = at(trace, { event: "migrate-start", node: 2, pid: "0.1" });
     const forward = trace.findIndex(
       (record, index) =>
-        index > secondEnd && record.event === "forward" && record.node === 2 && record.to === 1,
+        index > secondStart &&
+        record.event === "forward" &&
+        record.node === 2 &&
+        record.pid === "0.1" &&
+        record.to === 1,
     );
-    expect(forward).toBeGreaterThan(secondEnd);
+    expect(forward).toBeGreaterThan(secondStart);
     expect(forward).toBeLessThan(collapse);
     // ... so its next send goes to node 1 directly: delivered there, passed on by nobody.
     const nextSend = trace.findIndex(
@@ -165,8 +170,19 @@ describe("sterna boot --delivery", () => {
   it("redirect: the old source crashed after its cleanup, a send asks the home, nothing lost", async () => {
     // When node 2 has handed 0.1 on to node 1 and the partner's next message is on its way to
     // node 2's link: read from a reference run, so the crash lands between the two.
+    // 0.1 leaves node 2 at 560 ms, while the partner's last message to it was accepted before
+    // the freeze: its next one goes to node 2 after the cleanup, along the link.
     const reference = join(scratch, "redirect-reference.jsonl");
-    const moves = [...relayRun, ...threeMoves, "--delivery", "redirect", "--workers", "1"];
+    const moves = [
+      ...relayRun,
+      ...threeMoves.slice(0, 4),
+      "--migrate",
+      "560ms:0.1:1",
+      "--delivery",
+      "redirect",
+      "--workers",
+      "1",
+    ];
     expect((await sterna([...moves, "--trace", reference])).status).toBe(0);
     const trace = readTrace(reference);
     const cleanup = trace[at(trace, { event: "migrate-end", node: 2, pid: "0.1" })]!;
