@@ -1,10 +1,11 @@
 // The decoder's lookup tables, built once from isa.ts: which row an opcode byte (with or
 // without 0x66, one-byte or 0x0F map) selects, ModRM groups by reg field, and per-row
-// facts in typed arrays (operand kinds, handler id, operand size, base cost).
+// facts in typed arrays (operand kinds, handler id, operand size, base cost). Rows are
+// numbered isaRows first, then cpuOnlyRows (decodedRows).
 
 import { cpuCostCycles } from "./cost-table.ts";
 import { HandlerId, handlerIdOf } from "./handler-id.ts";
-import { type Handler, type IsaRow, isaRows, type OperandType } from "./isa.ts";
+import { cpuOnlyRows, type Handler, type IsaRow, isaRows, type OperandType } from "./isa.ts";
 
 export const enum OperandKind {
   /** ModRM.reg, or the register in the opcode's low bits */
@@ -30,6 +31,14 @@ export const enum OperandKind {
   Dx,
   /** the constant 1 */
   One,
+  /** a segment register number in ModRM.reg */
+  Sreg,
+  /** a segment register number in bits 3..5 of the opcode */
+  SregOpcode,
+  /** a control or debug register number in ModRM.reg */
+  SystemRegister,
+  /** a 32-bit register in ModRM.rm, whatever ModRM.mod says */
+  RmRegister,
 }
 
 export const enum ModrmKind {
@@ -62,12 +71,17 @@ const operandKindOf: Readonly<Record<OperandType, OperandKind>> = {
   cl: OperandKind.Cl,
   dx: OperandKind.Dx,
   one: OperandKind.One,
+  sreg: OperandKind.Sreg,
+  sregOpcode: OperandKind.SregOpcode,
+  creg: OperandKind.SystemRegister,
+  dreg: OperandKind.SystemRegister,
+  rm32Register: OperandKind.RmRegister,
 };
 
 const baseCostOf: Readonly<Record<Handler, number>> = (() => {
   const c = cpuCostCycles;
   const cost = {} as Record<Handler, number>;
-  for (const row of isaRows) cost[row.handler] = c.simple;
+  for (const row of [...isaRows, ...cpuOnlyRows]) cost[row.handler] = c.simple;
   for (const h of ["push", "pop", "leave"] as const) cost[h] = c.stack;
   for (const h of ["call", "ret", "jmp"] as const) cost[h] = c.controlTransfer;
   for (const h of ["jcc", "jecxz", "loop", "loope", "loopne"] as const) cost[h] = c.branchNotTaken;
@@ -78,6 +92,8 @@ const baseCostOf: Readonly<Record<Handler, number>> = (() => {
   for (const h of ["div", "idiv", "aam"] as const) cost[h] = c.divide;
   for (const h of ["cpuid", "rdtsc"] as const) cost[h] = c.processorQuery;
   cost.bound = c.stack;
+  cost.pushSegment = c.stack;
+  cost.popSegment = c.stack;
   for (const h of ["bsf", "bsr"] as const) cost[h] = c.bitScan;
   for (const h of ["pusha", "popa", "enter"] as const) cost[h] = c.multiPush;
   for (const h of ["xchg", "cmpxchg", "xadd"] as const) cost[h] = c.exchange;
@@ -89,7 +105,9 @@ const baseCostOf: Readonly<Record<Handler, number>> = (() => {
   return cost;
 })();
 
-const rowCount = isaRows.length;
+/** isaRows then cpuOnlyRows: store.row indexes this. */
+export const decodedRows: readonly IsaRow[] = [...isaRows, ...cpuOnlyRows];
+const rowCount = decodedRows.length;
 export const rowHandler = new Uint8Array(rowCount);
 /** Operand size in bits (rows without one execute as 32-bit). */
 export const rowSize = new Uint8Array(rowCount);
@@ -99,6 +117,8 @@ export const rowPlusReg = new Uint8Array(rowCount);
 export const rowCc = new Uint8Array(rowCount);
 export const rowLockable = new Uint8Array(rowCount);
 export const rowOperandCount = new Uint8Array(rowCount);
+/** 1 where ModRM.rm always names a register (mov to/from control and debug registers). */
+export const rowRmAlwaysRegister = new Uint8Array(rowCount);
 /** Three OperandKind slots per row. */
 export const rowOperandKinds = new Uint8Array(rowCount * 3);
 /** Three operand sizes in bits per row (8, 16, 32; 0 for sizeless operands). */
@@ -118,7 +138,7 @@ export function groupOfEntry(entry: number): number {
 function buildTables(): Int16Array {
   const groups: number[] = [];
   const groupIndexOfKey = new Map<number, number>();
-  isaRows.forEach((row, rowIndex) => {
+  decodedRows.forEach((row, rowIndex) => {
     describeRow(row, rowIndex);
     const sizes = row.operandSize === 16 ? [16] : row.operandSize === 32 ? [32] : [16, 32];
     const map = row.opcode.length === 2 ? 1 : 0;
@@ -154,6 +174,7 @@ function describeRow(row: IsaRow, rowIndex: number): void {
   rowCc[rowIndex] = Math.max(row.cc, 0);
   rowLockable[rowIndex] = row.prefixes.includes("lock") ? 1 : 0;
   rowOperandCount[rowIndex] = row.operands.length;
+  rowRmAlwaysRegister[rowIndex] = row.operands.includes("rm32Register") ? 1 : 0;
   row.operands.forEach((operand, i) => {
     rowOperandKinds[rowIndex * 3 + i] = operandKindOf[operand];
     rowOperandBits[rowIndex * 3 + i] = operandBitsOf(operand);

@@ -22,6 +22,7 @@ import {
   rowOperandCount,
   rowOperandKinds,
   rowPlusReg,
+  rowRmAlwaysRegister,
   rowSize,
 } from "./decode-table.ts";
 import {
@@ -36,6 +37,7 @@ import {
   REGISTER_ZERO,
 } from "./decoded-instructions.ts";
 import { chooseFastKind } from "./fast-kind.ts";
+import { isaRows } from "./isa.ts";
 
 /** The bytes given end before the instruction does. */
 export const DECODE_NEED_BYTES = 0;
@@ -53,7 +55,16 @@ export interface DecoderOptions {
    * instruction. For listings only; the CPU's decoder leaves it off.
    */
   readonly decodesRefusedForms?: boolean;
+  /**
+   * Also decode isa.ts's cpuOnlyRows (segment, control and debug register forms), which the
+   * CPU runs but the assembler and disassembler do not know. The CPU's decoder sets it.
+   */
+  readonly decodesCpuOnlyForms?: boolean;
 }
+
+const sharedRowCount = isaRows.length;
+const segmentRegisterCs = 1;
+const segmentRegistersCount = 6;
 
 /** ModRM.rm with 16-bit addressing: bx+si, bx+di, bp+si, bp+di, si, di, bp, bx. */
 const noIndex = REGISTER_ZERO;
@@ -66,6 +77,7 @@ export class Decoder {
   /** Displacement bytes the last instruction's ModRM encoded: 0, 1, 2 or 4 (moffs aside). */
   dispSizeBytes = 0;
   private readonly decodesRefusedForms: boolean;
+  private readonly decodesCpuOnlyForms: boolean;
   private bytes: Uint8Array = new Uint8Array(0);
   private available = 0;
   private position = 0;
@@ -73,6 +85,7 @@ export class Decoder {
 
   constructor(options: DecoderOptions = {}) {
     this.decodesRefusedForms = options.decodesRefusedForms ?? false;
+    this.decodesCpuOnlyForms = options.decodesCpuOnlyForms ?? false;
   }
 
   /**
@@ -122,6 +135,7 @@ export class Decoder {
     } else if (rowModrm[row] !== ModrmKind.None) {
       modrm = this.byte();
     }
+    if (row >= sharedRowCount && !this.decodesCpuOnlyForms) return this.fail(DECODE_UNDEFINED);
 
     // ModRM operand: a register, or base/index/scale/displacement.
     let rmLocation = LOCATION_NONE;
@@ -133,7 +147,7 @@ export class Decoder {
     if (modrm >= 0) {
       const mod = modrm >> 6;
       const rm = modrm & 7;
-      if (mod === 3) {
+      if (mod === 3 || rowRmAlwaysRegister[row]) {
         rmLocation = rm;
       } else if (addressSize16) {
         rmLocation = LOCATION_MEMORY;
@@ -220,6 +234,22 @@ export class Decoder {
           break;
         case OperandKind.One:
           value = 1;
+          break;
+        case OperandKind.Sreg:
+          // No segment registers 6 and 7; cs is never a move's destination.
+          if (reg >= segmentRegistersCount || (i === 0 && reg === segmentRegisterCs)) {
+            return this.fail(DECODE_UNDEFINED);
+          }
+          value = reg;
+          break;
+        case OperandKind.SregOpcode:
+          value = (opcode >> 3) & 7;
+          break;
+        case OperandKind.SystemRegister:
+          value = reg;
+          break;
+        case OperandKind.RmRegister:
+          location = rmLocation;
           break;
         default:
           value = -1;

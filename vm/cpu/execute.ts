@@ -32,6 +32,7 @@ import {
 } from "./exception-vector.ts";
 import { HandlerId } from "./handler-id.ts";
 import { LazyOp } from "./lazy-flags.ts";
+import { flatSelectors, loadSegment } from "./segment-registers.ts";
 import {
   divideSigned,
   divideUnsigned,
@@ -358,6 +359,26 @@ export function executeGeneric(cpu: Cpu, slot: number): number {
       return STATUS_CONTINUE;
     case HandlerId.Privileged:
       return cpu.raise(VECTOR_GENERAL_PROTECTION, 0);
+    case HandlerId.MovFromSegment: {
+      // A memory destination takes 16 bits whatever the operand size; a 32-bit register the
+      // selector zero-extended.
+      const selector = flatSelectors[store.imm[slot]!]!;
+      if (dst === LOCATION_MEMORY) cpu.write16(cpu.effectiveAddress(slot), selector);
+      else cpu.writeRegister(dst, size, selector);
+      return STATUS_CONTINUE;
+    }
+    case HandlerId.MovToSegment:
+      loadSegment(cpu, store.imm[slot]!, cpu.readOperand(slot, dst, 16));
+      return STATUS_CONTINUE;
+    case HandlerId.PushSegment:
+      push(cpu, size, flatSelectors[store.imm[slot]!]!);
+      return STATUS_CONTINUE;
+    case HandlerId.PopSegment: {
+      const esp = cpu.r[ESP]!;
+      loadSegment(cpu, store.imm[slot]!, size === 32 ? cpu.read32(esp) : cpu.read16(esp));
+      cpu.r[ESP] = (esp + size / 8) | 0;
+      return STATUS_CONTINUE;
+    }
     default:
       return cpu.raise(VECTOR_INVALID_OPCODE, 0);
   }

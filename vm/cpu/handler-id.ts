@@ -93,6 +93,10 @@ export const enum HandlerId {
   Rdtsc,
   Bound,
   Privileged,
+  MovFromSegment,
+  MovToSegment,
+  PushSegment,
+  PopSegment,
 }
 
 export const handlerIdOf: Readonly<Record<Handler, HandlerId>> = {
@@ -185,4 +189,8 @@ export const handlerIdOf: Readonly<Record<Handler, HandlerId>> = {
   rdtsc: HandlerId.Rdtsc,
   bound: HandlerId.Bound,
   privileged: HandlerId.Privileged,
+  movFromSegment: HandlerId.MovFromSegment,
+  movToSegment: HandlerId.MovToSegment,
+  pushSegment: HandlerId.PushSegment,
+  popSegment: HandlerId.PopSegment,
 };

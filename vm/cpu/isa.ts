@@ -23,10 +23,13 @@
 // Immediates follow the ModRM/SIB/displacement bytes in operand order; `enter` has imm16
 // then imm8. Addresses are always 32-bit: the 0x67 prefix is not supported (#UD).
 //
-// Left out (decode as #UD): x87/MMX/SSE, segment register moves, moves to and from control
-// and debug registers, far control transfer, system instructions other than the CPL-3 #GP
-// ones below, duplicate encodings NASM never emits (82 /d, F6 /1, D0 /6, setcc with a
-// nonzero reg field).
+// `cpuOnlyRows` holds forms the CPU decodes but the assembler and disassembler do not know
+// yet (their operands name segment, control and debug registers): moves, pushes and pops of
+// segment registers, and moves to and from control and debug registers (#GP at CPL 3).
+//
+// Left out (decode as #UD): x87/MMX/SSE, far control transfer, system instructions other
+// than the CPL-3 #GP ones below, duplicate encodings NASM never emits (82 /d, F6 /1, D0 /6,
+// setcc with a nonzero reg field).
 
 /** Operand types, NASM/Intel style. */
 export type OperandType =
@@ -59,7 +62,16 @@ export type OperandType =
   | "eax"
   | "cl"
   | "dx"
-  | "one";
+  | "one"
+  /** segment register in ModRM.reg: 0..5 = es cs ss ds fs gs (6, 7 and a move to cs are #UD) */
+  | "sreg"
+  /** the segment register in bits 3..5 of the opcode's last byte (push/pop es cs ss ds fs gs) */
+  | "sregOpcode"
+  /** control / debug register in ModRM.reg */
+  | "creg"
+  | "dreg"
+  /** a 32-bit register in ModRM.rm whatever ModRM.mod says (moves of control/debug registers) */
+  | "rm32Register";
 
 export type ModrmUse = "r" | "digit" | "none";
 
@@ -171,7 +183,13 @@ export type Handler =
   /** #BR unless the signed bounds pair in memory holds the register */
   | "bound"
   /** hlt cli sti in out ins outs, descriptor-table and cache control: #GP(0) at CPL 3 */
-  | "privileged";
+  | "privileged"
+  /** mov r/m, Sreg: the flat selector the register holds (see docs/cpu.md) */
+  | "movFromSegment"
+  /** mov Sreg, r/m16: #GP(selector) unless it is the selector the register holds */
+  | "movToSegment"
+  | "pushSegment"
+  | "popSegment";
 
 export interface IsaRow {
   readonly mnemonic: string;
@@ -554,8 +572,26 @@ sized("bound", "62 /r", ["rv", "m"], "bound");
 row("cpuid", "0F A2", [], 0, "cpuid");
 row("rdtsc", "0F 31", [], 0, "rdtsc");
 
-/** Every implemented encoding form. */
-export const isaRows: readonly IsaRow[] = rows;
+/** Every implemented encoding form the assembler and disassembler share. */
+export const isaRows: readonly IsaRow[] = rows.splice(0); // `rows` now collects cpuOnlyRows
+
+// Segment and system registers: only the CPU decodes these forms (cpuOnlyRows). 8C stores 16
+// bits to memory whatever the operand size, and zero-extends into a 32-bit register.
+sized("mov", "8C /r", ["rmv", "sreg"], "movFromSegment");
+row("mov", "8E /r", ["sreg", "rm16"], 0, "movToSegment");
+for (const opcode of ["06", "0E", "16", "1E", "0F A0", "0F A8"]) {
+  sized("push", opcode, ["sregOpcode"], "pushSegment");
+}
+for (const opcode of ["07", "17", "1F", "0F A1", "0F A9"]) {
+  sized("pop", opcode, ["sregOpcode"], "popSegment");
+}
+row("mov", "0F 20 /r", ["rm32Register", "creg"], 32, "privileged");
+row("mov", "0F 21 /r", ["rm32Register", "dreg"], 32, "privileged");
+row("mov", "0F 22 /r", ["creg", "rm32Register"], 32, "privileged");
+row("mov", "0F 23 /r", ["dreg", "rm32Register"], 32, "privileged");
+
+/** Forms only the CPU decodes (their rows follow isaRows' in the decoder's numbering). */
+export const cpuOnlyRows: readonly IsaRow[] = rows;
 
 function buildAliases(): ReadonlyMap<string, string> {
   const aliases = new Map<string, string>([

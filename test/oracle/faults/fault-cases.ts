@@ -103,6 +103,33 @@ export const faultCases: readonly FaultCase[] = [
   { program: "aam-zero", exceptionName: "#DE", vector: 0, errorCode: 0, eip: atFault },
   // BOUND: #BR "if the bounds test fails" (Linux delivers SIGSEGV).
   { program: "bound-out-of-range", exceptionName: "#BR", vector: 5, errorCode: 0, eip: atFault },
+  // Segment registers hold the flat selectors (cs 0x23, ds/es/ss 0x2b): loading another gives
+  // #GP(selector), as the CPU does for one outside the descriptor table; a null ss #GP(0)
+  // ("if attempt is made to load SS register with NULL segment selector"); a move to cs or to
+  // a segment register numbered 6 or 7 is #UD.
+  {
+    program: "mov-ds-bad-selector",
+    exceptionName: "#GP",
+    vector: 13,
+    errorCode: 0x1234,
+    eip: atFault,
+  },
+  { program: "mov-ss-null", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
+  {
+    program: "pop-ds-bad-selector",
+    exceptionName: "#GP",
+    vector: 13,
+    errorCode: 0x78,
+    eip: atFault,
+  },
+  { program: "mov-cs", exceptionName: "#UD", vector: 6, errorCode: 0, eip: atFault },
+  { program: "mov-reserved-segment", exceptionName: "#UD", vector: 6, errorCode: 0, eip: atFault },
+  // MOV to and from control and debug registers: #GP(0) "if the current privilege level is
+  // not 0" (qemu-i386 also gives #GP for cr1, which the manual lists under #UD; not tested).
+  { program: "mov-from-cr0", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
+  { program: "mov-to-cr3", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
+  { program: "mov-from-dr7", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
+  { program: "mov-to-dr0", exceptionName: "#GP", vector: 13, errorCode: 0, eip: atFault },
   // TF: a single-step trap (#DB) after the first instruction that starts with TF set, so the
   // reported eip is the next one (SIGTRAP).
   {

@@ -1,6 +1,7 @@
 // Hand-written NASM programs that target what random streams cannot reach: self-modifying code
 // (the CPU's decoded-instruction cache), accesses straddling page boundaries (the MMU), and
-// the legacy integer instructions (BCD adjustments, xlat, loop forms, lahf/sahf, bound). Each
+// the legacy integer instructions (BCD adjustments, xlat, loop forms, lahf/sahf, bound), and
+// the segment register moves, pushes and pops a flat process may make. Each
 // prints a checksum and exits with a status; qemu-i386's output and status are the expected ones.
 
 import { readFileSync } from "node:fs";
@@ -12,7 +13,12 @@ export const HANDWRITTEN_DIR = fileURLToPath(new URL(".", import.meta.url));
 export const HANDWRITTEN_FIXTURE_DIR = join(HANDWRITTEN_DIR, "fixtures");
 export const HANDWRITTEN_EXPECTED_PATH = join(HANDWRITTEN_FIXTURE_DIR, "expected.json");
 
-export const handwrittenPrograms = ["self-modifying", "page-crossing", "legacy-integer"] as const;
+export const handwrittenPrograms = [
+  "self-modifying",
+  "page-crossing",
+  "legacy-integer",
+  "segment-registers",
+] as const;
 
 export function handwrittenSourcePath(program: string): string {
   return join(HANDWRITTEN_DIR, "programs", `${program}.asm`);

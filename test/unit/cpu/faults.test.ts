@@ -68,6 +68,33 @@ describe.each(modes)("faults (%s)", (_mode, compileThreshold) => {
     expectFault(machineWith(hex, compileThreshold), 13, 0, codeAddress);
   });
 
+  it.each([
+    ["mov eax, cr0", "0f20c0"],
+    ["mov eax, cr1 (qemu-i386 also gives #GP)", "0f20c8"],
+    ["mov cr3, eax", "0f22d8"],
+    ["mov eax, dr7", "0f21f8"],
+    ["mov dr0, eax", "0f23c0"],
+    ["0F 20 00: mod is ignored, so no displacement follows", "0f2000"],
+  ])("#GP(0) at CPL 3 for %s", (_source, hex) => {
+    expectFault(machineWith(hex, compileThreshold), 13, 0, codeAddress);
+  });
+
+  it("segment registers hold the flat selectors: gs reads 0, and only the held selector loads", () => {
+    // mov eax, 0x2b / mov ds, ax (8E D8) / mov ecx, gs (8C E9) / mov fs, ax (8E E0): fs holds
+    // 0, so 0x2b is refused (#GP(0x28)) although Linux and qemu-i386 would load it.
+    const machine = machineWith("b82b0000008ed88ce98ee0", compileThreshold, { 1: -1 });
+    expectFault(machine, 13, 0x28, codeAddress + 9);
+    expect([machine.cpu.regs[0], machine.cpu.regs[1]]).toEqual([0x2b, 0]);
+    expect(machine.cpu.instructions).toBe(3);
+  });
+
+  it("pop ds of a selector it does not hold: #GP(selector), esp unchanged (push 0x7b / pop ds)", () => {
+    const machine = machineWith("6a7b1f", compileThreshold);
+    const espAfterPush = (machine.cpu.regs[4]! - 4) | 0;
+    expectFault(machine, 13, 0x78, codeAddress + 2);
+    expect(machine.cpu.regs[4]).toBe(espAfterPush);
+  });
+
   it("int 0x80 (CD 80) and int3 (CC) are traps: eip after the instruction", () => {
     const machine = machineWith("cd80cc", compileThreshold);
     expect(machine.cpu.run(1000)).toBe(StopReason.Trap);

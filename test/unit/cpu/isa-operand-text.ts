@@ -28,6 +28,11 @@ const operandText: Record<OperandType, string> = {
   cl: "cl",
   dx: "dx",
   one: "1",
+  sreg: "ds",
+  sregOpcode: "ds",
+  creg: "cr3",
+  dreg: "dr7",
+  rm32Register: "ecx",
 };
 
 /** One line of NASM source meant to assemble to `row`. */
