@@ -465,6 +465,10 @@ export class Cpu {
         current = this.cache.commit(frame, offset);
       }
       if (!compilable(store.kind[current]!, store.handler[current]!)) break;
+      // A compiled loop (one whose head is its entry) ends the block: entering it costs a
+      // dispatch, while copying it into every block that reaches it cost compile time.
+      const compiled = store.block[current]!;
+      if (compiled !== 0 && this.blocks.infos[compiled]!.loopHead === 0) break;
     }
     // Cycles along the block's path: a conditional branch it follows is taken.
     const prefixCycles = new Int32Array(count + 1);
