@@ -8,12 +8,18 @@
 // Per policy: mean and 95th-percentile slowdown (response time / CPU time), migrations
 // committed and bytes moved, all from the trace in virtual time (the same on every host).
 // A policy whose Starter is not in userland/starters yet is named on stderr, not measured.
-// Run: npx sterna bench balance [--nodes 8] [--seed 5] [--load 0.7] [--jobs N] [--clock MHZ]
-//      [--json] [--svg FILE]
+// Run: npx sterna bench balance [--nodes 8] [--seed 5] [--load 0.7] [--jobs N]
+//      [--demand-max S] [--clock MHZ] [--json] [--svg FILE]
 
 import { starterExists } from "./balance/guest-images.ts";
 import { scheduleFor } from "./balance/injector-source.ts";
-import { type BoundedPareto, boundedParetoMeanNs, jobStream } from "./balance/job-stream.ts";
+import {
+  type BoundedPareto,
+  boundedParetoMeanNs,
+  type Job,
+  jobStream,
+  realisedLoad,
+} from "./balance/job-stream.ts";
 import { type ClusterSetup, calibrateNsPerIteration, runPolicy } from "./balance/run-policy.ts";
 import { mean, percentile, slowdowns } from "./balance/slowdown-stats.ts";
 import { lineChartSvg } from "./line-chart-svg.ts";
@@ -33,8 +39,13 @@ export const policies: readonly Policy[] = [
   { name: "threshold", placeAnywhere: false, starter: "threshold" },
 ];
 
-/** The demand law: alpha 1 between 1 s and 1000 s, mean 6.91 s. */
-export const demandLaw: BoundedPareto = { alpha: 1, lowerNs: 1e9, upperNs: 1000e9 };
+/** The least demand: a full load window (100 ticks), so a job outlives the figures about it. */
+export const demandMinNs = 1e9;
+
+/** The demand law: alpha 1 (the b/a lifetime law) from 1 s to `demandMaxSeconds`. */
+export function demandLaw(demandMaxSeconds: number): BoundedPareto {
+  return { alpha: 1, lowerNs: demandMinNs, upperNs: demandMaxSeconds * 1e9 };
+}
 /** The first arrival comes after 1 s: every kernel has heard some loads by then. */
 export const streamStartNs = 1e9;
 export const fabric = "token-ring:80";
@@ -46,6 +57,10 @@ export interface BalanceBenchOptions {
   seed: number;
   load: number;
   jobCount: number;
+  /** The demand law's upper bound, in seconds. */
+  demandMaxSeconds: number;
+  /** The policies to measure, by name (all of them when absent). */
+  policyNames?: readonly string[];
   clockMhz: number;
   json: boolean;
   svgPath?: string;
@@ -68,6 +83,10 @@ export interface PolicyFigures {
   bytes_moved: number;
   /** The Starters' CPU time over every node's time: what the policy itself costs. */
   starter_cpu_percent: number;
+  /** The stream's demands over nodes x its arrivals' span (job-stream.ts, realisedLoad). */
+  realised_load: number;
+  /** The same over the span until the last job can end at the earliest. */
+  realised_load_to_end: number;
 }
 
 export function builtPolicies(): Policy[] {
@@ -76,6 +95,17 @@ export function builtPolicies(): Policy[] {
 
 function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+function streamFor(options: BalanceBenchOptions, load: number): Job[] {
+  return jobStream({
+    seed: options.seed,
+    nodeCount: options.nodeCount,
+    jobCount: options.jobCount,
+    load,
+    demand: demandLaw(options.demandMaxSeconds),
+    startNs: streamStartNs,
+  });
 }
 
 export async function measurePolicies(
@@ -91,17 +121,13 @@ export async function measurePolicies(
     fabric,
     seed: options.seed,
   };
-  const jobs = jobStream({
-    seed: options.seed,
-    nodeCount: options.nodeCount,
-    jobCount: options.jobCount,
-    load,
-    demand: demandLaw,
-    startNs: streamStartNs,
-  });
+  const jobs = streamFor(options, load);
+  const realised = realisedLoad(jobs, options.nodeCount, streamStartNs);
   const demandNsTotal = jobs.reduce((sum, job) => sum + job.demandNs, 0);
   const figures: PolicyFigures[] = [];
-  for (const policy of builtPolicies()) {
+  for (const policy of builtPolicies().filter(
+    (each) => options.policyNames?.includes(each.name) ?? true,
+  )) {
     options.progress(label(policy), 0);
     const run = await runPolicy(setup, {
       schedule: scheduleFor(jobs, nsPerIteration, policy.placeAnywhere),
@@ -118,6 +144,8 @@ export async function measurePolicies(
       migrations: run.migrationsCommitted,
       bytes_moved: run.bytesMoved,
       starter_cpu_percent: round3((100 * run.starterCpuNs) / (run.virtualNs * options.nodeCount)),
+      realised_load: round3(realised.overArrivals),
+      realised_load_to_end: round3(realised.untilLastEnd),
     };
     figures.push(row);
     onFigures(row);
@@ -156,9 +184,15 @@ export async function runBalanceBench(options: BalanceBenchOptions): Promise<voi
     );
   }
   const nsPerIteration = await calibrateNsPerIteration(options.clockMhz * 1e6);
-  const header = `${options.jobCount} jobs on ${options.nodeCount} nodes, seed ${options.seed}; demands bounded Pareto alpha 1 from ${demandLaw.lowerNs / 1e9} s to ${demandLaw.upperNs / 1e9} s (mean ${(boundedParetoMeanNs(demandLaw) / 1e9).toFixed(2)} s); ${options.clockMhz} MHz nodes on ${fabric}`;
+  const law = demandLaw(options.demandMaxSeconds);
+  const realised = realisedLoad(streamFor(options, options.load), options.nodeCount, streamStartNs);
   if (!options.json) {
-    options.print(header);
+    options.print(
+      `${options.jobCount} jobs on ${options.nodeCount} nodes, seed ${options.seed}; demands bounded Pareto alpha 1 from ${law.lowerNs / 1e9} s to ${law.upperNs / 1e9} s (mean ${(boundedParetoMeanNs(law) / 1e9).toFixed(2)} s); ${options.clockMhz} MHz nodes on ${fabric}`,
+    );
+    options.print(
+      `offered load ${options.load}: realised ${realised.overArrivals.toFixed(3)} over the arrivals, ${realised.untilLastEnd.toFixed(3)} until the last job can end`,
+    );
     options.print("policy     load mean slowdown  p95 slowdown  migrations  bytes moved");
   }
   const printRow = (row: PolicyFigures) =>
@@ -170,6 +204,7 @@ export async function runBalanceBench(options: BalanceBenchOptions): Promise<voi
             nodes: options.nodeCount,
             seed: options.seed,
             jobs: options.jobCount,
+            demand_max_s: options.demandMaxSeconds,
           })
         : tableLine(row),
     );

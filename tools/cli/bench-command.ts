@@ -16,8 +16,24 @@ const parseMigrationSize = byteSizeInRange(hoarderBytesMin, hoarderBytesMax);
 const balanceNodesMax = 64;
 const balanceJobsMax = 2000;
 const balanceClockMhzMax = 50;
+/** The demand law's upper bound: above the least demand (1 s), at most the paper's range. */
+const balanceDemandMaxSecondsMin = 2;
+const balanceDemandMaxSecondsMax = 1000;
 const balanceLoadMin = 0.05;
 const balanceLoadMax = 0.95;
+
+const balancePolicyNames = ["none", "remote", "migrate", "threshold"];
+
+function policyNameList(text: string): string[] {
+  const names = text.split(",").map((name) => name.trim());
+  const unknown = names.find((name) => !balancePolicyNames.includes(name));
+  if (unknown !== undefined) {
+    throw new InvalidArgumentError(
+      `expected policies from ${balancePolicyNames.join(", ")}, separated by commas`,
+    );
+  }
+  return names;
+}
 
 function offeredLoad(text: string): number {
   const value = Number(text);
@@ -155,6 +171,12 @@ export function registerBench(program: Command): void {
       "--jobs <n>",
       `jobs in the stream, 1 to ${balanceJobsMax}`,
       integerInRange(1, balanceJobsMax),
+      300,
+    )
+    .option(
+      "--demand-max <s>",
+      `the greatest CPU demand in seconds (the least is 1 s), ${balanceDemandMaxSecondsMin} to ${balanceDemandMaxSecondsMax}`,
+      integerInRange(balanceDemandMaxSecondsMin, balanceDemandMaxSecondsMax),
       100,
     )
     .option(
@@ -162,6 +184,11 @@ export function registerBench(program: Command): void {
       `each node's clock in MHz, 1 to ${balanceClockMhzMax}`,
       integerInRange(1, balanceClockMhzMax),
       10,
+    )
+    .option(
+      "--policies <list>",
+      `the policies to measure, a comma-separated list of ${balancePolicyNames.join(", ")} (all by default)`,
+      policyNameList,
     )
     .option("--json", "one JSON object per policy per line on stdout (progress goes to stderr)")
     .option("--svg <file>", "draw mean slowdown against offered load (0.5 to 0.9) per policy")
@@ -171,6 +198,8 @@ export function registerBench(program: Command): void {
         seed: number;
         load: number;
         jobs: number;
+        demandMax: number;
+        policies?: string[];
         clock: number;
         json?: boolean;
         svg?: string;
@@ -185,6 +214,8 @@ export function registerBench(program: Command): void {
             seed: options.seed,
             load: options.load,
             jobCount: options.jobs,
+            demandMaxSeconds: options.demandMax,
+            policyNames: options.policies,
             clockMhz: options.clock,
             json: options.json === true,
             svgPath: options.svg,

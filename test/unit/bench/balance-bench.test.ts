@@ -25,6 +25,8 @@ describe("bench balance", () => {
       migrations: 0,
       bytes_moved: 0,
       starter_cpu_percent: 0,
+      realised_load: load,
+      realised_load_to_end: load,
     });
     const svg = slowdownChartSvg(
       [row("none", 0.9, 3), row("remote", 0.5, 1), row("none", 0.5, 1.5), row("remote", 0.9, 1.2)],
@@ -46,6 +48,9 @@ describe("bench balance", () => {
       ["--load", "abc"],
       ["--jobs", "0"],
       ["--jobs", "2001"],
+      ["--demand-max", "1"],
+      ["--demand-max", "1001"],
+      ["--policies", "remote,fast"],
       ["--clock", "0"],
       ["--clock", "51"],
       ["--seed", "-1"],
@@ -63,26 +68,23 @@ describe("bench balance", () => {
 
   it("runs a tiny stream under every built policy: JSON keys and notes", async () => {
     // Seed 30 draws three jobs of 1.0 to 1.9 s, all arriving within 2 s, two at node 1.
-    const outcome = await sterna([
-      "bench",
-      "balance",
-      "--nodes",
-      "2",
-      "--jobs",
-      "3",
-      "--seed",
-      "30",
-      "--load",
-      "0.9",
-      "--clock",
-      "2",
-      "--json",
-    ]);
+    const tinyRun = (...more: string[]) =>
+      sterna(
+        ["bench", "balance", "--nodes", "2", "--jobs", "3", "--seed", "30", "--load", "0.9"]
+          .concat(["--clock", "2", "--json"])
+          .concat(more),
+      );
+    const [outcome, chosen] = await Promise.all([tinyRun(), tinyRun("--policies", "remote,none")]);
     expect(outcome.status, outcome.stderr).toBe(0);
-    const records = outcome.stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as Record<string, number | string>);
+    const recordsOf = (stdout: string) =>
+      stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Record<string, number | string>);
+    const records = recordsOf(outcome.stdout);
+    // --policies measures only those named, in the bench's order, with the same figures.
+    expect(chosen.status, chosen.stderr).toBe(0);
+    expect(recordsOf(chosen.stdout)).toEqual(records.slice(0, 2));
     const built = builtPolicies().map((policy) => policy.name);
     expect(records.map((record) => record.policy)).toEqual(built);
     for (const record of records) {
@@ -94,9 +96,13 @@ describe("bench balance", () => {
           "p95_slowdown",
           "migrations",
           "bytes_moved",
+          "realised_load",
         ]),
       );
       expect(record.load).toBe(0.9);
+      // Three jobs within half a second: far more than the 2 nodes can carry while they arrive.
+      expect(record.realised_load).toBeCloseTo(4.329, 3);
+      expect(record.realised_load_to_end).toBeCloseTo(1.061, 3);
       expect(record.mean_slowdown).toBeGreaterThanOrEqual(1);
       expect(record.p95_slowdown).toBeGreaterThanOrEqual(record.mean_slowdown as number);
     }

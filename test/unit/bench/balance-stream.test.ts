@@ -20,6 +20,7 @@ import {
   boundedParetoMeanNs,
   boundedParetoQuantile,
   jobStream,
+  realisedLoad,
 } from "../../../tools/bench/balance/job-stream.ts";
 import { mean, percentile } from "../../../tools/bench/balance/slowdown-stats.ts";
 import { demandLaw } from "../../../tools/bench/balance.ts";
@@ -35,7 +36,7 @@ function streamAt(load: number, streamSeed = 5) {
     nodeCount: 8,
     jobCount: 400,
     load,
-    demand: demandLaw,
+    demand: demandLaw(100),
     startNs: 1e9,
   });
 }
@@ -105,12 +106,47 @@ describe(`bench balance: the job stream (replay: STERNA_SEED=${seed})`, () => {
       nodeCount: 8,
       jobCount: 20_000,
       load: 0.7,
-      demand: demandLaw,
+      demand: demandLaw(100),
       startNs: 0,
     });
     const ratePerNs = jobs.length / jobs[jobs.length - 1]!.arrivalNs;
-    const offered = (ratePerNs * boundedParetoMeanNs(demandLaw)) / 8;
+    const offered = (ratePerNs * boundedParetoMeanNs(demandLaw(100))) / 8;
     expect(Math.abs(offered - 0.7)).toBeLessThan(0.03);
+  });
+
+  it("realises a load: demands over nodes x the arrivals' span, or until the last can end", () => {
+    const jobs = [
+      { arrivalNs: 10e9, node: 0, demandNs: 5e9 },
+      { arrivalNs: 20e9, node: 1, demandNs: 30e9 },
+    ];
+    const realised = realisedLoad(jobs, 2, 0);
+    expect(realised.overArrivals).toBeCloseTo(35 / (2 * 20), 9);
+    expect(realised.untilLastEnd).toBeCloseTo(35 / (2 * 50), 9);
+    expect(realisedLoad([], 2, 0)).toEqual({ overArrivals: 0, untilLastEnd: 0 });
+  });
+
+  it("realises close to the offered load with the defaults, far below with the old ones", () => {
+    const realisedWith = (jobCount: number, demandMaxSeconds: number) =>
+      realisedLoad(
+        jobStream({
+          seed: 5,
+          nodeCount: 8,
+          jobCount,
+          load: 0.7,
+          demand: demandLaw(demandMaxSeconds),
+          startNs: 1e9,
+        }),
+        8,
+        1e9,
+      );
+    // 300 jobs up to 100 s (docs/load-balancing.md, Defaults).
+    const now = realisedWith(300, 100);
+    expect(now.overArrivals).toBeCloseTo(0.75, 2);
+    expect(now.untilLastEnd).toBeCloseTo(0.634, 2);
+    // 100 jobs up to 1000 s: one long job lasts most of the stream.
+    const before = realisedWith(100, 1000);
+    expect(before.overArrivals).toBeCloseTo(0.61, 2);
+    expect(before.untilLastEnd).toBeCloseTo(0.41, 2);
   });
 
   it("takes the mean and the nearest-rank percentile", () => {
