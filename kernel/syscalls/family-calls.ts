@@ -1,6 +1,8 @@
 // wait (1003) and kill (1007). wait collects a zombie child (the earliest ended first) or
 // blocks while matching children live; no matching child gives -ECHILD. Children on other
-// nodes count as well (kernel/net/remote-children.ts). kill ends any live process with status
+// nodes count as well (kernel/net/remote-children.ts), and so does a child whose state has left
+// for another node while its migration has not ended (it is then in neither table: without it a
+// parent whose other children ended got -ECHILD for a child still alive). kill ends any live process with status
 // 137 (sterna has no users, so anyone may kill anyone, itself included); a process on another
 // node is killed by its kernel, the caller waiting one round trip for the answer (as is the killer
 // of a process frozen by its migration, whose kill follows it to its new node).
@@ -19,6 +21,11 @@ export const waitCall: SyscallHandler = (kernel, process, childPid) => {
     if (childPid !== pidNone && child.pid !== childPid) continue;
     matching++;
     if (!child.isAlive && (!zombie || child.endedOrder < zombie.endedOrder)) zombie = child;
+  }
+  for (const child of kernel.net?.migration.source.detached() ?? []) {
+    if (child.parentPid !== process.pid || (childPid !== pidNone && child.pid !== childPid))
+      continue;
+    matching++;
   }
   for (const child of kernel.net?.remoteChildren.childrenOf(process.pid) ?? []) {
     if (childPid !== pidNone && child.pid !== childPid) continue;
