@@ -740,12 +740,18 @@ export class NodeNetwork {
     }
   }
 
-  /** Probes each node a remote child lives on, unless something is already on its way there. */
+  /**
+   * Probes each node a remote child lives on, a link holder or a source holding a parked send
+   * lives on, unless something is already on its way there.
+   */
   private probeWatchedPeers(): void {
     const nodes = new Set<number>();
     for (const child of this.remoteChildren.alive()) nodes.add(this.nodeOf(child.pid));
     // The home watches the nodes holding forwarding links for its processes (redirect).
     for (const node of this.migration.links.holderNodes()) nodes.add(node);
+    // A send parked by a source that dropped it (recover) waits for that source's notice: if the
+    // source fails first, the send must hear of it (then it goes through the home, see retry).
+    for (const waiting of this.waiting.values()) if (waiting.parked) nodes.add(waiting.node);
     nodes.delete(this.kernel.homeNode);
     for (const node of [...nodes].sort((a, b) => a - b)) {
       if (node >= this.nodeCount || this.transport.hasFailed(node)) continue;
