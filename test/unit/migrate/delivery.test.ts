@@ -23,23 +23,8 @@ import {
   type TraceRecord,
 } from "../../support/migration-trace.ts";
 import { sterna } from "../../support/run-cli.ts";
-import { programsDirectory } from "../node/boot-guests.ts";
+import { relayOnEthernet, relayThreeMoves } from "../../support/state-relay-run.ts";
 
-const relayRun = [
-  "boot",
-  "--fabric",
-  "ethernet",
-  "--run",
-  `${join(programsDirectory, "state-relay.asm")} 1`,
-];
-const threeMoves = [
-  "--migrate",
-  "20ms:0.1:2",
-  "--migrate",
-  "50ms:1.1:3",
-  "--migrate",
-  "50ms:0.1:1",
-];
 const scratch = mkdtempSync(join(tmpdir(), "sterna-delivery-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -58,7 +43,7 @@ function messageFigures(stderr: string): { forwarded: number; dropped: number; r
 
 let stillStdout: Promise<string> | undefined;
 function stillRun(): Promise<string> {
-  stillStdout ??= sterna([...relayRun, "--starter", "none"]).then((still) => {
+  stillStdout ??= sterna([...relayOnEthernet, "--starter", "none"]).then((still) => {
     expect(still.status).toBe(0);
     return still.stdout;
   });
@@ -68,7 +53,7 @@ function stillRun(): Promise<string> {
 /** The relay's three moves with `delivery`: checked against the still run. */
 async function movedLikeStill(delivery: string): Promise<{ trace: TraceRecord[]; stderr: string }> {
   const tracePath = join(scratch, `${delivery}.jsonl`);
-  const moves = [...relayRun, ...threeMoves, "--delivery", delivery];
+  const moves = [...relayOnEthernet, ...relayThreeMoves, "--delivery", delivery];
   const [still, moved, movedOneThread] = await Promise.all([
     stillRun(),
     sterna([...moves, "--workers", "2", "--trace", tracePath]),
@@ -174,8 +159,8 @@ describe("sterna boot --delivery", () => {
     // the freeze: its next one goes to node 2 after the cleanup, along the link.
     const reference = join(scratch, "redirect-reference.jsonl");
     const moves = [
-      ...relayRun,
-      ...threeMoves.slice(0, 4),
+      ...relayOnEthernet,
+      ...relayThreeMoves.slice(0, 4),
       "--migrate",
       "560ms:0.1:1",
       "--delivery",
@@ -212,7 +197,7 @@ describe("sterna boot --delivery", () => {
   }, 300_000);
 
   it("refuses an unknown method with one line and status 2", async () => {
-    const outcome = await sterna([...relayRun, "--delivery", "carrier-pigeon"]);
+    const outcome = await sterna([...relayOnEthernet, "--delivery", "carrier-pigeon"]);
     expect(outcome.status).toBe(2);
     expect(outcome.stderr.trim().split("\n")).toHaveLength(1);
     expect(outcome.stderr).toContain("--delivery");

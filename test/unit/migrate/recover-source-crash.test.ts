@@ -9,25 +9,15 @@
 //   --migrate 20ms:0.1:2 --migrate 50ms:1.1:3 --migrate 50ms:0.1:1 --delivery recover
 //   --crash 100ms:0 --until 30s
 
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sterna } from "../../support/run-cli.ts";
-import { programsDirectory } from "../node/boot-guests.ts";
+import { relayOnEthernet, relayThreeMoves } from "../../support/state-relay-run.ts";
 
 describe("recover, with the source crashed before the new address is announced", () => {
   it("answers the parked send instead of leaving its sender blocked for ever", async () => {
     const run = await sterna([
-      "boot",
-      "--fabric",
-      "ethernet",
-      "--run",
-      `${join(programsDirectory, "state-relay.asm")} 1`,
-      "--migrate",
-      "20ms:0.1:2",
-      "--migrate",
-      "50ms:1.1:3",
-      "--migrate",
-      "50ms:0.1:1",
+      ...relayOnEthernet,
+      ...relayThreeMoves,
       "--delivery",
       "recover",
       "--workers",

@@ -25,23 +25,8 @@ import {
   type TraceRecord,
 } from "../../support/migration-trace.ts";
 import { sterna } from "../../support/run-cli.ts";
-import { programsDirectory } from "../node/boot-guests.ts";
+import { relayOnEthernet, relayThreeMoves } from "../../support/state-relay-run.ts";
 
-const relayRun = [
-  "boot",
-  "--fabric",
-  "ethernet",
-  "--run",
-  `${join(programsDirectory, "state-relay.asm")} 1`,
-];
-const threeMoves = [
-  "--migrate",
-  "20ms:0.1:2",
-  "--migrate",
-  "50ms:1.1:3",
-  "--migrate",
-  "50ms:0.1:1",
-];
 const stateBytes = 256 * 1024;
 const sleeperPath = join(import.meta.dirname, "fixtures", "sleeper.asm");
 const relayFixturePath = join(import.meta.dirname, "fixtures", "relay.asm");
@@ -69,9 +54,9 @@ function frozenAt(trace: TraceRecord[], pid: string, node: number): TraceRecord 
 
 async function movedLikeStill(strategy: string): Promise<TraceRecord[]> {
   const tracePath = join(scratch, `${strategy}.jsonl`);
-  const moves = [...relayRun, ...threeMoves, "--strategy", strategy];
+  const moves = [...relayOnEthernet, ...relayThreeMoves, "--strategy", strategy];
   const [still, moved, movedOneThread] = await Promise.all([
-    sterna([...relayRun, "--starter", "none"]),
+    sterna([...relayOnEthernet, "--starter", "none"]),
     sterna([...moves, "--workers", "2", "--trace", tracePath]),
     sterna([...moves, "--workers", "1"]),
   ]);
