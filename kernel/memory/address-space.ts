@@ -43,7 +43,7 @@ export class AddressSpace {
 
   /** Whether the page holding `linear` is still at another node. */
   isRemote(linear: number): boolean {
-    return this.remotePages?.has(linear - (linear & pageMask)) ?? false;
+    return this.remotePages?.has(pageAlignDown(linear)) ?? false;
   }
 
   /** User pages currently mapped (page tables and the directory not counted). */

@@ -44,7 +44,7 @@ export class FrameAllocator {
 
   /** Returns the physical address of a free frame (contents undefined), or -1 if none is left. */
   allocate(): number {
-    if (this.freeCount - this.heldCount <= 0) return -1;
+    if (this.freeFrameCount <= 0) return -1;
     const frame = this.freeFrames[--this.freeCount]!;
     this.inUse[frame] = 1;
     return frame * pageSizeBytes;

@@ -252,12 +252,7 @@ export class DestinationSide {
       .sort((a, b) => a - b)
       .filter((node) => node < kernel.nodeCount && !network.transport.hasFailed(node));
     for (const node of told) {
-      service.send(node, {
-        kind: MigrationMessageKind.LinkUpdate,
-        requestId: 0,
-        pid: record.pid,
-        node: own,
-      });
+      service.notifyLocation(node, record.pid, own);
     }
     kernel.traceEvent("announce", { pid: formatPid(record.pid), nodes: told.join(",") });
   }

@@ -14,11 +14,11 @@
 // What it leaves out: a link is not itself a location authority; the location table routes.
 
 import { formatPid, type Pid } from "../process/pid.ts";
-import { linkUpdateEnded, MigrationMessageKind } from "./migration-messages.ts";
+import { linkUpdateEnded } from "./migration-messages.ts";
 import type { MigrationService } from "./migration-service.ts";
 
 /** Links held on one node at most; past it the oldest ends ("evicted"). */
-export const linksHeldMax = 4096;
+const linksHeldMax = 4096;
 
 interface HeldLink {
   toNode: number;
@@ -33,10 +33,6 @@ export class ForwardingLinks {
   private readonly holdersByPid = new Map<Pid, number[]>();
 
   constructor(private readonly service: MigrationService) {}
-
-  get heldCount(): number {
-    return this.held.size;
-  }
 
   /** A redirect move of `pid` from here committed: this node now holds its link. */
   hold(pid: Pid, toNode: number, requestId: number): void {
@@ -96,12 +92,7 @@ export class ForwardingLinks {
     for (const holder of holders) {
       if (holder === own) this.end(pid, "process exited");
       else if (!service.network.transport.hasFailed(holder)) {
-        service.send(holder, {
-          kind: MigrationMessageKind.LinkUpdate,
-          requestId: 0,
-          pid,
-          node: linkUpdateEnded,
-        });
+        service.notifyLocation(holder, pid, linkUpdateEnded);
       }
     }
     this.setHolders(pid, []);

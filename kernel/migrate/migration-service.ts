@@ -8,7 +8,7 @@
 import { kernelCosts } from "../cost-table.ts";
 import type { Kernel } from "../kernel.ts";
 import type { NodeNetwork } from "../net/node-network.ts";
-import { pidNone } from "../process/pid.ts";
+import { type Pid, pidNone } from "../process/pid.ts";
 import type { Process } from "../process/process.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
 import { type DeliveryMethod, deliveryMethodDefault } from "./delivery-method.ts";
@@ -117,6 +117,14 @@ export class MigrationService {
   /** Sends a migration message: its size in bytes (what the accounting counts), 0 if refused. */
   send(node: number, message: MigrationMessage): number {
     return this.sendBytes(node, encodeMigrationMessage(message));
+  }
+
+  /**
+   * Tells `node` that `pid` is at `at` (or linkUpdateEnded: gone) with a LinkUpdate that wants
+   * no ack (request id 0): the announcements, notices and link drops of the delivery methods.
+   */
+  notifyLocation(node: number, pid: Pid, at: number): number {
+    return this.send(node, { kind: MigrationMessageKind.LinkUpdate, requestId: 0, pid, node: at });
   }
 
   /** Sends a migration message if the transport takes it now: its size in bytes, else 0. */

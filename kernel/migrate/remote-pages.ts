@@ -14,7 +14,7 @@
 import { copyCycles } from "../cost-table.ts";
 import { Signal } from "../faults/fault-report.ts";
 import type { Kernel } from "../kernel.ts";
-import { pageMask, pageSizeBytes } from "../memory/user-layout.ts";
+import { pageAlignDown, pageSizeBytes } from "../memory/user-layout.ts";
 import { formatPid, type Pid } from "../process/pid.ts";
 import { type Process, ProcessState, ResumeAction } from "../process/process.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
@@ -90,7 +90,7 @@ export class RemotePages {
    */
   onPageFault(process: Process, linear: number): boolean {
     const record = this.byPid.get(process.pid);
-    const page = linear - (linear & pageMask);
+    const page = pageAlignDown(linear);
     if (!record?.remote.has(page)) return false;
     if (record.lostWhy !== undefined) {
       this.lose(record, record.lostWhy);

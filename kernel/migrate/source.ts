@@ -480,12 +480,7 @@ export class SourceSide {
       if (origin === service.kernel.homeNode) {
         service.network.onLocationLearned(record.pid, node);
       } else if (!service.network.transport.hasFailed(origin)) {
-        service.send(origin, {
-          kind: MigrationMessageKind.LinkUpdate,
-          requestId: 0,
-          pid: record.pid,
-          node,
-        });
+        service.notifyLocation(origin, record.pid, node);
       }
     }
   }
@@ -665,12 +660,7 @@ export class SourceSide {
     // process for lost with the failed destination they were told of.
     for (const node of record.linkTold) {
       if (node === home || service.network.transport.hasFailed(node)) continue;
-      service.send(node, {
-        kind: MigrationMessageKind.LinkUpdate,
-        requestId: 0,
-        pid: process.pid,
-        node: kernel.homeNode,
-      });
+      service.notifyLocation(node, process.pid, kernel.homeNode);
     }
     if (record.facts) kernel.resumeMoved(process, record.facts.state, record.facts.wakeAtNs);
     for (const held of record.held) service.network.handleMessage(held.originNode, held.bytes, 0);

@@ -99,7 +99,10 @@ class PeerChannel {
   fragmentBytes = 0;
   ackOwed = false;
 
-  constructor(timeoutNs: number) {
+  constructor(
+    readonly node: number,
+    timeoutNs: number,
+  ) {
     this.timeoutNs = timeoutNs;
   }
 }
@@ -120,10 +123,9 @@ export class Transport {
   };
   private readonly peers = new Map<number, PeerChannel>();
   /**
-   * The same channels with their nodes, in the Map's order (first contact; a new incarnation
-   * takes its predecessor's place): the loops run every quantum, and walking a Map allocates.
+   * The same channels in the Map's order (first contact; a new incarnation takes its
+   * predecessor's place): the loops run every quantum, and walking a Map allocates.
    */
-  private readonly peerNodes: number[] = [];
   private readonly peerList: PeerChannel[] = [];
   private readonly chunkBytesMax: number;
   /** This node's incarnation, in bits 1-7 of every frame's flags byte. */
@@ -201,8 +203,8 @@ export class Transport {
       this.accept(arrived.sourceNode, arrived.payload, nowNs);
     }
     for (let index = 0; index < this.peerList.length; index++) {
-      const node = this.peerNodes[index]!;
       const peer = this.peerList[index]!;
+      const node = peer.node;
       this.pump(node, peer, nowNs);
       // A data frame carries the ack too; a bare ack goes only when nothing was sent.
       if (peer.ackOwed) this.sendAck(node, peer);
@@ -214,7 +216,7 @@ export class Transport {
     for (let index = 0; index < this.peerList.length; index++) {
       const peer = this.peerList[index]!;
       if (peer.retransmitAtNs > nowNs) continue;
-      const node = this.peerNodes[index]!;
+      const node = peer.node;
       peer.timeoutsInARow++;
       if (peer.timeoutsInARow > this.limits.retriesMax) {
         this.failPeer(node, peer);
@@ -250,9 +252,8 @@ export class Transport {
   private peer(node: number): PeerChannel {
     let peer = this.peers.get(node);
     if (!peer) {
-      peer = new PeerChannel(this.limits.retransmitTimeoutNs);
+      peer = new PeerChannel(node, this.limits.retransmitTimeoutNs);
       this.peers.set(node, peer);
-      this.peerNodes.push(node);
       this.peerList.push(peer);
     }
     return peer;
@@ -343,10 +344,11 @@ export class Transport {
     if (ahead === 0) return true;
     if (ahead > incarnationAheadMax) return false;
     if (!peer.failed) this.failPeer(node, peer);
-    peer = new PeerChannel(this.limits.retransmitTimeoutNs);
+    const replaced = peer;
+    peer = new PeerChannel(node, this.limits.retransmitTimeoutNs);
     peer.incarnation = incarnation;
     this.peers.set(node, peer);
-    this.peerList[this.peerNodes.indexOf(node)] = peer;
+    this.peerList[this.peerList.indexOf(replaced)] = peer;
     return true;
   }
 

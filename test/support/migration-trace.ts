@@ -2,6 +2,7 @@
 // §7: one running copy (3), exactly-once per-pair order of the receives (2), where a process
 // ran, and the migrations with their start, commit and end records.
 
+import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 
 export interface TraceRecord {
@@ -19,6 +20,16 @@ export interface TraceRecord {
 
 export function parseTrace(lines: readonly string[]): TraceRecord[] {
   return lines.map((line) => JSON.parse(line) as TraceRecord);
+}
+
+/** The trace a `--trace FILE` run wrote. */
+export function readTraceFile(path: string): TraceRecord[] {
+  return parseTrace(readFileSync(path, "utf8").trimEnd().split("\n"));
+}
+
+/** The `trace-hash:` line of a boot's summary (stderr). */
+export function traceHashOf(stderr: string): string | undefined {
+  return /^trace-hash: (\w+)$/m.exec(stderr)?.[1];
 }
 
 /**

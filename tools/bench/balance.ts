@@ -185,8 +185,12 @@ export async function runBalanceBench(options: BalanceBenchOptions): Promise<voi
   }
   const nsPerIteration = await calibrateNsPerIteration(options.clockMhz * 1e6);
   const law = demandLaw(options.demandMaxSeconds);
-  const realised = realisedLoad(streamFor(options, options.load), options.nodeCount, streamStartNs);
   if (!options.json) {
+    const realised = realisedLoad(
+      streamFor(options, options.load),
+      options.nodeCount,
+      streamStartNs,
+    );
     options.print(
       `${options.jobCount} jobs on ${options.nodeCount} nodes, seed ${options.seed}; demands bounded Pareto alpha 1 from ${law.lowerNs / 1e9} s to ${law.upperNs / 1e9} s (mean ${(boundedParetoMeanNs(law) / 1e9).toFixed(2)} s); ${options.clockMhz} MHz nodes on ${fabric}`,
     );

@@ -56,10 +56,8 @@ export class NodeHost {
   private output: QuantumOutput = emptyOutput();
   /** The output the last step returned, cleared and reused by the next. */
   private spare: QuantumOutput = emptyOutput();
-  /** Each node's status after it last ran. */
+  /** Each node's status after it last ran; runnable before its first quantum, so it runs. */
   private readonly statuses: NodeStatus[] = [];
-  /** 1 once the node has run a quantum (its status is known). */
-  private readonly hasRun: Uint8Array;
   /** 1 when frame events were scheduled on the node since it last ran. */
   private readonly hasEvents: Uint8Array;
   private lastUntilNs = 0;
@@ -71,7 +69,6 @@ export class NodeHost {
     machineConfig: (node: number) => NodeMachineConfig,
   ) {
     this.hasEvents = new Uint8Array(nodes.length);
-    this.hasRun = new Uint8Array(nodes.length);
     nodes.forEach((node, index) => {
       this.statuses.push({ liveJobs: 0, canProgress: true, runnable: true, nextEventNs: 0 });
       this.indexByNode.set(node, index);
@@ -107,12 +104,7 @@ export class NodeHost {
       // An idle node with nothing due before the quantum's end and no frame arriving is left
       // where it is: running it later passes the same idle time in one step, with the same
       // result, so an idle node costs nothing per quantum.
-      if (
-        this.hasRun[index] === 1 &&
-        !last.runnable &&
-        last.nextEventNs >= untilNs &&
-        this.hasEvents[index] === 0
-      ) {
+      if (!last.runnable && last.nextEventNs >= untilNs && this.hasEvents[index] === 0) {
         continue;
       }
       this.hasEvents[index] = 0;
@@ -120,7 +112,6 @@ export class NodeHost {
       software.runUntil(untilNs);
       for (const frame of this.machines[index]!.nic.takeOutgoing()) output.frames.push(frame);
       software.status(last);
-      this.hasRun[index] = 1;
     }
     this.lastUntilNs = untilNs;
     output.statuses = this.statuses;

@@ -78,10 +78,13 @@ const operandKindOf: Readonly<Record<OperandType, OperandKind>> = {
   rm32Register: OperandKind.RmRegister,
 };
 
+/** isaRows then cpuOnlyRows: store.row indexes this. */
+export const decodedRows: readonly IsaRow[] = [...isaRows, ...cpuOnlyRows];
+
 const baseCostOf: Readonly<Record<Handler, number>> = (() => {
   const c = cpuCostCycles;
   const cost = {} as Record<Handler, number>;
-  for (const row of [...isaRows, ...cpuOnlyRows]) cost[row.handler] = c.simple;
+  for (const row of decodedRows) cost[row.handler] = c.simple;
   for (const h of ["push", "pop", "leave"] as const) cost[h] = c.stack;
   for (const h of ["call", "ret", "jmp"] as const) cost[h] = c.controlTransfer;
   for (const h of ["jcc", "jecxz", "loop", "loope", "loopne"] as const) cost[h] = c.branchNotTaken;
@@ -105,8 +108,6 @@ const baseCostOf: Readonly<Record<Handler, number>> = (() => {
   return cost;
 })();
 
-/** isaRows then cpuOnlyRows: store.row indexes this. */
-export const decodedRows: readonly IsaRow[] = [...isaRows, ...cpuOnlyRows];
 const rowCount = decodedRows.length;
 export const rowHandler = new Uint8Array(rowCount);
 /** Operand size in bits (rows without one execute as 32-bit). */

@@ -8,11 +8,11 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { traceHashOf } from "../../support/migration-trace.ts";
 import { sterna } from "../../support/run-cli.ts";
 
 const borrowerPath = join(import.meta.dirname, "fixtures", "borrower.asm");
 const ticks = "tick\n".repeat(10);
-const traceHash = (stderr: string) => /^trace-hash: (\w+)$/m.exec(stderr)?.[1];
 
 describe.concurrent("copy-on-reference under load and failure", () => {
   it("replies wait for room at the source: two 12 MiB fetches at once both complete", async () => {
@@ -46,7 +46,7 @@ describe.concurrent("copy-on-reference under load and failure", () => {
     expect(twoThreads.stderr).toMatch(/^ {2}0\.2 +0 137 /m);
     // Node 0 committed the move, then crashed and stayed down: one move, counted once.
     expect(twoThreads.stderr).toContain("migrations: 1 committed, 0 cancelled, 0 failed\n");
-    expect(traceHash(oneThread.stderr)).toBe(traceHash(twoThreads.stderr));
+    expect(traceHashOf(oneThread.stderr)).toBe(traceHashOf(twoThreads.stderr));
   }, 120_000);
 
   it("a process that needs a page still at its crashed source ends (137), naming it", async () => {
