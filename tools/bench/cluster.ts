@@ -192,6 +192,7 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
   }
 }
 
+// No top-level await: this file is also in the CommonJS CLI bundle (tools/build/cli-bundle.ts).
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await runClusterBench({ json: process.argv.includes("--json") });
+  void runClusterBench({ json: process.argv.includes("--json") });
 }

@@ -17,4 +17,7 @@ for (const stream of [process.stdout, process.stderr]) {
 process.on("uncaughtException", endWith);
 process.on("unhandledRejection", endWith);
 
-process.exitCode = await runCli(process.argv.slice(2));
+// No top-level await: the CLI bundle is CommonJS (tools/build/cli-bundle.ts).
+void runCli(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+});

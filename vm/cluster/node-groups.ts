@@ -4,6 +4,7 @@
 // changes host timing only, never the trace.
 
 import { availableParallelism } from "node:os";
+import { importRuntimeModule } from "./module-location.ts";
 import type { NodeGroup } from "./node-group.ts";
 import { LocalNodeGroup } from "./node-group.ts";
 import { NodeHost, type NodeMachineConfig } from "./node-host.ts";
@@ -44,7 +45,7 @@ export async function startNodeGroups(spec: NodeGroupsSpec): Promise<NodeGroup[]
         ),
       ),
   );
-  const module = (await import(spec.softwareModuleUrl)) as NodeSoftwareModule;
+  const module = (await importRuntimeModule(spec.softwareModuleUrl)) as NodeSoftwareModule;
   const local = new LocalNodeGroup(
     new NodeHost(blocks[0]!, module.createNodeSoftware, spec.bootConfig, spec.machineConfig),
   );

@@ -7,6 +7,7 @@ import { parentPort } from "node:worker_threads";
 import * as Comlink from "comlink";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import { Command, Control, type ExchangeBuffers } from "./exchange-buffers.ts";
+import { importRuntimeModule } from "./module-location.ts";
 import { type FinalOutput, NodeHost, type NodeMachineConfig } from "./node-host.ts";
 import type { NodeBootConfig, NodeSoftwareModule } from "./node-software.ts";
 import { InboundReader, OutboundWriter } from "./quantum-codec.ts";
@@ -31,7 +32,7 @@ let servedGeneration = 0;
 
 const api = {
   async boot(boot: WorkerBoot): Promise<void> {
-    const module = (await import(boot.softwareModuleUrl)) as NodeSoftwareModule;
+    const module = (await importRuntimeModule(boot.softwareModuleUrl)) as NodeSoftwareModule;
     const position = new Map(boot.nodes.map((node, index) => [node, index]));
     host = new NodeHost(
       boot.nodes,
