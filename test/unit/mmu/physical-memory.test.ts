@@ -34,6 +34,9 @@ describe("PhysicalMemory", () => {
     const copy = memory.readBytes(4090, 10);
     memory.write8(4090, 99);
     expect(copy[0]).toBe(1);
+    // Memory is a SharedArrayBuffer (for start-up); what leaves it is plain, so a copy
+    // posted to another thread is a copy there too.
+    expect(copy.buffer).toBeInstanceOf(ArrayBuffer);
     expect(memory.read32(4094)).toBe(0x08070605);
     memory.fill(4090, 4, 0xaa);
     expect(memory.read32(4090)).toBe(0xaaaaaaaa);
@@ -57,6 +60,7 @@ describe("PhysicalMemory", () => {
     const memory = new PhysicalMemory(8192);
     memory.write32(100, 0xdeadbeef);
     const state = memory.getState();
+    expect(state.bytes.buffer).toBeInstanceOf(ArrayBuffer);
     memory.write32(100, 0);
     memory.setState(state);
     expect(memory.read32(100)).toBe(0xdeadbeef);
