@@ -45,18 +45,27 @@ function offeredLoad(text: string): number {
   return value;
 }
 
-/** A progress bar on stderr: redrawn in place on a terminal, a line per run elsewhere. */
+/**
+ * A progress bar on stderr: redrawn in place on a terminal; elsewhere (a log, a pipe) a line
+ * per tenth of each run, which a file can hold and a reader can still follow.
+ */
 function progressBar(): (label: string, fraction: number) => void {
   const width = 30;
   let lastLabel = "";
+  let lastTenth = -1;
   return (label, fraction) => {
     if (process.stderr.isTTY) {
       const filled = Math.round(fraction * width);
       const bar = `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
       process.stderr.write(`\r${bar} ${Math.round(fraction * 100)}% ${label}\x1b[K`);
       if (fraction >= 1) process.stderr.write("\n");
-    } else if (label !== lastLabel) {
-      process.stderr.write(`bench balance: ${label}...\n`);
+    } else {
+      const tenth = Math.floor(fraction * 10);
+      if (label !== lastLabel) lastTenth = -1;
+      if (tenth > lastTenth) {
+        process.stderr.write(`bench balance: ${label}: ${tenth * 10}%\n`);
+        lastTenth = tenth;
+      }
     }
     lastLabel = label;
   };

@@ -1,6 +1,6 @@
 // `sterna bench balance` through the CLI: a bad option is one line naming it and status 2;
 // a tiny run (2 nodes, 3 short jobs) prints one JSON object per measured policy with the
-// issue's keys and names the policies it could not measure. (--svg runs five loads: too long
+// issue's keys, names the policies it could not measure, and shows its progress on stderr. (--svg runs five loads: too long
 // for a unit test; the chart itself is tested with bench migration's.)
 
 import { mkdtempSync } from "node:fs";
@@ -123,6 +123,16 @@ describe("bench balance", () => {
     }
     for (const policy of policies.filter((each) => !built.includes(each.name))) {
       expect(outcome.stderr).toContain(`${policy.name}: not measured`);
+    }
+    // Progress on stderr, not a terminal here: each run from 0 % to 100 %, in tenths that grow.
+    for (const policy of built) {
+      const percents = outcome.stderr
+        .split("\n")
+        .filter((line) => line.startsWith(`bench balance: ${policy}: `))
+        .map((line) => Number(/: (\d+)%$/.exec(line)?.[1]));
+      expect(percents[0], outcome.stderr).toBe(0);
+      expect(percents.at(-1), outcome.stderr).toBe(100);
+      expect(percents).toEqual([...percents].sort((a, b) => a - b));
     }
   }, 120_000);
 });
