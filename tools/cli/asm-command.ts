@@ -1,7 +1,8 @@
 // `sterna asm SRC -o OUT [-f elf|bin] [-I DIR]... [-l LISTING]`: assembles NASM-syntax source
 // with sterna's assembler. Errors and warnings go to stderr as `FILE:LINE:COL: error: ...`;
-// with any error nothing is written and the status is 1. A file that cannot be read or written
-// gives one line `sterna: asm: ...` and status 2 (an internal failure: status 70). %include
+// with any error nothing is written and the status is 2, as for any bad input (DESIGN.md §6;
+// nasm says 1). A file that cannot be read or written gives one line `sterna: asm: ...` and
+// status 2 (an internal failure: status 70). %include
 // looks in the current directory, then in each -I directory, as nasm does.
 
 import { chmodSync } from "node:fs";
@@ -23,8 +24,7 @@ interface AsmCommandOptions {
   optimize: "0" | "1" | "x";
 }
 
-const assemblyErrorStatus = 1;
-const fileErrorStatus = 2;
+const badInputStatus = 2;
 /** EX_SOFTWARE: the assembler itself failed. */
 const internalErrorStatus = 70;
 
@@ -43,7 +43,7 @@ async function runAsmCommand(sourcePath: string, options: AsmCommandOptions): Pr
   const { assemble, formatDiagnostic } = await import("../asm/assemble.ts");
   const fail = (message: string) => {
     process.stderr.write(`sterna: asm: ${message}\n`);
-    process.exitCode = fileErrorStatus;
+    process.exitCode = badInputStatus;
   };
   const input = readInputFile(sourcePath, sourceFileBytesMax);
   if (!input.ok) {
@@ -85,7 +85,7 @@ async function runAsmCommand(sourcePath: string, options: AsmCommandOptions): Pr
     process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
   }
   if (!result.ok || !result.output) {
-    process.exitCode = assemblyErrorStatus;
+    process.exitCode = badInputStatus;
     return;
   }
   const outputFailure = writeOutputFile(outputPath, result.output);

@@ -81,12 +81,12 @@ describe("sterna asm", () => {
     ).toBe(true);
   });
 
-  it("prints every diagnostic, exits 1 and writes nothing when there are errors", async () => {
+  it("prints every diagnostic, exits 2 and writes nothing when there are errors", async () => {
     const source = join(dir, "bad.asm");
     writeFileSync(source, "bits 32\nstart:\n  nop\n  movx eax, 1\n  jmp nowhere\n");
     const output = join(dir, "bad");
     const status = await sterna("asm", source, "-o", output);
-    expect(status).toBe(1);
+    expect(status).toBe(2);
     expect(existsSync(output)).toBe(false);
     expect(stderr).toBe(
       `${source}:4:3: error: unknown instruction \`movx'\n${source}:5:7: error: symbol \`nowhere' not defined\n`,
