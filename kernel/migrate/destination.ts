@@ -128,6 +128,26 @@ export class DestinationSide {
     return true;
   }
 
+  /**
+   * cancel_migrate by this node's Starter for a process on its way here: before its answer
+   * (the commit point) the request is released and the source told, which counts it
+   * cancelled as a deny is; "committed" once it has accepted; undefined when none is coming.
+   */
+  cancelArriving(pid: Pid): "cancelled" | "committed" | undefined {
+    const record = this.byPid.get(pid);
+    if (!record) return undefined;
+    if (record.starterRequestId === 0) return "committed";
+    this.awaitingStarter.delete(record.starterRequestId);
+    record.starterRequestId = 0;
+    this.release(record, "cancelled");
+    this.service.send(record.sourceNode, {
+      kind: MigrationMessageKind.MigrateReply,
+      requestId: record.requestId,
+      result: -Errno.EPERM,
+    });
+    return "cancelled";
+  }
+
   /** The Starter ended: the requests it held are denied. */
   onStarterEnd(): void {
     for (const starterRequestId of [...this.awaitingStarter.keys()]) {

@@ -46,7 +46,10 @@ export const migrateInCall: SyscallHandler = (kernel, process, requestId, accept
 /** cancel_migrate(pid): 0 when called off, -EBUSY past the commit point, -ESRCH if none. */
 export const cancelMigrateCall: SyscallHandler = (kernel, process, pid) => {
   if (!isStarter(kernel, process)) return -Errno.EPERM;
-  const source = kernel.net!.migration.source;
-  if (!source.isMigrating(pid)) return -Errno.ESRCH;
-  return source.cancel(pid) ? 0 : -Errno.EBUSY;
+  const migration = kernel.net!.migration;
+  if (migration.source.isMigrating(pid)) return migration.source.cancel(pid) ? 0 : -Errno.EBUSY;
+  // The destination's Starter may cancel too, until it has accepted (DESIGN.md §5).
+  const arriving = migration.destination.cancelArriving(pid);
+  if (arriving === undefined) return -Errno.ESRCH;
+  return arriving === "cancelled" ? 0 : -Errno.EBUSY;
 };

@@ -242,6 +242,18 @@ describe("the destination's Starter decides (migrate_in)", () => {
     expect(run.trace.some((line) => line.includes('"event":"migrate-release"'))).toBe(true);
   }, 60_000);
 
+  it("lets the destination's Starter cancel before it answers: cancelled, the process stays", async () => {
+    const run = await bootClusterCase(answering(3));
+    expect(run.result.migrations).toEqual({ committed: 0, cancelled: 1, failed: 0 });
+    const lines = answeringLines(run.stderrBytes);
+    expect(lines.get(0)).toEqual([2, 0, 1, 1]);
+    // cancel_migrate answered 0, and both Starters heard "cancelled".
+    expect(lines.get(1)).toEqual([2, 0, 0, 2, 0, 1, 1]);
+    expect(run.result.processes.find((p) => p.pid === 2)).toMatchObject({ node: 0, status: 0 });
+    const release = run.trace.find((line) => line.includes('"event":"migrate-release"'));
+    expect(release).toContain("cancelled");
+  }, 60_000);
+
   it("fails a request its Starter never answers, at the source's timeout, and releases it", async () => {
     const run = await bootClusterCase(answering(2));
     expect(run.result.migrations).toEqual({ committed: 0, cancelled: 0, failed: 1 });
