@@ -71,8 +71,11 @@ const defaultStarter = "threshold";
 /** The demo's --run programs; named by base name so no host path reaches a guest or trace. */
 const demoRuns = ["cluster-demo.asm"];
 const demoFiles = ["cluster-demo-worker.asm"];
-/** Summary lines for processes, at most; a spawning loop could otherwise flood stderr. */
-const summaryProcessLinesMax = 200;
+/**
+ * Summary lines for processes, at most: every process of the largest cluster with its Starter
+ * and a few more each, while a spawning loop still cannot flood stderr.
+ */
+const summaryProcessLinesMax = 4096;
 const memoryMibMax = 2048;
 
 class UsageError extends Error {}
@@ -439,7 +442,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     if (result.processes.length > summaryProcessLinesMax) {
       say(`  ... and ${result.processes.length - summaryProcessLinesMax} more`);
     }
-    for (const node of result.nodes.slice(0, summaryProcessLinesMax)) {
+    for (const node of result.nodes) {
       const load = node.load;
       say(
         `node ${node.node} load: ${(load.loadPermille / 10).toFixed(1)}% busy over ${load.samples} samples; run queue ${load.runQueueLength} (avg ${formatMilli(load.runQueueLengthAvgMilli)}); processes ${load.processCount} (avg ${formatMilli(load.processCountAvgMilli)}); frames ${node.transport.framesSent} sent, ${node.transport.retransmissions} resent`,
