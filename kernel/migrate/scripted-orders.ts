@@ -1,7 +1,7 @@
 // Migration orders that do not come from a Starter: `--migrate TIME:TARGET:NODE` (node 0 holds
 // the script and starts each order at its virtual time) and orders passed on between kernels.
-// A TARGET is a pid ("0.3") or a program's base name, meaning the lowest live pid of that name
-// in the cluster: node 0 asks every kernel for its lowest and takes the lowest answer. An order
+// A TARGET is a pid ("0.3") or a program's base name, with or without its extension ("relay"
+// names a process run from relay.asm), meaning the lowest live pid of that name in the cluster: node 0 asks every kernel for its lowest and takes the lowest answer. An order
 // travels (MigrateOrder) to the node holding the process, which starts the same protocol a
 // Starter's MigrateOut does; one for a process already migrating waits until that ends. A
 // target that does not exist, has ended or is already on the node is reported and counted as
@@ -31,6 +31,13 @@ interface NameQueryWait {
   deadlineNs: number;
   answersPending: number;
   lowestPid: Pid;
+}
+
+/** Whether a process named `processName` is what the target `name` names. */
+function namedBy(processName: string, name: string): boolean {
+  if (processName === name) return true;
+  const dot = processName.lastIndexOf(".");
+  return dot > 0 && processName.slice(0, dot) === name;
 }
 
 export function isPidTarget(target: string): boolean {
@@ -104,7 +111,7 @@ export class ScriptedOrders {
   lowestPidNamed(name: string): Pid {
     let lowest = 0;
     const consider = (pid: Pid, processName: string) => {
-      if (processName === name && (lowest === 0 || pid < lowest)) lowest = pid;
+      if (namedBy(processName, name) && (lowest === 0 || pid < lowest)) lowest = pid;
     };
     for (const process of this.service.kernel.processes.all()) {
       if (process.isAlive) consider(process.pid, process.name);

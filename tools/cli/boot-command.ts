@@ -251,7 +251,7 @@ function nodeFaultSchedules(
 
 /**
  * "TIME:TARGET:NODE": at TIME, move TARGET (a pid as the summary prints it, or a program's
- * base name: its lowest live pid) to NODE. A TARGET that names nothing alive is the run's
+ * base name, with or without its extension: its lowest live pid) to NODE. A TARGET that names nothing alive is the run's
  * business (reported, counted as cancelled); a NODE outside the cluster is a usage error.
  */
 function parseMigrate(
@@ -542,7 +542,7 @@ export function registerBoot(program: Command): void {
     )
     .option(
       "--migrate <time:target:node>",
-      "at TIME move TARGET (a pid such as 0.3, or a program name: its lowest live pid) to NODE; implies --starter none unless --starter is given; repeatable",
+      "at TIME move TARGET (a pid such as 0.3, or a program name such as relay or relay.asm: its lowest live pid) to NODE; implies --starter none unless --starter is given; repeatable",
       collectRepeated,
       [],
     )

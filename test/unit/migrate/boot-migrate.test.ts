@@ -29,7 +29,7 @@ describe.concurrent("sterna boot --migrate", () => {
         "--migrate",
         "9ms:1.1:3",
         "--migrate",
-        "15ms:relay.asm:1",
+        "15ms:relay:1",
         "--migrate",
         "1ms:3.7:1",
       ]),
