@@ -22,6 +22,7 @@ import {
   memoryStrategies,
   memoryStrategyDefault,
 } from "../../kernel/migrate/memory-strategy.ts";
+import type { FaultCounters } from "../../vm/fabric/fault-injector.ts";
 import { collectRepeated } from "./input-file.ts";
 import {
   integerInRange,
@@ -449,8 +450,14 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       );
     }
     const counters = medium.counters;
+    // The fault decorator acts after the medium has counted a delivery: its own figures say
+    // how many of those deliveries the seeded faults took away or doubled.
+    const faults = "faults" in medium ? (medium.faults as FaultCounters) : undefined;
+    const faultFigures = faults
+      ? `; faults: ${faults.framesLost} lost, ${faults.framesCorrupted} corrupted, ${faults.framesDuplicated} duplicated, ${faults.partitionDrops} cut by partitions`
+      : "";
     say(
-      `network: ${counters.framesSubmitted} frames, ${counters.framesDelivered} delivered, ${counters.framesDropped} dropped, ${counters.collisions} collisions`,
+      `network: ${counters.framesSubmitted} frames, ${counters.framesDelivered} delivered, ${counters.framesDropped} dropped, ${counters.collisions} collisions${faultFigures}`,
     );
     const moves = result.migrations;
     if (moves.committed + moves.failed > 0) {

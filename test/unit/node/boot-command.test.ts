@@ -67,6 +67,26 @@ describe.concurrent("sterna boot", () => {
     expect(outcome.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it("counts the seeded faults' work on the network line, and the output stays the same", async () => {
+    const ping = join(fixtures, "..", "..", "cluster", "fixtures", "remote-ping.asm");
+    const run = (...faults: string[]) =>
+      sterna(["boot", "--nodes", "3", "--run", `${ping} 2`, "--seed", "3", ...faults]);
+    const [clean, faulty] = await Promise.all([
+      run(),
+      run("--loss", "0.2", "--dup", "0.1", "--corrupt", "0.05"),
+    ]);
+    expect(faulty.status, faulty.stderr).toBe(0);
+    expect(faulty.stdout).toBe(clean.stdout);
+    expect(clean.stderr).toMatch(/^network: \d+ frames, \d+ delivered, 0 dropped, 0 collisions$/m);
+    const figures =
+      /; faults: (\d+) lost, (\d+) corrupted, (\d+) duplicated, 0 cut by partitions$/m.exec(
+        faulty.stderr,
+      );
+    expect(figures, faulty.stderr).not.toBeNull();
+    expect(Number(figures![1])).toBeGreaterThan(0);
+    expect(Number(figures![3])).toBeGreaterThan(0);
+  });
+
   it("reports assembly errors as FILE:LINE:COL, exit 2", async () => {
     const directory = mkdtempSync(join(tmpdir(), "sterna-boot-"));
     const badPath = join(directory, "bad.asm");
