@@ -1,9 +1,9 @@
 // NASM's i386 register names, for both sides of tools/asm/instruction.ts: the parser asks
 // which words are registers (so `eax` in an expression is a register, not a label) and which
 // are segment overrides; the encoder and the disassembler need the general registers' ModRM
-// numbers and sizes. Only the general registers are encodable: segment, control, debug,
-// x87, MMX and SSE registers are recognised so the encoder can say "not supported" rather
-// than "unknown".
+// numbers and sizes, and the segment, control and debug registers' numbers (their moves and
+// pushes are ISA rows too). Test, x87, MMX and SSE registers and cr8 are recognised so the
+// encoder can say "not supported" rather than "unknown".
 
 export type RegisterSizeBits = 8 | 16 | 32;
 
@@ -26,10 +26,38 @@ const generalRegisters: ReadonlyMap<string, GeneralRegister> = new Map(
   ),
 );
 
-/** Segment registers: valid as overrides (`[es:eax]`, `es movsb`), not as operands here. */
+/** Segment registers by number: overrides (`[es:eax]`, `es movsb`) and operands (`push ds`). */
 export const segmentRegisterNames: readonly string[] = ["es", "cs", "ss", "ds", "fs", "gs"];
 
-const otherRegisterPattern = /^(cr[0-8]|dr[0-7]|tr[3-7]|st[0-7]?|mm[0-7]|xmm[0-7])$/;
+export type SystemRegisterFamily = "segment" | "control" | "debug";
+
+export interface SystemRegister {
+  readonly name: string;
+  readonly family: SystemRegisterFamily;
+  /** The number in ModRM.reg (or in a segment push's or pop's opcode). */
+  readonly number: number;
+}
+
+const systemRegisterPrefixes: Readonly<Record<Exclude<SystemRegisterFamily, "segment">, string>> = {
+  control: "cr",
+  debug: "dr",
+};
+
+const systemRegisters: ReadonlyMap<string, SystemRegister> = new Map([
+  ...segmentRegisterNames.map((name, number): [string, SystemRegister] => [
+    name,
+    { name, family: "segment", number },
+  ]),
+  ...(["control", "debug"] as const).flatMap((family) =>
+    Array.from({ length: 8 }, (_, number): [string, SystemRegister] => {
+      const name = `${systemRegisterPrefixes[family]}${number}`;
+      return [name, { name, family, number }];
+    }),
+  ),
+]);
+
+// cr8 exists only through AMD's lock-prefixed alias, which sterna's CPU refuses.
+const otherRegisterPattern = /^(cr8|tr[3-7]|st[0-7]?|mm[0-7]|xmm[0-7])$/;
 
 export function generalRegister(name: string): GeneralRegister | undefined {
   return generalRegisters.get(name.toLowerCase());
@@ -39,14 +67,30 @@ export function isSegmentRegister(name: string): boolean {
   return segmentRegisterNames.includes(name.toLowerCase());
 }
 
+/** A segment, control or debug register. */
+export function systemRegister(name: string): SystemRegister | undefined {
+  return systemRegisters.get(name.toLowerCase());
+}
+
 /** A register NASM knows that sterna's i386 integer subset cannot use as an operand. */
 export function isUnsupportedRegister(name: string): boolean {
-  return isSegmentRegister(name) || otherRegisterPattern.test(name.toLowerCase());
+  return otherRegisterPattern.test(name.toLowerCase());
 }
 
 /** True if NASM reads the word as a register, encodable or not. */
 export function isRegisterName(name: string): boolean {
-  return generalRegister(name) !== undefined || isUnsupportedRegister(name);
+  return (
+    generalRegister(name) !== undefined ||
+    systemRegister(name) !== undefined ||
+    isUnsupportedRegister(name)
+  );
+}
+
+/** The name of a segment, control or debug register by number (for the disassembler). */
+export function systemRegisterName(family: SystemRegisterFamily, number: number): string {
+  return family === "segment"
+    ? segmentRegisterNames[number]!
+    : `${systemRegisterPrefixes[family]}${number}`;
 }
 
 /** The general register with this number and size (for the disassembler's output). */

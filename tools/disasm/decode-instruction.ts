@@ -17,7 +17,12 @@ import {
 import { Decoder } from "../../vm/cpu/decoder.ts";
 import { type IsaRow, isaRows, type OperandType } from "../../vm/cpu/isa.ts";
 import type { MemoryOperand, Operand } from "../asm/instruction.ts";
-import { generalRegisterName, type RegisterSizeBits } from "../asm/registers.ts";
+import {
+  generalRegisterName,
+  type RegisterSizeBits,
+  type SystemRegisterFamily,
+  systemRegisterName,
+} from "../asm/registers.ts";
 
 export interface DecodedOperand {
   readonly type: OperandType;
@@ -41,6 +46,13 @@ const slot = SLOT_SCRATCH;
 function register(sizeBits: number, number: number): Operand {
   return { kind: "reg", name: generalRegisterName(sizeBits as RegisterSizeBits, number) };
 }
+
+const systemRegisterFamilyOf: Partial<Record<OperandType, SystemRegisterFamily>> = {
+  sreg: "segment",
+  sregOpcode: "segment",
+  creg: "control",
+  dreg: "debug",
+};
 
 function memory(absolute: boolean, disp: number): MemoryOperand {
   return { kind: "mem", scale: 1, disp, dispKnown: true, absolute };
@@ -85,6 +97,14 @@ export function decodeInstruction(
     switch (rowOperandKinds[rowIndex * 3 + i]) {
       case OperandKind.Reg:
         return { type, operand: register(bits, locations[locationsTaken++]!) };
+      case OperandKind.RmRegister:
+        return { type, operand: register(32, locations[locationsTaken++]!) };
+      case OperandKind.Sreg:
+      case OperandKind.SregOpcode:
+      case OperandKind.SystemRegister: {
+        const name = systemRegisterName(systemRegisterFamilyOf[type]!, values[valuesTaken++]!);
+        return { type, operand: { kind: "reg", name } };
+      }
       case OperandKind.Rm:
       case OperandKind.Mem: {
         const location = locations[locationsTaken++]!;

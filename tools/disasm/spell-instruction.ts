@@ -26,21 +26,28 @@ interface Spelling {
   readonly strictImmediates: boolean;
   /** xchg/test written with their operands the other way round. */
   readonly swapOperands: boolean;
+  /**
+   * 0x66 written as `o16` even where the row is the 16-bit one: the operands do not show the
+   * size in `push ds` (66 1E) or `mov [eax], ds` (66 8C 18).
+   */
+  readonly explicitSizePrefix: boolean;
 }
 
 /** The spellings to try, plainest first; a size on memory reads best, `strict` worst. */
-const levels: readonly Omit<Spelling, "swapOperands">[] = [false, true].flatMap(
-  (strictImmediates) =>
-    [
-      [false, false],
-      [true, false],
-      [false, true],
-      [true, true],
-    ].map(([sizeMemory, explicitDisplacement]) => ({
-      sizeMemory: sizeMemory!,
-      explicitDisplacement: explicitDisplacement!,
-      strictImmediates,
-    })),
+const levels: readonly Omit<Spelling, "swapOperands" | "explicitSizePrefix">[] = [
+  false,
+  true,
+].flatMap((strictImmediates) =>
+  [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ].map(([sizeMemory, explicitDisplacement]) => ({
+    sizeMemory: sizeMemory!,
+    explicitDisplacement: explicitDisplacement!,
+    strictImmediates,
+  })),
 );
 
 function spellOperand(decoded: DecodedOperand, row: IsaRow, spelling: Spelling): Operand {
@@ -77,9 +84,13 @@ function spellOperand(decoded: DecodedOperand, row: IsaRow, spelling: Spelling):
   return imm;
 }
 
-function prefixNames(decoded: DecodedInstruction, operands: Operand[]): string[] {
+function prefixNames(
+  decoded: DecodedInstruction,
+  operands: Operand[],
+  explicitSizePrefix: boolean,
+): string[] {
   const names: string[] = [];
-  let sizePrefixImplied = decoded.row.operandSize === 16;
+  let sizePrefixImplied = decoded.row.operandSize === 16 && !explicitSizePrefix;
   const memory = operands.find((op) => op.kind === "mem");
   for (const byte of decoded.prefixBytes) {
     const segment = segmentNames.get(byte);
@@ -111,7 +122,11 @@ function candidate(
   spelling: Spelling,
 ): SourceInstruction {
   const operands = decoded.operands.map((op) => spellOperand(op, decoded.row, spelling));
-  const prefixes = prefixNames(decoded, operands);
+  const prefixes = prefixNames(decoded, operands, spelling.explicitSizePrefix);
+  // NASM's (and ndisasm's) `aam` and `aad` are base 10.
+  const [only] = operands;
+  const isAsciiAdjust = decoded.row.handler === "aam" || decoded.row.handler === "aad";
+  if (isAsciiAdjust && only?.kind === "imm" && only.value === 10) operands.length = 0;
   if (spelling.swapOperands) operands.reverse();
   return { mnemonic: decoded.row.mnemonic, prefixes, operands, bits: 32, address };
 }
@@ -129,11 +144,14 @@ export function spellInstruction(
   const swappable =
     (decoded.row.mnemonic === "xchg" || decoded.row.mnemonic === "test") &&
     decoded.operands.length === 2;
-  for (const swapOperands of swappable ? [false, true] : [false]) {
-    for (const level of levels) {
-      const attempt = candidate(decoded, address, { ...level, swapOperands });
-      const encoded = encodeInstruction(attempt);
-      if (encoded.ok && sameBytes(encoded.bytes, bytes)) return attempt;
+  const hidesSizePrefix = decoded.row.operandSize === 16 && decoded.prefixBytes.includes(0x66);
+  for (const explicitSizePrefix of hidesSizePrefix ? [false, true] : [false]) {
+    for (const swapOperands of swappable ? [false, true] : [false]) {
+      for (const level of levels) {
+        const attempt = candidate(decoded, address, { ...level, swapOperands, explicitSizePrefix });
+        const encoded = encodeInstruction(attempt);
+        if (encoded.ok && sameBytes(encoded.bytes, bytes)) return attempt;
+      }
     }
   }
   return undefined;
@@ -149,5 +167,6 @@ export function describeInstruction(
     explicitDisplacement: true,
     strictImmediates: false,
     swapOperands: false,
+    explicitSizePrefix: false,
   });
 }

@@ -1,11 +1,11 @@
 // The decoder's lookup tables, built once from isa.ts: which row an opcode byte (with or
 // without 0x66, one-byte or 0x0F map) selects, ModRM groups by reg field, and per-row
-// facts in typed arrays (operand kinds, handler id, operand size, base cost). Rows are
-// numbered isaRows first, then cpuOnlyRows (decodedRows).
+// facts in typed arrays (operand kinds, handler id, operand size, base cost). A row's number
+// is its index in isaRows.
 
 import { cpuCostCycles } from "./cost-table.ts";
 import { HandlerId, handlerIdOf } from "./handler-id.ts";
-import { cpuOnlyRows, type Handler, type IsaRow, isaRows, type OperandType } from "./isa.ts";
+import { type Handler, type IsaRow, isaRows, type OperandType } from "./isa.ts";
 
 export const enum OperandKind {
   /** ModRM.reg, or the register in the opcode's low bits */
@@ -78,13 +78,10 @@ const operandKindOf: Readonly<Record<OperandType, OperandKind>> = {
   rm32Register: OperandKind.RmRegister,
 };
 
-/** isaRows then cpuOnlyRows: store.row indexes this. */
-export const decodedRows: readonly IsaRow[] = [...isaRows, ...cpuOnlyRows];
-
 const baseCostOf: Readonly<Record<Handler, number>> = (() => {
   const c = cpuCostCycles;
   const cost = {} as Record<Handler, number>;
-  for (const row of decodedRows) cost[row.handler] = c.simple;
+  for (const row of isaRows) cost[row.handler] = c.simple;
   for (const h of ["push", "pop", "leave"] as const) cost[h] = c.stack;
   for (const h of ["call", "ret", "jmp"] as const) cost[h] = c.controlTransfer;
   for (const h of ["jcc", "jecxz", "loop", "loope", "loopne"] as const) cost[h] = c.branchNotTaken;
@@ -108,7 +105,7 @@ const baseCostOf: Readonly<Record<Handler, number>> = (() => {
   return cost;
 })();
 
-const rowCount = decodedRows.length;
+const rowCount = isaRows.length;
 export const rowHandler = new Uint8Array(rowCount);
 /** Operand size in bits (rows without one execute as 32-bit). */
 export const rowSize = new Uint8Array(rowCount);
@@ -139,7 +136,7 @@ export function groupOfEntry(entry: number): number {
 function buildTables(): Int16Array {
   const groups: number[] = [];
   const groupIndexOfKey = new Map<number, number>();
-  decodedRows.forEach((row, rowIndex) => {
+  isaRows.forEach((row, rowIndex) => {
     describeRow(row, rowIndex);
     const sizes = row.operandSize === 16 ? [16] : row.operandSize === 32 ? [32] : [16, 32];
     const map = row.opcode.length === 2 ? 1 : 0;

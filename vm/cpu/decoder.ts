@@ -37,7 +37,6 @@ import {
   REGISTER_ZERO,
 } from "./decoded-instructions.ts";
 import { chooseFastKind } from "./fast-kind.ts";
-import { isaRows } from "./isa.ts";
 
 /** The bytes given end before the instruction does. */
 export const DECODE_NEED_BYTES = 0;
@@ -56,13 +55,12 @@ export interface DecoderOptions {
    */
   readonly decodesRefusedForms?: boolean;
   /**
-   * Also decode isa.ts's cpuOnlyRows (segment, control and debug register forms), which the
-   * CPU runs but the assembler and disassembler do not know. The CPU's decoder sets it.
+   * Has no effect: every isa.ts row is decoded. Kept because cpu.ts still passes it; it goes
+   * when cpu.ts stops passing it.
    */
   readonly decodesCpuOnlyForms?: boolean;
 }
 
-const sharedRowCount = isaRows.length;
 const segmentRegisterCs = 1;
 const segmentRegistersCount = 6;
 
@@ -77,7 +75,6 @@ export class Decoder {
   /** Displacement bytes the last instruction's ModRM encoded: 0, 1, 2 or 4 (moffs aside). */
   dispSizeBytes = 0;
   private readonly decodesRefusedForms: boolean;
-  private readonly decodesCpuOnlyForms: boolean;
   private bytes: Uint8Array = new Uint8Array(0);
   private available = 0;
   private position = 0;
@@ -85,7 +82,6 @@ export class Decoder {
 
   constructor(options: DecoderOptions = {}) {
     this.decodesRefusedForms = options.decodesRefusedForms ?? false;
-    this.decodesCpuOnlyForms = options.decodesCpuOnlyForms ?? false;
   }
 
   /**
@@ -135,7 +131,6 @@ export class Decoder {
     } else if (rowModrm[row] !== ModrmKind.None) {
       modrm = this.byte();
     }
-    if (row >= sharedRowCount && !this.decodesCpuOnlyForms) return this.fail(DECODE_UNDEFINED);
 
     // ModRM operand: a register, or base/index/scale/displacement.
     let rmLocation = LOCATION_NONE;

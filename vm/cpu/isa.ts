@@ -23,10 +23,6 @@
 // Immediates follow the ModRM/SIB/displacement bytes in operand order; `enter` has imm16
 // then imm8. Addresses are always 32-bit: the 0x67 prefix is not supported (#UD).
 //
-// `cpuOnlyRows` holds forms the CPU decodes but the assembler and disassembler do not know
-// yet (their operands name segment, control and debug registers): moves, pushes and pops of
-// segment registers, and moves to and from control and debug registers (#GP at CPL 3).
-//
 // Left out (decode as #UD): x87/MMX/SSE, far control transfer, system instructions other
 // than the CPL-3 #GP ones below, duplicate encodings NASM never emits (82 /d, F6 /1, D0 /6,
 // setcc with a nonzero reg field).
@@ -572,11 +568,8 @@ sized("bound", "62 /r", ["rv", "m"], "bound");
 row("cpuid", "0F A2", [], 0, "cpuid");
 row("rdtsc", "0F 31", [], 0, "rdtsc");
 
-/** Every implemented encoding form the assembler and disassembler share. */
-export const isaRows: readonly IsaRow[] = rows.splice(0); // `rows` now collects cpuOnlyRows
-
-// Segment and system registers: only the CPU decodes these forms (cpuOnlyRows). 8C stores 16
-// bits to memory whatever the operand size, and zero-extends into a 32-bit register.
+// Segment and system registers. 8C stores 16 bits to memory whatever the operand size, and
+// zero-extends into a 32-bit register. Moves of control and debug registers raise #GP at CPL 3.
 sized("mov", "8C /r", ["rmv", "sreg"], "movFromSegment");
 row("mov", "8E /r", ["sreg", "rm16"], 0, "movToSegment");
 for (const opcode of ["06", "0E", "16", "1E", "0F A0", "0F A8"]) {
@@ -590,8 +583,8 @@ row("mov", "0F 21 /r", ["rm32Register", "dreg"], 32, "privileged");
 row("mov", "0F 22 /r", ["creg", "rm32Register"], 32, "privileged");
 row("mov", "0F 23 /r", ["dreg", "rm32Register"], 32, "privileged");
 
-/** Forms only the CPU decodes (their rows follow isaRows' in the decoder's numbering). */
-export const cpuOnlyRows: readonly IsaRow[] = rows;
+/** Every implemented encoding form: the CPU's decoder, the disassembler and the assembler share them. */
+export const isaRows: readonly IsaRow[] = rows;
 
 function buildAliases(): ReadonlyMap<string, string> {
   const aliases = new Map<string, string>([

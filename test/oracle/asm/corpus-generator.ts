@@ -14,7 +14,7 @@ import type {
   OperandSize,
   SourceInstruction,
 } from "../../../tools/asm/instruction.ts";
-import { generalRegister } from "../../../tools/asm/registers.ts";
+import { generalRegister, segmentRegisterNames } from "../../../tools/asm/registers.ts";
 import { formatInstruction, isJumpMnemonic } from "../../../tools/disasm/nasm-syntax.ts";
 import { type IsaRow, isaRows, mnemonicAliases, type OperandType } from "../../../vm/cpu/isa.ts";
 import { SeededRandom } from "./seeded-random.ts";
@@ -201,6 +201,26 @@ function operandVariants(type: OperandType, row: IsaRow): Operand[] {
     case "rel16":
     case "rel32":
       return jumpSpecs.flatMap((spec) => jumpOffsets.map((offset) => immediate(offset, spec)));
+    case "sreg":
+      // A move to cs is NASM's 8E C8 (the CPU's #UD); the others, wrong families, 8-bit.
+      return [...segmentRegisterNames.map(reg), reg("cr0"), reg("al")];
+    case "sregOpcode": {
+      const own = segmentRegisterNames[(row.opcode[row.opcode.length - 1]! >> 3) & 7]!;
+      return [reg(own), reg(own === "ds" ? "es" : "ds"), reg("eax")];
+    }
+    case "creg":
+    case "dreg": {
+      const stem = type === "creg" ? "cr" : "dr";
+      const numbers = [0, 2, 3, 4, 7, 1, 6];
+      return [...numbers.map((n) => reg(`${stem}${n}`)), reg(type === "creg" ? "dr0" : "cr0")];
+    }
+    case "rm32Register":
+      return [
+        ...registers[32].map(reg),
+        reg("ax"),
+        memory(addressForms[0]!),
+        memory(addressForms[1]!, 32),
+      ];
     case "one":
       return [
         immediate(1),
@@ -266,6 +286,10 @@ function rowLines(row: IsaRow, random: SeededRandom, lineCountMax: number): Sour
         variants.map((v) => v[j % v.length]!),
       ),
     );
+  }
+  // Nothing in `push ds` says 16 bits: only o16 selects the 66-prefixed row.
+  if (row.operandSize === 16 && row.operands.includes("sregOpcode")) {
+    lines.push({ ...lines[0]!, prefixes: ["o16"] });
   }
   for (const prefix of row.prefixes) {
     const sample = random.pick(lines);
@@ -347,6 +371,8 @@ function prefixLines(
   for (const name of ["pusha", "popa", "pushf", "popf", "pushaw", "popaw", "pushfw", "popfw"]) {
     lines.push(instruction(name, []));
   }
+  // NASM's base-10 default.
+  for (const name of ["aam", "aad"]) lines.push(instruction(name, []));
   return lines;
 }
 

@@ -4,6 +4,8 @@
 
 import type { IsaRow, OperandType } from "../../../vm/cpu/isa.ts";
 
+const segmentNames: readonly string[] = ["es", "cs", "ss", "ds", "fs", "gs"];
+
 const operandText: Record<OperandType, string> = {
   r8: "cl",
   r16: "cx",
@@ -55,6 +57,14 @@ export function sourceForRow(row: IsaRow): string {
     return `${row.mnemonic} $+0x10`;
   }
   if (row.handler === "nop" && row.operands.length === 0) return "nop";
+  if (row.handler === "pushSegment" || row.handler === "popSegment") {
+    const name = segmentNames[(row.opcode[row.opcode.length - 1]! >> 3) & 7];
+    return `${row.operandSize === 16 ? "o16 " : ""}${row.mnemonic} ${name}`;
+  }
+  // NASM writes a segment register to memory without 0x66 unless o16 says so.
+  if (row.handler === "movFromSegment") {
+    return `${row.operandSize === 16 ? "o16 " : ""}mov [ebx+4], ds`;
+  }
   const sizeless = row.operands.length === 0 && row.operandSize === 16 && !/w$/.test(row.mnemonic);
   return `${sizeless ? "o16 " : ""}${row.mnemonic} ${operands.join(", ")}`.trim();
 }

@@ -1,12 +1,19 @@
 // Resolves register names in a source instruction's operands once, so matching against the
 // encoding forms compares numbers and sizes instead of strings. Registers outside the
-// general set are refused here with the operand's index.
+// general, segment, control and debug sets are refused here with the operand's index.
 
 import type { ImmediateOperand, MemoryOperand, Operand } from "../instruction.ts";
-import { type GeneralRegister, generalRegister, isUnsupportedRegister } from "../registers.ts";
+import {
+  type GeneralRegister,
+  generalRegister,
+  isUnsupportedRegister,
+  type SystemRegister,
+  systemRegister,
+} from "../registers.ts";
 
 export type ClassifiedOperand =
   | { readonly kind: "reg"; readonly register: GeneralRegister }
+  | { readonly kind: "systemReg"; readonly register: SystemRegister }
   | { readonly kind: "mem"; readonly memory: MemoryOperand }
   | { readonly kind: "imm"; readonly immediate: ImmediateOperand };
 
@@ -19,6 +26,11 @@ export function classifyOperands(operands: readonly Operand[]): ClassifyResult {
   for (const [operandIndex, operand] of operands.entries()) {
     if (operand.kind === "reg") {
       const register = generalRegister(operand.name);
+      const system = systemRegister(operand.name);
+      if (system !== undefined) {
+        classified.push({ kind: "systemReg", register: system });
+        continue;
+      }
       if (register === undefined) {
         const message = isUnsupportedRegister(operand.name)
           ? `register '${operand.name}' is not supported as an operand (i386 integer subset)`

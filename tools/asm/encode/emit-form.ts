@@ -39,15 +39,29 @@ function registerNumber(
 ): number {
   for (let position = 0; position < form.row.operands.length; position++) {
     const operand = operands[form.sourceIndex[position]!]!;
-    if (types(form.row.operands[position]!) && operand.kind === "reg")
-      return operand.register.number;
+    const isRegister = operand.kind === "reg" || operand.kind === "systemReg";
+    if (types(form.row.operands[position]!) && isRegister) return operand.register.number;
   }
   return 0;
 }
 
-const isRegisterField = (t: OperandType): boolean => t === "r8" || t === "r16" || t === "r32";
-const isRmField = (t: OperandType): boolean =>
-  t === "rm8" || t === "rm16" || t === "rm32" || t === "m";
+const registerFieldTypes: ReadonlySet<OperandType> = new Set([
+  "r8",
+  "r16",
+  "r32",
+  "sreg",
+  "creg",
+  "dreg",
+]);
+const rmFieldTypes: ReadonlySet<OperandType> = new Set([
+  "rm8",
+  "rm16",
+  "rm32",
+  "m",
+  "rm32Register",
+]);
+const isRegisterField = (t: OperandType): boolean => registerFieldTypes.has(t);
+const isRmField = (t: OperandType): boolean => rmFieldTypes.has(t);
 
 /**
  * `memoryAddresses` holds each memory operand's encoded address, by source operand index; a
@@ -84,8 +98,11 @@ export function emitForm(
   if (slots.repeatOrLockByte !== undefined) bytes.push(slots.repeatOrLockByte);
   const segment = memory?.segment ?? slots.segment;
   if (segment !== undefined) bytes.push(segmentPrefixByte(segment));
+  // Moves of control and debug registers are 32-bit in every mode: no 0x66 in `bits 16`.
   const rowNeedsSizePrefix =
-    (row.operandSize === 16 || row.operandSize === 32) && row.operandSize !== bits;
+    (row.operandSize === 16 || row.operandSize === 32) &&
+    row.operandSize !== bits &&
+    !row.operands.includes("rm32Register");
   if (slots.operandSizeBits !== undefined ? slots.operandSizeBits !== bits : rowNeedsSizePrefix) {
     bytes.push(operandSizePrefixByte);
   }

@@ -8,6 +8,7 @@
 
 import type { OperandType } from "../../../vm/cpu/isa.ts";
 import type { ImmediateOperand, MemoryOperand, OptimizationLevel } from "../instruction.ts";
+import type { SystemRegister } from "../registers.ts";
 import type { ClassifiedOperand } from "./classify-operands.ts";
 import type { EncodingForm, MnemonicForms } from "./encoding-forms.ts";
 import { fitsSignedByte } from "./immediate-value.ts";
@@ -54,8 +55,18 @@ const sizingRegisterTypes: ReadonlySet<OperandType> = new Set([
 
 type OperandVerdict = "ok" | "pinned" | "unsized" | "short" | FormFailure;
 
-function matchRegister(type: OperandType, name: string, sizeBits: number): OperandVerdict {
+/** Moves to and from segment registers: NASM takes a 16- or 32-bit register, or a word in memory. */
+const segmentMoveHandlers: ReadonlySet<string> = new Set(["movFromSegment", "movToSegment"]);
+
+function matchRegister(
+  type: OperandType,
+  name: string,
+  sizeBits: number,
+  form: EncodingForm,
+): OperandVerdict {
   if (fixedRegisterTypes.has(type)) return type === name ? "pinned" : "combination";
+  // `mov ds, eax` and `mov ds, ax` are both 8E /r without 0x66.
+  if (form.row.handler === "movToSegment" && type === "rm16" && sizeBits !== 8) return "pinned";
   if (type.startsWith("r") && !type.startsWith("rel")) {
     return operandTypeSizeBits[type] === sizeBits ? "pinned" : "combination";
   }
@@ -73,6 +84,11 @@ function matchMemory(type: OperandType, memory: MemoryOperand, form: EncodingFor
     memory.base === undefined && memory.index === undefined && memory.dispSize !== 8;
   if (isOffset && !isPlainAddress) return "combination";
   if (!isModrm && !isOffset) return "combination";
+  // A segment register's memory operand is a word whatever the row's size; the shortest
+  // form (no 0x66) wins, as in NASM's `mov [eax], ds` (8C 18).
+  if (segmentMoveHandlers.has(form.row.handler)) {
+    return memory.size === undefined || memory.size === 16 ? "pinned" : "size";
+  }
   if (memory.size === undefined) return "unsized";
   return memory.size === operandTypeSizeBits[type] ? "pinned" : "size";
 }
@@ -117,6 +133,30 @@ function matchImmediate(
   }
 }
 
+function matchSystemRegister(
+  type: OperandType,
+  register: SystemRegister,
+  form: EncodingForm,
+): OperandVerdict {
+  switch (type) {
+    case "sreg":
+      return register.family === "segment" ? "ok" : "combination";
+    case "sregOpcode": {
+      // push/pop es cs ss ds fs gs: each has its own opcode, the register in bits 3..5.
+      const opcode = form.row.opcode[form.row.opcode.length - 1]!;
+      return register.family === "segment" && register.number === ((opcode >> 3) & 7)
+        ? "ok"
+        : "combination";
+    }
+    case "creg":
+      return register.family === "control" ? "ok" : "combination";
+    case "dreg":
+      return register.family === "debug" ? "ok" : "combination";
+    default:
+      return "combination";
+  }
+}
+
 function matchJumpTarget(
   type: OperandType,
   target: ImmediateOperand,
@@ -124,20 +164,12 @@ function matchJumpTarget(
   handler: string,
 ): OperandVerdict {
   const { hasShortJump, hasNearJump } = context.mnemonicForms;
-  // Below -Ox NASM picks a jump's size from the mnemonic alone: jcc short at -O0, near at
-  // -O1, jmp and call near at both, unless `short` or `near` is written.
+  // Below -Ox NASM picks a jump's size from the mnemonic alone: near for jcc at -O1 and for
+  // jmp and call at -O0 and -O1, unless `short` or `near` is written. A jcc at -O0 is short
+  // where the target is in reach and near otherwise, as at -Ox.
   const conditional = handler === "jcc";
   const longByDefault = context.optimization === 1 || (context.optimization === 0 && !conditional);
   if (type === "rel8" && target.distance === undefined && hasNearJump && longByDefault) {
-    return "combination";
-  }
-  if (
-    type !== "rel8" &&
-    target.distance === undefined &&
-    hasShortJump &&
-    context.optimization === 0 &&
-    conditional
-  ) {
     return "combination";
   }
   if (type === "rel8") {
@@ -167,7 +199,9 @@ function matchOperand(
   const isJump = type === "rel8" || type === "rel16" || type === "rel32";
   switch (operand.kind) {
     case "reg":
-      return matchRegister(type, operand.register.name, operand.register.sizeBits);
+      return matchRegister(type, operand.register.name, operand.register.sizeBits, form);
+    case "systemReg":
+      return matchSystemRegister(type, operand.register, form);
     case "mem":
       return matchMemory(type, operand.memory, form);
     case "imm":

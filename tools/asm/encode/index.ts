@@ -1,13 +1,13 @@
 // The assembler's instruction encoder: one source instruction -> the bytes NASM 2.16 emits
 // for it by default (-Ox), chosen from the ISA table's rows (vm/cpu/isa.ts). Anything the
-// table lacks (x87, SSE, segment register moves, far jumps ...) is refused as not supported.
+// table lacks (x87, SSE, far jumps, test registers ...) is refused as not supported.
 
-import type { EncodeResult, SourceInstruction } from "../instruction.ts";
+import type { EncodeResult, Operand, SourceInstruction } from "../instruction.ts";
 import { isSegmentRegister } from "../registers.ts";
 import { type ClassifiedOperand, classifyOperands } from "./classify-operands.ts";
 import { type EffectiveAddress, encodeEffectiveAddress } from "./effective-address.ts";
 import type { EncodingForm } from "./encoding-forms.ts";
-import { lookupForms } from "./mnemonics.ts";
+import { lookupForms, resolveMnemonic } from "./mnemonics.ts";
 import { type PrefixSlots, parsePrefixes, repnePrefixByte } from "./prefixes.ts";
 import { selectEncoding } from "./select-encoding.ts";
 
@@ -21,7 +21,7 @@ export function encodeInstruction(ins: SourceInstruction): EncodeResult {
   }
   const prefixes = parsePrefixes(ins.prefixes);
   if (!prefixes.ok) return prefixes;
-  const classified = classifyOperands(ins.operands);
+  const classified = classifyOperands(withDefaultOperands(ins));
   if (!classified.ok) return classified;
   if (refusesRepneOnMemory(mnemonicForms.forms, classified.operands, prefixes.slots)) {
     return { ok: false, message: `${prefixes.slots.repeatOrLockName} prefix is not allowed` };
@@ -37,6 +37,15 @@ export function encodeInstruction(ins: SourceInstruction): EncodeResult {
     prefixes.slots,
     ins.optimization,
   );
+}
+
+/** NASM's `aam` and `aad` without an operand are base 10 (D4 0A, D5 0A). */
+function withDefaultOperands(ins: SourceInstruction): readonly Operand[] {
+  const mnemonic = resolveMnemonic(ins.mnemonic, ins.bits);
+  if ((mnemonic === "aam" || mnemonic === "aad") && ins.operands.length === 0) {
+    return [{ kind: "imm", value: 10, known: true }];
+  }
+  return ins.operands;
 }
 
 /**

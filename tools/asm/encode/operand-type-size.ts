@@ -12,6 +12,7 @@ export const operandTypeSizeBits: Readonly<Partial<Record<OperandType, RegisterS
   rm8: 8,
   rm16: 16,
   rm32: 32,
+  rm32Register: 32,
   moffs8: 8,
   moffs16: 16,
   moffs32: 32,
