@@ -123,6 +123,11 @@ function candidate(
 ): SourceInstruction {
   const operands = decoded.operands.map((op) => spellOperand(op, decoded.row, spelling));
   const prefixes = prefixNames(decoded, operands, spelling.explicitSizePrefix);
+  // NASM refuses repne (its BND prefix) on a jcc written `short`; unwritten, a target in
+  // reach is short anyway (F2 77 FD is `repne ja $`).
+  if (decoded.row.handler === "jcc" && prefixes.includes("repne")) {
+    for (const operand of operands) if (operand.kind === "imm") delete operand.distance;
+  }
   // NASM's (and ndisasm's) `aam` and `aad` are base 10.
   const [only] = operands;
   const isAsciiAdjust = decoded.row.handler === "aam" || decoded.row.handler === "aad";

@@ -24,7 +24,7 @@ const prefixNames = new Set([
   "gs",
 ]);
 const sizes: Record<string, OperandSize> = { byte: 8, word: 16, dword: 32, qword: 64 };
-const registerPattern = /^(e?[abcd]x|[abcd][lh]|e?[sd]i|e?[sb]p|[c-gs]s|cr\d|st\d|x?mm\d)$/;
+const registerPattern = /^(e?[abcd]x|[abcd][lh]|e?[sd]i|e?[sb]p|[c-gs]s|[cdt]r\d|st\d|x?mm\d)$/;
 
 function parseNumber(text: string, address: number): number {
   const trimmed = text.replace(/\s+/g, "");

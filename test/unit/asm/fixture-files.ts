@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AssembleResult, assemble } from "../../../tools/asm/assemble.ts";
+import type { OptimizationLevel } from "../../../tools/asm/instruction.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const fixturesDir = join(here, "fixtures");
@@ -18,11 +19,19 @@ export function readTextFile(path: string): string | undefined {
   }
 }
 
+/** Fixtures also recorded with `nasm -O0` (fixtures/NAME.O0.nasm.bin). */
+export const fixturesAtO0: readonly string[] = ["far-conditional-jumps", "jumps"];
+
 /** Assembles `path` with the fixture and userland include folders on the search path. */
-export function assembleFile(path: string, format: "bin" | "elf"): AssembleResult {
+export function assembleFile(
+  path: string,
+  format: "bin" | "elf",
+  optimization: OptimizationLevel = "x",
+): AssembleResult {
   return assemble(readFileSync(path, "utf8"), {
     fileName: path,
     format,
+    optimization,
     includePaths: [join(fixturesDir, "include"), userlandIncludeDir],
     readFile: readTextFile,
   });

@@ -1,6 +1,7 @@
 // Records the assembler's expected outputs from the real tools, at development time (npm test
 // never runs nasm, ld or qemu). Run: npx tsx test/unit/asm/record-fixtures.ts
 //   fixtures/NAME.asm      -> fixtures/NAME.nasm.bin   (nasm -f bin)
+//                             and NAME.O0.nasm.bin (nasm -O0) for fixture-files.ts's fixturesAtO0
 //   fixtures/elf/NAME.asm  -> fixtures/elf/NAME.qemu.json (nasm -f elf32, ld -m elf_i386, then
 //                             qemu-i386: the program's stdout and exit status)
 // It also runs sterna's own ELF for each program under qemu-i386 and fails if it differs.
@@ -11,6 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assemble } from "../../../tools/asm/assemble.ts";
+import { fixturesAtO0 } from "./fixture-files.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, "fixtures");
@@ -35,6 +37,11 @@ for (const name of readdirSync(fixtures).filter((file) => file.endsWith(".asm"))
   const source = join(fixtures, name);
   must("nasm", ["-f", "bin", ...includeFlags, source, "-o", source.replace(/\.asm$/, ".nasm.bin")]);
   console.log(`recorded ${name} (nasm -f bin)`);
+}
+for (const name of fixturesAtO0) {
+  const source = join(fixtures, `${name}.asm`);
+  must("nasm", ["-O0", "-f", "bin", source, "-o", join(fixtures, `${name}.O0.nasm.bin`)]);
+  console.log(`recorded ${name}.asm (nasm -O0 -f bin)`);
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "sterna-asm-fixtures-"));

@@ -120,3 +120,45 @@ describe("bytes that are no instruction", () => {
     expect(lines.reduce((n, line) => n + line.bytes.length, 0)).toBe(16);
   });
 });
+
+describe("segment, control and debug registers, aam and aad", () => {
+  // The bytes of test/unit/asm/fixtures/system-registers.asm's 32-bit part, as nasm -f bin
+  // emits them; each line says what ndisasm -b 32 prints for it (sterna writes `mov ds, ax`
+  // where ndisasm writes `mov ds,eax`: both assemble to 8E D8).
+  it.each([
+    ["d4 0a", "aam"],
+    ["d5 0a", "aad"],
+    ["d4 10", "aam 0x10"],
+    ["06", "push es"],
+    ["0e", "push cs"],
+    ["0f a8", "push gs"],
+    ["17", "pop ss"],
+    ["0f a1", "pop fs"],
+    ["66 8c d8", "mov ax, ds"],
+    ["8c d8", "mov eax, ds"],
+    ["8c 18", "mov [eax], ds"],
+    ["8e d8", "mov ds, ax"],
+    ["8e 18", "mov ds, [eax]"],
+    ["0f 20 c0", "mov eax, cr0"],
+    ["0f 22 d9", "mov cr3, ecx"],
+    ["0f 21 f6", "mov esi, dr6"],
+    ["0f 23 f8", "mov dr7, eax"],
+    // No operand shows the size: NASM needs o16 to emit the prefix.
+    ["66 1e", "o16 push ds"],
+    ["66 8c 18", "o16 mov [eax], ds"],
+  ])("%s is %s and encodes back", (bytes, text) => {
+    const lines = disassemble(bytesOf(bytes), { org: 0x1000 });
+    expect(lines.map((line) => line.text)).toEqual([text]);
+    expect(reencode(text, 0x1000)).toBe(bytes.replace(/ /g, ""));
+  });
+
+  it("keeps in step after a control register move (no db 0x0f, and al, al)", () => {
+    const lines = disassemble(bytesOf("0f 20 c0 90"), { org: 0 });
+    expect(lines.map((line) => line.text)).toEqual(["mov eax, cr0", "nop"]);
+  });
+
+  it("writes what the CPU refuses as db: a move to cs, 0x66 on a control register move", () => {
+    expect(disassemble(bytesOf("8e c8"), { org: 0 })[0]!.text).toMatch(/^db 0x8e/);
+    expect(disassemble(bytesOf("66 0f 20 c0"), { org: 0 })[0]!.text).toMatch(/^db 0x66/);
+  });
+});
