@@ -50,6 +50,12 @@ export const imageWindowBytes = 1024 * 1024;
  */
 export const precopyDirtyPagesFew = 8;
 export const precopyRoundsMax = 8;
+/**
+ * Messages passed on to the destination once the state has left, kept until it confirms, at
+ * most; past it one is passed on without a copy (and reported), so a destination failing then
+ * may lose it. Each waiting sender has one send outstanding, so the cap is far from reached.
+ */
+export const passedOnKeptMax = 1024;
 
 const enum SourcePhase {
   Requested = 0,
@@ -65,6 +71,8 @@ const enum SourcePhase {
 interface HeldMessage {
   originNode: number;
   bytes: Uint8Array;
+  /** How many times it had been passed on when it came here. */
+  hops: number;
 }
 
 interface Outgoing {
@@ -101,6 +109,12 @@ interface Outgoing {
   /** Frozen: every page and the page table are out (the probe's "pages" step). */
   pagesOut: boolean;
   held: HeldMessage[];
+  /**
+   * What was passed on to the destination after the state left (held, or come since), until it
+   * confirms: a destination that fails first may have taken them with it, so they are handled
+   * here again when the process resumes (pair numbers make a second copy of a send harmless).
+   */
+  passedOn: HeldMessage[];
   /** Further orders for this process (target nodes), started when this migration ends. */
   queuedOrders: number[];
 }
@@ -180,6 +194,7 @@ export class SourceSide {
       pageTable: undefined,
       pagesOut: false,
       held: [],
+      passedOn: [],
       queuedOrders: [],
     };
     this.byRequest.set(requestId, record);
@@ -342,7 +357,7 @@ export class SourceSide {
   hold(pid: Pid, originNode: number, bytes: Uint8Array): boolean {
     const record = this.byPid.get(pid);
     if (!record || record.phase !== SourcePhase.Transferring) return false;
-    record.held.push({ originNode, bytes });
+    record.held.push({ originNode, bytes, hops: 0 });
     return true;
   }
 
@@ -463,10 +478,25 @@ export class SourceSide {
     return true;
   }
 
-  /** A message for a process whose state has left passed on to its destination: counted. */
-  countForward(pid: Pid): void {
+  /**
+   * A message for a process whose state has left passed on to its destination: counted, and
+   * kept until the destination confirms.
+   */
+  notePassedOn(pid: Pid, originNode: number, bytes: Uint8Array, hops: number): void {
     const record = this.byPid.get(pid);
-    if (record?.phase === SourcePhase.StateSent) record.forwarded++;
+    if (record?.phase !== SourcePhase.StateSent) return;
+    record.forwarded++;
+    this.keepPassedOn(record, { originNode, bytes, hops });
+  }
+
+  private keepPassedOn(record: Outgoing, message: HeldMessage): void {
+    if (record.passedOn.length < passedOnKeptMax) {
+      record.passedOn.push(message);
+      return;
+    }
+    this.service.kernel.report(
+      `migration of ${formatPid(record.pid)}: more than ${passedOnKeptMax} messages passed on to node ${record.toNode} before it confirmed; one more goes without a copy here`,
+    );
   }
 
   /**
@@ -628,6 +658,7 @@ export class SourceSide {
     for (const held of record.held) {
       kernel.traceEvent("forward", { pid: formatPid(record.pid), to: record.toNode, hops: 1 });
       this.service.network.forwardTo(record.toNode, held.originNode, held.bytes);
+      this.keepPassedOn(record, held);
     }
     record.held = [];
     record.phase = SourcePhase.StateSent;
@@ -663,7 +694,10 @@ export class SourceSide {
       service.notifyLocation(node, process.pid, kernel.homeNode);
     }
     if (record.facts) kernel.resumeMoved(process, record.facts.state, record.facts.wakeAtNs);
-    for (const held of record.held) service.network.handleMessage(held.originNode, held.bytes, 0);
+    // In the order they came: what was passed on first, then what waited here.
+    for (const message of [...record.passedOn, ...record.held]) {
+      service.network.handleMessage(message.originNode, message.bytes, message.hops);
+    }
     this.end(record, "failed", why);
   }
 

@@ -13,7 +13,8 @@
 // waiting on it are answered (a send or kill goes once more towards its target's home when this
 // node only had a hint that the target was there, else -ESRCH), and the remote children living
 // there end with status 137 and a report. With `watchPeers`, a node probes the nodes of its
-// remote children so that a crash is noticed even when nothing else is said to them.
+// remote children and of its pending requests, so that a crash is noticed even when nothing else
+// is said to them.
 
 import { kernelCosts } from "../cost-table.ts";
 import { Errno } from "../errno.ts";
@@ -56,7 +57,7 @@ export const placementWaitNs = 2_000_000;
 export const loadExchangePeriodNs = 100_000_000;
 /** How many times a message for a moved process may be passed on before it is given up. */
 export const forwardHopsMax = 8;
-/** With watchPeers: how often a node probes the nodes its remote children live on. */
+/** With watchPeers: how often a node probes the nodes of its remote children and pending requests. */
 export const watchPeriodNs = 500_000_000;
 /** The status a process lost with a failed node ends with, as if killed (128 + SIGKILL). */
 export const lostWithNodeStatus = 137;
@@ -442,7 +443,7 @@ export class NodeNetwork {
     ) {
       return false;
     }
-    this.migration.source.countForward(pid);
+    this.migration.source.notePassedOn(pid, originNode, bytes, hops);
     this.migration.links.countForward(pid);
     this.kernel.traceEvent("forward", { pid: formatPid(pid), to: next, hops: hops + 1 });
     this.forwardTo(next, originNode, bytes, hops);
@@ -741,17 +742,19 @@ export class NodeNetwork {
   }
 
   /**
-   * Probes each node a remote child lives on, a link holder or a source holding a parked send
-   * lives on, unless something is already on its way there.
+   * Probes each node a remote child lives on, a link holder lives on (at the home), or a request
+   * of this node waits on, unless something is already on its way there.
    */
   private probeWatchedPeers(): void {
     const nodes = new Set<number>();
     for (const child of this.remoteChildren.alive()) nodes.add(this.nodeOf(child.pid));
     // The home watches the nodes holding forwarding links for its processes (redirect).
     for (const node of this.migration.links.holderNodes()) nodes.add(node);
-    // A send parked by a source that dropped it (recover) waits for that source's notice: if the
-    // source fails first, the send must hear of it (then it goes through the home, see retry).
-    for (const waiting of this.waiting.values()) if (waiting.parked) nodes.add(waiting.node);
+    // A request waits on the node it went to: a send accepted into a buffer there (a migration's
+    // destination, a frozen process's source, a forwarding link) or parked after that node
+    // dropped it (recover). The frame was acknowledged, so only a probe notices that the node
+    // failed before answering; then the request is answered as any whose node failed (retry).
+    for (const waiting of this.waiting.values()) nodes.add(waiting.node);
     nodes.delete(this.kernel.homeNode);
     for (const node of [...nodes].sort((a, b) => a - b)) {
       if (node >= this.nodeCount || this.transport.hasFailed(node)) continue;
