@@ -32,7 +32,7 @@ import {
 } from "../net/node-network.ts";
 import type { TransportCounters } from "../net/transport.ts";
 import { pidNone } from "../process/pid.ts";
-import { ProcessState } from "../process/process.ts";
+import { type Process, ProcessState } from "../process/process.ts";
 import { TraceLog } from "../trace/trace-log.ts";
 import { crashMachine, type NodeFault, NodeFaultKind, passCrashedTime } from "./node-faults.ts";
 import { ProcessSummaries, type ProcessSummary } from "./process-summary.ts";
@@ -195,11 +195,28 @@ export function createNodeSoftware(
     });
   }
 
+  /** The first few processes' labels, for a report line. */
+  function namesOf(processes: readonly Process[]): string {
+    const names = processes
+      .slice(0, crashReportNamesMax)
+      .map((process) => kernel.label(process))
+      .join(", ");
+    const more =
+      processes.length > crashReportNamesMax
+        ? ` and ${processes.length - crashReportNamesMax} more`
+        : "";
+    return `${names}${more}`;
+  }
+
   /** Stops the node at `atNs`: every process here ends, the machine forgets, the NIC falls silent. */
   function crash(atNs: number): void {
     kernel.runUntil(atNs);
     const lost = [...kernel.processes.all()].filter((process) => process.isAlive);
-    for (const process of lost) {
+    // A process whose state has left for its destination, which has not confirmed: lost unless
+    // the destination completes it (then the destination's record of it replaces this one, and
+    // a destination that never does reports it lost).
+    const leaving = [...network.migration.source.detached()];
+    for (const process of [...lost, ...leaving]) {
       process.exitStatus = lostWithNodeStatus;
       process.killed = true;
       process.state = ProcessState.Exited;
@@ -212,15 +229,19 @@ export function createNodeSoftware(
     const nowNs = kernel.nowNs();
     crashMachine(machine);
     crashedAtNs = nowNs;
-    trace.record(nowNs, "crash", { epoch, lost: lost.length });
-    const names = lost
-      .slice(0, crashReportNamesMax)
-      .map((process) => kernel.label(process))
-      .join(", ");
-    const more =
-      lost.length > crashReportNamesMax ? ` and ${lost.length - crashReportNamesMax} more` : "";
+    trace.record(
+      nowNs,
+      "crash",
+      leaving.length > 0
+        ? { epoch, lost: lost.length, leaving: leaving.length }
+        : { epoch, lost: lost.length },
+    );
+    const leavingText =
+      leaving.length > 0
+        ? `; ${leaving.length} on its way to another node, lost unless it arrives: ${namesOf(leaving)}`
+        : "";
     outputs.report(
-      `crashed (--crash): ${lost.length} process(es) lost${lost.length > 0 ? `: ${names}${more}` : ""}`,
+      `crashed (--crash): ${lost.length} process(es) lost${lost.length > 0 ? `: ${namesOf(lost)}` : ""}${leavingText}`,
       nowNs,
     );
     if (runsPending > 0) {

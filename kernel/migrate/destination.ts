@@ -7,10 +7,15 @@
 // whatever reaches this node for the process is buffered, and delivered once it is installed,
 // after the messages that travelled in its mailbox. A failed install answers the source, which
 // resumes the process, and what was buffered here is passed back to it. A deny, a cancel (the
-// source's timeout included) or the source's failure releases the reservation.
+// source's timeout included) or the source's failure releases the reservation. Until the source
+// has taken MigrateDone (the commit: every frame sent to it acknowledged) the process runs here
+// but the answers to the sends and kills it takes wait: a destination that fails meanwhile
+// must not have told a sender its message arrived (the process resumes at the source without
+// it, and the sender, told nothing, sends it again through the home).
 
 import { Errno } from "../errno.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
+import type { KernelMessageKind } from "../net/kernel-messages.ts";
 import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
 import { framesNeededForCount, installProcess } from "./install.ts";
@@ -22,11 +27,26 @@ import {
 } from "./migration-messages.ts";
 import type { MigrationService } from "./migration-service.ts";
 import { decodePages, decodeProcessState, type ImagePage, imagePagesMax } from "./process-image.ts";
-import { linksOf } from "./source.ts";
 import { encodeRequest } from "./starter-messages.ts";
 
 /** Messages buffered for one arriving process, at most; past it they are passed back. */
 export const arrivalBufferMax = 1024;
+/** Answers held for one installed process until its source confirms, at most; past it, sent. */
+export const heldAnswersMax = 1024;
+
+/** An answer to a send or kill that reached a process installed here and not yet confirmed. */
+export interface HeldAnswer {
+  node: number;
+  kind: KernelMessageKind.IpcAnswer | KernelMessageKind.KillAnswer;
+  requestId: number;
+  result: number;
+}
+
+/** A process installed here whose source may not have MigrateDone yet. */
+interface Unconfirmed {
+  sourceNode: number;
+  answers: HeldAnswer[];
+}
 
 interface BufferedMessage {
   originNode: number;
@@ -48,6 +68,10 @@ interface Incoming {
   /** Why the pages cannot be installed (a malformed ImagePages), once known. */
   broken: string | undefined;
   buffered: BufferedMessage[];
+  /** Its link table at the request: the nodes of these peers may have been told it comes here. */
+  links: Pid[];
+  /** The Starter (or the built-in acceptor) accepted: the source freezes it from then on. */
+  accepted: boolean;
 }
 
 export class DestinationSide {
@@ -57,11 +81,48 @@ export class DestinationSide {
   /** Requests passed to the Starter and not yet answered, by the id it was given. */
   private readonly awaitingStarter = new Map<number, Incoming>();
   private nextStarterRequestId = 1;
+  private readonly unconfirmed = new Map<Pid, Unconfirmed>();
 
   constructor(private readonly service: MigrationService) {}
 
+  /**
+   * Holds the answer to a send or kill for `pid` while its source has not confirmed the move;
+   * false when it may go now.
+   */
+  holdAnswer(pid: Pid, answer: HeldAnswer): boolean {
+    const record = this.unconfirmed.get(pid);
+    if (!record || record.answers.length >= heldAnswersMax) return false;
+    // Everything sent to the source is acknowledged: MigrateDone too.
+    if (this.service.network.transport.queuedBytesTo(record.sourceNode) === 0) {
+      this.confirm(pid, record);
+      return false;
+    }
+    record.answers.push(answer);
+    return true;
+  }
+
+  /** Acks came: the answers held for a process whose source has everything sent to it go. */
+  onTransportProgress(): void {
+    const transport = this.service.network.transport;
+    for (const [pid, record] of [...this.unconfirmed]) {
+      if (transport.queuedBytesTo(record.sourceNode) === 0) this.confirm(pid, record);
+    }
+  }
+
+  private confirm(pid: Pid, record: Unconfirmed): void {
+    this.unconfirmed.delete(pid);
+    for (const answer of record.answers) {
+      this.service.network.answer(answer.node, answer.kind, answer.requestId, answer.result);
+    }
+  }
+
   get activeCount(): number {
     return this.byKey.size;
+  }
+
+  /** The nodes processes are on their way here from (watched for a crash: onPeerFailed). */
+  *sourceNodes(): IterableIterator<number> {
+    for (const record of this.byKey.values()) yield record.sourceNode;
   }
 
   /** Buffers a message for a process on its way here; false when none is arriving. */
@@ -96,6 +157,8 @@ export class DestinationSide {
         starterRequestId: 0,
         broken: undefined,
         buffered: [],
+        links: message.links,
+        accepted: false,
       };
       this.byKey.set(keyOf(fromNode, message.requestId), record);
       this.byPid.set(message.pid, record);
@@ -104,7 +167,7 @@ export class DestinationSide {
         if (this.askStarter(fromNode, record, message)) return;
         this.forget(record);
         result = -Errno.EAGAIN;
-      }
+      } else record.accepted = true;
     }
     this.service.send(fromNode, {
       kind: MigrationMessageKind.MigrateReply,
@@ -119,6 +182,7 @@ export class DestinationSide {
     if (!record) return false;
     this.awaitingStarter.delete(starterRequestId);
     record.starterRequestId = 0;
+    record.accepted = accept;
     if (!accept) this.release(record, "denied");
     this.service.send(record.sourceNode, {
       kind: MigrationMessageKind.MigrateReply,
@@ -236,6 +300,7 @@ export class DestinationSide {
     if (why === undefined) {
       service.network.locations.delete(record.pid);
       this.settleDelivery(record);
+      this.unconfirmed.set(record.pid, { sourceNode: record.sourceNode, answers: [] });
     } else {
       service.network.locations.set(record.pid, record.sourceNode);
       kernel.report(`migration of ${formatPid(record.pid)} refused here: ${why}`);
@@ -250,31 +315,15 @@ export class DestinationSide {
 
   /**
    * The process is installed here: a link this node held for it ends; the home (this node)
-   * notes the link its source now holds (redirect); the new address is announced to the home
-   * and to the nodes of the peers in its link table (recover), whose kernels resend.
+   * notes the link its source now holds (redirect). (recover's announcement of the new address
+   * comes from the source, once it has committed.)
    */
   private settleDelivery(record: Incoming): void {
     const service = this.service;
-    const kernel = service.kernel;
-    const network = service.network;
     service.links.end(record.pid, "process came back");
-    const own = kernel.homeNode;
-    const home = pidHomeNode(record.pid);
-    if (service.delivery === "redirect" && home === own) {
-      service.links.noteMove(record.pid, record.sourceNode, own);
+    if (service.delivery === "redirect" && pidHomeNode(record.pid) === service.kernel.homeNode) {
+      service.links.noteMove(record.pid, record.sourceNode, service.kernel.homeNode);
     }
-    if (service.delivery !== "recover") return;
-    const process = kernel.processes.live(record.pid);
-    const nodes = new Set<number>([home]);
-    if (process) for (const peer of linksOf(process)) nodes.add(network.nodeOf(peer));
-    nodes.delete(own);
-    const told = [...nodes]
-      .sort((a, b) => a - b)
-      .filter((node) => node < kernel.nodeCount && !network.transport.hasFailed(node));
-    for (const node of told) {
-      service.notifyLocation(node, record.pid, own);
-    }
-    kernel.traceEvent("announce", { pid: formatPid(record.pid), nodes: told.join(",") });
   }
 
   onCancel(fromNode: number, requestId: number): void {
@@ -284,11 +333,46 @@ export class DestinationSide {
     this.release(record, "cancelled");
   }
 
-  /** The source failed: its arrivals will never come. */
+  /**
+   * The source failed: its arrivals will never come. One accepted was frozen there (or running,
+   * for pre-copy) and is lost with it: the nodes that may have been told it comes here (the home
+   * and its peers' nodes) hear that it is at the failed node, so they take it for lost as they
+   * take what lived there (a parent waiting on it sees 137), not for alive here.
+   */
   onPeerFailed(node: number): void {
-    for (const record of [...this.byKey.values()]) {
-      if (record.sourceNode === node) this.release(record, "source failed");
+    // Installed here: the source can no longer resume it, so it stays, and its answers go.
+    for (const [pid, record] of [...this.unconfirmed]) {
+      if (record.sourceNode === node) this.confirm(pid, record);
     }
+    for (const record of [...this.byKey.values()]) {
+      if (record.sourceNode !== node) continue;
+      // What was buffered for it goes where it was lost (-ESRCH), not round its home.
+      if (record.accepted) this.service.network.locations.set(record.pid, node);
+      this.release(record, "source failed");
+      if (record.accepted) this.tellLostWithSource(record);
+    }
+  }
+
+  private tellLostWithSource(record: Incoming): void {
+    const service = this.service;
+    const network = service.network;
+    const own = service.kernel.homeNode;
+    const nodes = new Set<number>([pidHomeNode(record.pid)]);
+    for (const peer of record.links) nodes.add(network.nodeOf(peer));
+    nodes.delete(own);
+    nodes.delete(record.sourceNode);
+    const told = [...nodes]
+      .sort((a, b) => a - b)
+      .filter((node) => node < service.kernel.nodeCount && !network.transport.hasFailed(node));
+    for (const node of told) service.notifyLocation(node, record.pid, record.sourceNode);
+    service.kernel.report(
+      `process ${formatPid(record.pid)} never arrived: node ${record.sourceNode}, its migration's source, failed before the state came here`,
+    );
+    service.kernel.traceEvent("lost-in-transfer", {
+      pid: formatPid(record.pid),
+      failed: record.sourceNode,
+      nodes: told.join(","),
+    });
   }
 
   /** Frames reserved for arrivals not yet installed (the tests read it). */

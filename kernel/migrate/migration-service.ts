@@ -141,6 +141,7 @@ export class MigrationService {
   /** The transport took acks: transfers waiting for room go on. */
   onTransportProgress(): void {
     this.source.onTransportProgress();
+    this.destination.onTransportProgress();
     this.lender.onTransportProgress();
     this.remotePages.onTransportProgress();
   }

@@ -388,6 +388,7 @@ export class SourceSide {
     const kernel = service.kernel;
     const network = service.network;
     const process = record.process;
+    if (record.delivery === "recover") this.announce(record, linksOf(process));
     const lendsPages = record.strategy === "cor" && record.pageTable!.length > 0;
     kernel.releaseProcess(process, lendsPages);
     if (lendsPages) {
@@ -497,6 +498,27 @@ export class SourceSide {
     this.service.kernel.report(
       `migration of ${formatPid(record.pid)}: more than ${passedOnKeptMax} messages passed on to node ${record.toNode} before it confirmed; one more goes without a copy here`,
     );
+  }
+
+  /**
+   * recover, once the destination has confirmed (the commit): the new address goes to the home
+   * and to the nodes of the peers in the link table, whose kernels resend what they parked (the
+   * nodes it dropped sends from hear it at the end, tellDroppedSenders). Not earlier: a
+   * destination that fails before confirming leaves the process here, and a node told of it
+   * would take it for lost with the destination.
+   */
+  private announce(record: Outgoing, links: readonly Pid[]): void {
+    const service = this.service;
+    const kernel = service.kernel;
+    const network = service.network;
+    const nodes = new Set<number>([pidHomeNode(record.pid)]);
+    for (const peer of links) nodes.add(network.nodeOf(peer));
+    for (const node of [kernel.homeNode, record.toNode, ...record.droppedFrom]) nodes.delete(node);
+    const told = [...nodes]
+      .sort((a, b) => a - b)
+      .filter((node) => node < kernel.nodeCount && !network.transport.hasFailed(node));
+    for (const node of told) service.notifyLocation(node, record.pid, record.toNode);
+    kernel.traceEvent("announce", { pid: formatPid(record.pid), nodes: told.join(",") });
   }
 
   /**

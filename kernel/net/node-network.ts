@@ -20,6 +20,7 @@ import { kernelCosts } from "../cost-table.ts";
 import { Errno } from "../errno.ts";
 import type { Kernel } from "../kernel.ts";
 import { type DeliveryMethod, resendLaterResult } from "../migrate/delivery-method.ts";
+import type { HeldAnswer } from "../migrate/destination.ts";
 import type { MemoryStrategy } from "../migrate/memory-strategy.ts";
 import {
   encodeMigrationMessage,
@@ -457,6 +458,12 @@ export class NodeNetwork {
    * message of that pair can overtake it; the receiver's pair numbers drop a duplicate.
    */
   onLocationLearned(pid: Pid, node: number): void {
+    // At a node already declared failed (a migration's destination telling that its source
+    // failed before the state came): a remote child is lost, as if it had lived there all along.
+    if (node < this.nodeCount && node !== this.kernel.homeNode && this.transport.hasFailed(node)) {
+      const child = this.remoteChildren.alive().find((alive) => alive.pid === pid);
+      if (child) this.loseChild(child.pid, child.parentPid, node);
+    }
     for (const [requestId, waiting] of [...this.waiting]) {
       const ipc = waiting.ipc;
       if (!waiting.parked || ipc?.receiverPid !== pid) continue;
@@ -723,17 +730,7 @@ export class NodeNetwork {
       else this.complete(requestId, -Errno.EAGAIN);
     }
     this.locations.forgetHintsAt(node);
-    for (const child of lostChildren) {
-      this.kernel.traceEvent("lost", {
-        pid: formatPid(child.pid),
-        parent: formatPid(child.parentPid),
-        failed: node,
-      });
-      this.kernel.report(
-        `process ${formatPid(child.pid)} lost with node ${node} (it stopped answering: crashed or cut off); its parent ${formatPid(child.parentPid)} sees status ${lostWithNodeStatus}`,
-      );
-      this.onChildExit(child.pid, child.parentPid, lostWithNodeStatus);
-    }
+    for (const child of lostChildren) this.loseChild(child.pid, child.parentPid, node);
     for (const receiver of receivers) {
       if (receiver.state === ProcessState.BlockedReceive) {
         this.kernel.wake(receiver, ResumeAction.SetResult, -Errno.ESRCH);
@@ -741,15 +738,32 @@ export class NodeNetwork {
     }
   }
 
+  /** A remote child of a process here was lost with `node`: its parent sees status 137. */
+  private loseChild(childPid: Pid, parentPid: Pid, node: number): void {
+    this.kernel.traceEvent("lost", {
+      pid: formatPid(childPid),
+      parent: formatPid(parentPid),
+      failed: node,
+    });
+    this.kernel.report(
+      `process ${formatPid(childPid)} lost with node ${node} (it stopped answering: crashed or cut off); its parent ${formatPid(parentPid)} sees status ${lostWithNodeStatus}`,
+    );
+    this.onChildExit(childPid, parentPid, lostWithNodeStatus);
+  }
+
   /**
-   * Probes each node a remote child lives on, a link holder lives on (at the home), or a request
-   * of this node waits on, unless something is already on its way there.
+   * Probes each node a remote child lives on, a link holder lives on (at the home), a process
+   * on its way here comes from, or a request of this node waits on, unless something is already
+   * on its way there.
    */
   private probeWatchedPeers(): void {
     const nodes = new Set<number>();
     for (const child of this.remoteChildren.alive()) nodes.add(this.nodeOf(child.pid));
     // The home watches the nodes holding forwarding links for its processes (redirect).
     for (const node of this.migration.links.holderNodes()) nodes.add(node);
+    // A destination watches the sources of its arrivals: a source that crashes before the state
+    // has come took the process with it, which the nodes told of the move must hear.
+    for (const node of this.migration.destination.sourceNodes()) nodes.add(node);
     // A request waits on the node it went to: a send accepted into a buffer there (a migration's
     // destination, a frozen process's source, a forwarding link) or parked after that node
     // dropped it (recover). The frame was acknowledged, so only a probe notices that the node
@@ -842,12 +856,12 @@ export class NodeNetwork {
         ) {
           return;
         }
-        this.answer(
-          sourceNode,
-          KernelMessageKind.IpcAnswer,
-          message.requestId,
-          this.deliver(message),
-        );
+        this.answerUnlessHeld(message.receiverPid, {
+          node: sourceNode,
+          kind: KernelMessageKind.IpcAnswer,
+          requestId: message.requestId,
+          result: this.deliver(message),
+        });
         return;
       case KernelMessageKind.IpcAnswer:
         this.complete(message.requestId, message.result, sourceNode);
@@ -902,12 +916,12 @@ export class NodeNetwork {
         }
         if (!target && this.routeElsewhere(message.targetPid, sourceNode, bytes, hops)) return;
         if (target) this.kernel.killByRequest(target, message.killerPid);
-        this.answer(
-          sourceNode,
-          KernelMessageKind.KillAnswer,
-          message.requestId,
-          target ? 0 : -Errno.ESRCH,
-        );
+        this.answerUnlessHeld(message.targetPid, {
+          node: sourceNode,
+          kind: KernelMessageKind.KillAnswer,
+          requestId: message.requestId,
+          result: target ? 0 : -Errno.ESRCH,
+        });
         return;
       }
       case KernelMessageKind.LoadQuery: {
@@ -946,7 +960,8 @@ export class NodeNetwork {
     }
   }
 
-  private answer(node: number, kind: Answer["kind"], requestId: number, result: number): void {
+  /** Sends the answer to request `requestId` of `node` (this node: completes it here). */
+  answer(node: number, kind: Answer["kind"], requestId: number, result: number): void {
     // A request passed on and back to the node it came from: answered without the wire.
     if (node === this.kernel.homeNode) {
       this.complete(requestId, result, kind === KernelMessageKind.IpcAnswer ? node : undefined);
@@ -957,6 +972,12 @@ export class NodeNetwork {
       encodeKernelMessage({ kind, requestId, result }),
       this.kernel.nowNs(),
     );
+  }
+
+  /** Answers a send or kill for `pid`, unless its arrival here is not confirmed yet. */
+  private answerUnlessHeld(pid: Pid, answer: HeldAnswer): void {
+    if (this.migration.destination.holdAnswer(pid, answer)) return;
+    this.answer(answer.node, answer.kind, answer.requestId, answer.result);
   }
 
   /** A message from another node for a process here: the mailbox decides, as for a local send. */

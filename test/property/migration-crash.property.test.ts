@@ -372,16 +372,15 @@ function roleNode(
  * frozen at 9.30 ms, its state queued at 9.59 ms and on the wire at 10.41 ms, installed at
  * 12.75 ms) plus the --crash named:
  * - the source crashes after the freeze, before the state is on the wire (`--crash 10ms:1`,
- *   or `9.4ms:1`): the process is neither installed nor reported lost to its parent (the crash
- *   report names the processes in the table, which the state-sent one has left; the
- *   destination, which sends nothing to the source, never notices it fail; the parent's node,
- *   told by the link update that it is at the destination, never declares it lost), so its
- *   parent waits until the time limit. Left out up to the install: on a shared Ethernet a
- *   frame handed to the NIC may still be given up after 16 collisions, and the dead source
- *   never sends it again (seed 0, 5 nodes, ethernet, `1 6 1000`, --migrate 16.4ms:1.1:2,
- *   crash of node 1 at 40162441 ns: a deadlock); and after the install too (the same case,
- *   crash at 45377341 ns, in the cleanup: a deadlock, not analysed yet). So a source crash is
- *   drawn only before the freeze (the negotiation, pre-copy's live rounds);
+ *   or `9.4ms:1`): fixed (test/unit/migrate/source-crash-transfer.test.ts): the crash line
+ *   names the process on its way out, the destination watches its source and reports the
+ *   process lost, and tells the nodes the move told, so the parent sees 137. Still left out
+ *   up to the cleanup, because the checks below do not know yet that a state on the wire at the
+ *   crash may still arrive and be installed (seed 0, 5 nodes, ethernet, `1 6 1000`, --migrate
+ *   16.4ms:1.1:2, crash of node 1 at 40162441 ns or 45377341 ns: 1.1 runs on at node 2, and
+ *   the parent's node, which the move did not tell, takes it for lost with node 1: the
+ *   `parentUntold` case). So a source crash is drawn only before the freeze (the negotiation,
+ *   pre-copy's live rounds);
  * - the migrant's home (its source here) crashes after the commit while the partner's node had
  *   no link update for it (the partner had not talked to it before the freeze):
  *   `npx sterna boot --nodes 5 --seed 5898 --workers 1 --run

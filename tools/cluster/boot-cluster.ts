@@ -133,8 +133,7 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
     const nodes = run.summaries as NodeSummary[];
     const runResults = nodes[0]!.runResults;
     const runPids = new Set(runResults.filter((result) => result > 0));
-    const processes = nodes
-      .flatMap((node) => node.processes)
+    const processes = withoutSupersededLosses(nodes.flatMap((node) => node.processes))
       .map((process) => ({ ...process, fromCommandLine: runPids.has(process.pid) }))
       .sort((a, b) => a.pid - b.pid);
     const runsOk =
@@ -174,4 +173,13 @@ export async function bootCluster(options: ClusterBootOptions): Promise<ClusterB
   } finally {
     await Promise.all(groups.map((group) => group.close()));
   }
+}
+
+/**
+ * A process counted lost by its migration's source, which crashed while the state was on its way
+ * out, that its destination installed after all: the destination's record is the true one.
+ */
+function withoutSupersededLosses(processes: ProcessSummary[]): ProcessSummary[] {
+  const livedOn = new Set(processes.filter((p) => !p.lostInCrash).map((p) => p.pid));
+  return processes.filter((p) => !p.lostInCrash || !livedOn.has(p.pid));
 }

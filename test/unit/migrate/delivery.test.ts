@@ -85,10 +85,10 @@ describe("sterna boot --delivery", () => {
     }
     // The second move of 0.1 makes a chain: its home (node 0) lists both nodes holding links.
     expect(at(trace, { event: "links", node: 0, pid: "0.1", nodes: "0,2" })).toBeGreaterThan(0);
-    // The partner, on node 3, still sends to node 2; node 2 passes it on to node 1 (held while
-    // 0.1 was frozen there, then along its link), node 1 accepts it, and node 3 learns the new
-    // address...
-    const collapse = at(trace, { event: "link-collapse", node: 3, pid: "0.1", was: 2, now: 1 });
+    // The partner, moved to node 3, knows only 0.1's home: node 0 passes its send on to node 2,
+    // node 2 passes it on to node 1 (held while 0.1 was frozen there, then along its link), node
+    // 1 accepts it once node 2 has committed, and node 3 learns the new address...
+    const collapse = at(trace, { event: "link-collapse", node: 3, pid: "0.1", was: 0, now: 1 });
     expect(collapse).toBeGreaterThan(0);
     const secondStart = at(trace, { event: "migrate-start", node: 2, pid: "0.1" });
     const forward = trace.findIndex(
