@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { crashPairsRun } from "../../support/crash-pairs-run.ts";
 import {
   checkOneRunningCopy,
   checkPairOrder,
@@ -29,21 +30,10 @@ import {
 } from "../../support/migration-trace.ts";
 import { sterna } from "../../support/run-cli.ts";
 
-const repository = join(import.meta.dirname, "..", "..", "..");
 const scratch = mkdtempSync(join(tmpdir(), "sterna-destination-crash-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const pairsRun = [
-  "boot",
-  "--nodes",
-  "4",
-  "--seed",
-  "7",
-  "--run",
-  `${join(repository, "test", "property", "fixtures", "crash-pairs.asm")} 1 10 2000`,
-  "--until",
-  "60s",
-];
+const pairsRun = crashPairsRun();
 const movedAndCrashed = ["--migrate", "9ms:2.1:3", "--crash", "11500us:3"];
 
 let stillStdout: Promise<string> | undefined;

@@ -5,24 +5,11 @@
 // Replay: npx sterna boot --nodes 4 --seed 7 --workers 1 --run
 //   'test/property/fixtures/crash-pairs.asm 1 10 2000' --migrate 9ms:1.1:3 --until 60s --crash 11ms:3
 
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { crashPairsRun } from "../../support/crash-pairs-run.ts";
 import { sterna } from "../../support/run-cli.ts";
 
-const repository = join(import.meta.dirname, "..", "..", "..");
-const pairsRun = [
-  "boot",
-  "--nodes",
-  "4",
-  "--seed",
-  "7",
-  "--workers",
-  "1",
-  "--run",
-  `${join(repository, "test", "property", "fixtures", "crash-pairs.asm")} 1 10 2000`,
-  "--until",
-  "60s",
-];
+const pairsRun = crashPairsRun("--workers", "1");
 
 describe("a destination crashing mid-transfer", () => {
   it("leaves the process where it was, and no told node takes it for lost", async () => {

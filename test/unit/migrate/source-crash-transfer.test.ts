@@ -13,27 +13,12 @@
 //   'test/property/fixtures/crash-pairs.asm 1 10 2000' --migrate 9ms:1.1:3 --until 60s
 //   --crash 10ms:1
 
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { crashPairsProgram, crashPairsRun } from "../../support/crash-pairs-run.ts";
 import { traceHashOf } from "../../support/migration-trace.ts";
 import { sterna } from "../../support/run-cli.ts";
 
-const repository = join(import.meta.dirname, "..", "..", "..");
-const crashedRun = [
-  "boot",
-  "--nodes",
-  "4",
-  "--seed",
-  "7",
-  "--run",
-  `${join(repository, "test", "property", "fixtures", "crash-pairs.asm")} 1 10 2000`,
-  "--migrate",
-  "9ms:1.1:3",
-  "--until",
-  "60s",
-  "--crash",
-  "10ms:1",
-];
+const crashedRun = crashPairsRun("--migrate", "9ms:1.1:3", "--crash", "10ms:1");
 
 describe("a source crashing while the state is on its way out", () => {
   it("reports the process lost, and its parent sees 137", async () => {
@@ -71,7 +56,7 @@ describe("a source crashing while the state is on its way out", () => {
       "--workers",
       "1",
       "--run",
-      `${join(repository, "test", "property", "fixtures", "crash-pairs.asm")} 1 6 1000`,
+      crashPairsProgram("1 6 1000"),
       "--migrate",
       "16.4ms:1.1:2",
       "--until",
