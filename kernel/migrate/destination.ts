@@ -180,36 +180,34 @@ export class DestinationSide {
   answerStarterRequest(starterRequestId: number, accept: boolean): boolean {
     const record = this.awaitingStarter.get(starterRequestId);
     if (!record) return false;
-    this.awaitingStarter.delete(starterRequestId);
-    record.starterRequestId = 0;
-    record.accepted = accept;
-    if (!accept) this.release(record, "denied");
-    this.service.send(record.sourceNode, {
-      kind: MigrationMessageKind.MigrateReply,
-      requestId: record.requestId,
-      result: accept ? 0 : -Errno.EPERM,
-    });
+    this.answer(record, accept, "denied");
     return true;
   }
 
   /**
    * cancel_migrate by this node's Starter for a process on its way here: before its answer
-   * (the commit point) the request is released and the source told, which counts it
-   * cancelled as a deny is; "committed" once it has accepted; undefined when none is coming.
+   * (the commit point) the request is refused as a deny is, which the source counts
+   * cancelled; "committed" once it has accepted; undefined when none is coming.
    */
   cancelArriving(pid: Pid): "cancelled" | "committed" | undefined {
     const record = this.byPid.get(pid);
     if (!record) return undefined;
-    if (record.starterRequestId === 0) return "committed";
+    if (record.accepted) return "committed";
+    this.answer(record, false, "cancelled");
+    return "cancelled";
+  }
+
+  /** The Starter's answer to a request it holds; a refusal releases it, saying `whyRefused`. */
+  private answer(record: Incoming, accept: boolean, whyRefused: string): void {
     this.awaitingStarter.delete(record.starterRequestId);
     record.starterRequestId = 0;
-    this.release(record, "cancelled");
+    record.accepted = accept;
+    if (!accept) this.release(record, whyRefused);
     this.service.send(record.sourceNode, {
       kind: MigrationMessageKind.MigrateReply,
       requestId: record.requestId,
-      result: -Errno.EPERM,
+      result: accept ? 0 : -Errno.EPERM,
     });
-    return "cancelled";
   }
 
   /** The Starter ended: the requests it held are denied. */
