@@ -22,7 +22,6 @@ import {
   memoryStrategies,
   memoryStrategyDefault,
 } from "../../kernel/migrate/memory-strategy.ts";
-import type { FaultCounters } from "../../vm/fabric/fault-injector.ts";
 import { collectRepeated } from "./input-file.ts";
 import {
   integerInRange,
@@ -452,7 +451,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     const counters = medium.counters;
     // The fault decorator acts after the medium has counted a delivery: its own figures say
     // how many of those deliveries the seeded faults took away or doubled.
-    const faults = "faults" in medium ? (medium.faults as FaultCounters) : undefined;
+    const faults = medium.faults;
     const faultFigures = faults
       ? `; faults: ${faults.framesLost} lost, ${faults.framesCorrupted} corrupted, ${faults.framesDuplicated} duplicated, ${faults.partitionDrops} cut by partitions`
       : "";

@@ -10,6 +10,8 @@
 // every event before B + lookaheadNs is final, and each node may run the quantum
 // [B, B + lookaheadNs) on its own. docs/network.md derives each medium's lookaheadNs.
 
+import type { FaultCounters } from "./fault-injector.ts";
+
 /** One frame as a NIC handed it over: Ethernet II bytes with the FCS already appended. */
 export interface FrameSubmission {
   sourceNode: number;
@@ -131,4 +133,6 @@ export interface Medium {
    * out.
    */
   takeIncidents?(): MediumIncident[];
+  /** What seeded faults did to the deliveries (a medium wrapped by the fault injector). */
+  readonly faults?: FaultCounters;
 }
