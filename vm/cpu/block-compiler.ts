@@ -502,8 +502,23 @@ function nextPass(
   return `if ((n + 1) * ${passCycles} + ${prefixCycles[count - 1]} < budgetCycles) { n++; continue; }`;
 }
 
+/**
+ * Block functions already made in this thread, by source. A function takes the processor
+ * and its arrays as parameters and closes over nothing, so equal source means equal
+ * behaviour: the nodes a worker thread runs share one function (and V8 optimises it once,
+ * not once per node) when they run the same code. Cleared when full: the bound is on
+ * memory, and a dropped entry costs only a recompile.
+ */
+const blockFunctionsBySource = new Map<string, BlockFunction>();
+const blockFunctionsBySourceMax = 4096;
+
 export function compileBlockFunction(source: string): BlockFunction {
-  return new Function("c", "r", "f", "base", "budgetCycles", source) as BlockFunction;
+  const known = blockFunctionsBySource.get(source);
+  if (known !== undefined) return known;
+  if (blockFunctionsBySource.size >= blockFunctionsBySourceMax) blockFunctionsBySource.clear();
+  const made = new Function("c", "r", "f", "base", "budgetCycles", source) as BlockFunction;
+  blockFunctionsBySource.set(source, made);
+  return made;
 }
 
 /** The effective address as an int32 expression; absent base/index are left out. */
