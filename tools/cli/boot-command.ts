@@ -299,6 +299,8 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     { LoadError },
     hostIo,
     faultKinds,
+    { workerThreadsFor },
+    { prestartWorkerThreads },
   ] = await Promise.all([
     import("../asm/assemble.ts"),
     import("../cluster/boot-cluster.ts"),
@@ -308,6 +310,8 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
     import("../../kernel/loader/load-error.ts"),
     import("./host-io.ts"),
     import("../../kernel/boot/node-faults.ts"),
+    import("../../vm/cluster/node-groups.ts"),
+    import("../../vm/cluster/worker-node-group.ts"),
   ]);
   const stdout = new hostIo.HostOutput(1);
   const stderr = new hostIo.HostOutput(2);
@@ -317,6 +321,9 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
   try {
     const demo = options.run.length === 0;
     const nodeCount = options.nodes;
+    const workers = options.workers ?? Math.min(availableParallelism(), nodeCount);
+    // The worker threads start loading now, while this thread reads and assembles the programs.
+    prestartWorkerThreads(workerThreadsFor(nodeCount, workers));
     const runs = (demo ? demoRuns : options.run).map((spec) => parseRun(spec, nodeCount));
     if (demo) runs[0]!.node = 0;
     const migrations = options.migrate.map((spec) => parseMigrate(spec, nodeCount));
@@ -368,7 +375,6 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       traceFile = opened.file;
     }
     const trace = traceFile;
-    const workers = options.workers ?? Math.min(availableParallelism(), nodeCount);
     const result = await bootCluster({
       nodeCount,
       workers,

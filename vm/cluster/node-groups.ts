@@ -21,15 +21,25 @@ export interface NodeGroupsSpec {
   machineConfig: (node: number) => NodeMachineConfig;
 }
 
-export async function startNodeGroups(spec: NodeGroupsSpec): Promise<NodeGroup[]> {
-  const workers = Math.max(1, Math.min(spec.workers, spec.nodeCount));
+/** The blocks of node numbers, one per thread: W of them at most, each ceil(N / W) long. */
+function nodeBlocks(nodeCount: number, workers: number): number[][] {
+  const perWorker = Math.ceil(nodeCount / Math.max(1, Math.min(workers, nodeCount)));
   const blocks: number[][] = [];
-  const perWorker = Math.ceil(spec.nodeCount / workers);
-  for (let first = 0; first < spec.nodeCount; first += perWorker) {
+  for (let first = 0; first < nodeCount; first += perWorker) {
     blocks.push(
-      Array.from({ length: Math.min(perWorker, spec.nodeCount - first) }, (_, i) => first + i),
+      Array.from({ length: Math.min(perWorker, nodeCount - first) }, (_, i) => first + i),
     );
   }
+  return blocks;
+}
+
+/** How many worker threads (besides the coordinator's) `startNodeGroups` will use. */
+export function workerThreadsFor(nodeCount: number, workers: number): number {
+  return nodeBlocks(nodeCount, workers).length - 1;
+}
+
+export async function startNodeGroups(spec: NodeGroupsSpec): Promise<NodeGroup[]> {
+  const blocks = nodeBlocks(spec.nodeCount, spec.workers);
   const spinChecks = spinChecksFor(blocks.length, availableParallelism());
   // The workers load and boot their nodes while this thread builds its own.
   const starting = Promise.all(

@@ -111,6 +111,13 @@ describe.concurrent("hostile inputs through the CLI", () => {
     }
   });
 
+  it("boot with worker threads ends at once on a missing program, though its threads had started", async () => {
+    const missing = join(directory, "no-such-program.asm");
+    const outcome = await sterna(["boot", "--nodes", "4", "--workers", "4", "--run", missing]);
+    expect(outcome.status).toBe(2);
+    expectOneCleanLine(outcome.stderr, /no-such-program\.asm: no such file or directory$/);
+  });
+
   it("says an input file name is empty rather than blaming a file ''", async () => {
     for (const command of ["exec", "asm", "disasm"]) {
       const outcome = await sterna([command, ""]);
