@@ -43,12 +43,16 @@ export class ChromeTraceBuilder {
 
   /** The Chrome events one trace line becomes; throws TraceLineError naming the field. */
   convert(line: string, lineNumber: number): ChromeEvent[] {
-    let record: Record<string, unknown>;
+    let parsed: unknown;
     try {
-      record = JSON.parse(line) as Record<string, unknown>;
+      parsed = JSON.parse(line);
     } catch {
       throw new TraceLineError(`line ${lineNumber}: not JSON`);
     }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new TraceLineError(`line ${lineNumber}: not a JSON object`);
+    }
+    const record = parsed as Record<string, unknown>;
     const { t, node, event } = record;
     if (typeof t !== "number" || !Number.isFinite(t)) {
       throw new TraceLineError(`line ${lineNumber}: field "t" must be a number of ns`);

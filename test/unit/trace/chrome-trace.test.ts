@@ -40,6 +40,11 @@ describe("the Chrome trace export", () => {
   it("names the line and the field of a malformed record", () => {
     const builder = new ChromeTraceBuilder();
     expect(() => builder.convert("{not json", 7)).toThrow(new TraceLineError("line 7: not JSON"));
+    for (const notObject of ["null", "5", "[1,2]", '"run"']) {
+      expect(() => builder.convert(notObject, 3)).toThrow(
+        new TraceLineError("line 3: not a JSON object"),
+      );
+    }
     expect(() => builder.convert('{"t":"x","node":0,"event":"run"}', 8)).toThrow(
       /line 8: field "t"/,
     );
