@@ -88,15 +88,23 @@ function probability(text: string): number {
   return value;
 }
 
-function positiveNumber(high: number): (text: string) => number {
+function numberInRange(low: number, high: number): (text: string) => number {
   return (text) => {
     const value = Number(text);
-    if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value > 0 && value <= high)) {
-      throw new InvalidArgumentError(`expected a number above 0 and at most ${high}`);
+    if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value >= low && value <= high)) {
+      throw new InvalidArgumentError(`expected a number from ${low} to ${high}`);
     }
     return value;
   };
 }
+
+/**
+ * Each node's clock, MHz. At least 1: the kernel's periodic work (the statistics a Starter
+ * receives every period, the timer) costs a fixed number of cycles, and below about 0.03 MHz
+ * it filled every period, so the Starter kept the CPU and a program never ran.
+ */
+const clockMhzMin = 1;
+const clockMhzMax = 10_000;
 
 interface ParsedRun {
   path: string;
@@ -511,7 +519,12 @@ export function registerBoot(program: Command): void {
       "token-ring[:4|16|80] | ethernet | switched[:100|1000]",
       "token-ring:80",
     )
-    .option("--clock <mhz>", "each node's clock in MHz", positiveNumber(10_000), 100)
+    .option(
+      "--clock <mhz>",
+      `each node's clock in MHz (${clockMhzMin} to ${clockMhzMax})`,
+      numberInRange(clockMhzMin, clockMhzMax),
+      100,
+    )
     .option(
       "--memory <mib>",
       `each node's memory in MiB (1..${memoryMibMax})`,

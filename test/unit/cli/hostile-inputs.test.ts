@@ -118,6 +118,18 @@ describe.concurrent("hostile inputs through the CLI", () => {
     expectOneCleanLine(outcome.stderr, /no-such-program\.asm: no such file or directory$/);
   });
 
+  it("boot refuses a clock too slow for the kernel's periodic work, naming the option", async () => {
+    const outcome = await sterna(["boot", "--nodes", "1", "--clock", "0.02", "--run", writeOnce]);
+    expect(outcome.status).toBe(2);
+    expectOneCleanLine(
+      outcome.stderr,
+      /^sterna: option '--clock <mhz>' argument '0\.02' is invalid/,
+    );
+    const slowest = await sterna(["boot", "--nodes", "1", "--clock", "1", "--run", writeOnce]);
+    expect(slowest.status).toBe(0);
+    expect(slowest.stdout).toBe("hello\n");
+  });
+
   it("says an input file name is empty rather than blaming a file ''", async () => {
     for (const command of ["exec", "asm", "disasm"]) {
       const outcome = await sterna([command, ""]);
