@@ -91,7 +91,11 @@ export function isJumpMnemonic(mnemonic: string): boolean {
 
 export function formatInstruction(ins: SourceInstruction, options: NasmSyntaxOptions = {}): string {
   const isJump = isJumpMnemonic(ins.mnemonic);
-  const operands = ins.operands.map((op) => formatOperand(op, ins.address, options, isJump));
+  // NASM 2.16 refuses `repne` (its BND prefix) on a jump to a bare number ("repne prefix is
+  // not allowed") but takes the same target written from `$`.
+  const spelled =
+    isJump && ins.prefixes.includes("repne") ? { ...options, relativeTargets: true } : options;
+  const operands = ins.operands.map((op) => formatOperand(op, ins.address, spelled, isJump));
   const head = [...ins.prefixes, ins.mnemonic].join(" ");
   return operands.length === 0 ? head : `${head} ${operands.join(", ")}`;
 }

@@ -152,6 +152,15 @@ describe("segment, control and debug registers, aam and aad", () => {
     expect(reencode(text, 0x1000)).toBe(bytes.replace(/ /g, ""));
   });
 
+  // NASM 2.16 refuses `repne je 0x1003` ("repne prefix is not allowed") but takes the
+  // target written from `$` (checked with nasm -f bin: the same three bytes back).
+  it("writes a repne jump's target from $, which NASM takes", () => {
+    const lines = disassemble(bytesOf("f2 74 00 f2 75 fc"), { org: 0x1000 });
+    expect(lines.map((line) => line.text)).toEqual(["repne je $+0x3", "repne jne $-0x1"]);
+    expect(reencode("repne je $+0x3", 0x1000)).toBe("f27400");
+    expect(reencode("repne jne $-0x1", 0x1003)).toBe("f275fc");
+  });
+
   it("keeps in step after a control register move (no db 0x0f, and al, al)", () => {
     const lines = disassemble(bytesOf("0f 20 c0 90"), { org: 0 });
     expect(lines.map((line) => line.text)).toEqual(["mov eax, cr0", "nop"]);
