@@ -50,6 +50,17 @@ describe("diagnostics", () => {
     );
   });
 
+  it("refuse an alignment that is not a power of two, as NASM does", () => {
+    for (const directive of ["align 3", "align 0", "alignb 6", "sectalign 12"]) {
+      const result = assembleText(`bits 32\nnop\n${directive}\n`, { fileName: "al.asm" });
+      const boundary = directive.split(" ")[1];
+      expect(diagnosticLines(result)).toEqual([
+        `al.asm:3:1: error: segment alignment \`${boundary}' is not power of two`,
+      ]);
+    }
+    expect(assembleText("bits 32\nnop\nalign 4\n", { fileName: "al.asm" }).ok).toBe(true);
+  });
+
   it("show include chains the way gcc does", () => {
     const files = {
       "inc/outer.inc": 'db 1\n%include "inner.inc"\n',

@@ -346,9 +346,13 @@ export class Pass {
 
   private align(body: Extract<StatementBody, { kind: "align" }>): void {
     const boundary = this.count(body.boundary, body.reserve ? "alignb" : "align");
-    if (boundary === undefined || boundary === 0) return;
+    if (boundary === undefined) return;
+    if (boundary === 0 || (boundary & (boundary - 1)) !== 0) {
+      this.error(body.col, `segment alignment \`${boundary}' is not power of two`);
+      return;
+    }
     // NASM's align also raises the section's alignment (sectalign) to the boundary.
-    if ((boundary & (boundary - 1)) === 0 && boundary > this.alignBytes[this.section]!) {
+    if (boundary > this.alignBytes[this.section]!) {
       this.alignBytes[this.section] = boundary;
     }
     if (body.sectionOnly) return;
