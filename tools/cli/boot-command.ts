@@ -113,11 +113,38 @@ interface ParsedRun {
 }
 
 /** "PROG[@NODE|@*] [ARGS…]": the words after the program are its argument string. */
+/**
+ * Splits a --run spec into its first word (the program, with @NODE) and the rest: the word
+ * ends at the first blank not escaped by `\` or inside "..." or '...', so a path with a space
+ * can be named (`My\ Projects/relay.asm@1`).
+ */
+function splitProgramWord(spec: string): { word: string; rest: string } {
+  let word = "";
+  let quote = "";
+  let index = 0;
+  for (; index < spec.length; index++) {
+    const char = spec[index]!;
+    if (quote !== "") {
+      if (char === quote) quote = "";
+      else word += char;
+    } else if (char === "\\") {
+      index++;
+      if (index === spec.length) throw new UsageError(`--run ${spec}: nothing after the last \\`);
+      word += spec[index];
+    } else if (char === '"' || char === "'") {
+      quote = char;
+    } else if (char === " " || char === "\t") {
+      break;
+    } else {
+      word += char;
+    }
+  }
+  if (quote !== "") throw new UsageError(`--run ${spec}: no closing ${quote}`);
+  return { word, rest: spec.slice(index).trim() };
+}
+
 function parseRun(spec: string, nodeCount: number): ParsedRun {
-  const trimmed = spec.trim();
-  const space = trimmed.search(/[ \t]/);
-  const program = space < 0 ? trimmed : trimmed.slice(0, space);
-  const argumentText = space < 0 ? "" : trimmed.slice(space + 1).trim();
+  const { word: program, rest: argumentText } = splitProgramWord(spec.trim());
   if (program === "") throw new UsageError("--run: no program named");
   const at = program.lastIndexOf("@");
   if (at < 0) return { path: program, node: 0, argumentText };
@@ -534,7 +561,7 @@ export function registerBoot(program: Command): void {
     .option("--workers <w>", "worker threads (default: min(cores, nodes))", integerInRange(1, 256))
     .option(
       "--run <'prog[@node|@*] [args]'>",
-      "start PROG (an ELF, or a .asm source assembled on load) on NODE, or on any node with @*; the words after it are its arguments; repeatable",
+      "start PROG (an ELF, or a .asm source assembled on load) on NODE, or on any node with @*; the words after it are its arguments; a blank in PROG is written \\  or inside quotes; repeatable",
       collectRepeated,
       [],
     )

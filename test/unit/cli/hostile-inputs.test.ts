@@ -2,7 +2,15 @@
 // (README's exit-status table, docs/abi.md's status table), one clear line on stderr naming
 // the option, file or cause, no host error text or stack trace, and within a time limit.
 
-import { closeSync, mkdtempSync, openSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -128,6 +136,20 @@ describe.concurrent("hostile inputs through the CLI", () => {
     const slowest = await sterna(["boot", "--nodes", "1", "--clock", "1", "--run", writeOnce]);
     expect(slowest.status).toBe(0);
     expect(slowest.stdout).toBe("hello\n");
+  });
+
+  it("boot runs a program whose path has a blank, written with \\ or quotes", async () => {
+    const folder = join(directory, "my programs");
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(writeOnce, join(folder, "write once"));
+    for (const spec of ["my\\ programs/write\\ once", '"my programs/write once"@0']) {
+      const outcome = await sterna(["boot", "--nodes", "1", "--run", spec], "", directory);
+      expect(outcome.status).toBe(0);
+      expect(outcome.stdout).toBe("hello\n");
+    }
+    const unclosed = await sterna(["boot", "--nodes", "1", "--run", '"my programs/write once']);
+    expect(unclosed.status).toBe(2);
+    expectOneCleanLine(unclosed.stderr, /no closing "$/);
   });
 
   it("says an input file name is empty rather than blaming a file ''", async () => {
