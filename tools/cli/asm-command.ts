@@ -3,7 +3,8 @@
 // with any error nothing is written and the status is 2, as for any bad input (DESIGN.md §6;
 // nasm says 1). A file that cannot be read or written gives one line `sterna: asm: ...` and
 // status 2 (an internal failure: status 70). %include
-// looks in the current directory, then in each -I directory, as nasm does.
+// looks in the current directory, then in each -I directory, as nasm does, and last in
+// sterna's userland/include, so `%include "sterna.inc"` (the ABI) works as under `boot`.
 
 import { chmodSync } from "node:fs";
 import { type Command, Option } from "commander";
@@ -15,6 +16,7 @@ import {
   sourceFileBytesMax,
 } from "./input-file.ts";
 import { outputPathProblem, writeOutputFile } from "./output-file.ts";
+import { userlandIncludeDirectory } from "./program-file.ts";
 
 interface AsmCommandOptions {
   output?: string;
@@ -65,7 +67,7 @@ async function runAsmCommand(sourcePath: string, options: AsmCommandOptions): Pr
     result = assemble(source, {
       fileName: sourcePath,
       format: options.format,
-      includePaths: options.include,
+      includePaths: [...options.include, userlandIncludeDirectory],
       readFile: readTextFile,
       listing: options.listing !== undefined,
       optimization: options.optimize === "x" ? "x" : options.optimize === "1" ? 1 : 0,
@@ -150,10 +152,11 @@ export function registerAsm(program: Command): void {
         "The ELF executable is laid out at 0x08048000 and starts at `_start` (or the start of",
         ".text); it runs under `sterna exec` and, for Linux system calls, under qemu-i386.",
         "Diagnostics read FILE:LINE:COL: error|warning: message; any error means no output",
-        "and exit status 1.",
+        "and exit status 2. %include searches the current folder, each -I folder, then",
+        "sterna's userland/include (sterna.inc, the system call ABI).",
         "",
         "Example:",
-        "  sterna asm hello.asm -o hello -I userland/include && sterna exec hello",
+        "  sterna asm hello.asm -o hello && sterna exec hello",
       ].join("\n"),
     )
     .action(runAsmCommand);

@@ -65,6 +65,15 @@ describe("sterna asm", () => {
     expect(lines.at(-1)).toMatch(/hello\.asm:5\t[0-9A-F]{8}\t68690A\tmsg: db "hi", 10$/);
   });
 
+  it("finds sterna.inc without -I, as boot does", async () => {
+    const source = join(dir, "bye.asm");
+    writeFileSync(source, '%include "sterna.inc"\n_start:\n  sys_exit 3\n');
+    const output = join(dir, "bye");
+    expect(await sterna("asm", source, "-o", output)).toBe(0);
+    expect(stderr).toBe("");
+    expect(existsSync(output)).toBe(true);
+  });
+
   it("writes nasm's flat binary with -f bin", async () => {
     const output = join(dir, "out.bin");
     const status = await sterna(
