@@ -152,6 +152,38 @@ export function measureCpu(runs: number): CpuBenchReport {
   };
 }
 
+/**
+ * The report as JSON lines, one object per line with a `bench` key and the units in the key
+ * names, as the other benches print them: one line per workload, then the start-up line.
+ */
+export function cpuReportJsonLines(report: CpuBenchReport): string[] {
+  const lines = report.workloads.map((w) =>
+    JSON.stringify({
+      bench: "cpu",
+      workload: w.name,
+      args: w.args,
+      runs: report.runs,
+      instructions: w.instructions,
+      sterna_cpu_ms: w.sternaMs,
+      sterna_wall_ms: w.sternaWallMs,
+      guest_mips: w.guestMips,
+      qemu_cpu_ms: w.qemuMs ?? null,
+      qemu_wall_ms: w.qemuWallMs ?? null,
+      speed_ratio: w.speedRatio ?? null,
+      outputs_agree: w.outputsAgree ?? null,
+    }),
+  );
+  lines.push(
+    JSON.stringify({
+      bench: "startup",
+      runs: report.runs,
+      sterna_exec_wall_ms: report.sternaStartupMs,
+      qemu_cpu_ms: report.qemuStartupMs ?? null,
+    }),
+  );
+  return lines;
+}
+
 /** The report as lines for a terminal. */
 export function formatCpuReport(report: CpuBenchReport): string[] {
   const lines: string[] = [];

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatCpuReport, measureCpu } from "./cpu-measure.ts";
+import { cpuReportJsonLines, formatCpuReport, measureCpu } from "./cpu-measure.ts";
 
 const programs = join(import.meta.dirname, "programs");
 const gccFlags = [
@@ -62,7 +62,7 @@ if (!Number.isInteger(runs) || runs < 1 || runs > 100) {
 }
 if (values.rebuild) rebuild();
 const report = measureCpu(runs);
-if (values.json) console.log(JSON.stringify(report, null, 2));
+if (values.json) for (const line of cpuReportJsonLines(report)) console.log(line);
 else for (const line of formatCpuReport(report)) console.log(line);
 if (report.workloads.some((w) => w.outputsAgree === false)) {
   console.error("bench: sterna and qemu-i386 printed different output");

@@ -241,13 +241,15 @@ export function registerBench(program: Command): void {
     .description(
       "guest MIPS of the C bench and CoreMark, and their speed as a fraction of qemu-i386's, start-up measured apart",
     )
-    .option("--json", "one JSON object, with a `bench` key")
+    .option("--json", "one JSON object per line (each workload, then start-up), with a `bench` key")
     .option("--runs <n>", "runs per measurement; the best is kept", runCount, 3)
     .action(async (options: { json?: boolean; runs: number }) => {
-      const { formatCpuReport, measureCpu } = await import("../bench/cpu-measure.ts");
+      const { cpuReportJsonLines, formatCpuReport, measureCpu } = await import(
+        "../bench/cpu-measure.ts"
+      );
       const report = measureCpu(options.runs);
-      if (options.json) process.stdout.write(`${JSON.stringify({ bench: "cpu", ...report })}\n`);
-      else process.stdout.write(`${formatCpuReport(report).join("\n")}\n`);
+      const lines = options.json ? cpuReportJsonLines(report) : formatCpuReport(report);
+      process.stdout.write(`${lines.join("\n")}\n`);
       if (report.workloads.some((w) => w.outputsAgree === false)) process.exitCode = 1;
     });
 }

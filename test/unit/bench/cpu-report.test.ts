@@ -3,7 +3,11 @@
 // --runs (exit 2, no stack trace).
 
 import { describe, expect, it } from "vitest";
-import { type CpuBenchReport, formatCpuReport } from "../../../tools/bench/cpu-measure.ts";
+import {
+  type CpuBenchReport,
+  cpuReportJsonLines,
+  formatCpuReport,
+} from "../../../tools/bench/cpu-measure.ts";
 import { sterna } from "../../support/run-cli.ts";
 
 const report: CpuBenchReport = {
@@ -47,6 +51,26 @@ describe("sterna bench cpu", () => {
     expect(lines[2]).toBe(
       "start-up  sterna exec (empty program) 150 ms; qemu-i386 12 ms CPU (subtracted from its times)",
     );
+  });
+
+  it("prints one JSON object per line with a bench key and units in the key names", () => {
+    const records = cpuReportJsonLines(report).map((line) => JSON.parse(line));
+    expect(records.map((record) => record.bench)).toEqual(["cpu", "cpu", "startup"]);
+    expect(records[0]).toMatchObject({
+      workload: "c-bench",
+      sterna_cpu_ms: 10,
+      guest_mips: 200,
+      qemu_cpu_ms: 2.5,
+      speed_ratio: 0.25,
+      outputs_agree: true,
+    });
+    expect(records[1]).toMatchObject({ workload: "coremark", qemu_wall_ms: null });
+    expect(records[2]).toEqual({
+      bench: "startup",
+      runs: 3,
+      sterna_exec_wall_ms: 150,
+      qemu_cpu_ms: 12,
+    });
   });
 
   it("refuses --runs 0 with a usage error, exit 2", async () => {
