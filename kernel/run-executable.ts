@@ -27,6 +27,8 @@ export interface ExecOptions {
   /** Put this many of the last eips into a fault report. */
   lastEips?: number;
   memoryBytes?: number;
+  /** The CPU's compile threshold (CpuOptions); the oracle tests lower it. */
+  compileThreshold?: number;
 }
 
 export interface ExecResult {
@@ -85,7 +87,10 @@ class OutputCollector {
 
 /** Runs `image` with `opts.argv`; throws LoadError (ElfError for a malformed file). */
 export function runExecutable(image: Uint8Array, opts: ExecOptions): ExecResult {
-  const machine = new Machine({ memoryBytes: opts.memoryBytes });
+  const machine = new Machine({
+    memoryBytes: opts.memoryBytes,
+    compileThreshold: opts.compileThreshold,
+  });
   const stdout = new OutputCollector();
   const stderr = new OutputCollector();
   const sendStdout = opts.onStdout ?? ((bytes: Uint8Array) => stdout.add(bytes));

@@ -31,6 +31,8 @@ export interface MachineConfig {
   nicRxRingFrames?: number;
   /** The NIC's transmit queue, in frames (default 64, at most 4096). */
   nicTxQueueFrames?: number;
+  /** The CPU's compile threshold (CpuOptions); tests lower it to exercise compiled code. */
+  compileThreshold?: number;
 }
 
 export const defaultClockHz = 100e6;
@@ -68,7 +70,7 @@ export class Machine {
     this.clockHz = config.clockHz ?? defaultClockHz;
     if (!(this.clockHz > 0)) throw new RangeError(`clockHz must be positive, got ${this.clockHz}`);
     this.mmu = new Mmu(this.memory);
-    this.cpu = new Cpu(this.mmu, this.memory);
+    this.cpu = new Cpu(this.mmu, this.memory, { compileThreshold: config.compileThreshold });
     this.nic = new Nic(config.node ?? 0, {
       rxRingFrames: config.nicRxRingFrames,
       txQueueFrames: config.nicTxQueueFrames,

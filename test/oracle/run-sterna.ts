@@ -8,8 +8,15 @@ import { type ExecResult, runExecutable } from "../../kernel/run-executable.ts";
 /** Far above what any oracle program needs (the largest runs a few million instructions). */
 export const ORACLE_INSTRUCTIONS_MAX = 300_000_000;
 
+/**
+ * Interpretations before a block is compiled: far below the CPU's default, so these short
+ * programs run mostly compiled code and check that tier against qemu-i386.
+ */
+export const ORACLE_COMPILE_THRESHOLD = 4;
+
 export function runUnderSterna(image: Uint8Array, name: string): ExecResult {
   return runExecutable(image, {
+    compileThreshold: ORACLE_COMPILE_THRESHOLD,
     argv: [name],
     maxInstructions: ORACLE_INSTRUCTIONS_MAX,
     lastEips: 8,
