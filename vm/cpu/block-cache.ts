@@ -40,11 +40,11 @@ export interface BlockInfo {
 /** At most 2^16 - 1: recent-eips.ts packs a block id into 16 bits. */
 export const blocksMax = 1 << 14;
 /**
- * Executions of an instruction through the interpreter before a block is compiled at it.
- * High, because a block costs about a millisecond to generate, parse and optimise (tens of
- * thousands of interpreted instructions), and the interpreter's branch counts then shape
- * it better: CoreMark 1000 iterations compiled 778 blocks (1.76 MB of source) at 4 and 626
- * (1.39 MB) at 200, with 11.0 M dispatches -> 8.9 M; under the 255 the byte counters hold.
+ * Executions of an instruction through the interpreter before a block is compiled at it
+ * (Cpu.run compiles only at the start of a path). High, because a block costs about a
+ * millisecond to generate, parse and optimise (tens of thousands of interpreted
+ * instructions), and the interpreter's branch counts then shape it better (docs/cpu.md);
+ * under the 255 the byte counters hold.
  */
 export const compileThreshold = 200;
 /** Longest block, in instructions. */

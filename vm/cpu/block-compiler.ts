@@ -11,7 +11,8 @@
 // (`cpu.exitOffset` bytes from the eip it returns). A conditional branch
 // whose flags come from an earlier instruction of the same block tests the recorded
 // operands directly (cmp + jl becomes `a < b`). Nothing here runs per instruction: a block
-// is compiled once, when its first instruction has run `compileThreshold` times.
+// is compiled once, when its first instruction has run `compileThreshold` times and the
+// run loop reaches it at the start of a path.
 
 import type { BlockFunction } from "./block-cache.ts";
 import { loadCode, memoryLocals, storeCode } from "./block-memory-code.ts";

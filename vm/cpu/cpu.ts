@@ -1,6 +1,6 @@
 // The i386 CPU at CPL 3 in flat 32-bit protected mode: registers, lazy EFLAGS, the run
 // loop and guest memory access through the MMU's TLB. Instructions are decoded once per
-// physical page (decode-cache.ts), interpreted (execute-fast.ts) the first few times, then
+// physical page (decode-cache.ts), interpreted (execute-fast.ts) the first 200 times, then
 // compiled per basic block into JavaScript (block-compiler.ts). Exceptions are precise:
 // an instruction changes registers only after its last access that can fault, so on a
 // fault the state is as before it and eip points at it. `int n` is a trap (eip after it).
@@ -186,6 +186,13 @@ export class Cpu {
     let fetchTable = this.fetchTable;
     // TF can only be set by popf, which blocks never contain: only the interpreter sees it.
     let singleStepping = (flags.word & FLAG_TF) !== 0;
+    // Whether eip starts a path: the run's first instruction, one a block left for, or one
+    // after a branch or an instruction no block holds. Blocks are compiled only there: an
+    // instruction in the middle of a path that got hot first was compiled, ran once, and
+    // was then covered by the block compiled at the path's start (CoreMark: two thirds of
+    // the blocks).
+    let atPathStart = true;
+    const compileAtHeat = compileThreshold === 0 ? Number.POSITIVE_INFINITY : compileThreshold;
     try {
       while (cycles < limit) {
         let slot = eip >>> 12 === fetchPage ? fetchTable[eip & 0xfff]! : SLOT_NONE;
@@ -212,13 +219,15 @@ export class Cpu {
             cycles += this.exitCycles + passes * blockLoopPassCycles[id]!;
             retired += reached + passes * blockLoopPassInstructions[id]!;
             ringStarted[entry] = passes * recentPassUnit + reached;
+            atPathStart = true;
             continue;
           }
         } else {
           const heat = heatOf[slot]! + 1;
           heatOf[slot] = heat;
           if (
-            heat === compileThreshold &&
+            atPathStart &&
+            heat >= compileAtHeat &&
             slot !== SLOT_SCRATCH &&
             this.compileBlockAt(slot, eip)
           ) {
@@ -232,6 +241,9 @@ export class Cpu {
         this.cycles = cycles;
         const next = executeFast(this, slot, eip, limit - cycles);
         cycles += this.stepCycles;
+        const kind = store.kind[slot]!;
+        const handler = store.handler[slot]!;
+        atPathStart = endsBlock(kind, handler) || !compilable(kind, handler);
         if (this.stepOutcome === StepOutcome.Incomplete) continue;
         eip = next;
         retired++;
@@ -268,6 +280,11 @@ export class Cpu {
     this.instructions = retired;
     recent.count = ringCount;
     return reason;
+  }
+
+  /** Blocks compiled since the table was last cleared. */
+  get compiledBlocks(): number {
+    return this.blocks.functions.length - 1;
   }
 
   /** The eips of the last `count` instructions started (oldest first). */

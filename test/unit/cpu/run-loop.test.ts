@@ -53,6 +53,12 @@ const listWalk =
   "be00006000b9640000008d46088906894e0489c64975f3c746f80000000031ff4783ff647419b800006000eb06" +
   "8b0085c074ed8b5004f6c207750201d3ebeea100f05f00cd80";
 
+// A loop first entered in its middle, so `x` has run twice when the head `top` has run once;
+// rdtsc (which no block holds) keeps a block from running from `x` round to `top`:
+//   mov ecx, 3 / jmp x / top: add esi, 1 / x: add ebx, 1 / dec ecx / rdtsc / jnz top /
+//   int 0x80
+const enteredInMiddle = "b903000000eb0383c60183c301490f3175f5cd80";
+
 function snapshot(machine: ReturnType<typeof createGuestMachine>) {
   const cpu = machine.cpu;
   return {
@@ -64,6 +70,18 @@ function snapshot(machine: ReturnType<typeof createGuestMachine>) {
     memory: Array.from(machine.memory.readBytes(machine.physicalOf(0x600000), 0x180)),
   };
 }
+
+describe("compile points", () => {
+  it("compiles a block where a path starts, not at a hot instruction inside one", () => {
+    const machine = createGuestMachine(hexBytes(enteredInMiddle), { compileThreshold: 2 });
+    expect(machine.cpu.run(10_000)).toBe(StopReason.Trap);
+    // `x` reached the threshold first, in the middle of the path from `top`: the blocks are
+    // at `top` (a branch target) and at jnz (after rdtsc), none at `x`.
+    expect(machine.cpu.compiledBlocks).toBe(2);
+    const regs = machine.cpu.regs;
+    expect([regs[1], regs[3], regs[6]]).toEqual([0, 3, 2]);
+  });
+});
 
 describe("budget stop points", () => {
   it("compiled and interpreted runs stop at the same instruction for any budgets", () => {
