@@ -80,7 +80,7 @@ export class Cpu {
   exceptionErrorCode = 0;
 
   readonly cache: DecodeCache;
-  private readonly decoder = new Decoder({ decodesCpuOnlyForms: true });
+  private readonly decoder = new Decoder();
   private readonly fetchBytes = new Uint8Array(instructionBytesMax + 1);
   // Guest memory and the TLB's arrays, read directly by compiled blocks (block-memory-code.ts).
   readonly bytes: Uint8Array;

@@ -54,11 +54,6 @@ export interface DecoderOptions {
    * instruction. For listings only; the CPU's decoder leaves it off.
    */
   readonly decodesRefusedForms?: boolean;
-  /**
-   * Has no effect: every isa.ts row is decoded. Kept because cpu.ts still passes it; it goes
-   * when cpu.ts stops passing it.
-   */
-  readonly decodesCpuOnlyForms?: boolean;
 }
 
 const segmentRegisterCs = 1;
