@@ -225,8 +225,11 @@ export class Cpu {
         } else {
           const heat = heatOf[slot]! + 1;
           heatOf[slot] = heat;
+          // Not while single-stepping: the block would not run, and compiling it again on
+          // every pass would never advance.
           if (
             atPathStart &&
+            !singleStepping &&
             heat >= compileAtHeat &&
             slot !== SLOT_SCRATCH &&
             this.compileBlockAt(slot, eip)

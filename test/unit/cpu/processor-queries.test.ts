@@ -71,5 +71,8 @@ describe.each(modes)("processor queries (%s)", (_mode, compileThreshold) => {
     expect(machine.cpu.eip).toBe(codeAddress + 1);
     expect(machine.cpu.run(1000)).toBe(StopReason.Exception);
     expect(machine.cpu.eip).toBe(codeAddress + 2);
+    // Blocks never run while single-stepping, so none is compiled (compiling one on every
+    // pass once made the run loop spin).
+    expect(machine.cpu.compiledBlocks).toBe(0);
   });
 });
