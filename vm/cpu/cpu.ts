@@ -27,6 +27,7 @@ import { cpuCostCycles } from "./cost-table.ts";
 import type { CpuState } from "./cpu-state.ts";
 import { DecodeCache } from "./decode-cache.ts";
 import {
+  type DecodedInstructions,
   LOCATION_IMMEDIATE,
   LOCATION_MEMORY,
   SLOT_NONE,
@@ -61,6 +62,19 @@ export interface CpuOptions {
 
 export const ESP = 4;
 export const EBP = 5;
+
+/**
+ * Whether the interpreter saw the conditional branch in `slot` go back at least 15 times in
+ * 16 (of 16 runs or more, before the byte counters wrap): a block ending its loop there
+ * then leaves when the loop ends instead of going on after it. V8 optimises a long loop by
+ * on-stack replacement before the code after it ever ran, and (node 20) kept that code and
+ * deoptimised it at every loop end: the C bench's sieve block 1260 times a run.
+ */
+function loopRunsLong(store: DecodedInstructions, slot: number): boolean {
+  const runs = store.heat[slot]!;
+  const taken = store.taken[slot]!;
+  return runs >= 16 && taken <= runs && taken * 16 >= runs * 15;
+}
 
 export class Cpu {
   /** EAX ECX EDX EBX ESP EBP ESI EDI. */
@@ -445,10 +459,10 @@ export class Cpu {
       if (endsBlock(kind, store.handler[current]!)) {
         // A direct jump or conditional branch to an instruction the block holds makes the
         // block's loop (one at most), going back there; when a conditional one is not taken
-        // the block goes on after it. Otherwise the block follows a conditional branch the
-        // way the interpreter saw it go most often (backward when it has not run: loops take
-        // those), leaving (a side exit) when it goes the other way, and a direct jmp or call
-        // goes on at its target on this page.
+        // the block goes on after it, unless the loop runs long (loopRunsLong). Otherwise the
+        // block follows a conditional branch the way the interpreter saw it go most often
+        // (backward when it has not run: loops take those), leaving (a side exit) when it
+        // goes the other way, and a direct jmp or call goes on at its target on this page.
         const target = end + store.imm[current]!;
         const onPage = target >= 0 && target < 4096;
         const held = onPage ? starts.subarray(0, count).indexOf(target - startOffset) : -1;
@@ -456,7 +470,7 @@ export class Cpu {
           if (loopHead >= 0 || (kind !== FastKind.Jcc && kind !== FastKind.JmpRel)) break;
           loopHead = held;
           loopEnd = count - 1;
-          if (kind !== FastKind.Jcc) break;
+          if (kind !== FastKind.Jcc || loopRunsLong(store, current)) break;
         } else if (kind === FastKind.Jcc) {
           const runs = store.heat[current]!;
           const mostlyTaken = runs === 0 ? target < offset : 2 * store.taken[current]! > runs;

@@ -59,6 +59,12 @@ const listWalk =
 //   int 0x80
 const enteredInMiddle = "b903000000eb0383c60183c301490f3175f5cd80";
 
+// A loop of 100 passes run 300 times: its blocks leave where it ends (loopRunsLong in
+// vm/cpu/cpu.ts), so the code after it is a block of its own:
+//   mov esi, 300 / outer: mov ecx, 100 / inner: add eax, ecx / dec ecx / jnz inner /
+//   add ebx, 1 / dec esi / jnz outer / int 0x80
+const longLoop = "be2c010000b96400000001c84975fb83c3014e75f0cd80";
+
 function snapshot(machine: ReturnType<typeof createGuestMachine>) {
   const cpu = machine.cpu;
   return {
@@ -80,6 +86,17 @@ describe("compile points", () => {
     expect(machine.cpu.compiledBlocks).toBe(2);
     const regs = machine.cpu.regs;
     expect([regs[1], regs[3], regs[6]]).toEqual([0, 3, 2]);
+  });
+
+  it("ends a block at the end of a loop the interpreter saw run long", () => {
+    const machine = createGuestMachine(hexBytes(longLoop));
+    expect(machine.cpu.run(1_000_000)).toBe(StopReason.Trap);
+    // The inner loop; `mov ecx, 100`, a path start until the block after the loop holds it;
+    // that block, from `add ebx, 1` round to the inner loop. Going on after the inner loop,
+    // its block would hold the outer loop too, the only block.
+    expect(machine.cpu.compiledBlocks).toBe(3);
+    const regs = machine.cpu.regs;
+    expect([regs[0], regs[3], regs[6]]).toEqual([300 * 5050, 300, 0]);
   });
 });
 
