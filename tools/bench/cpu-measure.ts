@@ -1,16 +1,13 @@
 // The CPU benchmark's measurements, shared by `npm run bench` (tools/bench/cpu.ts) and
-// `sterna bench cpu`: each workload (a gcc -m32 -O2 program committed as an ELF) runs in this
-// process through runExecutable, so sterna's figure excludes Node's start-up, and under
-// qemu-i386 when it is installed, whose start-up (the empty program's time) is subtracted.
-// Start-up is reported apart: qemu-i386's, and `sterna exec`'s for the empty program.
-// Times are CPU time (user + system: this process's, qemu's through /usr/bin/time), so that
-// other load on a shared host does not skew the ratio; wall times are reported too. Outputs
-// must agree; the best of `runs` runs is kept.
+// `sterna bench cpu`: each workload (a gcc -m32 -O2 program committed as an ELF) runs as a
+// fresh `sterna exec` process and, when it is installed, as a fresh qemu-i386 process, so
+// both pay their JIT's warm-up as a user does; each one's start-up (its time for the empty
+// program) is subtracted, and reported apart. Times are CPU time (user + system through
+// /usr/bin/time), so that other load on a shared host does not skew the ratio; wall times
+// are reported too. Outputs must agree; the best of `runs` runs is kept.
 
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runExecutable } from "../../kernel/run-executable.ts";
 
 // Two folders deep here and in the CLI bundle (dist/cli), so the root is found from either.
 const repositoryRoot = join(import.meta.dirname, "..", "..");
@@ -37,7 +34,7 @@ export interface WorkloadResult {
   name: string;
   args: readonly string[];
   instructions: number;
-  /** CPU time. */
+  /** CPU time of `sterna exec` minus its start-up (the empty program's). */
   sternaMs: number;
   sternaWallMs: number;
   /** Instructions per microsecond of CPU time. */
@@ -57,6 +54,8 @@ export interface CpuBenchReport {
   qemuStartupMs?: number;
   /** Wall time of `node bin/sterna.js exec` of the empty program. */
   sternaStartupMs: number;
+  /** CPU time of the same (subtracted from sterna's times). */
+  sternaStartupCpuMs: number;
 }
 
 interface Timed {
@@ -74,72 +73,81 @@ function bestOf<T extends Timed>(runs: number, measure: () => T | undefined) {
   return fastest;
 }
 
-function cpuMsOfThisProcess(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-}
-
-function runSterna(workload: CpuWorkload) {
-  const image = new Uint8Array(readFileSync(workload.binary));
-  const startMs = performance.now();
-  const startCpuMs = cpuMsOfThisProcess();
-  const result = runExecutable(image, { argv: [workload.name, ...workload.args] });
-  const cpuMs = cpuMsOfThisProcess() - startCpuMs;
-  const wallMs = performance.now() - startMs;
-  if (result.status !== 0) {
-    throw new Error(`sterna: ${workload.name} exited with status ${result.status}`);
-  }
-  const stdout = Buffer.from(result.stdout).toString("latin1");
-  return { cpuMs, wallMs, stdout, instructions: result.instructions };
-}
-
 const timeFormat = "sterna-bench-cpu %U %S";
 
-/** Runs qemu-i386 under /usr/bin/time for its CPU time; undefined when either is missing. */
-function runQemu(binary: string, args: readonly string[]) {
-  const startMs = performance.now();
-  const run = spawnSync("/usr/bin/time", ["-f", timeFormat, "qemu-i386", binary, ...args], {
-    encoding: "latin1",
-  });
-  const wallMs = performance.now() - startMs;
-  const times = /sterna-bench-cpu ([\d.]+) ([\d.]+)\s*$/.exec(run.stderr ?? "");
-  if (run.error || times === null) return undefined;
-  if (run.status !== 0) throw new Error(`qemu-i386: ${binary} exited with status ${run.status}`);
-  const cpuMs = (Number(times[1]) + Number(times[2])) * 1000;
-  return { cpuMs, wallMs, stdout: run.stdout };
+interface ChildRun {
+  /** User + system time through /usr/bin/time; undefined when it is not installed. */
+  cpuMs: number | undefined;
+  wallMs: number;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Whether the program could not be started at all. */
+  missing: boolean;
 }
 
-/** Start-up as a user sees it: the wall time of `sterna exec` (CPU time is not what waits). */
-function runSternaExec(binary: string) {
+/** Runs `command args` under /usr/bin/time when it exists (else bare), timing it. */
+function runTimed(command: string, args: readonly string[]): ChildRun {
   const startMs = performance.now();
-  const run = spawnSync(process.execPath, [
+  let run = spawnSync("/usr/bin/time", ["-f", timeFormat, command, ...args], {
+    encoding: "latin1",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const timed = run.error === undefined;
+  if (!timed) run = spawnSync(command, args, { encoding: "latin1", maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = performance.now() - startMs;
+  const times = timed ? /sterna-bench-cpu ([\d.]+) ([\d.]+)\s*$/.exec(run.stderr ?? "") : null;
+  return {
+    cpuMs: times === null ? undefined : (Number(times[1]) + Number(times[2])) * 1000,
+    wallMs,
+    status: run.status,
+    stdout: run.stdout ?? "",
+    stderr: run.stderr ?? "",
+    missing: run.error !== undefined || run.status === 127,
+  };
+}
+
+/** qemu-i386's run; undefined when qemu-i386 (or /usr/bin/time) is not installed. */
+function runQemu(binary: string, args: readonly string[]) {
+  const run = runTimed("qemu-i386", [binary, ...args]);
+  if (run.missing || run.cpuMs === undefined) return undefined;
+  if (run.status !== 0) throw new Error(`qemu-i386: ${binary} exited with status ${run.status}`);
+  return { cpuMs: run.cpuMs, wallMs: run.wallMs, stdout: run.stdout };
+}
+
+/** `sterna exec --stats` in a fresh process: its CPU time (wall time without /usr/bin/time). */
+function runSternaExec(binary: string, args: readonly string[]) {
+  const run = runTimed(process.execPath, [
     join(repositoryRoot, "bin", "sterna.js"),
     "exec",
+    "--stats",
     binary,
+    ...args,
   ]);
-  const wallMs = performance.now() - startMs;
   if (run.status !== 0) throw new Error(`sterna exec ${binary} exited with status ${run.status}`);
-  return { wallMs, cpuMs: wallMs };
+  const instructions = Number(/sterna: instructions (\d+)/.exec(run.stderr)?.[1] ?? Number.NaN);
+  return { cpuMs: run.cpuMs ?? run.wallMs, wallMs: run.wallMs, stdout: run.stdout, instructions };
 }
 
 export function measureCpu(runs: number): CpuBenchReport {
   const qemuStartup = bestOf(runs, () => runQemu(emptyProgram, []));
-  const sternaStartup = bestOf(runs, () => runSternaExec(emptyProgram))!;
+  const sternaStartup = bestOf(runs, () => runSternaExec(emptyProgram, []))!;
   const workloads = cpuWorkloads.map((workload): WorkloadResult => {
-    const sterna = bestOf(runs, () => runSterna(workload))!;
+    const sterna = bestOf(runs, () => runSternaExec(workload.binary, workload.args))!;
+    const sternaMs = Math.max(sterna.cpuMs - sternaStartup.cpuMs, 1);
     const result: WorkloadResult = {
       name: workload.name,
       args: workload.args,
       instructions: sterna.instructions,
-      sternaMs: sterna.cpuMs,
+      sternaMs,
       sternaWallMs: sterna.wallMs,
-      guestMips: sterna.instructions / sterna.cpuMs / 1000,
+      guestMips: sterna.instructions / sternaMs / 1000,
     };
     const qemu = qemuStartup && bestOf(runs, () => runQemu(workload.binary, workload.args));
     if (qemu !== undefined && qemuStartup !== undefined) {
       result.qemuMs = Math.max(qemu.cpuMs - qemuStartup.cpuMs, 0);
       result.qemuWallMs = qemu.wallMs;
-      result.speedRatio = result.qemuMs / sterna.cpuMs;
+      result.speedRatio = result.qemuMs / sternaMs;
       result.outputsAgree = qemu.stdout === sterna.stdout;
     }
     return result;
@@ -149,6 +157,7 @@ export function measureCpu(runs: number): CpuBenchReport {
     workloads,
     qemuStartupMs: qemuStartup?.cpuMs,
     sternaStartupMs: sternaStartup.wallMs,
+    sternaStartupCpuMs: sternaStartup.cpuMs,
   };
 }
 
@@ -178,6 +187,7 @@ export function cpuReportJsonLines(report: CpuBenchReport): string[] {
       bench: "startup",
       runs: report.runs,
       sterna_exec_wall_ms: report.sternaStartupMs,
+      sterna_exec_cpu_ms: report.sternaStartupCpuMs,
       qemu_cpu_ms: report.qemuStartupMs ?? null,
     }),
   );
@@ -196,7 +206,7 @@ export function formatCpuReport(report: CpuBenchReport): string[] {
     lines.push(line);
   }
   lines.push(
-    `start-up  sterna exec (empty program) ${report.sternaStartupMs.toFixed(0)} ms` +
+    `start-up  sterna exec (empty program) ${report.sternaStartupMs.toFixed(0)} ms (${report.sternaStartupCpuMs.toFixed(0)} ms CPU, subtracted)` +
       (report.qemuStartupMs === undefined
         ? "; qemu-i386 not installed"
         : `; qemu-i386 ${report.qemuStartupMs.toFixed(0)} ms CPU (subtracted from its times)`),

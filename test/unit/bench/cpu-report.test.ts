@@ -39,6 +39,7 @@ const report: CpuBenchReport = {
   ],
   qemuStartupMs: 12,
   sternaStartupMs: 150,
+  sternaStartupCpuMs: 140,
 };
 
 describe("sterna bench cpu", () => {
@@ -49,7 +50,7 @@ describe("sterna bench cpu", () => {
     );
     expect(lines[1]).toContain("0.050x qemu's speed (OUTPUTS DIFFER)");
     expect(lines[2]).toBe(
-      "start-up  sterna exec (empty program) 150 ms; qemu-i386 12 ms CPU (subtracted from its times)",
+      "start-up  sterna exec (empty program) 150 ms (140 ms CPU, subtracted); qemu-i386 12 ms CPU (subtracted from its times)",
     );
   });
 
@@ -69,6 +70,7 @@ describe("sterna bench cpu", () => {
       bench: "startup",
       runs: 3,
       sterna_exec_wall_ms: 150,
+      sterna_exec_cpu_ms: 140,
       qemu_cpu_ms: 12,
     });
   });
