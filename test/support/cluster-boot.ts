@@ -4,6 +4,7 @@
 
 import type { RunSpec } from "../../kernel/boot/node-entry.ts";
 import { type NodeFault, NodeFaultKind } from "../../kernel/boot/node-faults.ts";
+import type { DeliveryMethod } from "../../kernel/migrate/delivery-method.ts";
 import type { MemoryStrategy } from "../../kernel/migrate/memory-strategy.ts";
 import type { MigrationProbe } from "../../kernel/migrate/migration-probe.ts";
 import type { ScriptedMigration } from "../../kernel/migrate/scripted-orders.ts";
@@ -31,6 +32,8 @@ export interface ClusterBootCase {
   migrationProbe?: MigrationProbe;
   /** --strategy: how every node moves a leaving process's memory; default direct copy. */
   strategy?: MemoryStrategy;
+  /** --delivery: how messages reach a moving process; default prevent. */
+  delivery?: DeliveryMethod;
   /** --crash TIME:NODE, as many as given. */
   crashes?: NodeFaultTime[];
   /** --restart TIME:NODE. */
@@ -99,6 +102,7 @@ export async function bootClusterCase(spec: ClusterBootCase): Promise<ClusterBoo
     starter: files.find((file) => file.path === spec.starter),
     migrationProbe: spec.migrationProbe,
     strategy: spec.strategy,
+    delivery: spec.delivery,
     nodeFaults: nodeFaultSchedules(spec),
     watchPeers:
       spec.watchPeers ?? ((spec.crashes?.length ?? 0) > 0 || (spec.partitions?.length ?? 0) > 0),
