@@ -216,6 +216,8 @@ export function createNodeSoftware(
     // the destination completes it (then the destination's record of it replaces this one, and
     // a destination that never does reports it lost).
     const leaving = [...network.migration.source.detached()];
+    // Its migrations under way end here, failed: nothing will end them later.
+    network.migration.source.endAtCrash();
     for (const process of [...lost, ...leaving]) {
       process.exitStatus = lostWithNodeStatus;
       process.killed = true;

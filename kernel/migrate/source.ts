@@ -148,6 +148,38 @@ export class SourceSide {
     return this.byPid.get(pid)?.phase === SourcePhase.StateSent;
   }
 
+  /**
+   * This node crashes: every migration it had not ended fails ("source crashed"), counted and
+   * traced now, since nothing here will end it later (DESIGN.md §5: a crash counts as failed,
+   * committed means the source's cleanup finished). The destination may still install a state
+   * already on the wire; the process then runs there, but the move never finished here.
+   * Nothing is sent: the node is going down.
+   */
+  endAtCrash(): void {
+    const service = this.service;
+    const kernel = service.kernel;
+    const nowNs = kernel.nowNs();
+    for (const record of this.byRequest.values()) {
+      kernel.traceEvent("migrate-end", {
+        pid: formatPid(record.pid),
+        to: record.toNode,
+        id: record.requestId,
+        outcome: "failed",
+        freezeNs: record.facts ? nowNs - record.frozenAtNs : 0,
+        totalNs: nowNs - record.startedAtNs,
+        bytes: record.bytesSent,
+        forwarded: record.forwarded,
+        strategy: record.strategy,
+        rounds: record.rounds,
+        delivery: record.delivery,
+        dropped: record.dropped,
+        why: "source crashed",
+      });
+      service.count("failed", record.bytesSent, record.forwarded);
+      service.counters.messagesDropped += record.dropped;
+    }
+  }
+
   /** Tells the destination the request is off, then ends the migration. */
   private callOff(record: Outgoing, outcome: MigrationOutcome, why: string): void {
     this.service.send(record.toNode, {

@@ -39,6 +39,8 @@ describe("a source crashing while the state is on its way out", () => {
       "process 1.1 lost with node 1 (it stopped answering: crashed or cut off); its parent 0.1 sees status 137",
     );
     expect(oneThread.stderr).toMatch(/^ {2}0\.1 +0 141 /m);
+    // A crash counts as failed (DESIGN.md §5); before, the move was in no total: 0, 0, 0.
+    expect(oneThread.stderr).toContain("migrations: 0 committed, 0 cancelled, 1 failed");
     expect(traceHashOf(twoThreads.stderr)).toBe(traceHashOf(oneThread.stderr));
   }, 180_000);
 
@@ -68,5 +70,7 @@ describe("a source crashing while the state is on its way out", () => {
     expect(run.stderr).not.toMatch(/process 1\.1 never arrived/);
     expect(run.stderr.match(/^ {2}1\.1 /gm)).toHaveLength(1);
     expect(run.stderr).toMatch(/^ {2}1\.1 +2 +5 /m);
+    // Installed, but the source never finished its cleanup: failed, as DESIGN.md §5 counts a crash.
+    expect(run.stderr).toContain("migrations: 0 committed, 0 cancelled, 1 failed");
   }, 180_000);
 });
