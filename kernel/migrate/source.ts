@@ -386,10 +386,10 @@ export class SourceSide {
   }
 
   /** Holds a request for a frozen process (a kill) until the migration ends; false if not. */
-  hold(pid: Pid, originNode: number, bytes: Uint8Array): boolean {
+  hold(pid: Pid, originNode: number, bytes: Uint8Array, hops = 0): boolean {
     const record = this.byPid.get(pid);
     if (!record || record.phase !== SourcePhase.Transferring) return false;
-    record.held.push({ originNode, bytes, hops: 0 });
+    record.held.push({ originNode, bytes, hops });
     return true;
   }
 
@@ -504,9 +504,9 @@ export class SourceSide {
    * would for the destination's buffer under prevent, rather than filling the frozen mailbox
    * (a full one refuses, -EAGAIN, which a process that never moved would not have seen).
    */
-  holdSend(pid: Pid, originNode: number, bytes: Uint8Array): boolean {
+  holdSend(pid: Pid, originNode: number, bytes: Uint8Array, hops: number): boolean {
     const record = this.byPid.get(pid);
-    if (record?.delivery !== "redirect" || !this.hold(pid, originNode, bytes)) return false;
+    if (record?.delivery !== "redirect" || !this.hold(pid, originNode, bytes, hops)) return false;
     record.forwarded++;
     return true;
   }
@@ -710,8 +710,12 @@ export class SourceSide {
     // Off the table: from now on what comes for it here goes on to the destination.
     kernel.detachProcess(process);
     for (const held of record.held) {
-      kernel.traceEvent("forward", { pid: formatPid(record.pid), to: record.toNode, hops: 1 });
-      this.service.network.forwardTo(record.toNode, held.originNode, held.bytes);
+      kernel.traceEvent("forward", {
+        pid: formatPid(record.pid),
+        to: record.toNode,
+        hops: held.hops + 1,
+      });
+      this.service.network.forwardTo(record.toNode, held.originNode, held.bytes, held.hops);
       this.keepPassedOn(record, held);
     }
     record.held = [];

@@ -22,6 +22,11 @@ export const enum KernelMessageKind {
   Forward = 13,
   /** Nothing but a reliable frame: its ack tells the sender the peer is alive (network.md). */
   Probe = 14,
+  /**
+   * To the node a request (IpcSend, KillRequest) came from: it was passed on to `node`, which
+   * holds it now; that node watches `node` instead of the one it sent the request to.
+   */
+  PassedOn = 15,
 }
 
 export interface IpcSend {
@@ -108,6 +113,14 @@ export interface Probe {
   kind: KernelMessageKind.Probe;
 }
 
+/** A request of the receiving node was passed on to `node`, `hops` passes from its start. */
+export interface PassedOn {
+  kind: KernelMessageKind.PassedOn;
+  requestId: number;
+  node: number;
+  hops: number;
+}
+
 export type KernelMessage =
   | IpcSend
   | Answer
@@ -119,7 +132,8 @@ export type KernelMessage =
   | LoadFigures
   | LoadQuery
   | Forward
-  | Probe;
+  | Probe
+  | PassedOn;
 
 export class KernelMessageError extends Error {}
 
@@ -266,7 +280,22 @@ export function encodeKernelMessage(message: KernelMessage): Uint8Array {
         .u32(message.originNode)
         .u32(message.hops)
         .done();
+    case KernelMessageKind.PassedOn:
+      return new Writer(message.kind, 12)
+        .u32(message.requestId)
+        .u32(message.node)
+        .u32(message.hops)
+        .done();
   }
+}
+
+/** The request id of an encoded IpcSend or KillRequest (both start with it); else undefined. */
+export function requestIdOf(bytes: Uint8Array): number | undefined {
+  const kind = bytes[0];
+  if (kind !== KernelMessageKind.IpcSend && kind !== KernelMessageKind.KillRequest)
+    return undefined;
+  if (bytes.length < 5) return undefined;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1, true);
 }
 
 /** Decodes one message; throws KernelMessageError naming the bad field. */
@@ -341,6 +370,10 @@ export function decodeKernelMessage(bytes: Uint8Array): KernelMessage {
         hops: reader.u32(),
         inner: reader.tail().slice(),
       };
+    }
+    case KernelMessageKind.PassedOn: {
+      const reader = new Reader(bytes, "passed-on", 12);
+      return { kind, requestId: reader.u32(), node: reader.u32(), hops: reader.u32() };
     }
     default:
       throw new KernelMessageError(`kind: ${kind ?? "missing"} is not a kernel message kind`);

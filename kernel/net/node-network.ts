@@ -44,6 +44,7 @@ import {
   type KernelMessage,
   KernelMessageError,
   KernelMessageKind,
+  requestIdOf,
 } from "./kernel-messages.ts";
 import { LoadTable } from "./load-table.ts";
 import { LocationTable } from "./location-table.ts";
@@ -108,6 +109,13 @@ interface Waiting {
   ipc?: PendingIpc;
   /** recover: its send was dropped by `node`; resent when this node hears where the process is. */
   parked?: boolean;
+  /**
+   * The node that holds the request now, when `node` passed it on (a PassedOn notice; the
+   * highest `passedHops` wins, as notices from different nodes may cross): watched instead of
+   * `node`, whose failure no longer matters to it.
+   */
+  heldAt?: number;
+  passedHops?: number;
 }
 
 /** What to spawn, for whom: the parent (pidNone: the kernel), and whether it is a --run job. */
@@ -415,8 +423,13 @@ export class NodeNetwork {
     });
   }
 
-  /** Sends `bytes` (a request from `originNode`) on to `node`, one hop further. */
+  /**
+   * Sends `bytes` (a request from `originNode`) on to `node`, one hop further, and tells the
+   * origin that `node` holds it now, so that it watches that node: a request passed on more than
+   * once would otherwise be watched only at its first node, and lost if a later one failed.
+   */
   forwardTo(node: number, originNode: number, bytes: Uint8Array, hops = 0): void {
+    const nowNs = this.kernel.nowNs();
     this.transport.send(
       node,
       encodeKernelMessage({
@@ -425,8 +438,35 @@ export class NodeNetwork {
         hops: hops + 1,
         inner: bytes,
       }),
-      this.kernel.nowNs(),
+      nowNs,
     );
+    // Only where failures are watched for (--crash, --partition): without them nothing fails.
+    const requestId = this.options.watchPeers ? requestIdOf(bytes) : undefined;
+    if (requestId === undefined) return;
+    if (originNode === this.kernel.homeNode) {
+      this.onPassedOn(requestId, node, hops + 1);
+    } else if (originNode < this.nodeCount && !this.transport.hasFailed(originNode)) {
+      this.transport.send(
+        originNode,
+        encodeKernelMessage({ kind: KernelMessageKind.PassedOn, requestId, node, hops: hops + 1 }),
+        nowNs,
+      );
+    }
+  }
+
+  /**
+   * A request of this node was passed on to `node` (`hops` passes from its start): watch that
+   * node from now on. One already declared failed answers it as a failure would.
+   */
+  private onPassedOn(requestId: number, node: number, hops: number): void {
+    const waiting = this.waiting.get(requestId);
+    if (!waiting || waiting.parked || hops <= (waiting.passedHops ?? 0)) return;
+    waiting.heldAt = node;
+    waiting.passedHops = hops;
+    if (node === this.kernel.homeNode || !this.transport.hasFailed(node)) return;
+    // Sent once more through the home already, and passed on to a failed node: -ESRCH.
+    if (waiting.onPeerFailed) waiting.onPeerFailed();
+    else this.complete(requestId, -Errno.ESRCH);
   }
 
   /**
@@ -473,6 +513,8 @@ export class NodeNetwork {
         continue;
       }
       waiting.node = node;
+      waiting.heldAt = undefined;
+      waiting.passedHops = undefined;
       this.migration.counters.messagesResent++;
       this.kernel.traceEvent("resend", {
         from: formatPid(ipc.senderPid),
@@ -509,6 +551,8 @@ export class NodeNetwork {
       if (ipc && answeredBy !== undefined) {
         waiting.parked = true;
         waiting.node = answeredBy;
+        waiting.heldAt = undefined;
+        waiting.passedHops = undefined;
         return;
       }
       result = -Errno.EAGAIN;
@@ -543,9 +587,11 @@ export class NodeNetwork {
   private retry(requestId: number, pid: Pid, bytes: Uint8Array): void {
     const waiting = this.waiting.get(requestId);
     if (!waiting) return;
-    const failedNode = waiting.node;
+    const failedNode = waiting.heldAt ?? waiting.node;
     waiting.onPeerFailed = undefined;
     waiting.parked = false;
+    waiting.heldAt = undefined;
+    waiting.passedHops = undefined;
     if (pidHomeNode(pid) === failedNode || !this.isRemotePid(pid)) {
       this.complete(requestId, -Errno.ESRCH);
       return;
@@ -725,7 +771,7 @@ export class NodeNetwork {
     });
     this.migration.onPeerFailed(node);
     for (const [requestId, waiting] of [...this.waiting]) {
-      if (waiting.node !== node) continue;
+      if ((waiting.heldAt ?? waiting.node) !== node) continue;
       if (waiting.onPeerFailed) waiting.onPeerFailed();
       else this.complete(requestId, -Errno.EAGAIN);
     }
@@ -768,7 +814,7 @@ export class NodeNetwork {
     // destination, a frozen process's source, a forwarding link) or parked after that node
     // dropped it (recover). The frame was acknowledged, so only a probe notices that the node
     // failed before answering; then the request is answered as any whose node failed (retry).
-    for (const waiting of this.waiting.values()) nodes.add(waiting.node);
+    for (const waiting of this.waiting.values()) nodes.add(waiting.heldAt ?? waiting.node);
     nodes.delete(this.kernel.homeNode);
     for (const node of [...nodes].sort((a, b) => a - b)) {
       if (node >= this.nodeCount || this.transport.hasFailed(node)) continue;
@@ -846,7 +892,7 @@ export class NodeNetwork {
         }
         if (
           this.kernel.processes.live(message.receiverPid)?.state === ProcessState.Frozen &&
-          this.migration.source.holdSend(message.receiverPid, sourceNode, bytes)
+          this.migration.source.holdSend(message.receiverPid, sourceNode, bytes, hops)
         ) {
           return;
         }
@@ -871,6 +917,9 @@ export class NodeNetwork {
         this.complete(message.requestId, message.result);
         return;
       case KernelMessageKind.Probe:
+        return;
+      case KernelMessageKind.PassedOn:
+        this.onPassedOn(message.requestId, message.node, message.hops);
         return;
       case KernelMessageKind.SpawnRequest:
         this.spawnHere(message, (result) =>
@@ -912,7 +961,7 @@ export class NodeNetwork {
       case KernelMessageKind.KillRequest: {
         const target = this.kernel.processes.live(message.targetPid);
         if (target?.state === ProcessState.Frozen) {
-          if (this.migration.source.hold(target.pid, sourceNode, bytes)) return;
+          if (this.migration.source.hold(target.pid, sourceNode, bytes, hops)) return;
         }
         if (!target && this.routeElsewhere(message.targetPid, sourceNode, bytes, hops)) return;
         if (target) this.kernel.killByRequest(target, message.killerPid);
