@@ -16,7 +16,7 @@
 import type { FrozenFacts } from "../kernel.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
 import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
-import { type Process, ProcessState } from "../process/process.ts";
+import { type Process, ProcessState, ResumeAction } from "../process/process.ts";
 import { captureState } from "./capture.ts";
 import type { DeliveryMethod } from "./delivery-method.ts";
 import type { MemoryStrategy } from "./memory-strategy.ts";
@@ -117,6 +117,8 @@ interface Outgoing {
   passedOn: HeldMessage[];
   /** Further orders for this process (target nodes), started when this migration ends. */
   queuedOrders: number[];
+  /** Local senders its full, frozen mailbox refused: their send runs again when this ends. */
+  waitingSenders: Process[];
 }
 
 export type MigrationOutcome = "committed" | "cancelled" | "failed";
@@ -228,6 +230,7 @@ export class SourceSide {
       held: [],
       passedOn: [],
       queuedOrders: [],
+      waitingSenders: [],
     };
     this.byRequest.set(requestId, record);
     this.byPid.set(process.pid, record);
@@ -383,6 +386,20 @@ export class SourceSide {
       return;
     }
     this.callOff(record, "cancelled", "the process ended");
+  }
+
+  /**
+   * A local send that the frozen process's full mailbox refused: the sender blocks until the
+   * migration ends, then its send runs again (to the destination, or here if the process
+   * resumed), as a remote sender waits for the move. Its earlier messages travel in the
+   * mailbox, ahead of it. False when `pid` is not frozen for a move from here.
+   */
+  waitForMove(sender: Process, pid: Pid): boolean {
+    const record = this.byPid.get(pid);
+    if (!record || record.phase !== SourcePhase.Transferring) return false;
+    record.waitingSenders.push(sender);
+    this.service.kernel.blockCurrent(ProcessState.BlockedRemote);
+    return true;
   }
 
   /** Holds a request for a frozen process (a kill) until the migration ends; false if not. */
@@ -834,6 +851,12 @@ export class SourceSide {
       bytes: record.bytesSent,
       forwarded: record.forwarded,
     });
+    for (const sender of record.waitingSenders) {
+      if (sender.state !== ProcessState.BlockedRemote) continue;
+      kernel.wake(sender, ResumeAction.RerunSyscall);
+      // A move of the sender itself may have waited for its call to end.
+      service.onResumed(sender);
+    }
     for (const toNode of record.queuedOrders) service.orders.order(record.pid, toNode, 0);
   }
 }

@@ -29,6 +29,15 @@ export const sendCall: SyscallHandler = (kernel, process, receiverPid, buffer, l
   if (!receiver) return kernel.net!.send(process, receiverPid, bytes);
   const pairSeq = process.sendSeqs.nextSeq(receiver.pid);
   const outcome = sendLocal(process.pid, process.sendSeqs, receiver.mailbox, bytes);
+  // A receiver frozen by its migration cannot drain its mailbox: rather than -EAGAIN, which
+  // the sender would not meet had it not moved, the send waits for the move and runs again.
+  if (
+    outcome === "full" &&
+    receiver.state === ProcessState.Frozen &&
+    kernel.net?.migration.source.waitForMove(process, receiver.pid)
+  ) {
+    return syscallBlocked;
+  }
   if (outcome !== "delivered") return -Errno.EAGAIN;
   kernel.traceEvent("send", {
     from: formatPid(process.pid),
