@@ -16,6 +16,7 @@
 import { Errno } from "../errno.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
 import type { KernelMessageKind } from "../net/kernel-messages.ts";
+import { locationVersionBack } from "../net/location-table.ts";
 import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
 import { framesNeededForCount, installProcess } from "./install.ts";
@@ -72,6 +73,8 @@ interface Incoming {
   links: Pid[];
   /** The Starter (or the built-in acceptor) accepted: the source freezes it from then on. */
   accepted: boolean;
+  /** Which move of the process this is, from 1 (location versions). */
+  move: number;
 }
 
 export class DestinationSide {
@@ -159,6 +162,7 @@ export class DestinationSide {
         buffered: [],
         links: message.links,
         accepted: false,
+        move: message.moves + 1,
       };
       this.byKey.set(keyOf(fromNode, message.requestId), record);
       this.byPid.set(message.pid, record);
@@ -297,10 +301,15 @@ export class DestinationSide {
     }
     if (why === undefined) {
       service.network.locations.delete(record.pid);
+      service.moveCounts.set(record.pid, record.move);
       this.settleDelivery(record);
       this.unconfirmed.set(record.pid, { sourceNode: record.sourceNode, answers: [] });
     } else {
-      service.network.locations.set(record.pid, record.sourceNode);
+      service.network.locations.learn(
+        record.pid,
+        record.sourceNode,
+        locationVersionBack(record.move),
+      );
       kernel.report(`migration of ${formatPid(record.pid)} refused here: ${why}`);
     }
     service.send(fromNode, {
@@ -327,7 +336,11 @@ export class DestinationSide {
   onCancel(fromNode: number, requestId: number): void {
     const record = this.byKey.get(keyOf(fromNode, requestId));
     if (!record) return;
-    this.service.network.locations.set(record.pid, record.sourceNode);
+    this.service.network.locations.learn(
+      record.pid,
+      record.sourceNode,
+      locationVersionBack(record.move),
+    );
     this.release(record, "cancelled");
   }
 
@@ -345,7 +358,9 @@ export class DestinationSide {
     for (const record of [...this.byKey.values()]) {
       if (record.sourceNode !== node) continue;
       // What was buffered for it goes where it was lost (-ESRCH), not round its home.
-      if (record.accepted) this.service.network.locations.set(record.pid, node);
+      if (record.accepted) {
+        this.service.network.locations.learn(record.pid, node, locationVersionBack(record.move));
+      }
       this.release(record, "source failed");
       if (record.accepted) this.tellLostWithSource(record);
     }
@@ -362,7 +377,8 @@ export class DestinationSide {
     const told = [...nodes]
       .sort((a, b) => a - b)
       .filter((node) => node < service.kernel.nodeCount && !network.transport.hasFailed(node));
-    for (const node of told) service.notifyLocation(node, record.pid, record.sourceNode);
+    const version = locationVersionBack(record.move);
+    for (const node of told) service.notifyLocation(node, record.pid, record.sourceNode, version);
     service.kernel.report(
       `process ${formatPid(record.pid)} never arrived: node ${record.sourceNode}, its migration's source, failed before the state came here`,
     );

@@ -13,6 +13,7 @@
 //   the link asks the home instead, so nothing is lost.
 // What it leaves out: a link is not itself a location authority; the location table routes.
 
+import { locationVersionEnded } from "../net/location-table.ts";
 import { formatPid, type Pid } from "../process/pid.ts";
 import { linkUpdateEnded } from "./migration-messages.ts";
 import type { MigrationService } from "./migration-service.ts";
@@ -92,7 +93,7 @@ export class ForwardingLinks {
     for (const holder of holders) {
       if (holder === own) this.end(pid, "process exited");
       else if (!service.network.transport.hasFailed(holder)) {
-        service.notifyLocation(holder, pid, linkUpdateEnded);
+        service.notifyLocation(holder, pid, linkUpdateEnded, locationVersionEnded);
       }
     }
     this.setHolders(pid, []);

@@ -31,6 +31,8 @@ export const migrationKindFirst = 20;
 export const migrationKindLast = 35;
 /** LinkUpdate's node when the process has ended (its home forgets it). */
 export const linkUpdateEnded = 0xffff_ffff;
+/** Moves a process may have made: its location versions (2 x moves + 1) stay below 2^32 - 1. */
+const movesMax = 0x7fff_fffe;
 /** Peers one MigrateRequest may list: both pair tables of a process. */
 const linksMax = 2048;
 const nameBytesMax = 255;
@@ -45,6 +47,8 @@ export interface MigrateRequest {
   memoryBytes: number;
   cpuNs: number;
   ageNs: number;
+  /** How many times the process had moved before this move (location versions). */
+  moves: number;
   /** The link table: every peer it sends to or receives from. */
   links: number[];
 }
@@ -69,6 +73,8 @@ export interface LinkUpdate {
   pid: number;
   /** LinkUpdate: the process's new node, or linkUpdateEnded; the ack echoes it. */
   node: number;
+  /** The notice's version (location-table.ts): an older one than a node holds is ignored. */
+  version: number;
 }
 
 export interface MigrateCancel {
@@ -171,7 +177,7 @@ export function encodeMigrationMessage(message: MigrationMessage): Uint8Array {
     case MigrationMessageKind.MigrateRequest:
       writer.u32(message.requestId).u32(message.pid).u32(message.pageCount);
       writer.u32(message.memoryBytes).f64(message.cpuNs).f64(message.ageNs);
-      writer.u32(message.links.length);
+      writer.u32(message.moves).u32(message.links.length);
       for (const link of message.links) writer.u32(link);
       break;
     case MigrationMessageKind.MigrateReply:
@@ -184,7 +190,7 @@ export function encodeMigrationMessage(message: MigrationMessage): Uint8Array {
       break;
     case MigrationMessageKind.LinkUpdate:
     case MigrationMessageKind.LinkUpdateAck:
-      writer.u32(message.requestId).u32(message.pid).u32(message.node);
+      writer.u32(message.requestId).u32(message.pid).u32(message.node).u32(message.version);
       break;
     case MigrationMessageKind.MigrateCancel:
       writer.u32(message.requestId);
@@ -236,10 +242,11 @@ export function decodeMigrationMessage(bytes: Uint8Array): MigrationMessage {
       const memoryBytes = reader.u32("memoryBytes");
       const cpuNs = reader.f64("cpuNs");
       const ageNs = reader.f64("ageNs");
+      const moves = reader.u32("moves", 0, movesMax);
       const count = reader.u32("links count", 0, linksMax);
       const links: number[] = [];
       for (let index = 0; index < count; index++) links.push(reader.u32(`links[${index}]`));
-      message = { kind, requestId, pid, pageCount, memoryBytes, cpuNs, ageNs, links };
+      message = { kind, requestId, pid, pageCount, memoryBytes, cpuNs, ageNs, moves, links };
       break;
     }
     case MigrationMessageKind.MigrateReply:
@@ -264,6 +271,7 @@ export function decodeMigrationMessage(bytes: Uint8Array): MigrationMessage {
         requestId: reader.u32("requestId"),
         pid: reader.u32("pid"),
         node: reader.u32("node"),
+        version: reader.u32("version"),
       };
       break;
     case MigrationMessageKind.MigrateCancel:

@@ -8,7 +8,7 @@
 import { kernelCosts } from "../cost-table.ts";
 import type { Kernel } from "../kernel.ts";
 import type { NodeNetwork } from "../net/node-network.ts";
-import { type Pid, pidNone } from "../process/pid.ts";
+import { formatPid, type Pid, pidNone } from "../process/pid.ts";
 import type { Process } from "../process/process.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
 import { type DeliveryMethod, deliveryMethodDefault } from "./delivery-method.ts";
@@ -18,6 +18,7 @@ import { type MemoryStrategy, memoryStrategyDefault } from "./memory-strategy.ts
 import {
   decodeMigrationMessage,
   encodeMigrationMessage,
+  type LinkUpdate,
   linkUpdateEnded,
   type MigrationMessage,
   MigrationMessageKind,
@@ -86,6 +87,12 @@ export class MigrationService {
   /** redirect: links this node holds, and (at the home) who holds links for its processes. */
   readonly links: ForwardingLinks;
   readonly counters: MigrationCounters = zeroMigrationCounters();
+  /**
+   * How many times each process here that came by migration has moved (one entry per such
+   * process, so bounded by the process table): the next move's location notices outrank the
+   * last one's (location-table.ts).
+   */
+  readonly moveCounts = new Map<Pid, number>();
 
   constructor(
     readonly kernel: Kernel,
@@ -121,10 +128,17 @@ export class MigrationService {
 
   /**
    * Tells `node` that `pid` is at `at` (or linkUpdateEnded: gone) with a LinkUpdate that wants
-   * no ack (request id 0): the announcements, notices and link drops of the delivery methods.
+   * no ack (request id 0), version `version`: the announcements, notices and link drops of the
+   * delivery methods.
    */
-  notifyLocation(node: number, pid: Pid, at: number): number {
-    return this.send(node, { kind: MigrationMessageKind.LinkUpdate, requestId: 0, pid, node: at });
+  notifyLocation(node: number, pid: Pid, at: number, version: number): number {
+    return this.send(node, {
+      kind: MigrationMessageKind.LinkUpdate,
+      requestId: 0,
+      pid,
+      node: at,
+      version,
+    });
   }
 
   /** Sends a migration message if the transport takes it now: its size in bytes, else 0. */
@@ -203,6 +217,7 @@ export class MigrationService {
   }
 
   onProcessEnd(process: Process): void {
+    this.moveCounts.delete(process.pid);
     this.source.onProcessEnd(process);
     this.remotePages.onProcessEnd(process);
     if (!this.network.isRemotePid(process.pid)) this.links.onProcessEnded(process.pid);
@@ -255,7 +270,7 @@ export class MigrationService {
         this.destination.onCancel(fromNode, message.requestId);
         return;
       case MigrationMessageKind.LinkUpdate:
-        this.onLinkUpdate(fromNode, message.requestId, message.pid, message.node);
+        this.onLinkUpdate(fromNode, message);
         return;
       case MigrationMessageKind.LinkUpdateAck:
         this.source.onLinkUpdateAck(fromNode, message.requestId);
@@ -305,9 +320,11 @@ export class MigrationService {
    * A process now lives on `node` (or has ended, linkUpdateEnded): note it, and ack a move's
    * update (request id 0, an announcement or a notice, wants no ack). The home notes who holds
    * a forwarding link (redirect) and, at an end, tells them to drop it; a node holding one drops
-   * it; sends waiting to be resent (recover) go to the new node.
+   * it; sends waiting to be resent (recover) go to the new node. A notice older than what this
+   * node holds (it crossed a newer one on the way) changes nothing, but is acked.
    */
-  private onLinkUpdate(fromNode: number, requestId: number, pid: number, node: number): void {
+  private onLinkUpdate(fromNode: number, update: LinkUpdate): void {
+    const { requestId, pid, node, version } = update;
     const network = this.network;
     const home = !network.isRemotePid(pid);
     if (node === linkUpdateEnded) {
@@ -318,12 +335,20 @@ export class MigrationService {
       return;
     }
     if (node >= this.kernel.nodeCount) return;
-    network.locations.set(pid, node);
-    if (home && this.delivery === "redirect" && requestId !== 0) {
-      this.links.noteMove(pid, fromNode, node);
+    if (network.locations.learn(pid, node, version)) {
+      if (home && this.delivery === "redirect" && requestId !== 0) {
+        this.links.noteMove(pid, fromNode, node);
+      }
+      network.onLocationLearned(pid, node);
+    } else {
+      this.kernel.traceEvent("location-stale", {
+        pid: formatPid(pid),
+        from: fromNode,
+        node,
+        version,
+      });
     }
-    network.onLocationLearned(pid, node);
     if (requestId === 0) return;
-    this.send(fromNode, { kind: MigrationMessageKind.LinkUpdateAck, requestId, pid, node });
+    this.send(fromNode, { ...update, kind: MigrationMessageKind.LinkUpdateAck });
   }
 }

@@ -15,6 +15,7 @@
 
 import type { FrozenFacts } from "../kernel.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
+import { locationVersionBack, locationVersionMoved } from "../net/location-table.ts";
 import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
 import { type Process, ProcessState, ResumeAction } from "../process/process.ts";
 import { captureState } from "./capture.ts";
@@ -78,6 +79,8 @@ interface HeldMessage {
 interface Outgoing {
   requestId: number;
   pid: Pid;
+  /** Which move of the process this is, from 1: its location notices' versions. */
+  move: number;
   toNode: number;
   process: Process;
   phase: SourcePhase;
@@ -205,6 +208,7 @@ export class SourceSide {
     const record: Outgoing = {
       requestId,
       pid: process.pid,
+      move: (service.moveCounts.get(process.pid) ?? 0) + 1,
       toNode,
       process,
       phase: SourcePhase.Requested,
@@ -234,6 +238,8 @@ export class SourceSide {
     };
     this.byRequest.set(requestId, record);
     this.byPid.set(process.pid, record);
+    // Every attempt takes a number, so a retry's notices outrank a failed attempt's.
+    service.moveCounts.set(process.pid, record.move);
     kernel.traceEvent("migrate-start", {
       pid: formatPid(process.pid),
       from: kernel.homeNode,
@@ -251,6 +257,7 @@ export class SourceSide {
       memoryBytes: process.committedBytes(),
       cpuNs: Math.round((kernel.cpuCyclesOf(process) * 1e9) / kernel.machine.clockHz),
       ageNs: nowNs - process.bornAtNs,
+      moves: record.move - 1,
       links: linksOf(process),
     });
     this.probeCancel(record, "request");
@@ -438,6 +445,7 @@ export class SourceSide {
     const network = service.network;
     const process = record.process;
     if (record.delivery === "recover") this.announce(record, linksOf(process));
+    service.moveCounts.delete(record.pid);
     const lendsPages = record.strategy === "cor" && record.pageTable!.length > 0;
     kernel.releaseProcess(process, lendsPages);
     if (lendsPages) {
@@ -566,7 +574,8 @@ export class SourceSide {
     const told = [...nodes]
       .sort((a, b) => a - b)
       .filter((node) => node < kernel.nodeCount && !network.transport.hasFailed(node));
-    for (const node of told) service.notifyLocation(node, record.pid, record.toNode);
+    const version = locationVersionMoved(record.move);
+    for (const node of told) service.notifyLocation(node, record.pid, record.toNode, version);
     kernel.traceEvent("announce", { pid: formatPid(record.pid), nodes: told.join(",") });
   }
 
@@ -577,11 +586,13 @@ export class SourceSide {
    */
   private tellDroppedSenders(record: Outgoing, node: number): void {
     const service = this.service;
+    const version =
+      node === record.toNode ? locationVersionMoved(record.move) : locationVersionBack(record.move);
     for (const origin of [...record.droppedFrom].sort((a, b) => a - b)) {
       if (origin === service.kernel.homeNode) {
         service.network.onLocationLearned(record.pid, node);
       } else if (!service.network.transport.hasFailed(origin)) {
-        service.notifyLocation(origin, record.pid, node);
+        service.notifyLocation(origin, record.pid, node, version);
       }
     }
   }
@@ -608,7 +619,7 @@ export class SourceSide {
     nodes.add(home);
     nodes.delete(own);
     nodes.delete(record.toNode);
-    network.locations.set(process.pid, record.toNode);
+    network.locations.learn(process.pid, record.toNode, locationVersionMoved(record.move));
     if (home === own && record.delivery === "redirect") {
       service.links.noteMove(process.pid, own, record.toNode);
     }
@@ -622,6 +633,7 @@ export class SourceSide {
         requestId: record.requestId,
         pid: process.pid,
         node: record.toNode,
+        version: locationVersionMoved(record.move),
       });
     }
     const pages = mappedPages(process);
@@ -760,13 +772,14 @@ export class SourceSide {
         requestId: record.requestId,
         pid: process.pid,
         node: kernel.homeNode,
+        version: locationVersionBack(record.move),
       });
     }
     // The peers told at the freeze hear it too (a notice, no ack), before they can take the
     // process for lost with the failed destination they were told of.
     for (const node of record.linkTold) {
       if (node === home || service.network.transport.hasFailed(node)) continue;
-      service.notifyLocation(node, process.pid, kernel.homeNode);
+      service.notifyLocation(node, process.pid, kernel.homeNode, locationVersionBack(record.move));
     }
     if (record.facts) kernel.resumeMoved(process, record.facts.state, record.facts.wakeAtNs);
     // In the order they came: what was passed on first, then what waited here.

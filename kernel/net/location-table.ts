@@ -3,14 +3,32 @@
 // learns every move by a LinkUpdate before the move completes, and every end elsewhere);
 // other nodes' entries are hints from link updates, kept to spare a hop through the home.
 // Hints are bounded: past hintsMax the oldest hint goes (the home still knows).
+// Notices of a location are versioned by the process's move count (locationVersion*): notices
+// from different nodes travel on different pairs and may cross, so one older than what an entry
+// holds is ignored (learn).
 
 import { type Pid, pidHomeNode } from "../process/pid.ts";
 
 /** Hints about processes born elsewhere, at most. */
 export const locationHintsMax = 4096;
 
+/** The version of "move `move` of the process took it to its destination" (move counts from 1). */
+export function locationVersionMoved(move: number): number {
+  return 2 * move;
+}
+
+/** The version of "move `move` failed: the process is at its source" (resumed, or lost there). */
+export function locationVersionBack(move: number): number {
+  return 2 * move + 1;
+}
+
+/** The version of "the process has ended": newer than any move. */
+export const locationVersionEnded = 0xffff_ffff;
+
 export class LocationTable {
   private readonly nodeByPid = new Map<Pid, number>();
+  /** The version of the notice each entry came from, when it came from one. */
+  private readonly versionByPid = new Map<Pid, number>();
   private hintCount = 0;
 
   constructor(private readonly ownNode: number) {}
@@ -38,7 +56,20 @@ export class LocationTable {
     this.nodeByPid.set(pid, node);
   }
 
+  /**
+   * A notice, version `version`, that `pid` is at `node`: noted unless the entry came from a
+   * newer one (then false: the notice is stale).
+   */
+  learn(pid: Pid, node: number, version: number): boolean {
+    const known = this.versionByPid.get(pid);
+    if (known !== undefined && version < known) return false;
+    this.set(pid, node);
+    if (this.nodeByPid.has(pid)) this.versionByPid.set(pid, version);
+    return true;
+  }
+
   delete(pid: Pid): void {
+    this.versionByPid.delete(pid);
     if (this.nodeByPid.delete(pid) && pidHomeNode(pid) !== this.ownNode) this.hintCount--;
   }
 

@@ -47,7 +47,7 @@ import {
   requestIdOf,
 } from "./kernel-messages.ts";
 import { LoadTable } from "./load-table.ts";
-import { LocationTable } from "./location-table.ts";
+import { LocationTable, locationVersionEnded } from "./location-table.ts";
 import { RemoteChildren } from "./remote-children.ts";
 import { Transport, type TransportLimits } from "./transport.ts";
 
@@ -420,6 +420,7 @@ export class NodeNetwork {
       requestId: 0,
       pid,
       node,
+      version: locationVersionEnded,
     });
   }
 
