@@ -16,7 +16,7 @@
 import type { FrozenFacts } from "../kernel.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
 import { locationVersionBack, locationVersionMoved } from "../net/location-table.ts";
-import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
+import { formatPid, type Pid, pidHomeNode, pidNone } from "../process/pid.ts";
 import { type Process, ProcessState, ResumeAction } from "../process/process.ts";
 import { captureState } from "./capture.ts";
 import type { DeliveryMethod } from "./delivery-method.ts";
@@ -258,7 +258,12 @@ export class SourceSide {
       cpuNs: Math.round((kernel.cpuCyclesOf(process) * 1e9) / kernel.machine.clockHz),
       ageNs: nowNs - process.bornAtNs,
       moves: record.move - 1,
-      links: linksOf(process),
+      // The parent's pid too: its node hears of the move at the freeze, so the destination
+      // must tell it if the source fails before the state comes (tellLostWithSource).
+      links:
+        process.parentPid === pidNone
+          ? linksOf(process)
+          : [...new Set([...linksOf(process), process.parentPid])],
     });
     this.probeCancel(record, "request");
   }
@@ -609,12 +614,15 @@ export class SourceSide {
     this.probeImage(record, "freeze");
     const own = kernel.homeNode;
     const home = pidHomeNode(process.pid);
-    // prevent tells every peer kernel; redirect and recover tell the home alone, which keeps
-    // the location truth every fallback relies on (peers learn later: along a link, or from
-    // the destination's announcement).
+    // prevent tells every peer kernel and the parent's; redirect and recover tell the home
+    // alone, which keeps the location truth every fallback relies on (peers learn later:
+    // along a link, or from the destination's announcement).
     const nodes = new Set<number>();
     if (record.delivery === "prevent") {
       for (const peer of linksOf(process)) nodes.add(network.nodeOf(peer));
+      // The parent's node too, though it may never have sent to its child: it watches the
+      // node its remote children live on, to give a waiting parent 137 when that node fails.
+      if (process.parentPid !== pidNone) nodes.add(network.nodeOf(process.parentPid));
     }
     nodes.add(home);
     nodes.delete(own);

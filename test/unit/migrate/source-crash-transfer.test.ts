@@ -46,9 +46,10 @@ describe("a source crashing while the state is on its way out", () => {
 
   it("shows the destination's record alone when the state arrives after the crash", async () => {
     // On a shared Ethernet the state's frames, on the wire at the crash, still reach node 2,
-    // which installs 1.1 (its partner's node had failed, so it ends 5 when its receive runs out).
-    // 40.1656 ms: node 1 hands the state's last frame to its NIC (read from a run with the peer
-    // watch on, as with --crash: its probes and PassedOn notices shift the timing).
+    // which installs 1.1; the partner's message had come before the freeze ended and travels in
+    // the state, so 1.1 ends 0. 70.8934 ms: node 1 hands the state's last frame to its NIC (read
+    // from a run with the peer watch on, as with --crash: its probes and PassedOn notices shift
+    // the timing, and so does every byte of the request on this Ethernet's collisions).
     const run = await sterna([
       "boot",
       "--nodes",
@@ -66,12 +67,12 @@ describe("a source crashing while the state is on its way out", () => {
       "--until",
       "60s",
       "--crash",
-      "40165700ns:1",
+      "70893500ns:1",
     ]);
     expect(run.stderr).toContain("1 on its way to another node, lost unless it arrives: 1.1");
     expect(run.stderr).not.toMatch(/process 1\.1 never arrived/);
     expect(run.stderr.match(/^ {2}1\.1 /gm)).toHaveLength(1);
-    expect(run.stderr).toMatch(/^ {2}1\.1 +2 +5 /m);
+    expect(run.stderr).toMatch(/^ {2}1\.1 +2 +0 /m);
     // Installed, but the source never finished its cleanup: failed, as DESIGN.md §5 counts a crash.
     expect(run.stderr).toContain("migrations: 0 committed, 0 cancelled, 1 failed");
   }, 180_000);
