@@ -166,18 +166,7 @@ export class SourceSide {
     const nowNs = kernel.nowNs();
     for (const record of this.byRequest.values()) {
       kernel.traceEvent("migrate-end", {
-        pid: formatPid(record.pid),
-        to: record.toNode,
-        id: record.requestId,
-        outcome: "failed",
-        freezeNs: record.facts ? nowNs - record.frozenAtNs : 0,
-        totalNs: nowNs - record.startedAtNs,
-        bytes: record.bytesSent,
-        forwarded: record.forwarded,
-        strategy: record.strategy,
-        rounds: record.rounds,
-        delivery: record.delivery,
-        dropped: record.dropped,
+        ...endFields(record, "failed", nowNs),
         why: "source crashed",
       });
       service.count("failed", record.bytesSent, record.forwarded);
@@ -829,21 +818,7 @@ export class SourceSide {
     }
     this.byRequest.delete(record.requestId);
     this.byPid.delete(record.pid);
-    const nowNs = kernel.nowNs();
-    const fields: Record<string, number | string> = {
-      pid: formatPid(record.pid),
-      to: record.toNode,
-      id: record.requestId,
-      outcome,
-      freezeNs: record.facts ? nowNs - record.frozenAtNs : 0,
-      totalNs: nowNs - record.startedAtNs,
-      bytes: record.bytesSent,
-      forwarded: record.forwarded,
-      strategy: record.strategy,
-      rounds: record.rounds,
-    };
-    fields.delivery = record.delivery;
-    fields.dropped = record.dropped;
+    const fields = endFields(record, outcome, kernel.nowNs());
     if (outcome === "committed") {
       // The residual dependencies it leaves, all on this node: pages lent, a forwarding link.
       const lends = record.strategy === "cor" && record.pageTable!.length > 0;
@@ -901,6 +876,28 @@ function pagesWhere(
     if (wanted(linear, dirty)) pages.push({ linear, writable });
   });
   return pages;
+}
+
+/** A migrate-end trace event's figures, as far as every way a migration ends has them. */
+function endFields(
+  record: Outgoing,
+  outcome: MigrationOutcome,
+  nowNs: number,
+): Record<string, number | string> {
+  return {
+    pid: formatPid(record.pid),
+    to: record.toNode,
+    id: record.requestId,
+    outcome,
+    freezeNs: record.facts ? nowNs - record.frozenAtNs : 0,
+    totalNs: nowNs - record.startedAtNs,
+    bytes: record.bytesSent,
+    forwarded: record.forwarded,
+    strategy: record.strategy,
+    rounds: record.rounds,
+    delivery: record.delivery,
+    dropped: record.dropped,
+  };
 }
 
 /** The link table: every peer the process sends to or has received from. */
