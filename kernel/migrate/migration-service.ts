@@ -335,6 +335,18 @@ export class MigrationService {
       return;
     }
     if (node >= this.kernel.nodeCount) return;
+    // The node of a moved child's parent follows it under every method (it watches where its
+    // remote children live); redirect and recover route no send by what the source tells it.
+    if (this.delivery !== "prevent" && !home) {
+      network.remoteChildren.follow(pid, node, version);
+      // A move's update here can only be the parent's (the source tells the home and it):
+      // acked, and not taken into the location table. A notice (request id 0: a move undone,
+      // a source lost) goes on to it.
+      if (requestId !== 0) {
+        this.send(fromNode, { ...update, kind: MigrationMessageKind.LinkUpdateAck });
+        return;
+      }
+    }
     if (network.locations.learn(pid, node, version)) {
       if (home && this.delivery === "redirect" && requestId !== 0) {
         this.links.noteMove(pid, fromNode, node);

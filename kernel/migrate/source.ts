@@ -603,27 +603,39 @@ export class SourceSide {
     this.probeImage(record, "freeze");
     const own = kernel.homeNode;
     const home = pidHomeNode(process.pid);
-    // prevent tells every peer kernel and the parent's; redirect and recover tell the home
-    // alone, which keeps the location truth every fallback relies on (peers learn later:
-    // along a link, or from the destination's announcement).
+    // prevent tells every peer kernel; redirect and recover tell the home alone, which keeps
+    // the location truth every fallback relies on (peers learn later: along a link, or from
+    // the destination's announcement).
     const nodes = new Set<number>();
     if (record.delivery === "prevent") {
       for (const peer of linksOf(process)) nodes.add(network.nodeOf(peer));
-      // The parent's node too, though it may never have sent to its child: it watches the
-      // node its remote children live on, to give a waiting parent 137 when that node fails.
-      if (process.parentPid !== pidNone) nodes.add(network.nodeOf(process.parentPid));
     }
+    // Under every method the parent's node too, though it may never have sent to its child:
+    // it watches the node its remote children live on, to give a waiting parent 137 when that
+    // node fails. Under prevent it is one more peer; under redirect and recover it notes the
+    // move for its watch alone, so the state does not wait for its ack.
+    const parentNode =
+      process.parentPid === pidNone ? undefined : network.nodeOf(process.parentPid);
+    if (parentNode !== undefined && record.delivery === "prevent") nodes.add(parentNode);
     nodes.add(home);
     nodes.delete(own);
     nodes.delete(record.toNode);
+    const watcher =
+      parentNode === undefined ||
+      nodes.has(parentNode) ||
+      parentNode === own ||
+      parentNode === record.toNode
+        ? undefined
+        : parentNode;
     network.locations.learn(process.pid, record.toNode, locationVersionMoved(record.move));
     if (home === own && record.delivery === "redirect") {
       service.links.noteMove(process.pid, own, record.toNode);
     }
-    for (const node of [...nodes].sort((a, b) => a - b)) {
+    const told = [...nodes, ...(watcher === undefined ? [] : [watcher])].sort((a, b) => a - b);
+    for (const node of told) {
       // A node already declared failed will never ack (its processes are gone).
       if (network.transport.hasFailed(node)) continue;
-      record.linkAcksPending.add(node);
+      if (node !== watcher) record.linkAcksPending.add(node);
       record.linkTold.push(node);
       record.bytesSent += service.send(node, {
         kind: MigrationMessageKind.LinkUpdate,

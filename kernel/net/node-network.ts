@@ -48,7 +48,7 @@ import {
 } from "./kernel-messages.ts";
 import { LoadTable } from "./load-table.ts";
 import { LocationTable, locationVersionEnded } from "./location-table.ts";
-import { RemoteChildren } from "./remote-children.ts";
+import { type RemoteChild, RemoteChildren } from "./remote-children.ts";
 import { Transport, type TransportLimits } from "./transport.ts";
 
 /** The node that holds the cluster's file store (the command line's files). */
@@ -204,6 +204,11 @@ export class NodeNetwork {
   nodeOf(pid: Pid): number {
     if (this.kernel.processes.has(pid)) return this.kernel.homeNode;
     return this.locations.get(pid) ?? pidHomeNode(pid);
+  }
+
+  /** The node a remote child of a process here lives on, as far as this node knows. */
+  private childNode(child: RemoteChild): number {
+    return child.watchNode ?? this.nodeOf(child.pid);
   }
 
   /** Whether a pid born here belongs to a process that migrated away (still in use). */
@@ -762,7 +767,7 @@ export class NodeNetwork {
     this.kernel.traceEvent("peer-failed", { peer: node });
     const lostChildren = this.remoteChildren
       .alive()
-      .filter((child) => this.nodeOf(child.pid) === node);
+      .filter((child) => this.childNode(child) === node);
     // A receive waiting for a message from a process that lived there only: -ESRCH, as when
     // the sender ends on this node.
     const receivers = [...this.kernel.processes.all()].filter((process) => {
@@ -805,7 +810,7 @@ export class NodeNetwork {
    */
   private probeWatchedPeers(): void {
     const nodes = new Set<number>();
-    for (const child of this.remoteChildren.alive()) nodes.add(this.nodeOf(child.pid));
+    for (const child of this.remoteChildren.alive()) nodes.add(this.childNode(child));
     // The home watches the nodes holding forwarding links for its processes (redirect).
     for (const node of this.migration.links.holderNodes()) nodes.add(node);
     // A destination watches the sources of its arrivals: a source that crashes before the state

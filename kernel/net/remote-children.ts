@@ -12,13 +12,40 @@ export interface RemoteChild {
   status: number | undefined;
   /** The parent node's order of ending, shared with local children (earliest collected first). */
   endedOrder: number;
+  /**
+   * Where the child lives as its migrations told this node (redirect and recover, which route
+   * no send by it), and that notice's version; undefined: as the location table says.
+   */
+  watchNode: number | undefined;
+  watchVersion: number;
 }
 
 export class RemoteChildren {
   private readonly byPid = new Map<Pid, RemoteChild>();
 
   add(pid: Pid, parentPid: Pid): void {
-    this.byPid.set(pid, { pid, parentPid, status: undefined, endedOrder: 0 });
+    this.byPid.set(pid, {
+      pid,
+      parentPid,
+      status: undefined,
+      endedOrder: 0,
+      watchNode: undefined,
+      watchVersion: -1,
+    });
+  }
+
+  /**
+   * A move of `pid` told this node it lives on `node` (a notice of version `version`; an older
+   * one than the last changes nothing). False when `pid` is no live remote child here.
+   */
+  follow(pid: Pid, node: number, version: number): boolean {
+    const child = this.byPid.get(pid);
+    if (!child || child.status !== undefined) return false;
+    if (version >= child.watchVersion) {
+      child.watchNode = node;
+      child.watchVersion = version;
+    }
+    return true;
   }
 
   /** The child's end; false when no live parent here knows the child. */

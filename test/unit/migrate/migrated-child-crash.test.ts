@@ -2,9 +2,9 @@
 // 10: "their parents' wait sees status 137"). The parent (0.1, node 0) spawns 1.1 on node 1;
 // 1.1 moves to node 2 at 20 ms, and node 2 crashes at 60 ms. The parent's node watched the node
 // it spawned the child on (node 1, alive), so it never heard of the crash: the run ended with
-// the parent "blocked forever". Now, under prevent (the default), the source tells the parent's
-// node of the move with the peers' (redirect and recover tell the home alone: there it is
-// still open, docs/migration.md); it watches node 2 and gives the parent 137 for 1.1.
+// the parent "blocked forever". Now the source tells the parent's node of the move under every
+// delivery method (under redirect and recover it notes it for its watch alone, routing no send
+// by it); it watches node 2 and gives the parent 137 for 1.1.
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { sterna } from "../../support/run-cli.ts";
 const program = join(import.meta.dirname, "fixtures", "remote-parent.asm");
 
 describe("a migrated remote child whose new node crashes", () => {
-  it.each(["prevent"])(
+  it.each(["prevent", "redirect", "recover"])(
     "ends with status 137 in its parent's wait (--delivery %s)",
     async (delivery) => {
       const outcome = await sterna([
