@@ -368,17 +368,13 @@ export class DestinationSide {
 
   private tellLostWithSource(record: Incoming): void {
     const service = this.service;
-    const network = service.network;
-    const own = service.kernel.homeNode;
-    const nodes = new Set<number>([pidHomeNode(record.pid)]);
-    for (const peer of record.links) nodes.add(network.nodeOf(peer));
-    nodes.delete(own);
-    nodes.delete(record.sourceNode);
-    const told = [...nodes]
-      .sort((a, b) => a - b)
-      .filter((node) => node < service.kernel.nodeCount && !network.transport.hasFailed(node));
-    const version = locationVersionBack(record.move);
-    for (const node of told) service.notifyLocation(node, record.pid, record.sourceNode, version);
+    const told = service.notifyHomeAndPeers(
+      record.pid,
+      record.links,
+      [service.kernel.homeNode, record.sourceNode],
+      record.sourceNode,
+      locationVersionBack(record.move),
+    );
     service.kernel.report(
       `process ${formatPid(record.pid)} never arrived: node ${record.sourceNode}, its migration's source, failed before the state came here`,
     );

@@ -8,7 +8,7 @@
 import { kernelCosts } from "../cost-table.ts";
 import type { Kernel } from "../kernel.ts";
 import type { NodeNetwork } from "../net/node-network.ts";
-import { formatPid, type Pid, pidNone } from "../process/pid.ts";
+import { formatPid, type Pid, pidHomeNode, pidNone } from "../process/pid.ts";
 import type { Process } from "../process/process.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
 import { type DeliveryMethod, deliveryMethodDefault } from "./delivery-method.ts";
@@ -124,6 +124,30 @@ export class MigrationService {
   /** Sends a migration message: its size in bytes (what the accounting counts), 0 if refused. */
   send(node: number, message: MigrationMessage): number {
     return this.sendBytes(node, encodeMigrationMessage(message));
+  }
+
+  /**
+   * Tells the home of `pid` and the nodes of its peers `links` that it is at `at` (notices,
+   * version `version`), but not the nodes in `skip` nor one gone or failed; returns the nodes
+   * told, in order. recover's announcement, and a destination telling that a process was lost
+   * with its source.
+   */
+  notifyHomeAndPeers(
+    pid: Pid,
+    links: readonly Pid[],
+    skip: readonly number[],
+    at: number,
+    version: number,
+  ): number[] {
+    const network = this.network;
+    const nodes = new Set<number>([pidHomeNode(pid)]);
+    for (const peer of links) nodes.add(network.nodeOf(peer));
+    for (const node of skip) nodes.delete(node);
+    const told = [...nodes]
+      .sort((a, b) => a - b)
+      .filter((node) => node < this.kernel.nodeCount && !network.transport.hasFailed(node));
+    for (const node of told) this.notifyLocation(node, pid, at, version);
+    return told;
   }
 
   /**

@@ -559,17 +559,14 @@ export class SourceSide {
    * would take it for lost with the destination.
    */
   private announce(record: Outgoing, links: readonly Pid[]): void {
-    const service = this.service;
-    const kernel = service.kernel;
-    const network = service.network;
-    const nodes = new Set<number>([pidHomeNode(record.pid)]);
-    for (const peer of links) nodes.add(network.nodeOf(peer));
-    for (const node of [kernel.homeNode, record.toNode, ...record.droppedFrom]) nodes.delete(node);
-    const told = [...nodes]
-      .sort((a, b) => a - b)
-      .filter((node) => node < kernel.nodeCount && !network.transport.hasFailed(node));
-    const version = locationVersionMoved(record.move);
-    for (const node of told) service.notifyLocation(node, record.pid, record.toNode, version);
+    const kernel = this.service.kernel;
+    const told = this.service.notifyHomeAndPeers(
+      record.pid,
+      links,
+      [kernel.homeNode, record.toNode, ...record.droppedFrom],
+      record.toNode,
+      locationVersionMoved(record.move),
+    );
     kernel.traceEvent("announce", { pid: formatPid(record.pid), nodes: told.join(",") });
   }
 

@@ -118,6 +118,13 @@ interface Waiting {
   passedHops?: number;
 }
 
+/** The request waits on `node` itself now: no earlier PassedOn notice applies to it. */
+function waitOn(waiting: Waiting, node: number): void {
+  waiting.node = node;
+  waiting.heldAt = undefined;
+  waiting.passedHops = undefined;
+}
+
 /** What to spawn, for whom: the parent (pidNone: the kernel), and whether it is a --run job. */
 export interface SpawnOrder {
   parentPid: Pid;
@@ -507,7 +514,7 @@ export class NodeNetwork {
     // At a node already declared failed (a migration's destination telling that its source
     // failed before the state came): a remote child is lost, as if it had lived there all along.
     if (node < this.nodeCount && node !== this.kernel.homeNode && this.transport.hasFailed(node)) {
-      const child = this.remoteChildren.alive().find((alive) => alive.pid === pid);
+      const child = this.remoteChildren.aliveChild(pid);
       if (child) this.loseChild(child.pid, child.parentPid, node);
     }
     for (const [requestId, waiting] of [...this.waiting]) {
@@ -518,9 +525,7 @@ export class NodeNetwork {
         this.complete(requestId, -Errno.ESRCH);
         continue;
       }
-      waiting.node = node;
-      waiting.heldAt = undefined;
-      waiting.passedHops = undefined;
+      waitOn(waiting, node);
       this.migration.counters.messagesResent++;
       this.kernel.traceEvent("resend", {
         from: formatPid(ipc.senderPid),
@@ -556,9 +561,7 @@ export class NodeNetwork {
     if (result === resendLaterResult) {
       if (ipc && answeredBy !== undefined) {
         waiting.parked = true;
-        waiting.node = answeredBy;
-        waiting.heldAt = undefined;
-        waiting.passedHops = undefined;
+        waitOn(waiting, answeredBy);
         return;
       }
       result = -Errno.EAGAIN;
@@ -596,15 +599,13 @@ export class NodeNetwork {
     const failedNode = waiting.heldAt ?? waiting.node;
     waiting.onPeerFailed = undefined;
     waiting.parked = false;
-    waiting.heldAt = undefined;
-    waiting.passedHops = undefined;
     if (pidHomeNode(pid) === failedNode || !this.isRemotePid(pid)) {
       this.complete(requestId, -Errno.ESRCH);
       return;
     }
     this.locations.delete(pid);
     const next = this.nodeOf(pid);
-    waiting.node = next;
+    waitOn(waiting, next);
     // A link (or a hint) on the failed node is gone: the home knows where the process is.
     this.kernel.traceEvent("send-via-home", {
       pid: formatPid(pid),

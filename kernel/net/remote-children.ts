@@ -39,8 +39,8 @@ export class RemoteChildren {
    * one than the last changes nothing). False when `pid` is no live remote child here.
    */
   follow(pid: Pid, node: number, version: number): boolean {
-    const child = this.byPid.get(pid);
-    if (!child || child.status !== undefined) return false;
+    const child = this.aliveChild(pid);
+    if (!child) return false;
     if (version >= child.watchVersion) {
       child.watchNode = node;
       child.watchVersion = version;
@@ -62,6 +62,12 @@ export class RemoteChildren {
     for (const child of this.byPid.values())
       if (child.parentPid === parentPid) children.push(child);
     return children;
+  }
+
+  /** The child `pid`, unless it is not one or is known to have ended. */
+  aliveChild(pid: Pid): RemoteChild | undefined {
+    const child = this.byPid.get(pid);
+    return child?.status === undefined ? child : undefined;
   }
 
   /** The children not known to have ended, in the order they were added. */
