@@ -91,13 +91,28 @@ export class DiagnosticSink {
   }
 }
 
+/**
+ * Include sites a diagnostic prints at most: the innermost ones and the outermost, the
+ * rest told as a count, so a file that includes itself 64 deep costs 4 lines, not 65.
+ */
+const includeSitesShownMax = 4;
+
 /** The diagnostic as gcc would print it: include chain, the message line, a macro note. */
 export function formatDiagnostic(diagnostic: Diagnostic): string {
   const lines: string[] = [];
-  diagnostic.includedFrom.forEach((site, index) => {
+  const sites = diagnostic.includedFrom;
+  const elided =
+    sites.length > includeSitesShownMax ? sites.length - (includeSitesShownMax - 1) : 0;
+  sites.forEach((site, index) => {
+    const last = index === sites.length - 1;
+    if (elided > 0 && !last && index >= includeSitesShownMax - 2) {
+      if (index === includeSitesShownMax - 2) {
+        lines.push(`                 from ... (${elided} more include sites),`);
+      }
+      return;
+    }
     const lead = index === 0 ? "In file included from " : "                 from ";
-    const tail = index === diagnostic.includedFrom.length - 1 ? ":" : ",";
-    lines.push(`${lead}${site.file}:${site.line}${tail}`);
+    lines.push(`${lead}${site.file}:${site.line}${last ? ":" : ","}`);
   });
   lines.push(
     `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.severity}: ${diagnostic.message}`,

@@ -46,8 +46,20 @@ describe("diagnostics", () => {
     expect(lines[3]).toBe("many.asm:5:1: error: unknown preprocessor directive `%bogus'");
     expect(lines[4]).toBe("many.asm:6:17: error: expression expected");
     expect(lines[5]).toBe(
-      "many.asm:8:1: error: symbol `label' redefined (first defined at many.asm:7)",
+      "many.asm:8:1: error: label `label' inconsistently redefined (first defined at many.asm:7)",
     );
+  });
+
+  it("accept a name defined again with the same value, as NASM does, and refuse another value", () => {
+    const same = assembleText("bits 32\nhere:\nhere:\n jmp here\nk equ 3\nk equ 3\n db k\n");
+    expect(same.ok).toBe(true);
+    const moved = assembleText("bits 32\nhere:\n nop\nhere:\nk equ 3\nk equ 4\n", {
+      fileName: "twice.asm",
+    });
+    expect(diagnosticLines(moved)).toEqual([
+      "twice.asm:4:1: error: label `here' inconsistently redefined (first defined at twice.asm:2)",
+      "twice.asm:6:1: error: label `k' inconsistently redefined (first defined at twice.asm:5)",
+    ]);
   });
 
   it("refuse an alignment that is not a power of two, as NASM does", () => {
@@ -75,6 +87,19 @@ describe("diagnostics", () => {
         "inc/inner.inc:3:4: error: unknown instruction `movx'",
       ].join("\n"),
     );
+  });
+
+  it("shorten a long include chain to its two innermost sites, a count and the outermost", () => {
+    const files = { "self.inc": 'db 1\n%include "self.inc"\n' };
+    const result = assembleText('nop\n%include "self.inc"\n', { fileName: "loop.asm", files });
+    expect(result.diagnostics).toHaveLength(1);
+    expect(formatDiagnostic(result.diagnostics[0]!).split("\n")).toEqual([
+      "In file included from self.inc:2,",
+      "                 from self.inc:2,",
+      "                 from ... (60 more include sites),",
+      "                 from loop.asm:2:",
+      "self.inc:2:1: error: `%include' nested more than 64 deep",
+    ]);
   });
 
   it("report macro expansions at the call site, pointing at the argument when it is at fault", () => {

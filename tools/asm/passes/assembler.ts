@@ -11,7 +11,14 @@ import { type EvaluationEnvironment, evaluate } from "../expression/evaluate.ts"
 import type { EncodeResult, OptimizationLevel, SourceInstruction } from "../instruction.ts";
 import type { ParsedProgram, Statement } from "../parser/statement.ts";
 import type { LogicalLine } from "../preprocessor/source-line.ts";
-import { type Encoder, type ListingLine, Pass, type PassHost, type PassResult } from "./pass.ts";
+import {
+  type Encoder,
+  type ListingLine,
+  Pass,
+  type PassHost,
+  type PassResult,
+  type Redefinition,
+} from "./pass.ts";
 import {
   declareSection,
   layoutSections,
@@ -68,7 +75,8 @@ class Assembler implements PassHost {
   private readonly sectionIndex = new Map<string, number>();
   private readonly symbols = new SymbolTable();
   /** Statements whose label duplicates an earlier one (not defined again). */
-  private readonly duplicateLabels = new Set<Statement>();
+  /** Each later definition of a name, with the first: nasm accepts one that gives the same value. */
+  private readonly duplicateLabels = new Map<Statement, Statement>();
   /** Bytes each statement took in the previous pass, by statement index. */
   private readonly previousSizes: Int32Array;
   /** The relocation of a label in each section ({section: 1}), shared by all its labels. */
@@ -109,12 +117,29 @@ class Assembler implements PassHost {
       layout = next;
       if (!settled && pass < passesMax) continue;
       if (!settled) this.reportPhaseError();
+      this.reportInconsistentRedefinitions(result.redefinitions);
       this.reportUnresolved(result.sink);
       this.sink.absorb(result.sink);
       if (this.sink.errorCount > 0) return undefined;
       return this.result(result, layout);
     }
     return undefined;
+  }
+
+  /** A name defined twice is an error only when the final pass gave the two different values. */
+  private reportInconsistentRedefinitions(redefinitions: readonly Redefinition[]): void {
+    for (const { statement, section, value, known } of redefinitions) {
+      const label = statement.label!;
+      const symbol = this.symbols.get(label.name);
+      if (symbol?.known && known && symbol.section === section && symbol.value === value) continue;
+      const where = this.duplicateLabels.get(statement)!.line.location;
+      this.sink.error(
+        statement.line.location,
+        label.col,
+        `label \`${label.name}' inconsistently redefined (first defined at ${where.file}:${where.line})`,
+        statement.line.order,
+      );
+    }
   }
 
   private reportPhaseError(): void {
@@ -219,14 +244,7 @@ class Assembler implements PassHost {
       if (!label) continue;
       const earlier = first.get(label.name);
       if (earlier) {
-        const where = earlier.line.location;
-        this.sink.error(
-          statement.line.location,
-          label.col,
-          `symbol \`${label.name}' redefined (first defined at ${where.file}:${where.line})`,
-          statement.line.order,
-        );
-        this.duplicateLabels.add(statement);
+        this.duplicateLabels.set(statement, earlier);
       } else {
         first.set(label.name, statement);
       }

@@ -44,11 +44,21 @@ export interface ListingLine {
   readonly source: string;
 }
 
+/** A second definition of a label or constant, as this pass computed it. */
+export interface Redefinition {
+  readonly statement: Statement;
+  /** Section index for a label, -1 for a constant. */
+  readonly section: number;
+  readonly value: bigint;
+  readonly known: boolean;
+}
+
 export interface PassResult {
   readonly sink: DiagnosticSink;
   readonly buffers: readonly SectionBuffer[];
   readonly alignBytes: readonly number[];
   readonly listing: ListingLine[];
+  readonly redefinitions: readonly Redefinition[];
 }
 
 /** What a pass needs from the pass driver. */
@@ -77,6 +87,7 @@ export class Pass {
   private readonly buffers: SectionBuffer[];
   private readonly alignBytes: number[];
   private readonly listing: ListingLine[] = [];
+  private readonly redefinitions: Redefinition[] = [];
   private section = 0;
   /** Start of the absolute space (`absolute`, struc) while in it; its size is in `absolute`. */
   private absoluteBase: number | undefined;
@@ -118,6 +129,7 @@ export class Pass {
       buffers: this.buffers,
       alignBytes: this.alignBytes,
       listing: this.listing,
+      redefinitions: this.redefinitions,
     };
   }
 
@@ -176,7 +188,16 @@ export class Pass {
     this.hereBytes = this.buffer.sizeBytes;
     const body = statement.body;
     const symbols = this.assembler.symbolTable();
-    if (statement.label && body?.kind !== "equ" && !this.assembler.isDuplicateLabel(statement)) {
+    const duplicate = statement.label !== undefined && this.assembler.isDuplicateLabel(statement);
+    if (statement.label && body?.kind !== "equ" && duplicate) {
+      const inSection = this.absoluteBase === undefined;
+      this.redefinitions.push({
+        statement,
+        section: inSection ? this.section : -1,
+        value: BigInt(this.sectionBase() + this.buffer.sizeBytes),
+        known: true,
+      });
+    } else if (statement.label && body?.kind !== "equ") {
       const inSection = this.absoluteBase === undefined;
       symbols.define(statement.label.name, {
         kind: inSection ? "label" : "equ",
@@ -191,9 +212,18 @@ export class Pass {
     if (!body) return;
     switch (body.kind) {
       case "equ": {
-        if (!statement.label || this.assembler.isDuplicateLabel(statement)) return;
+        if (!statement.label) return;
         const value = this.evaluate(body.value);
         if (value?.registers) this.error(body.col, "`equ' value cannot contain a register");
+        if (duplicate) {
+          this.redefinitions.push({
+            statement,
+            section: -1,
+            value: value?.constant ?? 0n,
+            known: value !== undefined && !value.unknown && !value.registers,
+          });
+          return;
+        }
         symbols.define(statement.label.name, {
           kind: "equ",
           section: -1,
