@@ -15,7 +15,7 @@
 
 import { Errno } from "../errno.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
-import type { KernelMessageKind } from "../net/kernel-messages.ts";
+import type { ForwardRoute, KernelMessageKind } from "../net/kernel-messages.ts";
 import { locationVersionBack } from "../net/location-table.ts";
 import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
@@ -52,7 +52,7 @@ interface Unconfirmed {
 interface BufferedMessage {
   originNode: number;
   bytes: Uint8Array;
-  hops: number;
+  route: ForwardRoute;
 }
 
 interface Incoming {
@@ -129,10 +129,10 @@ export class DestinationSide {
   }
 
   /** Buffers a message for a process on its way here; false when none is arriving. */
-  bufferIfArriving(pid: Pid, originNode: number, bytes: Uint8Array, hops: number): boolean {
+  bufferIfArriving(pid: Pid, originNode: number, bytes: Uint8Array, route: ForwardRoute): boolean {
     const record = this.byPid.get(pid);
     if (!record || record.buffered.length >= arrivalBufferMax) return false;
-    record.buffered.push({ originNode, bytes, hops });
+    record.buffered.push({ originNode, bytes, route });
     return true;
   }
 
@@ -439,7 +439,7 @@ export class DestinationSide {
   /** Handles the buffered messages in arrival order: delivered here, or passed on. */
   private replay(record: Incoming): void {
     for (const message of record.buffered) {
-      this.service.network.handleMessage(message.originNode, message.bytes, message.hops);
+      this.service.network.handleMessage(message.originNode, message.bytes, message.route);
     }
   }
 }

@@ -15,6 +15,7 @@
 
 import type { FrozenFacts } from "../kernel.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
+import { type ForwardRoute, routeNotPassed } from "../net/kernel-messages.ts";
 import { locationVersionBack, locationVersionMoved } from "../net/location-table.ts";
 import { formatPid, type Pid, pidHomeNode, pidNone } from "../process/pid.ts";
 import { type Process, ProcessState, ResumeAction } from "../process/process.ts";
@@ -72,8 +73,8 @@ const enum SourcePhase {
 interface HeldMessage {
   originNode: number;
   bytes: Uint8Array;
-  /** How many times it had been passed on when it came here. */
-  hops: number;
+  /** How it had come here (passed on, or not). */
+  route: ForwardRoute;
 }
 
 interface Outgoing {
@@ -404,10 +405,10 @@ export class SourceSide {
   }
 
   /** Holds a request for a frozen process (a kill) until the migration ends; false if not. */
-  hold(pid: Pid, originNode: number, bytes: Uint8Array, hops = 0): boolean {
+  hold(pid: Pid, originNode: number, bytes: Uint8Array, route = routeNotPassed): boolean {
     const record = this.byPid.get(pid);
     if (!record || record.phase !== SourcePhase.Transferring) return false;
-    record.held.push({ originNode, bytes, hops });
+    record.held.push({ originNode, bytes, route });
     return true;
   }
 
@@ -523,9 +524,9 @@ export class SourceSide {
    * would for the destination's buffer under prevent, rather than filling the frozen mailbox
    * (a full one refuses, -EAGAIN, which a process that never moved would not have seen).
    */
-  holdSend(pid: Pid, originNode: number, bytes: Uint8Array, hops: number): boolean {
+  holdSend(pid: Pid, originNode: number, bytes: Uint8Array, route: ForwardRoute): boolean {
     const record = this.byPid.get(pid);
-    if (record?.delivery !== "redirect" || !this.hold(pid, originNode, bytes, hops)) return false;
+    if (record?.delivery !== "redirect" || !this.hold(pid, originNode, bytes, route)) return false;
     record.forwarded++;
     return true;
   }
@@ -534,11 +535,11 @@ export class SourceSide {
    * A message for a process whose state has left passed on to its destination: counted, and
    * kept until the destination confirms.
    */
-  notePassedOn(pid: Pid, originNode: number, bytes: Uint8Array, hops: number): void {
+  notePassedOn(pid: Pid, originNode: number, bytes: Uint8Array, route: ForwardRoute): void {
     const record = this.byPid.get(pid);
     if (record?.phase !== SourcePhase.StateSent) return;
     record.forwarded++;
-    this.keepPassedOn(record, { originNode, bytes, hops });
+    this.keepPassedOn(record, { originNode, bytes, route });
   }
 
   private keepPassedOn(record: Outgoing, message: HeldMessage): void {
@@ -748,9 +749,15 @@ export class SourceSide {
       kernel.traceEvent("forward", {
         pid: formatPid(record.pid),
         to: record.toNode,
-        hops: held.hops + 1,
+        hops: held.route.hops + 1,
       });
-      this.service.network.forwardTo(record.toNode, held.originNode, held.bytes, held.hops);
+      this.service.network.forwardTo(
+        record.toNode,
+        locationVersionMoved(record.move),
+        held.originNode,
+        held.bytes,
+        held.route,
+      );
       this.keepPassedOn(record, held);
     }
     record.held = [];
@@ -790,7 +797,7 @@ export class SourceSide {
     if (record.facts) kernel.resumeMoved(process, record.facts.state, record.facts.wakeAtNs);
     // In the order they came: what was passed on first, then what waited here.
     for (const message of [...record.passedOn, ...record.held]) {
-      service.network.handleMessage(message.originNode, message.bytes, message.hops);
+      service.network.handleMessage(message.originNode, message.bytes, message.route);
     }
     this.end(record, "failed", why);
   }

@@ -97,15 +97,38 @@ export interface LoadQuery {
   queryId: number;
 }
 
+/** The nodes a Forward names as having passed it on, at most: the last ones are kept. */
+export const forwardViaMax = 16;
+
+/** How a passed-on message has come so far (docs/network.md, "Forwarding"). */
+export interface ForwardRoute {
+  /** How many times it was passed on. */
+  hops: number;
+  /**
+   * The newest location version (location-table.ts) a pass went by: a node passes it on by its
+   * own entry only when that entry is newer, else to the process's home, so a loop of stale
+   * entries ends at the home instead of going round.
+   */
+  version: number;
+  /**
+   * The nodes that passed it on, oldest first (the last forwardViaMax of them): the node that
+   * finds the process tells them where it is, shortening the chain behind it.
+   */
+  via: readonly number[];
+}
+
+/** The route of a message that was not passed on. */
+export const routeNotPassed: ForwardRoute = { hops: 0, version: 0, via: [] };
+
 /**
  * A message (IpcSend, KillRequest, ChildExit, a migration order) for a process that moved,
  * passed on by a node that does not hold it; an answer goes to `originNode`, not to the node
- * that passed it on. `hops` bounds the chase (forwardHopsMax).
+ * that passed it on.
  */
 export interface Forward {
   kind: KernelMessageKind.Forward;
   originNode: number;
-  hops: number;
+  route: ForwardRoute;
   inner: Uint8Array;
 }
 
@@ -202,6 +225,13 @@ class Reader {
     return this.bytes.subarray(this.offset);
   }
 
+  /** Throws unless `byteCount` more bytes follow (a variable part named `field`). */
+  need(byteCount: number, field: string): void {
+    if (this.bytes.length - this.offset < byteCount) {
+      throw new KernelMessageError(`${this.what}: ${field} runs past the end`);
+    }
+  }
+
   strings(field: string, count: number): string[] {
     let text: string;
     try {
@@ -275,11 +305,16 @@ export function encodeKernelMessage(message: KernelMessage): Uint8Array {
       return new Writer(message.kind, 4).u32(message.queryId).done();
     case KernelMessageKind.Probe:
       return new Writer(message.kind, 0).done();
-    case KernelMessageKind.Forward:
-      return new Writer(message.kind, 8, message.inner)
+    case KernelMessageKind.Forward: {
+      const { hops, version, via } = message.route;
+      const writer = new Writer(message.kind, 16 + 4 * via.length, message.inner)
         .u32(message.originNode)
-        .u32(message.hops)
-        .done();
+        .u32(hops)
+        .u32(version)
+        .u32(via.length);
+      for (const node of via) writer.u32(node);
+      return writer.done();
+    }
     case KernelMessageKind.PassedOn:
       return new Writer(message.kind, 12)
         .u32(message.requestId)
@@ -363,13 +398,20 @@ export function decodeKernelMessage(bytes: Uint8Array): KernelMessage {
     case KernelMessageKind.Probe:
       return { kind };
     case KernelMessageKind.Forward: {
-      const reader = new Reader(bytes, "forward", 8);
-      return {
-        kind,
-        originNode: reader.u32(),
-        hops: reader.u32(),
-        inner: reader.tail().slice(),
-      };
+      const reader = new Reader(bytes, "forward", 16);
+      const originNode = reader.u32();
+      const hops = reader.u32();
+      const version = reader.u32();
+      const viaCount = reader.u32();
+      if (viaCount > forwardViaMax || viaCount > hops) {
+        throw new KernelMessageError(
+          `forward: ${viaCount} nodes passed it on, more than ${Math.min(forwardViaMax, hops)}`,
+        );
+      }
+      reader.need(4 * viaCount, "the nodes that passed it on");
+      const via: number[] = [];
+      for (let index = 0; index < viaCount; index++) via.push(reader.u32());
+      return { kind, originNode, route: { hops, version, via }, inner: reader.tail().slice() };
     }
     case KernelMessageKind.PassedOn: {
       const reader = new Reader(bytes, "passed-on", 12);

@@ -37,6 +37,11 @@ export class LocationTable {
     return this.nodeByPid.get(pid);
   }
 
+  /** The version of the notice `pid`'s entry came from; 0 when none (a hint from an answer). */
+  versionOf(pid: Pid): number {
+    return this.versionByPid.get(pid) ?? 0;
+  }
+
   has(pid: Pid): boolean {
     return this.nodeByPid.has(pid);
   }

@@ -41,13 +41,16 @@ import {
   type Answer,
   decodeKernelMessage,
   encodeKernelMessage,
+  type ForwardRoute,
+  forwardViaMax,
   type KernelMessage,
   KernelMessageError,
   KernelMessageKind,
   requestIdOf,
+  routeNotPassed,
 } from "./kernel-messages.ts";
 import { LoadTable } from "./load-table.ts";
-import { LocationTable, locationVersionEnded } from "./location-table.ts";
+import { LocationTable, locationVersionEnded, locationVersionMoved } from "./location-table.ts";
 import { type RemoteChild, RemoteChildren } from "./remote-children.ts";
 import { Transport, type TransportLimits } from "./transport.ts";
 
@@ -57,8 +60,6 @@ export const fileStoreNode = 0;
 export const placementWaitNs = 2_000_000;
 /** How often a kernel sends its load figures to one peer. */
 export const loadExchangePeriodNs = 100_000_000;
-/** How many times a message for a moved process may be passed on before it is given up. */
-export const forwardHopsMax = 8;
 /** With watchPeers: how often a node probes the nodes of its remote children and pending requests. */
 export const watchPeriodNs = 500_000_000;
 /** The status a process lost with a failed node ends with, as if killed (128 + SIGKILL). */
@@ -437,18 +438,30 @@ export class NodeNetwork {
   }
 
   /**
-   * Sends `bytes` (a request from `originNode`) on to `node`, one hop further, and tells the
-   * origin that `node` holds it now, so that it watches that node: a request passed on more than
-   * once would otherwise be watched only at its first node, and lost if a later one failed.
+   * Sends `bytes` (a request from `originNode` that came by `route`) on to `node`, one hop
+   * further, going by a location entry of version `version`, and tells the origin that `node`
+   * holds it now, so that it watches that node: a request passed on more than once would
+   * otherwise be watched only at its first node, and lost if a later one failed.
    */
-  forwardTo(node: number, originNode: number, bytes: Uint8Array, hops = 0): void {
+  forwardTo(
+    node: number,
+    version: number,
+    originNode: number,
+    bytes: Uint8Array,
+    route: ForwardRoute,
+  ): void {
     const nowNs = this.kernel.nowNs();
+    const hops = route.hops;
     this.transport.send(
       node,
       encodeKernelMessage({
         kind: KernelMessageKind.Forward,
         originNode,
-        hops: hops + 1,
+        route: {
+          hops: hops + 1,
+          version: Math.max(version, route.version),
+          via: [...route.via, this.kernel.homeNode].slice(-forwardViaMax),
+        },
         inner: bytes,
       }),
       nowNs,
@@ -484,24 +497,55 @@ export class NodeNetwork {
 
   /**
    * For a message about a process that is not here: buffer it if the process is arriving,
-   * else pass it on towards it. False when there is nowhere to go (the process has ended).
+   * else pass it on towards it (nextHop). False when there is nowhere to go (the process has
+   * ended, its node failed, or the entries went round in a loop).
    */
-  private routeElsewhere(pid: Pid, originNode: number, bytes: Uint8Array, hops: number): boolean {
-    if (this.migration.destination.bufferIfArriving(pid, originNode, bytes, hops)) return true;
-    const next = this.nodeOf(pid);
-    if (
-      next === this.kernel.homeNode ||
-      next >= this.nodeCount ||
-      hops >= forwardHopsMax ||
-      this.transport.hasFailed(next)
-    ) {
-      return false;
-    }
-    this.migration.source.notePassedOn(pid, originNode, bytes, hops);
+  private routeElsewhere(
+    pid: Pid,
+    originNode: number,
+    bytes: Uint8Array,
+    route: ForwardRoute,
+  ): boolean {
+    if (this.migration.destination.bufferIfArriving(pid, originNode, bytes, route)) return true;
+    const next = this.nextHop(pid, route);
+    if (next === undefined) return false;
+    this.migration.source.notePassedOn(pid, originNode, bytes, route);
     this.migration.links.countForward(pid);
-    this.kernel.traceEvent("forward", { pid: formatPid(pid), to: next, hops: hops + 1 });
-    this.forwardTo(next, originNode, bytes, hops);
+    this.kernel.traceEvent("forward", { pid: formatPid(pid), to: next.node, hops: route.hops + 1 });
+    this.forwardTo(next.node, next.version, originNode, bytes, route);
     return true;
+  }
+
+  /**
+   * Where to pass on a message for `pid` (not here) that came by `route`: along this node's
+   * entry when it is newer than every entry the message went by (or the message is fresh),
+   * else to the pid's home, whose entry is the truth. Versions grow along a real chain (each
+   * node's entry was set when the process left it, after it came there), however long, so only
+   * a loop of stale entries brings a message back to the home with nothing newer there:
+   * undefined then, as for a process that has ended, or a next node that failed.
+   */
+  private nextHop(pid: Pid, route: ForwardRoute): { node: number; version: number } | undefined {
+    const own = this.kernel.homeNode;
+    const entry = this.locations.get(pid);
+    const entryVersion = this.locations.versionOf(pid);
+    let next: { node: number; version: number };
+    if (entry !== undefined && (route.hops === 0 || entryVersion > route.version)) {
+      next = { node: entry, version: entryVersion };
+    } else if (pidHomeNode(pid) !== own) {
+      next = { node: pidHomeNode(pid), version: route.version };
+    } else {
+      if (entry !== undefined) {
+        this.kernel.traceEvent("forward-loop", {
+          pid: formatPid(pid),
+          at: entry,
+          version: entryVersion,
+          hops: route.hops,
+        });
+      }
+      return undefined;
+    }
+    if (next.node >= this.nodeCount || this.transport.hasFailed(next.node)) return undefined;
+    return next;
   }
 
   /**
@@ -533,7 +577,7 @@ export class NodeNetwork {
         seq: ipc.pairSeq,
         toNode: node,
       });
-      if (node === this.kernel.homeNode) this.handleMessage(node, ipc.bytes, 0);
+      if (node === this.kernel.homeNode) this.handleMessage(node, ipc.bytes, routeNotPassed);
       else if (!this.transport.send(node, ipc.bytes, this.kernel.nowNs())) {
         this.complete(requestId, this.transport.hasFailed(node) ? -Errno.ESRCH : -Errno.EAGAIN);
       }
@@ -616,7 +660,7 @@ export class NodeNetwork {
       `process ${formatPid(pid)} can no longer be reached through node ${failedNode} (it failed); the request waiting on it goes to node ${next}, its home, which knows where it is`,
     );
     if (next === this.kernel.homeNode) {
-      this.handleMessage(next, bytes, 0);
+      this.handleMessage(next, bytes, routeNotPassed);
     } else if (next >= this.nodeCount || !this.transport.send(next, bytes, this.kernel.nowNs())) {
       this.complete(requestId, -Errno.ESRCH);
     }
@@ -852,17 +896,17 @@ export class NodeNetwork {
   }
 
   private onMessage(sourceNode: number, bytes: Uint8Array): void {
-    this.handleMessage(sourceNode, bytes, 0);
+    this.handleMessage(sourceNode, bytes, routeNotPassed);
   }
 
   /**
    * Handles a kernel message from `sourceNode` (for a passed-on one, the node that sent it
-   * first: answers go there), passed on `hops` times so far.
+   * first: answers go there), that came by `route` (passed on, or not).
    */
-  handleMessage(sourceNode: number, bytes: Uint8Array, hops: number): void {
+  handleMessage(sourceNode: number, bytes: Uint8Array, route: ForwardRoute): void {
     if ((bytes[0] ?? 0) >= migrationKindFirst) {
       this.kernel.machine.chargeCycles(kernelCosts.remoteRequestCycles);
-      this.migration.onMessage(sourceNode, bytes, hops);
+      this.migration.onMessage(sourceNode, bytes, route.hops);
       return;
     }
     let message: KernelMessage;
@@ -878,7 +922,7 @@ export class NodeNetwork {
     switch (message.kind) {
       case KernelMessageKind.Forward:
         if (message.originNode < this.nodeCount) {
-          this.handleMessage(message.originNode, message.inner, message.hops);
+          this.handleMessage(message.originNode, message.inner, message.route);
         }
         return;
       case KernelMessageKind.IpcSend:
@@ -899,22 +943,26 @@ export class NodeNetwork {
         }
         if (
           this.kernel.processes.live(message.receiverPid)?.state === ProcessState.Frozen &&
-          this.migration.source.holdSend(message.receiverPid, sourceNode, bytes, hops)
+          this.migration.source.holdSend(message.receiverPid, sourceNode, bytes, route)
         ) {
           return;
         }
         if (
           !this.kernel.processes.live(message.receiverPid) &&
-          this.routeElsewhere(message.receiverPid, sourceNode, bytes, hops)
+          this.routeElsewhere(message.receiverPid, sourceNode, bytes, route)
         ) {
           return;
         }
-        this.answerUnlessHeld(message.receiverPid, {
-          node: sourceNode,
-          kind: KernelMessageKind.IpcAnswer,
-          requestId: message.requestId,
-          result: this.deliver(message),
-        });
+        this.answerUnlessHeld(
+          message.receiverPid,
+          {
+            node: sourceNode,
+            kind: KernelMessageKind.IpcAnswer,
+            requestId: message.requestId,
+            result: this.deliver(message),
+          },
+          route,
+        );
         return;
       case KernelMessageKind.IpcAnswer:
         this.complete(message.requestId, message.result, sourceNode);
@@ -959,7 +1007,7 @@ export class NodeNetwork {
       case KernelMessageKind.ChildExit:
         if (
           !this.kernel.processes.live(message.parentPid) &&
-          this.routeElsewhere(message.parentPid, sourceNode, bytes, hops)
+          this.routeElsewhere(message.parentPid, sourceNode, bytes, route)
         ) {
           return;
         }
@@ -968,16 +1016,20 @@ export class NodeNetwork {
       case KernelMessageKind.KillRequest: {
         const target = this.kernel.processes.live(message.targetPid);
         if (target?.state === ProcessState.Frozen) {
-          if (this.migration.source.hold(target.pid, sourceNode, bytes, hops)) return;
+          if (this.migration.source.hold(target.pid, sourceNode, bytes, route)) return;
         }
-        if (!target && this.routeElsewhere(message.targetPid, sourceNode, bytes, hops)) return;
+        if (!target && this.routeElsewhere(message.targetPid, sourceNode, bytes, route)) return;
         if (target) this.kernel.killByRequest(target, message.killerPid);
-        this.answerUnlessHeld(message.targetPid, {
-          node: sourceNode,
-          kind: KernelMessageKind.KillAnswer,
-          requestId: message.requestId,
-          result: target ? 0 : -Errno.ESRCH,
-        });
+        this.answerUnlessHeld(
+          message.targetPid,
+          {
+            node: sourceNode,
+            kind: KernelMessageKind.KillAnswer,
+            requestId: message.requestId,
+            result: target ? 0 : -Errno.ESRCH,
+          },
+          target ? route : routeNotPassed,
+        );
         return;
       }
       case KernelMessageKind.LoadQuery: {
@@ -1030,10 +1082,42 @@ export class NodeNetwork {
     );
   }
 
-  /** Answers a send or kill for `pid`, unless its arrival here is not confirmed yet. */
-  private answerUnlessHeld(pid: Pid, answer: HeldAnswer): void {
+  /**
+   * Answers a send or kill for `pid` that came by `route`, unless its arrival here is not
+   * confirmed yet; with the answer, the chain it came along is shortened (shortenChain).
+   */
+  private answerUnlessHeld(pid: Pid, answer: HeldAnswer, route: ForwardRoute): void {
     if (this.migration.destination.holdAnswer(pid, answer)) return;
     this.answer(answer.node, answer.kind, answer.requestId, answer.result);
+    this.shortenChain(pid, answer.node, route);
+  }
+
+  /**
+   * A request for `pid`, a process here, came from `originNode` by `route`: the nodes that
+   * passed it on, but the last, which sent it here, hold entries older than this node's (each
+   * went by its own, or by the home, towards an older place), so each is told with a notice
+   * that `pid` is here, as Charlotte collapses a chain of links behind a message. The origin
+   * learns it from the answer (link-collapse), the home knows. Not for a process whose arrival
+   * is unconfirmed (answerUnlessHeld): its source may still take it back.
+   */
+  private shortenChain(pid: Pid, originNode: number, route: ForwardRoute): void {
+    if (route.via.length < 2 || !this.kernel.processes.live(pid)) return;
+    const own = this.kernel.homeNode;
+    const skipped = new Set([own, originNode, pidHomeNode(pid), route.via.at(-1)!]);
+    const told = [...new Set(route.via)].filter(
+      (node) => !skipped.has(node) && node < this.nodeCount && !this.transport.hasFailed(node),
+    );
+    if (told.length === 0) return;
+    // The version of "it came here by its last move": never newer than the truth (a process
+    // back here after a failed attempt is at 2k + 1), so a notice that crosses a later move's
+    // entry on the way changes nothing (location-stale).
+    const version = locationVersionMoved(this.migration.moveCounts.get(pid) ?? 0);
+    for (const node of told) this.migration.notifyLocation(node, pid, own, version);
+    this.kernel.traceEvent("chain-shortened", {
+      pid: formatPid(pid),
+      nodes: told.join(","),
+      hops: route.hops,
+    });
   }
 
   /** A message from another node for a process here: the mailbox decides, as for a local send. */
