@@ -261,6 +261,7 @@ export class MigrationService {
     this.lender.onPeerFailed(node);
     this.remotePages.onPeerFailed(node);
     this.links.onPeerFailed(node);
+    this.orders.onPeerFailed(node);
   }
 
   /** A migration message from `fromNode` (its kind byte is 20..31); `hops` if passed on. */
@@ -310,7 +311,7 @@ export class MigrationService {
         });
         return;
       case MigrationMessageKind.NameAnswer:
-        this.orders.onNameAnswer(message.queryId, message.pid);
+        this.orders.onNameAnswer(fromNode, message.queryId, message.pid);
         return;
       case MigrationMessageKind.PageTable:
         this.destination.onPageTable(fromNode, message);

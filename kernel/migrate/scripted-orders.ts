@@ -1,11 +1,13 @@
 // Migration orders that do not come from a Starter: `--migrate TIME:TARGET:NODE` (node 0 holds
 // the script and starts each order at its virtual time) and orders passed on between kernels.
 // A TARGET is a pid ("0.3") or a program's base name, with or without its extension ("relay"
-// names a process run from relay.asm), meaning the lowest live pid of that name in the cluster: node 0 asks every kernel for its lowest and takes the lowest answer. An order
-// travels (MigrateOrder) to the node holding the process, which starts the same protocol a
-// Starter's MigrateOut does; one for a process already migrating waits until that ends. A
-// target that does not exist, has ended or is already on the node is reported and counted as
-// cancelled; it never stops the run.
+// names a process run from relay.asm), meaning the lowest live pid of that name in the
+// cluster: node 0 asks every kernel for its lowest and takes the lowest answer once every
+// kernel has answered or is known to have failed. An order travels (MigrateOrder) to the node
+// holding the process, which starts the same protocol a Starter's MigrateOut does; one for a
+// process already migrating waits until that ends. A target that does not exist, has ended,
+// is already on the node or is a node's Starter is reported and counted as cancelled; it
+// never stops the run.
 
 import { formatPid, isPid, type Pid, parsePid } from "../process/pid.ts";
 import { MigrationMessageKind } from "./migration-messages.ts";
@@ -21,15 +23,21 @@ export interface ScriptedMigration {
 
 /** How far an order may chase a process from node to node. */
 export const orderHopsMax = 8;
-/** How long node 0 waits for every kernel's answer to a name query. */
-export const nameQueryWaitNs = 20_000_000;
+/**
+ * How long node 0 waits at most for the kernels' answers to a name query. A kernel answers
+ * as soon as the query reaches it, but a busy medium can hold the query for as long as a
+ * transfer holds it (a 256 KiB migration holds a 10 Mbit/s Ethernet for about 230 ms), and a
+ * failed node is given up when the transport says so; this only bounds the wait.
+ */
+export const nameQueryWaitNs = 60_000_000_000;
 
 interface NameQueryWait {
   queryId: number;
   name: string;
   toNode: number;
   deadlineNs: number;
-  answersPending: number;
+  /** The nodes asked that have neither answered nor failed. */
+  pending: Set<number>;
   lowestPid: Pid;
 }
 
@@ -86,7 +94,9 @@ export class ScriptedOrders {
     }
     const process = kernel.processes.live(pid);
     if (process) {
-      if (toNode === kernel.homeNode) {
+      if (pid === kernel.starterPid) {
+        service.badTarget(formatPid(pid), `it is node ${kernel.homeNode}'s Starter`);
+      } else if (toNode === kernel.homeNode) {
         service.badTarget(formatPid(pid), `already on node ${toNode}`);
       } else {
         service.source.start(process, toNode);
@@ -94,7 +104,7 @@ export class ScriptedOrders {
       return;
     }
     const next = service.network.nodeOf(pid);
-    if (next === kernel.homeNode || hops >= orderHopsMax) {
+    if (next === kernel.homeNode || next >= kernel.nodeCount || hops >= orderHopsMax) {
       service.badTarget(formatPid(pid), "no such live process");
       return;
     }
@@ -120,12 +130,18 @@ export class ScriptedOrders {
     return lowest;
   }
 
-  onNameAnswer(queryId: number, pid: Pid): void {
+  onNameAnswer(fromNode: number, queryId: number, pid: Pid): void {
     const query = this.queries.get(queryId);
-    if (!query) return;
+    if (!query?.pending.delete(fromNode)) return;
     if (isPid(pid) && (query.lowestPid === 0 || pid < query.lowestPid)) query.lowestPid = pid;
-    query.answersPending--;
-    if (query.answersPending === 0) this.settle(query);
+    if (query.pending.size === 0) this.settle(query);
+  }
+
+  /** A node asked a name query failed: its answer will not come. */
+  onPeerFailed(node: number): void {
+    for (const query of [...this.queries.values()]) {
+      if (query.pending.delete(node) && query.pending.size === 0) this.settle(query);
+    }
   }
 
   private begin(order: ScriptedMigration): void {
@@ -147,7 +163,7 @@ export class ScriptedOrders {
       name: order.target,
       toNode: order.toNode,
       deadlineNs: kernel.nowNs() + nameQueryWaitNs,
-      answersPending: 0,
+      pending: new Set(),
       lowestPid: this.lowestPidNamed(order.target),
     };
     for (let node = 0; node < kernel.nodeCount; node++) {
@@ -157,10 +173,10 @@ export class ScriptedOrders {
         queryId: query.queryId,
         name: order.target,
       });
-      query.answersPending++;
+      query.pending.add(node);
     }
     this.queries.set(query.queryId, query);
-    if (query.answersPending === 0) this.settle(query);
+    if (query.pending.size === 0) this.settle(query);
   }
 
   private settle(query: NameQueryWait): void {

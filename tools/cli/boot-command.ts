@@ -76,6 +76,8 @@ const demoFiles = ["cluster-demo-worker.asm"];
  * and a few more each, while a spawning loop still cannot flood stderr.
  */
 const summaryProcessLinesMax = 4096;
+/** Migration lines the summary prints at most (a Starter may move processes all run long). */
+const summaryMigrationLinesMax = 1024;
 const memoryMibMax = 2048;
 
 class UsageError extends Error {}
@@ -174,6 +176,20 @@ function migrationStatusLine(traceLine: string): string | undefined {
   if (end.outcome !== "committed") return undefined;
   const kib = Math.round(Number(end.bytes) / 1024);
   return `[${(Number(end.t) / 1e9).toFixed(3)} s] moved ${end.pid} from n${end.node} to n${end.to}: frozen ${(Number(end.freezeNs) / 1e6).toFixed(2)} ms, ${kib} KiB`;
+}
+
+/**
+ * The summary's line for a migrate-end trace line: who moved where, how it ended, and the
+ * figures the issue asks of every migration, e.g. "migration 0.1 n0 -> n2 committed: frozen
+ * 32.270 ms, total 32.470 ms, 279257 bytes sent, 0 messages forwarded"; a bad --migrate
+ * target has no figures, only why. Undefined for any other line.
+ */
+function migrationSummaryLine(traceLine: string): string | undefined {
+  if (!traceLine.includes('"event":"migrate-end"')) return undefined;
+  const end = JSON.parse(traceLine) as Record<string, number | string | undefined>;
+  const why = end.why === undefined ? "" : ` (${end.why})`;
+  if (end.to === undefined) return `migration ${end.pid} ${end.outcome}${why}`;
+  return `migration ${end.pid} n${end.node} -> n${end.to} ${end.outcome}${why}: frozen ${formatMs(Number(end.freezeNs))}, total ${formatMs(Number(end.totalNs))}, ${end.bytes} bytes sent, ${end.forwarded} messages forwarded`;
 }
 
 function formatMilli(milli: number): string {
@@ -410,6 +426,8 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       traceFile = opened.file;
     }
     const trace = traceFile;
+    const migrationLines: string[] = [];
+    let migrationLinesLeftOut = 0;
     const result = await bootCluster({
       nodeCount,
       workers,
@@ -429,14 +447,15 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       delivery: options.delivery,
       listener: {
         console: (record) => (record.channel === 0 ? stdout : stderr).write(record.bytes),
-        trace:
-          trace || demo
-            ? (line) => {
-                trace?.writeLine(line);
-                const moved = demo ? migrationStatusLine(line) : undefined;
-                if (moved !== undefined) say(moved);
-              }
-            : undefined,
+        trace: (line) => {
+          trace?.writeLine(line);
+          const ended = migrationSummaryLine(line);
+          if (ended === undefined) return;
+          if (migrationLines.length < summaryMigrationLinesMax) migrationLines.push(ended);
+          else migrationLinesLeftOut++;
+          const moved = demo ? migrationStatusLine(line) : undefined;
+          if (moved !== undefined) say(moved);
+        },
         report: (line, node) => say(`sterna: node ${node}: ${line}`),
         second: demo
           ? (atNs, progress) =>
@@ -506,6 +525,8 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
         `migration messages: ${messages.forwarded} forwarded, ${messages.dropped} dropped, ${messages.resent} resent; forwarding links: ${messages.linksLeft} left, ${messages.linksEnded} ended`,
       );
     }
+    for (const line of migrationLines) say(line);
+    if (migrationLinesLeftOut > 0) say(`... and ${migrationLinesLeftOut} more migrations`);
     say(
       `migrations: ${moves.committed} committed, ${moves.cancelled} cancelled, ${moves.failed} failed`,
     );

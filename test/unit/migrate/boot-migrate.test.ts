@@ -44,6 +44,63 @@ describe.concurrent("sterna boot --migrate", () => {
     );
     expect(moved.stderr).toMatch(/^ {2}0\.1 +1 +7 /m);
     expect(moved.stderr).toMatch(/^ {2}1\.1 +3 +7 /m);
+    // Every migration's line in the summary, in the order they ended, with its figures.
+    const figures = "frozen [\\d.]+ ms, total [\\d.]+ ms, \\d+ bytes sent, \\d+ messages forwarded";
+    const migrationLines = moved.stderr
+      .split("\n")
+      .filter((line) => /^migration \S+ [nc]/.test(line));
+    expect(migrationLines).toHaveLength(4);
+    expect(migrationLines[0]).toBe("migration 3.7 cancelled (no such live process)");
+    for (const [index, move] of ["0.1 n0 -> n2", "1.1 n1 -> n3", "0.1 n2 -> n1"].entries()) {
+      expect(migrationLines[index + 1]).toMatch(
+        new RegExp(`^migration ${move} committed: ${figures}$`),
+      );
+    }
+    expect(still.stderr).not.toMatch(/^migration \d/m);
+  }, 180_000);
+
+  it("resolves a name while the medium is busy with another move, and refuses odd targets", async () => {
+    // node 0 holds the script: its name query waits behind the 2 MiB hoarder's pages on
+    // 10 Mbit/s Ethernet, and node 1's answer comes about 0.5 s later (once waited 20 ms, and
+    // the move of relay 1.1 was cancelled as "no live process of that name").
+    const [busy, odd] = await Promise.all([
+      sterna([
+        "boot",
+        "--nodes",
+        "3",
+        "--fabric",
+        "ethernet",
+        "--starter",
+        "none",
+        "--run",
+        `${hoarderPath} 2048`,
+        "--run",
+        `${relayPath}@1 2`,
+        "--migrate",
+        "5ms:0.1:2",
+        "--migrate",
+        "10ms:relay:2",
+      ]),
+      sterna([
+        ...relayRun,
+        "--starter",
+        "threshold",
+        "--migrate",
+        "2ms:7.1:1",
+        "--migrate",
+        "3ms:2.1:1",
+      ]),
+    ]);
+    expect(busy.stderr).toMatch(/^migration 1\.1 n1 -> n2 committed: /m);
+    expect(busy.stderr).toContain("migrations: 2 committed, 0 cancelled, 0 failed\n");
+    // A pid whose node is outside the cluster, a node's Starter: reported, counted, run goes on.
+    expect(odd.stderr).toContain(
+      "sterna: node 0: --migrate 7.1: no such live process; counted as cancelled\n",
+    );
+    expect(odd.stderr).toContain(
+      "sterna: node 2: --migrate 2.1: it is node 2's Starter; counted as cancelled\n",
+    );
+    expect(odd.stderr).toMatch(/^ {2}2\.1 +2 alive .*threshold\.asm$/m);
   }, 180_000);
 
   it("moves a process holding its whole 16 MiB allowance; a destination without room denies", async () => {
