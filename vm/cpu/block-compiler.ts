@@ -322,11 +322,12 @@ export function blockSource(
       case FastKind.Nop:
         break;
       default: {
-        const sized = sizedCode(store, slot, flagSource, k);
+        const sized = sizedCode(store, slot, flagSource, k, leaveIfCodeWritten);
         if (sized !== undefined) {
           const touchesMemory = d === LOCATION_MEMORY || s === LOCATION_MEMORY;
           const address = touchesMemory ? `const ad = ${ea};` : "";
-          lines.push(`{ ${address} ${sized.code} ${touchesMemory ? leaveIfCodeWritten : ""} }`);
+          const check = touchesMemory && !sized.checksCodeWritten ? leaveIfCodeWritten : "";
+          lines.push(`{ ${address} ${sized.code} ${check} }`);
           flagSource = sized.source;
           break;
         }
@@ -581,14 +582,17 @@ function shiftCode(op: number, reg: number, count: number): string {
  * Code for the common size-generic forms (any operand size and shape) of mov, movzx,
  * movsx, lea, the ALU operations, inc, dec, neg, not, setcc, cmovcc, imul and 32-bit
  * one-operand mul/imul, mirroring
- * execute.ts; a memory operand's address is in `ad`. Undefined for other handlers.
+ * execute.ts; a memory operand's address is in `ad`. Undefined for other handlers. With
+ * checksCodeWritten the code itself runs `leaveIfCodeWritten` after a store that went
+ * through the slow path; otherwise the caller checks after the instruction.
  */
 function sizedCode(
   store: DecodedInstructions,
   slot: number,
   flagSource: FlagSource,
   step: number,
-): { code: string; source: FlagSource } | undefined {
+  leaveIfCodeWritten: string,
+): { code: string; source: FlagSource; checksCodeWritten?: boolean } | undefined {
   const handler = store.handler[slot]!;
   const size = store.size[slot]!;
   const dst = store.dst[slot]!;
@@ -599,6 +603,16 @@ function sizedCode(
     writeCode(location, bits, value, step);
   switch (handler) {
     case HandlerId.Mov:
+      if (dst === LOCATION_MEMORY) {
+        // The store is the instruction's last act: only its slow path can hit cached code,
+        // so only that path checks (a check after every store cost the C bench's sieve loop
+        // about 6 %).
+        return {
+          code: `const v = ${read(src, size)}; ${storeCode(size, "ad", "v", step, leaveIfCodeWritten)}`,
+          source: flagSource,
+          checksCodeWritten: true,
+        };
+      }
       return { code: `const v = ${read(src, size)}; ${write(dst, size, "v")}`, source: flagSource };
     case HandlerId.Movzx:
     case HandlerId.Movsx: {
