@@ -23,6 +23,7 @@ import {
   memoryStrategyDefault,
 } from "../../kernel/migrate/memory-strategy.ts";
 import { collectRepeated } from "./input-file.ts";
+import { MigrationSummary } from "./migration-summary.ts";
 import {
   integerInRange,
   parseDurationNs,
@@ -76,8 +77,6 @@ const demoFiles = ["cluster-demo-worker.asm"];
  * and a few more each, while a spawning loop still cannot flood stderr.
  */
 const summaryProcessLinesMax = 4096;
-/** Migration lines the summary prints at most (a Starter may move processes all run long). */
-const summaryMigrationLinesMax = 1024;
 const memoryMibMax = 2048;
 
 class UsageError extends Error {}
@@ -178,20 +177,6 @@ function migrationStatusLine(traceLine: string): string | undefined {
   return `[${(Number(end.t) / 1e9).toFixed(3)} s] moved ${end.pid} from n${end.node} to n${end.to}: frozen ${(Number(end.freezeNs) / 1e6).toFixed(2)} ms, ${kib} KiB`;
 }
 
-/**
- * The summary's line for a migrate-end trace line: who moved where, how it ended, and the
- * figures the issue asks of every migration, e.g. "migration 0.1 n0 -> n2 committed: frozen
- * 32.270 ms, total 32.470 ms, 279257 bytes sent, 0 messages forwarded"; a bad --migrate
- * target has no figures, only why. Undefined for any other line.
- */
-function migrationSummaryLine(traceLine: string): string | undefined {
-  if (!traceLine.includes('"event":"migrate-end"')) return undefined;
-  const end = JSON.parse(traceLine) as Record<string, number | string | undefined>;
-  const why = end.why === undefined ? "" : ` (${end.why})`;
-  if (end.to === undefined) return `migration ${end.pid} ${end.outcome}${why}`;
-  return `migration ${end.pid} n${end.node} -> n${end.to} ${end.outcome}${why}: frozen ${formatMs(Number(end.freezeNs))}, total ${formatMs(Number(end.totalNs))}, ${end.bytes} bytes sent, ${end.forwarded} messages forwarded`;
-}
-
 function formatMilli(milli: number): string {
   return (milli / 1000).toFixed(3);
 }
@@ -216,6 +201,11 @@ function parsePartition(
       );
     }
     for (let node = first; node <= last; node++) nodes.add(node);
+  }
+  if (nodes.size === nodeCount) {
+    throw new UsageError(
+      `--partition ${spec}: cuts off every node (0..${nodeCount - 1}): nothing is left on the other side`,
+    );
   }
   try {
     return {
@@ -426,8 +416,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       traceFile = opened.file;
     }
     const trace = traceFile;
-    const migrationLines: string[] = [];
-    let migrationLinesLeftOut = 0;
+    const migrationSummary = new MigrationSummary();
     const result = await bootCluster({
       nodeCount,
       workers,
@@ -449,10 +438,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
         console: (record) => (record.channel === 0 ? stdout : stderr).write(record.bytes),
         trace: (line) => {
           trace?.writeLine(line);
-          const ended = migrationSummaryLine(line);
-          if (ended === undefined) return;
-          if (migrationLines.length < summaryMigrationLinesMax) migrationLines.push(ended);
-          else migrationLinesLeftOut++;
+          migrationSummary.onTraceLine(line);
           const moved = demo ? migrationStatusLine(line) : undefined;
           if (moved !== undefined) say(moved);
         },
@@ -525,8 +511,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
         `migration messages: ${messages.forwarded} forwarded, ${messages.dropped} dropped, ${messages.resent} resent; forwarding links: ${messages.linksLeft} left, ${messages.linksEnded} ended`,
       );
     }
-    for (const line of migrationLines) say(line);
-    if (migrationLinesLeftOut > 0) say(`... and ${migrationLinesLeftOut} more migrations`);
+    for (const line of migrationSummary.lines()) say(line);
     say(
       `migrations: ${moves.committed} committed, ${moves.cancelled} cancelled, ${moves.failed} failed`,
     );

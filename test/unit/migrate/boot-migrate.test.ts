@@ -6,6 +6,8 @@
 // target that names no live process is one stderr line and a cancelled migration, never the end
 // of the run; a node outside the cluster is a usage error (exit 2, one line naming --migrate).
 
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sterna } from "../../support/run-cli.ts";
@@ -101,6 +103,35 @@ describe.concurrent("sterna boot --migrate", () => {
       "sterna: node 2: --migrate 2.1: it is node 2's Starter; counted as cancelled\n",
     );
     expect(odd.stderr).toMatch(/^ {2}2\.1 +2 alive .*threshold\.asm$/m);
+  }, 180_000);
+
+  it("gives a copy-on-reference move's total time and bytes to the last page lent", async () => {
+    const tracePath = join(mkdtempSync(join(tmpdir(), "sterna-cor-")), "cor.jsonl");
+    const cor = await sterna([
+      "boot",
+      "--nodes",
+      "3",
+      "--fabric",
+      "ethernet",
+      "--strategy",
+      "cor",
+      "--run",
+      `${relayPath} 1`,
+      "--migrate",
+      "20ms:0.1:2",
+      "--trace",
+      tracePath,
+    ]);
+    const events = readFileSync(tracePath, "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, number | string>);
+    const end = events.find((event) => event.event === "migrate-end")!;
+    const lastLent = events.filter((event) => event.event === "page-lent").at(-1)!;
+    expect(Number(lastLent.totalNs)).toBeGreaterThan(Number(end.totalNs));
+    expect(cor.stderr).toContain(
+      `migration 0.1 n0 -> n2 committed: frozen ${(Number(end.freezeNs) / 1e6).toFixed(3)} ms, total ${(Number(lastLent.totalNs) / 1e6).toFixed(3)} ms, ${lastLent.bytes} bytes sent, `,
+    );
   }, 180_000);
 
   it("moves a process holding its whole 16 MiB allowance; a destination without room denies", async () => {

@@ -54,6 +54,7 @@ describe.concurrent("sterna boot", () => {
     [["--loss", "1.5"], "--loss"],
     [["--dup", "-0.1"], "--dup"],
     [["--partition", "10ms:7:5ms"], "--partition"],
+    [["--partition", "10ms:0-3:5ms"], "--partition 10ms:0-3:5ms: cuts off every node"],
     [["--migrate", "1s:0.1:9"], "--migrate"],
     [["--trace", "/nonexistent-folder/t.jsonl"], "--trace"],
     [["--trace", ""], "--trace: an output file name is empty"],

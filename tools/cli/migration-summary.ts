@@ -1,0 +1,96 @@
+// The boot summary's line per migration, gathered from the trace as the run goes: who moved
+// where, how it ended, its freeze and total time, bytes sent and messages forwarded (issue 9:
+// "in the trace and in the summary"). A copy-on-reference move goes on after its commit while
+// the source lends pages: its total time is the time the last page left the source and its
+// bytes include the pages served (docs/migration.md), so those figures follow the source's
+// `page-lent` and `migrate-residual-end` lines.
+
+/** Lines kept at most (a Starter may move processes all run long); the rest are counted. */
+export const summaryMigrationLinesMax = 1024;
+
+interface EndedMigration {
+  pid: string;
+  outcome: string;
+  why?: string;
+  /** Absent for a bad --migrate target, which never started. */
+  figures?: {
+    fromNode: number;
+    toNode: number;
+    freezeNs: number;
+    totalNs: number;
+    bytes: number;
+    forwarded: number;
+  };
+}
+
+type TraceRecord = Record<string, number | string | undefined>;
+
+export class MigrationSummary {
+  private readonly ended: EndedMigration[] = [];
+  /** Migrations still lending pages, by source node and request id. */
+  private readonly lending = new Map<string, EndedMigration>();
+  private leftOut = 0;
+
+  /** Takes the trace lines that matter to the summary; every other line costs a substring test. */
+  onTraceLine(line: string): void {
+    if (line.includes('"event":"migrate-end"')) this.onEnd(JSON.parse(line) as TraceRecord);
+    else if (
+      line.includes('"event":"page-lent"') ||
+      line.includes('"event":"migrate-residual-end"')
+    ) {
+      this.onPagesServed(JSON.parse(line) as TraceRecord);
+    }
+  }
+
+  lines(): string[] {
+    const lines = this.ended.map(formatMigration);
+    if (this.leftOut > 0) lines.push(`... and ${this.leftOut} more migrations`);
+    return lines;
+  }
+
+  private onEnd(end: TraceRecord): void {
+    if (this.ended.length >= summaryMigrationLinesMax) {
+      this.leftOut++;
+      return;
+    }
+    const migration: EndedMigration = {
+      pid: String(end.pid),
+      outcome: String(end.outcome),
+      why: end.why === undefined ? undefined : String(end.why),
+    };
+    if (end.to !== undefined) {
+      migration.figures = {
+        fromNode: Number(end.node),
+        toNode: Number(end.to),
+        freezeNs: Number(end.freezeNs),
+        totalNs: Number(end.totalNs),
+        bytes: Number(end.bytes),
+        forwarded: Number(end.forwarded),
+      };
+      if (end.strategy === "cor" && end.outcome === "committed") {
+        this.lending.set(`${end.node}:${end.id}`, migration);
+      }
+    }
+    this.ended.push(migration);
+  }
+
+  private onPagesServed(served: TraceRecord): void {
+    const key = `${served.node}:${served.id}`;
+    const figures = this.lending.get(key)?.figures;
+    if (!figures) return;
+    figures.totalNs = Math.max(figures.totalNs, Number(served.totalNs));
+    figures.bytes = Math.max(figures.bytes, Number(served.bytes));
+    if (served.event === "migrate-residual-end") this.lending.delete(key);
+  }
+}
+
+function formatMigration(migration: EndedMigration): string {
+  const why = migration.why === undefined ? "" : ` (${migration.why})`;
+  const figures = migration.figures;
+  if (!figures) return `migration ${migration.pid} ${migration.outcome}${why}`;
+  return `migration ${migration.pid} n${figures.fromNode} -> n${figures.toNode} ${migration.outcome}${why}: frozen ${formatMs(figures.freezeNs)}, total ${formatMs(figures.totalNs)}, ${figures.bytes} bytes sent, ${figures.forwarded} messages forwarded`;
+}
+
+function formatMs(ns: number): string {
+  return `${(ns / 1e6).toFixed(3)} ms`;
+}
