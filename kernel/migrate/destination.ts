@@ -123,9 +123,13 @@ export class DestinationSide {
     return this.byKey.size;
   }
 
-  /** The nodes processes are on their way here from (watched for a crash: onPeerFailed). */
+  /**
+   * The nodes processes are on their way here from, and the copy-on-reference sources whose
+   * page replies a process here waits for (watched for a crash: onPeerFailed).
+   */
   *sourceNodes(): IterableIterator<number> {
     for (const record of this.byKey.values()) yield record.sourceNode;
+    yield* this.service.remotePages.awaitedSources();
   }
 
   /** Buffers a message for a process on its way here; false when none is arriving. */

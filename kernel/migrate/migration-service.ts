@@ -117,6 +117,7 @@ export class MigrationService {
     return (
       this.source.activeCount > 0 ||
       this.destination.activeCount > 0 ||
+      this.remotePages.awaiting ||
       this.orders.pendingQueries > 0
     );
   }

@@ -64,6 +64,24 @@ export class RemotePages {
     return this.byPid.has(pid);
   }
 
+  /**
+   * Whether a process here waits on pages asked for: the run is not over until they come or
+   * their source is declared failed (the fetch was acked, so only a probe can tell).
+   */
+  get awaiting(): boolean {
+    for (const record of this.byPid.values()) if (this.awaits(record)) return true;
+    return false;
+  }
+
+  /** The sources of the pages asked for and not come yet (probed as a request's node is). */
+  *awaitedSources(): IterableIterator<number> {
+    for (const record of this.byPid.values()) if (this.awaits(record)) yield record.sourceNode;
+  }
+
+  private awaits(record: Borrowed): boolean {
+    return record.lostWhy === undefined && (record.asked.size > 0 || record.unasked.size > 0);
+  }
+
   /** A process just installed from a page table: `pages` are still at `sourceNode`. */
   adopt(process: Process, sourceNode: number, requestId: number, pages: PageTableEntry[]): void {
     const remote = new Map<number, boolean>();
@@ -237,7 +255,7 @@ export class RemotePages {
     for (const record of [...this.byPid.values()]) {
       if (record.sourceNode !== node) continue;
       const why = `node ${node} failed`;
-      if (record.asked.size > 0 || record.unasked.size > 0 || record.waiting !== undefined) {
+      if (this.awaits(record) || record.waiting !== undefined) {
         this.lose(record, why);
       } else record.lostWhy = why;
     }

@@ -37,9 +37,8 @@
 //   137 and a report naming the source, unless it needed none of the pages left there.
 // What the kernel does not survive yet is left out or checked less, each case written up with
 // its replay: the windows of `knownFault` are not drawn (a case falling in one moves to the next
-// role and phase): a source crash after the freeze, the home crashing while the partner's node
-// knows only the home, a copy-on-reference
-// source crashing while it answers a page fetch. In checkCase, the statuses of a pair and of
+// role and phase): a source crash after the freeze, and the home crashing while the partner's
+// node knows only the home. In checkCase, the statuses of a pair and of
 // the parent are not checked (and they may hang until the time limit) when the destination
 // crashes once the migration has started (`staleHints`), when the child moved before its
 // parent had introduced it (`parentUntold`), or when the crash came before the parent had
@@ -236,8 +235,6 @@ interface Timeline {
   endNs: number;
   /** Copy-on-reference: the last page lent (or the dependency's other end); else endNs. */
   residualEndNs: number;
-  /** Copy-on-reference: from each page fetch's answer at the source to its arrival. */
-  lendWindows: [number, number][];
   /** Nodes other than the destination the source sent a message to during the link update. */
   linkNodes: number[];
 }
@@ -303,21 +300,6 @@ function timelinesOf(trace: readonly TraceRecord[]): Timeline[] {
       installNs: install.t,
       endNs: migration.end.t,
       residualEndNs: atSource("migrate-residual-end")?.t ?? migration.end.t,
-      lendWindows: trace
-        .filter(
-          (record) =>
-            record.event === "page-lent" && record.node === source && record.id === migration.id,
-        )
-        .map((lent) => [
-          lent.t,
-          trace.find(
-            (record) =>
-              record.event === "page-fetched" &&
-              record.node === destination &&
-              record.pid === migration.pid &&
-              record.t >= lent.t,
-          )?.t ?? Number.POSITIVE_INFINITY,
-        ]),
       linkNodes: [...new Set(linkNodes)],
     });
   }
@@ -403,16 +385,18 @@ function roleNode(
  *   'test/property/fixtures/crash-pairs.asm 2 10 1008' --migrate 7.6ms:2.1:3 --crash 11.5ms:2`:
  *   2.1 runs on at node 3, but 1.1's sends go to its home, which failed: -ESRCH, 1.1 exits 4
  *   (nodes do not learn a sender's node from the messages they deliver).
- * - a copy-on-reference source crashes after it took a page fetch and before its answer has
- *   arrived: `npx sterna boot --nodes 4 --seed 65535 --fabric ethernet --strategy cor --workers
- *   1 --run 'test/property/fixtures/crash-pairs.asm 2 7 1003' --migrate 30.8ms:1.1:2 --crash
- *   32615066ns:1`: the fetch was acked, part of the answer came, and the destination, which
- *   then sends the source only acks, never declares it failed: 1.1 waits for its pages forever
- *   (a deadlock) instead of ending with 137 (remote-pages.ts relies on the transport alone).
+ * - under redirect, the same whatever the partner's node had heard before the freeze: the
+ *   peers are told nothing, so they keep sending by the home (decided: docs/migration.md, "A
+ *   home crash under redirect"; seed 18597, 4 nodes, switched:100, cor, `2 7 1010`, --migrate
+ *   7600000ns:3.1:1 --crash 11271562ns:3: 0.2's send to 3.1 answers -ESRCH, both exit 4 and 5).
+ * - (fixed: test/unit/migrate/cor-robustness.test.ts) a copy-on-reference source crashing
+ *   after it took a page fetch and before its answer arrived left the process waiting forever;
+ *   the destination now probes the sources its fetches wait on, so the case is drawn again.
  * Returned: why the case is left out, or undefined.
  */
 function knownFault(
   shape: Shape,
+  delivery: DeliveryMethod,
   timelines: readonly Timeline[],
   node: number,
   atNs: number,
@@ -421,12 +405,6 @@ function knownFault(
     if (node === timeline.fromNode && atNs >= timeline.freezeNs && atNs < timeline.endNs) {
       return "source crashed after the freeze";
     }
-    if (
-      node === timeline.fromNode &&
-      timeline.lendWindows.some(([fromNs, toNs]) => atNs >= fromNs && atNs < toNs)
-    ) {
-      return "a copy-on-reference source crashed while it answered a page fetch";
-    }
     const partnerNode = nodeAt(shape, timelines, partnerOf(shape, timeline.pid), atNs);
     if (
       node === homeOf(timeline.pid) &&
@@ -434,6 +412,14 @@ function knownFault(
       ![...timeline.linkNodes, timeline.fromNode, timeline.toNode].includes(partnerNode)
     ) {
       return "the home crashed, and the partner's node knows only the home";
+    }
+    if (
+      delivery === "redirect" &&
+      node === homeOf(timeline.pid) &&
+      atNs >= timeline.freezeNs &&
+      partnerNode !== timeline.toNode
+    ) {
+      return "the home crashed under redirect, which told the partner's node nothing";
     }
   }
   return undefined;
@@ -470,7 +456,7 @@ function crashPointOf(
       const atNs = fromNs + 1 + Math.floor(((toNs - fromNs - 1) * plan.permille) / 1000);
       const node = roleNode(plan.shape, timelines, aimed, role, atNs);
       if (node === undefined) continue;
-      if (knownFault(plan.shape, timelines, node, atNs)) {
+      if (knownFault(plan.shape, plan.delivery, timelines, node, atNs)) {
         left.known++;
         continue;
       }
@@ -574,7 +560,7 @@ async function checkCase(plan: Plan, left: { known: number }): Promise<CaseOutco
   const crashRecord = trace[crashIndex];
   expect(crashRecord?.node, label).toBe(node);
   const crashNs = crashRecord!.t;
-  if (knownFault(shape, timelines, node, crashNs)) {
+  if (knownFault(shape, plan.delivery, timelines, node, crashNs)) {
     left.known++;
     return { point: undefined, lost: 0, failed: 0 };
   }

@@ -3,7 +3,8 @@
 // instead of being lost (two 12 MiB processes fetching their whole heaps at once once queued
 // 24 MiB of replies against the transport's 16 MiB and blocked for ever); a process whose
 // source crashes ends (137) only when it needs a page still there, and one that never does
-// finishes normally; frames for the pages still remote stay held, so a process spawned later
+// finishes normally; one waiting on a fetch the source took and was answering when it crashed
+// ends too (the destination probes the source its fetches wait on); frames for the pages still remote stay held, so a process spawned later
 // cannot take them; and a source node that crashed after committing counts the move once.
 
 import { join } from "node:path";
@@ -12,6 +13,14 @@ import { traceHashOf } from "../../support/migration-trace.ts";
 import { sterna } from "../../support/run-cli.ts";
 
 const borrowerPath = join(import.meta.dirname, "fixtures", "borrower.asm");
+const crashPairsPath = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "property",
+  "fixtures",
+  "crash-pairs.asm",
+);
 const ticks = "tick\n".repeat(10);
 
 describe.concurrent("copy-on-reference under load and failure", () => {
@@ -57,6 +66,21 @@ describe.concurrent("copy-on-reference under load and failure", () => {
     );
     expect(crashed.stderr).toMatch(/^ {2}0\.1 +2 137 /m);
     expect(crashed.stderr).toContain("migrations: 1 committed, 0 cancelled, 0 failed\n");
+  }, 120_000);
+
+  it("a process waiting on a fetch whose answer is on its way when the source crashes ends (137)", async () => {
+    // The crash property's case: node 1 took 1.1's fetch (acked) and crashed mid-answer; the
+    // destination, sending node 1 only acks, waited for the pages forever before it probed.
+    const crashed = await sterna([
+      ...["boot", "--nodes", "4", "--seed", "65535", "--fabric", "ethernet", "--strategy", "cor"],
+      ...["--workers", "1", "--run", `${crashPairsPath} 2 7 1003`, "--migrate", "30.8ms:1.1:2"],
+      ...["--crash", "32615066ns:1", "--until", "60s"],
+    ]);
+    expect(crashed.stderr).not.toContain("blocked forever");
+    expect(crashed.stderr).toMatch(
+      /^sterna: node 2: process 1\.1 \(crash-pairs\.asm\) lost: \d+ of its pages were still at node 1 \(copy-on-reference\), and node 1 failed$/m,
+    );
+    expect(crashed.stderr).toMatch(/^ {2}1\.1 +2 137 /m);
   }, 120_000);
 
   it("frames for the pages still remote stay held: a later spawn cannot take them", async () => {
