@@ -289,7 +289,8 @@ export function createNodeSoftware(
         into.nextEventNs = Math.min(nextFaultNs(), nowNs < newsEndNs ? newsEndNs : Infinity);
         return;
       }
-      into.liveJobs = kernel.liveJobCount + runsPending;
+      // A pre-copy whose process ended keeps the run going until its outcome is known.
+      into.liveJobs = kernel.liveJobCount + runsPending + network.migration.source.closingCount;
       into.canProgress =
         kernel.current !== undefined ||
         kernel.scheduler.readyCount > 0 ||

@@ -67,6 +67,12 @@ const enum SourcePhase {
   FreezePending = 2,
   Transferring = 3,
   StateSent = 4,
+  /**
+   * Pre-copy: the process ended during the live rounds. The cancel is sent, and the migration
+   * stays open until the destination has acked everything sent to it (then cancelled) or is
+   * declared failed (then failed, as a crash during the rounds counts: DESIGN.md §5).
+   */
+  Closing = 5,
 }
 
 /** A kill (or other request) for the process that came while it was frozen: sent on later. */
@@ -136,6 +142,13 @@ export class SourceSide {
 
   get activeCount(): number {
     return this.byRequest.size;
+  }
+
+  /** Migrations of ended processes still open (Closing): the run waits for their outcome. */
+  get closingCount(): number {
+    let count = 0;
+    for (const record of this.byRequest.values()) if (record.phase === SourcePhase.Closing) count++;
+    return count;
   }
 
   isMigrating(pid: Pid): boolean {
@@ -387,7 +400,22 @@ export class SourceSide {
     ) {
       return;
     }
-    this.callOff(record, "cancelled", "the process ended");
+    if (record.phase === SourcePhase.Requested || record.strategy !== "precopy") {
+      this.callOff(record, "cancelled", "the process ended");
+      return;
+    }
+    this.service.send(record.toNode, {
+      kind: MigrationMessageKind.MigrateCancel,
+      requestId: record.requestId,
+    });
+    record.phase = SourcePhase.Closing;
+    this.closeIfAcked(record);
+  }
+
+  /** Closing: cancelled once the destination's transport holds everything sent to it. */
+  private closeIfAcked(record: Outgoing): void {
+    if (this.service.network.transport.queuedBytesTo(record.toNode) > 0) return;
+    this.end(record, "cancelled", "the process ended");
   }
 
   /**
@@ -424,7 +452,7 @@ export class SourceSide {
     for (const record of [...this.byRequest.values()]) {
       if (record.phase === SourcePhase.Transferring || record.phase === SourcePhase.PreCopying) {
         this.sendMore(record);
-      }
+      } else if (record.phase === SourcePhase.Closing) this.closeIfAcked(record);
     }
   }
 
@@ -485,7 +513,8 @@ export class SourceSide {
       if (
         record.phase === SourcePhase.Requested ||
         record.phase === SourcePhase.FreezePending ||
-        record.phase === SourcePhase.PreCopying
+        record.phase === SourcePhase.PreCopying ||
+        record.phase === SourcePhase.Closing
       ) {
         this.end(record, "failed", "destination failed");
       } else {

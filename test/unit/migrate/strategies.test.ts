@@ -8,7 +8,8 @@
 // the process runs and freezes it for fewer pages than its first round; copy-on-reference
 // freezes it for the page table alone and the pages follow on demand, all of them before it
 // moves on. Failures: a pre-copy whose destination crashes during the rounds leaves the process
-// running at the source, never frozen (counted failed); a process moved by copy-on-reference
+// running at the source, never frozen (counted failed, also when the process ends before the
+// crash is detected); a process moved by copy-on-reference
 // whose source crashes before it has fetched its pages ends with status 137, the report naming
 // the lost source.
 
@@ -170,6 +171,21 @@ describe.concurrent("sterna boot --strategy", () => {
       freezeNs: 0,
       rounds: 1,
     });
+  }, 120_000);
+
+  it("pre-copy: the destination crashes during the rounds and the process ends before it is detected: failed", async () => {
+    // relay ends at about 95 ms, long before the transport gives up on node 2 (about 4.5 s):
+    // the migration stays open past the process's end until then, and counts failed, not
+    // cancelled as it did when the process's end ended it.
+    const run = ["boot", "--nodes", "4", "--fabric", "ethernet", "--run", `${relayFixturePath} 1`];
+    const [still, crashed] = await Promise.all([
+      sterna([...run, "--starter", "none"]),
+      sterna([...run, "--strategy", "precopy", "--migrate", "20ms:0.1:2", "--crash", "25ms:2"]),
+    ]);
+    expect(crashed.stdout).toBe(still.stdout);
+    expect(crashed.status).toBe(still.status);
+    expect(crashed.stderr).toContain("migrations: 0 committed, 0 cancelled, 1 failed\n");
+    expect(crashed.stderr).toMatch(/^migration 0\.1 n0 -> n2 failed \(destination failed\)/m);
   }, 120_000);
 
   it("copy-on-reference: a source crashing before the pages are fetched ends the process (137)", async () => {
