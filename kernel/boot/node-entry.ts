@@ -31,7 +31,7 @@ import {
   watchPeriodNs,
 } from "../net/node-network.ts";
 import type { TransportCounters } from "../net/transport.ts";
-import { pidNone } from "../process/pid.ts";
+import { formatPid, pidNone } from "../process/pid.ts";
 import { type Process, ProcessState } from "../process/process.ts";
 import { TraceLog } from "../trace/trace-log.ts";
 import { crashMachine, type NodeFault, NodeFaultKind, passCrashedTime } from "./node-faults.ts";
@@ -218,6 +218,9 @@ export function createNodeSoftware(
     const leaving = [...network.migration.source.detached()];
     // Its migrations under way end here, failed: nothing will end them later.
     network.migration.source.endAtCrash();
+    // Named at the crash: the home reports a holder's failure only once it is detected (4.5 s
+    // on Ethernet), which a short run never reaches.
+    const links = network.migration.links.heldLinks();
     for (const process of [...lost, ...leaving]) {
       process.exitStatus = lostWithNodeStatus;
       process.killed = true;
@@ -231,19 +234,25 @@ export function createNodeSoftware(
     const nowNs = kernel.nowNs();
     crashMachine(machine);
     crashedAtNs = nowNs;
-    trace.record(
-      nowNs,
-      "crash",
-      leaving.length > 0
-        ? { epoch, lost: lost.length, leaving: leaving.length }
-        : { epoch, lost: lost.length },
-    );
+    const fields: Record<string, number> = { epoch, lost: lost.length };
+    if (leaving.length > 0) fields.leaving = leaving.length;
+    if (links.length > 0) fields.linksLost = links.length;
+    trace.record(nowNs, "crash", fields);
     const leavingText =
       leaving.length > 0
         ? `; ${leaving.length} on its way to another node, lost unless it arrives: ${namesOf(leaving)}`
         : "";
+    const linksText =
+      links.length > 0
+        ? `; forwarding links lost: ${links
+            .slice(0, crashReportNamesMax)
+            .map((link) => `${formatPid(link.pid)} (now on node ${link.toNode})`)
+            .join(
+              ", ",
+            )}${links.length > crashReportNamesMax ? ` and ${links.length - crashReportNamesMax} more` : ""}`
+        : "";
     outputs.report(
-      `crashed (--crash): ${lost.length} process(es) lost${lost.length > 0 ? `: ${namesOf(lost)}` : ""}${leavingText}`,
+      `crashed (--crash): ${lost.length} process(es) lost${lost.length > 0 ? `: ${namesOf(lost)}` : ""}${leavingText}${linksText}`,
       nowNs,
     );
     if (runsPending > 0) {

@@ -52,6 +52,11 @@ export class ForwardingLinks {
     });
   }
 
+  /** The links held here (pid and the node it went to), oldest first: what a crash here breaks. */
+  heldLinks(): { pid: Pid; toNode: number }[] {
+    return [...this.held].map(([pid, link]) => ({ pid, toNode: link.toNode }));
+  }
+
   /** A message for `pid` passed on from here: counted on its link, if this node holds one. */
   countForward(pid: Pid): void {
     const link = this.held.get(pid);

@@ -8,7 +8,8 @@
 // a link is accepted by the next node and its sender's kernel learns the new address (the chain
 // collapses), so its next send goes there directly; with the old source crashed after its
 // cleanup, a send that needed its link asks the home instead and nothing is lost. recover: the
-// source drops the sends that reach it during the transfer, and each is resent once.
+// source drops the sends that reach it during the transfer, and each is resent once. A node
+// that crashes holding a link names it in its crash line.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -190,4 +191,23 @@ describe("sterna boot --delivery", () => {
     expect(outcome.stderr.trim().split("\n")).toHaveLength(1);
     expect(outcome.stderr).toContain("--delivery");
   });
+
+  it("redirect: a node crashing with a forwarding link names it at its crash", async () => {
+    // 0.1 leaves node 2 for node 3 at 40 ms, node 2 keeps its link and crashes at 60 ms; the run
+    // ends at 63 ms, long before the home could detect the holder's failure and report it.
+    const relayPath = join(import.meta.dirname, "fixtures", "relay.asm");
+    const tracePath = join(scratch, "link-holder-crash.jsonl");
+    const crashed = await sterna([
+      ...["boot", "--nodes", "4", "--delivery", "redirect", "--run", `${relayPath} 1`],
+      ...["--migrate", "20ms:0.1:2", "--migrate", "40ms:0.1:3", "--crash", "60ms:2"],
+      ...["--trace", tracePath],
+    ]);
+    expect(crashed.stderr).toContain(
+      "sterna: node 2: crashed (--crash): 0 process(es) lost; forwarding links lost: 0.1 (now on node 3)\n",
+    );
+    expect(readTraceFile(tracePath).find((record) => record.event === "crash")).toMatchObject({
+      node: 2,
+      linksLost: 1,
+    });
+  }, 120_000);
 });
