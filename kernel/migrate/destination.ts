@@ -16,7 +16,7 @@
 import { Errno } from "../errno.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
 import type { ForwardRoute, KernelMessageKind } from "../net/kernel-messages.ts";
-import { locationVersionBack } from "../net/location-table.ts";
+import { locationVersionBack, locationVersionMoved } from "../net/location-table.ts";
 import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
 import { MigrationFormatError } from "./byte-codec.ts";
 import { framesNeededForCount, installProcess } from "./install.ts";
@@ -333,7 +333,12 @@ export class DestinationSide {
     const service = this.service;
     service.links.end(record.pid, "process came back");
     if (service.delivery === "redirect" && pidHomeNode(record.pid) === service.kernel.homeNode) {
-      service.links.noteMove(record.pid, record.sourceNode, service.kernel.homeNode);
+      service.links.noteMove(
+        record.pid,
+        record.sourceNode,
+        service.kernel.homeNode,
+        locationVersionMoved(record.move),
+      );
     }
   }
 

@@ -4,45 +4,78 @@
 //   node it went to). Messages that still reach this node for it are passed on along the
 //   node's location entry (kernel/net's routeElsewhere), and counted on the link. A link ends
 //   when the home says the process has exited, when the process comes back here, or when the
-//   bound is reached (the oldest goes: its messages then go by way of the home, which knows).
+//   bound is reached (the oldest goes, and its home is told: its messages then go by way of
+//   the home, which knows).
 // - known at the home: for each process born here that moved by redirect, the nodes that still
-//   hold a link for it (the trace's `links` line lists them at every change). The home learns
-//   every move (the source's LinkUpdate at the freeze), drops the links when the process
-//   exits (a LinkUpdate "ended" to each holder), and reports a holder's failure for what it
-//   breaks: the process can no longer be reached through that node, and a send that needed
-//   the link asks the home instead, so nothing is lost.
+//   hold a link for it (the trace's `links` line lists them at every change), at most
+//   linkHoldersKnownMax in all. The home learns every move (the source's LinkUpdate at the
+//   freeze) and every eviction (LinkDropped), drops the links when the process exits (a
+//   LinkUpdate "ended" to each holder), and reports a holder's failure for what it breaks: the
+//   process can no longer be reached through that node, and a send that needed the link asks
+//   the home instead, so nothing is lost. A holder past the bound is reported and not listed:
+//   its failure is then not reported, and it keeps the link until its own bound evicts it.
 // What it leaves out: a link is not itself a location authority; the location table routes.
 
 import { locationVersionEnded } from "../net/location-table.ts";
-import { formatPid, type Pid } from "../process/pid.ts";
-import { linkUpdateEnded } from "./migration-messages.ts";
+import { formatPid, type Pid, pidHomeNode } from "../process/pid.ts";
+import { linkUpdateEnded, MigrationMessageKind } from "./migration-messages.ts";
 import type { MigrationService } from "./migration-service.ts";
 
 /** Links held on one node at most; past it the oldest ends ("evicted"). */
-const linksHeldMax = 4096;
+export const linksHeldMax = 4096;
+/** Link holders a home lists, over all its processes, at most; past it one is not listed. */
+export const linkHoldersKnownMax = 4096;
+
+export interface LinkBounds {
+  heldMax: number;
+  holdersKnownMax: number;
+}
 
 interface HeldLink {
   toNode: number;
   requestId: number;
+  /** The location version of the move that left it (a LinkDropped names it). */
+  version: number;
   forwarded: number;
   sinceNs: number;
+}
+
+/** At the home: a node holding a link, left by the move of version `version`. */
+interface Holder {
+  node: number;
+  version: number;
 }
 
 export class ForwardingLinks {
   private readonly held = new Map<Pid, HeldLink>();
   /** At the home: the nodes holding a link for each of its processes, in the order they left. */
-  private readonly holdersByPid = new Map<Pid, number[]>();
+  private readonly holdersByPid = new Map<Pid, Holder[]>();
+  private holderCount = 0;
 
-  constructor(private readonly service: MigrationService) {}
+  constructor(
+    private readonly service: MigrationService,
+    private readonly bounds: LinkBounds = {
+      heldMax: linksHeldMax,
+      holdersKnownMax: linkHoldersKnownMax,
+    },
+  ) {}
 
-  /** A redirect move of `pid` from here committed: this node now holds its link. */
-  hold(pid: Pid, toNode: number, requestId: number): void {
+  /** A redirect move (version `version`) of `pid` from here committed: this node holds its link. */
+  hold(pid: Pid, toNode: number, requestId: number, version: number): void {
     this.end(pid, "replaced");
-    if (this.held.size >= linksHeldMax) {
+    if (this.held.size >= this.bounds.heldMax) {
       const oldest = this.held.keys().next().value as Pid;
+      const evicted = this.held.get(oldest)!;
       this.end(oldest, "evicted");
+      this.tellHomeDropped(oldest, evicted.version);
     }
-    this.held.set(pid, { toNode, requestId, forwarded: 0, sinceNs: this.service.kernel.nowNs() });
+    this.held.set(pid, {
+      toNode,
+      requestId,
+      version,
+      forwarded: 0,
+      sinceNs: this.service.kernel.nowNs(),
+    });
     this.service.counters.linksLeft++;
     this.service.kernel.traceEvent("migrate-residual", {
       pid: formatPid(pid),
@@ -82,11 +115,35 @@ export class ForwardingLinks {
     });
   }
 
-  /** At the home: `pid` now lives on `node`, told by `fromNode` (the node it left, or itself). */
-  noteMove(pid: Pid, fromNode: number, node: number): void {
-    const holders = (this.holdersByPid.get(pid) ?? []).filter((holder) => holder !== node);
-    if (fromNode !== node && !holders.includes(fromNode)) holders.push(fromNode);
+  /**
+   * At the home: `pid` now lives on `node`, told by `fromNode` (the node it left, or itself)
+   * with a notice of version `version`; `fromNode` holds a link from then on.
+   */
+  noteMove(pid: Pid, fromNode: number, node: number, version: number): void {
+    const before = this.holdersByPid.get(pid) ?? [];
+    const holders = before.filter((holder) => holder.node !== node);
+    const known = holders.find((holder) => holder.node === fromNode);
+    if (known) known.version = Math.max(known.version, version);
+    else if (fromNode !== node) {
+      const listedAfter = this.holderCount - before.length + holders.length + 1;
+      if (listedAfter > this.bounds.holdersKnownMax) {
+        this.service.kernel.report(
+          `node ${this.service.kernel.homeNode} lists ${this.bounds.holdersKnownMax} forwarding-link holders already: node ${fromNode}'s link for process ${formatPid(pid)} is not listed (its failure will not be reported, and it keeps the link until its own bound evicts it)`,
+        );
+      } else holders.push({ node: fromNode, version });
+    }
     this.setHolders(pid, holders);
+  }
+
+  /** At the home: `node` evicted its link for `pid`, left by the move of version `version`. */
+  onLinkDropped(pid: Pid, node: number, version: number): void {
+    const holders = this.holdersByPid.get(pid);
+    if (!holders) return;
+    // A link left there by a later move (the process came back and left again) stays listed.
+    this.setHolders(
+      pid,
+      holders.filter((holder) => holder.node !== node || holder.version > version),
+    );
   }
 
   /** At the home: `pid` has ended; every node holding a link for it is told to drop it. */
@@ -95,10 +152,10 @@ export class ForwardingLinks {
     if (!holders) return;
     const service = this.service;
     const own = service.kernel.homeNode;
-    for (const holder of holders) {
-      if (holder === own) this.end(pid, "process exited");
-      else if (!service.network.transport.hasFailed(holder)) {
-        service.notifyLocation(holder, pid, linkUpdateEnded, locationVersionEnded);
+    for (const { node } of holders) {
+      if (node === own) this.end(pid, "process exited");
+      else if (!service.network.transport.hasFailed(node)) {
+        service.notifyLocation(node, pid, linkUpdateEnded, locationVersionEnded);
       }
     }
     this.setHolders(pid, []);
@@ -107,7 +164,8 @@ export class ForwardingLinks {
   /** At the home: nodes holding links for its processes (watched when crashes may happen). */
   holderNodes(): Set<number> {
     const nodes = new Set<number>();
-    for (const holders of this.holdersByPid.values()) for (const node of holders) nodes.add(node);
+    for (const holders of this.holdersByPid.values())
+      for (const { node } of holders) nodes.add(node);
     nodes.delete(this.service.kernel.homeNode);
     return nodes;
   }
@@ -120,7 +178,7 @@ export class ForwardingLinks {
   onPeerFailed(node: number): void {
     const kernel = this.service.kernel;
     for (const [pid, holders] of [...this.holdersByPid]) {
-      if (!holders.includes(node)) continue;
+      if (!holders.some((holder) => holder.node === node)) continue;
       const at = this.service.network.nodeOf(pid);
       kernel.traceEvent("link-lost", { pid: formatPid(pid), at: node, now: at });
       kernel.report(
@@ -128,19 +186,29 @@ export class ForwardingLinks {
       );
       this.setHolders(
         pid,
-        holders.filter((holder) => holder !== node),
+        holders.filter((holder) => holder.node !== node),
       );
     }
   }
 
-  private setHolders(pid: Pid, holders: number[]): void {
+  /** The eviction of this node's link for `pid` (version `version`) goes to its home. */
+  private tellHomeDropped(pid: Pid, version: number): void {
+    const home = pidHomeNode(pid);
+    if (home === this.service.kernel.homeNode) {
+      this.onLinkDropped(pid, home, version);
+      return;
+    }
+    if (this.service.network.transport.hasFailed(home)) return;
+    this.service.send(home, { kind: MigrationMessageKind.LinkDropped, pid, version });
+  }
+
+  private setHolders(pid: Pid, holders: Holder[]): void {
     const before = this.holdersByPid.get(pid) ?? [];
+    this.holderCount += holders.length - before.length;
     if (holders.length === 0) this.holdersByPid.delete(pid);
     else this.holdersByPid.set(pid, holders);
-    if (before.join(",") === holders.join(",")) return;
-    this.service.kernel.traceEvent("links", {
-      pid: formatPid(pid),
-      nodes: holders.join(","),
-    });
+    const nodes = holders.map((holder) => holder.node).join(",");
+    if (before.map((holder) => holder.node).join(",") === nodes) return;
+    this.service.kernel.traceEvent("links", { pid: formatPid(pid), nodes });
   }
 }

@@ -24,11 +24,12 @@ export const enum MigrationMessageKind {
   PageFetch = 33,
   PageReply = 34,
   PagesReleased = 35,
+  LinkDropped = 36,
 }
 
 /** The first and last kind byte of a migration message. */
 export const migrationKindFirst = 20;
-export const migrationKindLast = 35;
+export const migrationKindLast = 36;
 /** LinkUpdate's node when the process has ended (its home forgets it). */
 export const linkUpdateEnded = 0xffff_ffff;
 /** Moves a process may have made: its location versions (2 x moves + 1) stay below 2^32 - 1. */
@@ -156,6 +157,16 @@ export interface PagesReleased {
   requestId: number;
 }
 
+/**
+ * redirect: a node's bound evicted its forwarding link for `pid`, the one a move of version
+ * `version` left there; its home strikes the node from the process's link holders.
+ */
+export interface LinkDropped {
+  kind: MigrationMessageKind.LinkDropped;
+  pid: number;
+  version: number;
+}
+
 export type MigrationMessage =
   | MigrateRequest
   | MigrateResult
@@ -169,7 +180,8 @@ export type MigrationMessage =
   | PageTable
   | PageFetch
   | PageReply
-  | PagesReleased;
+  | PagesReleased
+  | LinkDropped;
 
 export function encodeMigrationMessage(message: MigrationMessage): Uint8Array {
   const writer = new ByteWriter().u8(message.kind);
@@ -224,6 +236,9 @@ export function encodeMigrationMessage(message: MigrationMessage): Uint8Array {
       break;
     case MigrationMessageKind.PagesReleased:
       writer.u32(message.requestId);
+      break;
+    case MigrationMessageKind.LinkDropped:
+      writer.u32(message.pid).u32(message.version);
       break;
   }
   return writer.done();
@@ -338,6 +353,9 @@ export function decodeMigrationMessage(bytes: Uint8Array): MigrationMessage {
       };
     case MigrationMessageKind.PagesReleased:
       message = { kind, requestId: reader.u32("requestId") };
+      break;
+    case MigrationMessageKind.LinkDropped:
+      message = { kind, pid: reader.u32("pid"), version: reader.u32("version") };
       break;
     default:
       return reader.fail("kind", `${kind} is not a migration message kind`);

@@ -298,6 +298,9 @@ export class MigrationService {
       case MigrationMessageKind.LinkUpdate:
         this.onLinkUpdate(fromNode, message);
         return;
+      case MigrationMessageKind.LinkDropped:
+        this.links.onLinkDropped(message.pid, fromNode, message.version);
+        return;
       case MigrationMessageKind.LinkUpdateAck:
         this.source.onLinkUpdateAck(fromNode, message.requestId);
         return;
@@ -375,7 +378,7 @@ export class MigrationService {
     }
     if (network.locations.learn(pid, node, version)) {
       if (home && this.delivery === "redirect" && requestId !== 0) {
-        this.links.noteMove(pid, fromNode, node);
+        this.links.noteMove(pid, fromNode, node, version);
       }
       network.onLocationLearned(pid, node);
     } else {

@@ -482,7 +482,9 @@ export class SourceSide {
         bytesSent: record.bytesSent,
       });
     }
-    if (record.delivery === "redirect") service.links.hold(record.pid, record.toNode, requestId);
+    if (record.delivery === "redirect") {
+      service.links.hold(record.pid, record.toNode, requestId, locationVersionMoved(record.move));
+    }
     // Its children here stay; their statuses and records went with it.
     for (const child of kernel.processes.childrenOf(process.pid)) {
       if (!child.isAlive) kernel.collectZombie(child);
@@ -656,7 +658,7 @@ export class SourceSide {
         : parentNode;
     network.locations.learn(process.pid, record.toNode, locationVersionMoved(record.move));
     if (home === own && record.delivery === "redirect") {
-      service.links.noteMove(process.pid, own, record.toNode);
+      service.links.noteMove(process.pid, own, record.toNode, locationVersionMoved(record.move));
     }
     const told = [...nodes, ...(watcher === undefined ? [] : [watcher])].sort((a, b) => a - b);
     for (const node of told) {
@@ -806,7 +808,7 @@ export class SourceSide {
     // that the process is back here (peers told too learn it from the home when they need to).
     const home = pidHomeNode(process.pid);
     if (record.facts && home === kernel.homeNode && record.delivery === "redirect") {
-      service.links.noteMove(process.pid, home, home);
+      service.links.noteMove(process.pid, home, home, locationVersionBack(record.move));
     }
     if (record.facts && home !== kernel.homeNode) {
       service.send(home, {
