@@ -485,6 +485,7 @@ export class SourceSide {
     if (record.delivery === "redirect") {
       service.links.hold(record.pid, record.toNode, requestId, locationVersionMoved(record.move));
     }
+    this.tellFamily(record, process);
     // Its children here stay; their statuses and records went with it.
     for (const child of kernel.processes.childrenOf(process.pid)) {
       if (!child.isAlive) kernel.collectZombie(child);
@@ -498,6 +499,46 @@ export class SourceSide {
       network.remoteChildren.add(process.pid, process.parentPid);
     }
     this.end(record, "committed", undefined);
+  }
+
+  /**
+   * The move of `process` committed: its parent's node, wherever the parent lives now, hears
+   * where it went (ChildMoved, passed on like a ChildExit: the node the freeze told may be one
+   * the parent has left), and the destination hears where its live children on other nodes
+   * are (this node's knowledge of them, which the state does not carry), so that both watch
+   * the right node and a waiting parent sees 137 when it fails.
+   */
+  private tellFamily(record: Outgoing, process: Process): void {
+    const kernel = this.service.kernel;
+    const network = this.service.network;
+    const parentPid = process.parentPid;
+    if (
+      parentPid !== pidNone &&
+      !kernel.processes.live(parentPid) &&
+      network.nodeOf(parentPid) !== record.toNode
+    ) {
+      network.tellChildMoved(
+        process.pid,
+        parentPid,
+        record.toNode,
+        locationVersionMoved(record.move),
+      );
+    }
+    for (const child of kernel.processes.childrenOf(process.pid)) {
+      const moves = this.service.moveCounts.get(child.pid);
+      // A child born here and never moved is where its pid says: the destination knows.
+      if (!child.isAlive || (moves === undefined && pidHomeNode(child.pid) === kernel.homeNode)) {
+        continue;
+      }
+      const version = locationVersionMoved(moves ?? 0);
+      network.tellChildMoved(child.pid, process.pid, kernel.homeNode, version, record.toNode);
+    }
+    for (const child of network.remoteChildren.childrenOf(process.pid)) {
+      if (child.status !== undefined) continue;
+      const where = network.remoteChildWhere(child);
+      if (where.version === 0 && where.node === pidHomeNode(child.pid)) continue;
+      network.tellChildMoved(child.pid, process.pid, where.node, where.version, record.toNode);
+    }
   }
 
   /** The destination failed: before the commit point the request fails, after it the process resumes here. */

@@ -27,6 +27,11 @@ export const enum KernelMessageKind {
    * holds it now; that node watches `node` instead of the one it sent the request to.
    */
   PassedOn = 15,
+  /**
+   * To a parent's node, passed on to wherever the parent lives (as ChildExit): its remote
+   * child now lives on `node` (a location notice of version `version`), the node it watches.
+   */
+  ChildMoved = 16,
 }
 
 export interface IpcSend {
@@ -74,6 +79,14 @@ export interface ChildExit {
   childPid: number;
   parentPid: number;
   status: number;
+}
+
+export interface ChildMoved {
+  kind: KernelMessageKind.ChildMoved;
+  childPid: number;
+  parentPid: number;
+  node: number;
+  version: number;
 }
 
 export interface KillRequest {
@@ -151,6 +164,7 @@ export type KernelMessage =
   | FileRequest
   | FileAnswer
   | ChildExit
+  | ChildMoved
   | KillRequest
   | LoadFigures
   | LoadQuery
@@ -287,6 +301,13 @@ export function encodeKernelMessage(message: KernelMessage): Uint8Array {
         .u32(message.parentPid)
         .i32(message.status)
         .done();
+    case KernelMessageKind.ChildMoved:
+      return new Writer(message.kind, 16)
+        .u32(message.childPid)
+        .u32(message.parentPid)
+        .u32(message.node)
+        .u32(message.version)
+        .done();
     case KernelMessageKind.KillRequest:
       return new Writer(message.kind, 12)
         .u32(message.requestId)
@@ -375,6 +396,16 @@ export function decodeKernelMessage(bytes: Uint8Array): KernelMessage {
     case KernelMessageKind.ChildExit: {
       const reader = new Reader(bytes, "child-exit", 12);
       return { kind, childPid: reader.u32(), parentPid: reader.u32(), status: reader.i32() };
+    }
+    case KernelMessageKind.ChildMoved: {
+      const reader = new Reader(bytes, "child-moved", 16);
+      return {
+        kind,
+        childPid: reader.u32(),
+        parentPid: reader.u32(),
+        node: reader.u32(),
+        version: reader.u32(),
+      };
     }
     case KernelMessageKind.KillRequest: {
       const reader = new Reader(bytes, "kill-request", 12);

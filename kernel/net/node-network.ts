@@ -214,9 +214,65 @@ export class NodeNetwork {
     return this.locations.get(pid) ?? pidHomeNode(pid);
   }
 
-  /** The node a remote child of a process here lives on, as far as this node knows. */
+  /**
+   * The node a remote child of a process here lives on, as far as this node knows: the newer
+   * of what its moves told the watch (ChildMoved, or a LinkUpdate under redirect and recover)
+   * and the location table.
+   */
   private childNode(child: RemoteChild): number {
-    return child.watchNode ?? this.nodeOf(child.pid);
+    if (
+      child.watchNode !== undefined &&
+      child.watchVersion >= this.locations.versionOf(child.pid)
+    ) {
+      return child.watchNode;
+    }
+    return this.nodeOf(child.pid);
+  }
+
+  /** Where a remote child of a process here lives, as childNode says, and that news's version. */
+  remoteChildWhere(child: RemoteChild): { node: number; version: number } {
+    const node = this.childNode(child);
+    const version =
+      child.watchNode === node && child.watchVersion >= 0
+        ? child.watchVersion
+        : this.locations.versionOf(child.pid);
+    return { node, version };
+  }
+
+  /**
+   * Tells the node of `parentPid` (passed on to wherever the parent lives, as a ChildExit) that
+   * its remote child `childPid` now lives on `node` (location version `version`), or sends it
+   * to `toNode` when given (a parent on its way there).
+   */
+  tellChildMoved(
+    childPid: Pid,
+    parentPid: Pid,
+    node: number,
+    version: number,
+    toNode = this.nodeOf(parentPid),
+  ): void {
+    if (toNode >= this.nodeCount || this.transport.hasFailed(toNode)) return;
+    const bytes = encodeKernelMessage({
+      kind: KernelMessageKind.ChildMoved,
+      childPid,
+      parentPid,
+      node,
+      version,
+    });
+    if (toNode === this.kernel.homeNode) this.handleMessage(toNode, bytes, routeNotPassed);
+    else this.transport.send(toNode, bytes, this.kernel.nowNs());
+  }
+
+  /**
+   * A remote child of a process here lives on `node` now (version `version`): watched there;
+   * at a node already declared failed it is lost, as if it had lived there all along.
+   */
+  private onChildMoved(childPid: Pid, node: number, version: number): void {
+    if (!this.remoteChildren.follow(childPid, node, version)) return;
+    const child = this.remoteChildren.aliveChild(childPid)!;
+    if (node !== this.kernel.homeNode && node < this.nodeCount && this.transport.hasFailed(node)) {
+      if (this.childNode(child) === node) this.loseChild(child.pid, child.parentPid, node);
+    }
   }
 
   /** Whether a pid born here belongs to a process that migrated away (still in use). */
@@ -1012,6 +1068,15 @@ export class NodeNetwork {
           return;
         }
         this.onChildExit(message.childPid, message.parentPid, message.status);
+        return;
+      case KernelMessageKind.ChildMoved:
+        if (
+          !this.kernel.processes.live(message.parentPid) &&
+          this.routeElsewhere(message.parentPid, sourceNode, bytes, route)
+        ) {
+          return;
+        }
+        this.onChildMoved(message.childPid, message.node, message.version);
         return;
       case KernelMessageKind.KillRequest: {
         const target = this.kernel.processes.live(message.targetPid);
