@@ -119,6 +119,11 @@ interface Waiting {
   passedHops?: number;
 }
 
+/** The node whose failure answers the request: the one holding it now. */
+function watchedNode(waiting: Waiting): number {
+  return waiting.heldAt ?? waiting.node;
+}
+
 /** The request waits on `node` itself now: no earlier PassedOn notice applies to it. */
 function waitOn(waiting: Waiting, node: number): void {
   waiting.node = node;
@@ -259,8 +264,17 @@ export class NodeNetwork {
       node,
       version,
     });
-    if (toNode === this.kernel.homeNode) this.handleMessage(toNode, bytes, routeNotPassed);
-    else this.transport.send(toNode, bytes, this.kernel.nowNs());
+    this.sendOrHandle(toNode, bytes);
+  }
+
+  /**
+   * Sends a fresh (not passed-on) kernel message to `node`, or handles it at once when that is
+   * this node; false when the transport refused it.
+   */
+  private sendOrHandle(node: number, bytes: Uint8Array): boolean {
+    if (node !== this.kernel.homeNode) return this.transport.send(node, bytes, this.kernel.nowNs());
+    this.handleMessage(node, bytes, routeNotPassed);
+    return true;
   }
 
   /**
@@ -551,6 +565,16 @@ export class NodeNetwork {
     else this.complete(requestId, -Errno.ESRCH);
   }
 
+  /** For a message about `pid`: when the process is not here, routeElsewhere. */
+  private passOnIfAway(
+    pid: Pid,
+    originNode: number,
+    bytes: Uint8Array,
+    route: ForwardRoute,
+  ): boolean {
+    return !this.kernel.processes.live(pid) && this.routeElsewhere(pid, originNode, bytes, route);
+  }
+
   /**
    * For a message about a process that is not here: buffer it if the process is arriving,
    * else pass it on towards it (nextHop). False when there is nowhere to go (the process has
@@ -633,8 +657,7 @@ export class NodeNetwork {
         seq: ipc.pairSeq,
         toNode: node,
       });
-      if (node === this.kernel.homeNode) this.handleMessage(node, ipc.bytes, routeNotPassed);
-      else if (!this.transport.send(node, ipc.bytes, this.kernel.nowNs())) {
+      if (!this.sendOrHandle(node, ipc.bytes)) {
         this.complete(requestId, this.transport.hasFailed(node) ? -Errno.ESRCH : -Errno.EAGAIN);
       }
     }
@@ -696,7 +719,7 @@ export class NodeNetwork {
   private retry(requestId: number, pid: Pid, bytes: Uint8Array): void {
     const waiting = this.waiting.get(requestId);
     if (!waiting) return;
-    const failedNode = waiting.heldAt ?? waiting.node;
+    const failedNode = watchedNode(waiting);
     waiting.onPeerFailed = undefined;
     waiting.parked = false;
     if (pidHomeNode(pid) === failedNode || !this.isRemotePid(pid)) {
@@ -715,9 +738,7 @@ export class NodeNetwork {
     this.kernel.report(
       `process ${formatPid(pid)} can no longer be reached through node ${failedNode} (it failed); the request waiting on it goes to node ${next}, its home, which knows where it is`,
     );
-    if (next === this.kernel.homeNode) {
-      this.handleMessage(next, bytes, routeNotPassed);
-    } else if (next >= this.nodeCount || !this.transport.send(next, bytes, this.kernel.nowNs())) {
+    if (next >= this.nodeCount || !this.sendOrHandle(next, bytes)) {
       this.complete(requestId, -Errno.ESRCH);
     }
   }
@@ -878,7 +899,7 @@ export class NodeNetwork {
     });
     this.migration.onPeerFailed(node);
     for (const [requestId, waiting] of [...this.waiting]) {
-      if ((waiting.heldAt ?? waiting.node) !== node) continue;
+      if (watchedNode(waiting) !== node) continue;
       if (waiting.onPeerFailed) waiting.onPeerFailed();
       else this.complete(requestId, -Errno.EAGAIN);
     }
@@ -921,7 +942,7 @@ export class NodeNetwork {
     // destination, a frozen process's source, a forwarding link) or parked after that node
     // dropped it (recover). The frame was acknowledged, so only a probe notices that the node
     // failed before answering; then the request is answered as any whose node failed (retry).
-    for (const waiting of this.waiting.values()) nodes.add(waiting.heldAt ?? waiting.node);
+    for (const waiting of this.waiting.values()) nodes.add(watchedNode(waiting));
     nodes.delete(this.kernel.homeNode);
     for (const node of [...nodes].sort((a, b) => a - b)) {
       if (node >= this.nodeCount || this.transport.hasFailed(node)) continue;
@@ -1003,12 +1024,7 @@ export class NodeNetwork {
         ) {
           return;
         }
-        if (
-          !this.kernel.processes.live(message.receiverPid) &&
-          this.routeElsewhere(message.receiverPid, sourceNode, bytes, route)
-        ) {
-          return;
-        }
+        if (this.passOnIfAway(message.receiverPid, sourceNode, bytes, route)) return;
         this.answerUnlessHeld(
           message.receiverPid,
           {
@@ -1061,21 +1077,11 @@ export class NodeNetwork {
         return;
       }
       case KernelMessageKind.ChildExit:
-        if (
-          !this.kernel.processes.live(message.parentPid) &&
-          this.routeElsewhere(message.parentPid, sourceNode, bytes, route)
-        ) {
-          return;
-        }
+        if (this.passOnIfAway(message.parentPid, sourceNode, bytes, route)) return;
         this.onChildExit(message.childPid, message.parentPid, message.status);
         return;
       case KernelMessageKind.ChildMoved:
-        if (
-          !this.kernel.processes.live(message.parentPid) &&
-          this.routeElsewhere(message.parentPid, sourceNode, bytes, route)
-        ) {
-          return;
-        }
+        if (this.passOnIfAway(message.parentPid, sourceNode, bytes, route)) return;
         this.onChildMoved(message.childPid, message.node, message.version);
         return;
       case KernelMessageKind.KillRequest: {

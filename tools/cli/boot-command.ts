@@ -23,7 +23,7 @@ import {
   memoryStrategyDefault,
 } from "../../kernel/migrate/memory-strategy.ts";
 import { collectRepeated } from "./input-file.ts";
-import { MigrationSummary } from "./migration-summary.ts";
+import { type EndedMigration, formatMs, MigrationSummary } from "./migration-summary.ts";
 import {
   integerInRange,
   parseDurationNs,
@@ -161,20 +161,15 @@ function parseRun(spec: string, nodeCount: number): ParsedRun {
   return { path, node: Number(node), argumentText };
 }
 
-function formatMs(ns: number): string {
-  return `${(ns / 1e6).toFixed(3)} ms`;
-}
-
 /**
- * The demo's status line for a migrate-end trace line that says committed, e.g. "[0.412 s]
- * moved 0.5 from n1 to n3: frozen 1.20 ms, 28 KiB"; undefined for any other line.
+ * The demo's status line for a migration that committed, e.g. "[0.412 s] moved 0.5 from n1
+ * to n3: frozen 1.20 ms, 28 KiB"; undefined for any other end.
  */
-function migrationStatusLine(traceLine: string): string | undefined {
-  if (!traceLine.includes('"event":"migrate-end"')) return undefined;
-  const end = JSON.parse(traceLine) as Record<string, number | string>;
-  if (end.outcome !== "committed") return undefined;
-  const kib = Math.round(Number(end.bytes) / 1024);
-  return `[${(Number(end.t) / 1e9).toFixed(3)} s] moved ${end.pid} from n${end.node} to n${end.to}: frozen ${(Number(end.freezeNs) / 1e6).toFixed(2)} ms, ${kib} KiB`;
+function migrationStatusLine(ended: EndedMigration): string | undefined {
+  const figures = ended.figures;
+  if (ended.outcome !== "committed" || !figures) return undefined;
+  const kib = Math.round(figures.bytes / 1024);
+  return `[${(ended.atNs / 1e9).toFixed(3)} s] moved ${ended.pid} from n${figures.fromNode} to n${figures.toNode}: frozen ${(figures.freezeNs / 1e6).toFixed(2)} ms, ${kib} KiB`;
 }
 
 function formatMilli(milli: number): string {
@@ -438,8 +433,8 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
         console: (record) => (record.channel === 0 ? stdout : stderr).write(record.bytes),
         trace: (line) => {
           trace?.writeLine(line);
-          migrationSummary.onTraceLine(line);
-          const moved = demo ? migrationStatusLine(line) : undefined;
+          const ended = migrationSummary.onTraceLine(line);
+          const moved = demo && ended ? migrationStatusLine(ended) : undefined;
           if (moved !== undefined) say(moved);
         },
         report: (line, node) => say(`sterna: node ${node}: ${line}`),

@@ -8,7 +8,9 @@
 /** Lines kept at most (a Starter may move processes all run long); the rest are counted. */
 export const summaryMigrationLinesMax = 1024;
 
-interface EndedMigration {
+export interface EndedMigration {
+  /** When it ended, at its source (virtual ns). */
+  atNs: number;
   pid: string;
   outcome: string;
   why?: string;
@@ -31,15 +33,16 @@ export class MigrationSummary {
   private readonly lending = new Map<string, EndedMigration>();
   private leftOut = 0;
 
-  /** Takes the trace lines that matter to the summary; every other line costs a substring test. */
-  onTraceLine(line: string): void {
-    if (line.includes('"event":"migrate-end"')) this.onEnd(JSON.parse(line) as TraceRecord);
-    else if (
-      line.includes('"event":"page-lent"') ||
-      line.includes('"event":"migrate-residual-end"')
-    ) {
+  /**
+   * Takes the trace lines that matter to the summary (every other line costs a substring
+   * test); returns the migration a `migrate-end` line ended.
+   */
+  onTraceLine(line: string): EndedMigration | undefined {
+    if (line.includes('"event":"migrate-end"')) return this.onEnd(JSON.parse(line) as TraceRecord);
+    if (line.includes('"event":"page-lent"') || line.includes('"event":"migrate-residual-end"')) {
       this.onPagesServed(JSON.parse(line) as TraceRecord);
     }
+    return undefined;
   }
 
   lines(): string[] {
@@ -48,12 +51,9 @@ export class MigrationSummary {
     return lines;
   }
 
-  private onEnd(end: TraceRecord): void {
-    if (this.ended.length >= summaryMigrationLinesMax) {
-      this.leftOut++;
-      return;
-    }
+  private onEnd(end: TraceRecord): EndedMigration {
     const migration: EndedMigration = {
+      atNs: Number(end.t),
       pid: String(end.pid),
       outcome: String(end.outcome),
       why: end.why === undefined ? undefined : String(end.why),
@@ -67,11 +67,16 @@ export class MigrationSummary {
         bytes: Number(end.bytes),
         forwarded: Number(end.forwarded),
       };
-      if (end.strategy === "cor" && end.outcome === "committed") {
-        this.lending.set(`${end.node}:${end.id}`, migration);
-      }
+    }
+    if (this.ended.length >= summaryMigrationLinesMax) {
+      this.leftOut++;
+      return migration;
+    }
+    if (migration.figures && end.strategy === "cor" && end.outcome === "committed") {
+      this.lending.set(`${end.node}:${end.id}`, migration);
     }
     this.ended.push(migration);
+    return migration;
   }
 
   private onPagesServed(served: TraceRecord): void {
@@ -91,6 +96,7 @@ function formatMigration(migration: EndedMigration): string {
   return `migration ${migration.pid} n${figures.fromNode} -> n${figures.toNode} ${migration.outcome}${why}: frozen ${formatMs(figures.freezeNs)}, total ${formatMs(figures.totalNs)}, ${figures.bytes} bytes sent, ${figures.forwarded} messages forwarded`;
 }
 
-function formatMs(ns: number): string {
+/** Virtual nanoseconds as the boot summary prints them: milliseconds, 3 decimals. */
+export function formatMs(ns: number): string {
   return `${(ns / 1e6).toFixed(3)} ms`;
 }
