@@ -3,7 +3,10 @@
 // beyond those already promised to other arrivals) is reserved for; then the Starter decides,
 // if it has called handshake start (the request goes to it, and its migrate_in answers),
 // else the built-in acceptor accepts at once. A request that does not fit is denied without
-// asking. After the accept (the commit point) the pages come in, then the state; meanwhile
+// asking. A Starter that has not answered within starterAnswerTimeoutNs is answered for: the
+// request is refused (-ETIMEDOUT, which the source counts failed, "no reply"), so the source
+// waits for no clock of its own, only for the reply or its transport's verdict on this node.
+// After the accept (the commit point) the pages come in, then the state; meanwhile
 // whatever reaches this node for the process is buffered, and delivered once it is installed,
 // after the messages that travelled in its mailbox. A failed install answers the source, which
 // resumes the process, and what was buffered here is passed back to it. A deny, a cancel (the
@@ -30,6 +33,13 @@ import type { MigrationService } from "./migration-service.ts";
 import { decodePages, decodeProcessState, type ImagePage, imagePagesMax } from "./process-image.ts";
 import { encodeRequest } from "./starter-messages.ts";
 
+/**
+ * How long the destination waits for its Starter's migrate_in before it refuses the request
+ * itself (-ETIMEDOUT). The clock is here, where the Starter runs, not at the source: a source's
+ * clock also counted the reply's time on the wire, and a reply that a lossy, busy Ethernet
+ * kept in backoff failed a healthy destination.
+ */
+export const starterAnswerTimeoutNs = 100_000_000;
 /** Messages buffered for one arriving process, at most; past it they are passed back. */
 export const arrivalBufferMax = 1024;
 /** Answers held for one installed process until its source confirms, at most; past it, sent. */
@@ -66,6 +76,8 @@ interface Incoming {
   pageTable: PageTable | undefined;
   /** The id the Starter answers with migrate_in, while it has not; 0 once accepted. */
   starterRequestId: number;
+  /** While the Starter has not answered: when this node refuses for it. */
+  starterDeadlineNs: number;
   /** Why the pages cannot be installed (a malformed ImagePages), once known. */
   broken: string | undefined;
   buffered: BufferedMessage[];
@@ -162,6 +174,7 @@ export class DestinationSide {
         pages: new Map(),
         pageTable: undefined,
         starterRequestId: 0,
+        starterDeadlineNs: Number.POSITIVE_INFINITY,
         broken: undefined,
         buffered: [],
         links: message.links,
@@ -205,17 +218,44 @@ export class DestinationSide {
     return "cancelled";
   }
 
-  /** The Starter's answer to a request it holds; a refusal releases it, saying `whyRefused`. */
-  private answer(record: Incoming, accept: boolean, whyRefused: string): void {
+  /**
+   * The Starter's answer to a request it holds (or this node's, at its timeout): a refusal
+   * releases it, saying `whyRefused`, and answers the source `refusal`.
+   */
+  private answer(
+    record: Incoming,
+    accept: boolean,
+    whyRefused: string,
+    refusal: number = -Errno.EPERM,
+  ): void {
     this.awaitingStarter.delete(record.starterRequestId);
     record.starterRequestId = 0;
+    record.starterDeadlineNs = Number.POSITIVE_INFINITY;
     record.accepted = accept;
     if (!accept) this.release(record, whyRefused);
     this.service.send(record.sourceNode, {
       kind: MigrationMessageKind.MigrateReply,
       requestId: record.requestId,
-      result: accept ? 0 : -Errno.EPERM,
+      result: accept ? 0 : refusal,
     });
+  }
+
+  /** The earliest time a request waits for its Starter's answer until. */
+  nextTimerNs(): number {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const record of this.awaitingStarter.values()) {
+      earliest = Math.min(earliest, record.starterDeadlineNs);
+    }
+    return earliest;
+  }
+
+  /** Requests the Starter left unanswered too long: refused here (the source: failed, no reply). */
+  fireTimers(nowNs: number): void {
+    for (const record of [...this.awaitingStarter.values()]) {
+      if (record.starterDeadlineNs <= nowNs) {
+        this.answer(record, false, "no answer from the Starter", -Errno.ETIMEDOUT);
+      }
+    }
   }
 
   /** The Starter ended: the requests it held are denied. */
@@ -416,6 +456,7 @@ export class DestinationSide {
     );
     if (!delivered) return false;
     record.starterRequestId = starterRequestId;
+    record.starterDeadlineNs = this.service.kernel.nowNs() + starterAnswerTimeoutNs;
     this.awaitingStarter.set(starterRequestId, record);
     this.service.kernel.traceEvent("migrate-ask", {
       pid: formatPid(message.pid),

@@ -188,6 +188,7 @@ export class MigrationService {
   nextTimerNs(): number {
     return Math.min(
       this.source.nextTimerNs(),
+      this.destination.nextTimerNs(),
       this.orders.nextTimerNs(),
       this.starterChannel.nextTimerNs(),
     );
@@ -195,6 +196,7 @@ export class MigrationService {
 
   fireTimers(nowNs: number): void {
     this.source.fireTimers(nowNs);
+    this.destination.fireTimers(nowNs);
     this.orders.fireTimers(nowNs);
     this.starterChannel.fireTimers(nowNs);
   }

@@ -9,10 +9,13 @@
 // go out in a bounded window: a new ImagePages message only while the bytes queued to the
 // destination are under imageWindowBytes, more as its acks drain the queue, so the transport's
 // per-peer queue never refuses one, whatever the process's size. The process stays here,
-// whole, until the destination confirms; a deny, a cancel or a silent destination before the
-// commit point leave it running untouched, a failure during the pre-copy rounds leaves it
+// whole, until the destination confirms; a deny, a cancel or a failed destination before the
+// commit point leave it running untouched (the source keeps no clock for the reply: the
+// destination answers for a silent Starter, destination.ts, and the transport, probing it,
+// declares a silent destination failed), a failure during the pre-copy rounds leaves it
 // running too (it never stopped), a failure after the freeze resumes it here.
 
+import { Errno } from "../errno.ts";
 import type { FrozenFacts } from "../kernel.ts";
 import { pageSizeBytes } from "../memory/user-layout.ts";
 import { type ForwardRoute, routeNotPassed } from "../net/kernel-messages.ts";
@@ -32,15 +35,6 @@ import {
 import type { MigrationService } from "./migration-service.ts";
 import { encodePages, encodeProcessState, type ImagePage } from "./process-image.ts";
 
-/**
- * How long the source waits for the destination's MigrateReply once the destination's
- * transport holds everything sent to it: then the destination is silent and the request
- * failed. While frames to it are still unacknowledged the network, not the destination, is
- * slow (a shared 10 Mbit/s Ethernet carrying another migration's pages keeps a station off
- * the wire for longer than this), so the wait goes on; a destination that never acknowledges
- * is declared failed by the transport (onPeerFailed).
- */
-export const migrateReplyTimeoutNs = 100_000_000;
 /** Pages per ImagePages message (64 KiB of contents, 45 transport fragments). */
 export const pagesPerMessage = 16;
 /** The most bytes queued to the destination before the next ImagePages waits (16 messages). */
@@ -92,7 +86,8 @@ interface Outgoing {
   process: Process;
   phase: SourcePhase;
   startedAtNs: number;
-  replyDeadlineNs: number;
+  /** The transport refused the request (the destination's queue full, or it failed): ended at the next timer. */
+  requestRefused: boolean;
   frozenAtNs: number;
   facts: FrozenFacts | undefined;
   bytesSent: number;
@@ -216,7 +211,7 @@ export class SourceSide {
       process,
       phase: SourcePhase.Requested,
       startedAtNs: nowNs,
-      replyDeadlineNs: nowNs + migrateReplyTimeoutNs,
+      requestRefused: false,
       frozenAtNs: 0,
       facts: undefined,
       bytesSent: 0,
@@ -252,7 +247,7 @@ export class SourceSide {
       delivery: record.delivery,
     });
     this.probeImage(record, "request");
-    record.bytesSent += service.send(toNode, {
+    const requestBytes = service.send(toNode, {
       kind: MigrationMessageKind.MigrateRequest,
       requestId,
       pid: process.pid,
@@ -268,6 +263,8 @@ export class SourceSide {
           ? linksOf(process)
           : [...new Set([...linksOf(process), process.parentPid])],
     });
+    record.bytesSent += requestBytes;
+    record.requestRefused = requestBytes === 0;
     this.probeCancel(record, "request");
   }
 
@@ -282,22 +279,40 @@ export class SourceSide {
   nextTimerNs(): number {
     let earliest = Number.POSITIVE_INFINITY;
     for (const record of this.byRequest.values()) {
-      if (record.phase === SourcePhase.Requested) {
-        earliest = Math.min(earliest, record.replyDeadlineNs);
+      if (record.phase === SourcePhase.Requested && record.requestRefused) {
+        earliest = Math.min(earliest, record.startedAtNs);
       }
     }
     return earliest;
   }
 
+  /** A request the transport refused never reaches the destination: failed, never answered. */
   fireTimers(nowNs: number): void {
     const transport = this.service.network.transport;
     for (const record of [...this.byRequest.values()]) {
-      if (record.phase === SourcePhase.Requested && record.replyDeadlineNs <= nowNs) {
-        if (transport.queuedBytesTo(record.toNode) > 0 && !transport.hasFailed(record.toNode)) {
-          record.replyDeadlineNs = nowNs + migrateReplyTimeoutNs;
-          continue;
-        }
-        this.callOff(record, "failed", "no reply");
+      if (
+        record.phase === SourcePhase.Requested &&
+        record.requestRefused &&
+        record.startedAtNs <= nowNs
+      ) {
+        this.end(
+          record,
+          "failed",
+          transport.hasFailed(record.toNode) ? "destination failed" : "no reply",
+        );
+      }
+    }
+  }
+
+  /**
+   * The destinations this node waits on for a MigrateReply or a MigrateDone, whose frames may
+   * all be acknowledged: probed (NodeNetwork's watch), so that one that fails silently is
+   * declared failed by the transport and the migration ends (onPeerFailed).
+   */
+  *awaitedDestinations(): IterableIterator<number> {
+    for (const record of this.byRequest.values()) {
+      if (record.phase === SourcePhase.Requested || record.phase === SourcePhase.StateSent) {
+        yield record.toNode;
       }
     }
   }
@@ -306,6 +321,11 @@ export class SourceSide {
     const record = this.byRequest.get(requestId);
     if (!record || record.toNode !== fromNode || record.phase !== SourcePhase.Requested) return;
     if (this.probeCancel(record, "reply")) return;
+    // The destination's Starter did not answer in time (destination.ts): a timeout, failed.
+    if (result === -Errno.ETIMEDOUT) {
+      this.end(record, "failed", "no reply");
+      return;
+    }
     if (result < 0) {
       this.end(record, "cancelled", `denied (${result})`);
       return;

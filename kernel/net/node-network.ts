@@ -927,8 +927,8 @@ export class NodeNetwork {
 
   /**
    * Probes each node a remote child lives on, a link holder lives on (at the home), a process
-   * on its way here comes from, or a request of this node waits on, unless something is already
-   * on its way there.
+   * on its way here comes from, a migration from here waits on for its reply or install, or a
+   * request of this node waits on, unless something is already on its way there.
    */
   private probeWatchedPeers(): void {
     const nodes = new Set<number>();
@@ -938,6 +938,9 @@ export class NodeNetwork {
     // A destination watches the sources of its arrivals: a source that crashes before the state
     // has come took the process with it, which the nodes told of the move must hear.
     for (const node of this.migration.destination.sourceNodes()) nodes.add(node);
+    // A source watches the destinations it waits on for an answer (a reply, the install's
+    // MigrateDone): it keeps no clock of its own for them.
+    for (const node of this.migration.source.awaitedDestinations()) nodes.add(node);
     // A request waits on the node it went to: a send accepted into a buffer there (a migration's
     // destination, a frozen process's source, a forwarding link) or parked after that node
     // dropped it (recover). The frame was acknowledged, so only a probe notices that the node

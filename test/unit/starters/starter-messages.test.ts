@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { starterAnswerTimeoutNs } from "../../../kernel/migrate/destination.ts";
 import {
   AnswerOffset,
   answerBytes,
@@ -254,22 +255,29 @@ describe("the destination's Starter decides (migrate_in)", () => {
     expect(release).toContain("cancelled");
   }, 60_000);
 
-  it("fails a request its Starter never answers, at the source's timeout, and releases it", async () => {
+  it("fails a request its Starter never answers: the destination refuses it at its timeout", async () => {
     const run = await bootClusterCase(answering(2));
     expect(run.result.migrations).toEqual({ committed: 0, cancelled: 0, failed: 1 });
     const lines = answeringLines(run.stderrBytes);
     expect(lines.get(0)).toEqual([2, 0, 1, 2]);
-    // The late migrate_in finds no request: the reservation went with the source's cancel.
+    // The late migrate_in finds no request: the destination released it at its timeout.
     expect(lines.get(1)).toEqual([2, 0, 2 ** 32 - 3, 2, 0, 1, 2]);
-    const release = run.trace
-      .map((line) => JSON.parse(line))
-      .find((record) => record.event === "migrate-release");
-    expect(release).toMatchObject({ node: 1, pid: "0.2", from: 0, why: "cancelled" });
-    const end = run.trace
-      .map((line) => JSON.parse(line))
-      .find((record) => record.event === "migrate-end");
-    expect(end).toMatchObject({ outcome: "failed", why: "no reply" });
-    expect(release.t).toBeGreaterThanOrEqual(end.t);
+    const records = run.trace.map((line) => JSON.parse(line));
+    const ask = records.find((record) => record.event === "migrate-ask");
+    const release = records.find((record) => record.event === "migrate-release");
+    expect(release).toMatchObject({
+      node: 1,
+      pid: "0.2",
+      from: 0,
+      why: "no answer from the Starter",
+    });
+    // The clock runs at the destination, from the request's delivery to its Starter.
+    expect(release.t - ask.t).toBeGreaterThanOrEqual(starterAnswerTimeoutNs);
+    expect(release.t - ask.t).toBeLessThan(starterAnswerTimeoutNs + 1_000_000);
+    const end = records.find((record) => record.event === "migrate-end");
+    expect(end).toMatchObject({ node: 0, outcome: "failed", why: "no reply" });
+    // The source ends it when the refusal comes, after the release.
+    expect(end.t).toBeGreaterThan(release.t);
   }, 60_000);
 });
 
