@@ -13,9 +13,3 @@ export const deliveryMethodDefault: DeliveryMethod = "prevent";
 export function isDeliveryMethod(text: string): text is DeliveryMethod {
   return (deliveryMethods as readonly string[]).includes(text);
 }
-
-/**
- * The answer a source gives (recover) to a send it dropped: "resend when you hear where the
- * process went". Internal to the kernels, outside every errno; a guest never sees it.
- */
-export const resendLaterResult = -0x7fff_0001;

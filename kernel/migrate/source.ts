@@ -596,8 +596,11 @@ export class SourceSide {
     );
   }
 
-  /** recover: a send for the process, from `originNode`, dropped here; its kernel resends. */
-  drop(pid: Pid, originNode: number, senderPid: Pid, pairSeq: number): void {
+  /**
+   * recover: a send for the process, from `originNode`, dropped here; its kernel resends. The
+   * migration's request id, which the answer carries (the resend names it).
+   */
+  drop(pid: Pid, originNode: number, senderPid: Pid, pairSeq: number): number {
     const record = this.byPid.get(pid)!;
     record.dropped++;
     record.droppedFrom.add(originNode);
@@ -608,6 +611,7 @@ export class SourceSide {
       origin: originNode,
       id: record.requestId,
     });
+    return record.requestId;
   }
 
   /**

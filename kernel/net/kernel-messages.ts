@@ -32,6 +32,12 @@ export const enum KernelMessageKind {
    * child now lives on `node` (a location notice of version `version`), the node it watches.
    */
   ChildMoved = 16,
+  /**
+   * recover: the answer to an IpcSend that a migration's source dropped during the transfer
+   * (`migrationId`: that migration's request id at the answering node). The sender's kernel keeps
+   * the send and resends it when it hears where the process went; a guest never sees it.
+   */
+  IpcDropped = 17,
 }
 
 export interface IpcSend {
@@ -157,8 +163,16 @@ export interface PassedOn {
   hops: number;
 }
 
+/** recover: the send `requestId` was dropped by the source of migration `migrationId`. */
+export interface IpcDropped {
+  kind: KernelMessageKind.IpcDropped;
+  requestId: number;
+  migrationId: number;
+}
+
 export type KernelMessage =
   | IpcSend
+  | IpcDropped
   | Answer
   | SpawnRequest
   | FileRequest
@@ -301,6 +315,8 @@ export function encodeKernelMessage(message: KernelMessage): Uint8Array {
         .u32(message.parentPid)
         .i32(message.status)
         .done();
+    case KernelMessageKind.IpcDropped:
+      return new Writer(message.kind, 8).u32(message.requestId).u32(message.migrationId).done();
     case KernelMessageKind.ChildMoved:
       return new Writer(message.kind, 16)
         .u32(message.childPid)
@@ -396,6 +412,10 @@ export function decodeKernelMessage(bytes: Uint8Array): KernelMessage {
     case KernelMessageKind.ChildExit: {
       const reader = new Reader(bytes, "child-exit", 12);
       return { kind, childPid: reader.u32(), parentPid: reader.u32(), status: reader.i32() };
+    }
+    case KernelMessageKind.IpcDropped: {
+      const reader = new Reader(bytes, "ipc-dropped", 8);
+      return { kind, requestId: reader.u32(), migrationId: reader.u32() };
     }
     case KernelMessageKind.ChildMoved: {
       const reader = new Reader(bytes, "child-moved", 16);

@@ -19,7 +19,7 @@
 import { kernelCosts } from "../cost-table.ts";
 import { Errno } from "../errno.ts";
 import type { Kernel } from "../kernel.ts";
-import { type DeliveryMethod, resendLaterResult } from "../migrate/delivery-method.ts";
+import type { DeliveryMethod } from "../migrate/delivery-method.ts";
 import type { HeldAnswer } from "../migrate/destination.ts";
 import type { MemoryStrategy } from "../migrate/memory-strategy.ts";
 import {
@@ -108,8 +108,11 @@ interface Waiting {
   then: Continuation;
   onPeerFailed?: () => void;
   ipc?: PendingIpc;
-  /** recover: its send was dropped by `node`; resent when this node hears where the process is. */
-  parked?: boolean;
+  /**
+   * recover: its send was dropped by `node`, the source of migration `migrationId` there;
+   * resent when this node hears where the process is (the resend names that migration).
+   */
+  parked?: { sourceNode: number; migrationId: number };
   /**
    * The node that holds the request now, when `node` passed it on (a PassedOn notice; the
    * highest `passedHops` wins, as notices from different nodes may cross): watched instead of
@@ -643,8 +646,9 @@ export class NodeNetwork {
     }
     for (const [requestId, waiting] of [...this.waiting]) {
       const ipc = waiting.ipc;
-      if (!waiting.parked || ipc?.receiverPid !== pid) continue;
-      waiting.parked = false;
+      const parked = waiting.parked;
+      if (!parked || ipc?.receiverPid !== pid) continue;
+      waiting.parked = undefined;
       if (node === linkUpdateEnded) {
         this.complete(requestId, -Errno.ESRCH);
         continue;
@@ -656,6 +660,8 @@ export class NodeNetwork {
         to: formatPid(pid),
         seq: ipc.pairSeq,
         toNode: node,
+        source: parked.sourceNode,
+        id: parked.migrationId,
       });
       if (!this.sendOrHandle(node, ipc.bytes)) {
         this.complete(requestId, this.transport.hasFailed(node) ? -Errno.ESRCH : -Errno.EAGAIN);
@@ -664,6 +670,22 @@ export class NodeNetwork {
   }
 
   // --- internals ------------------------------------------------------------------------
+
+  /**
+   * recover: the send `requestId` was dropped by `sourceNode`, the source of migration
+   * `migrationId` there: parked, never answered to the guest, until this node hears where the
+   * process went (onLocationLearned); it waits on `sourceNode` meanwhile.
+   */
+  private park(requestId: number, sourceNode: number, migrationId: number): void {
+    const waiting = this.waiting.get(requestId);
+    if (!waiting) return;
+    if (!waiting.ipc) {
+      this.complete(requestId, -Errno.EAGAIN);
+      return;
+    }
+    waiting.parked = { sourceNode, migrationId };
+    waitOn(waiting, sourceNode);
+  }
 
   private request(node: number, then: Continuation): number {
     const requestId = this.takeRequestId();
@@ -681,14 +703,6 @@ export class NodeNetwork {
     const waiting = this.waiting.get(requestId);
     if (!waiting) return;
     const ipc = waiting.ipc;
-    if (result === resendLaterResult) {
-      if (ipc && answeredBy !== undefined) {
-        waiting.parked = true;
-        waitOn(waiting, answeredBy);
-        return;
-      }
-      result = -Errno.EAGAIN;
-    }
     if (
       result === 0 &&
       ipc &&
@@ -721,7 +735,7 @@ export class NodeNetwork {
     if (!waiting) return;
     const failedNode = watchedNode(waiting);
     waiting.onPeerFailed = undefined;
-    waiting.parked = false;
+    waiting.parked = undefined;
     if (pidHomeNode(pid) === failedNode || !this.isRemotePid(pid)) {
       this.complete(requestId, -Errno.ESRCH);
       return;
@@ -1007,18 +1021,13 @@ export class NodeNetwork {
         return;
       case KernelMessageKind.IpcSend:
         if (this.migration.source.dropsFor(message.receiverPid)) {
-          this.migration.source.drop(
+          const migrationId = this.migration.source.drop(
             message.receiverPid,
             sourceNode,
             message.senderPid,
             message.pairSeq,
           );
-          this.answer(
-            sourceNode,
-            KernelMessageKind.IpcAnswer,
-            message.requestId,
-            resendLaterResult,
-          );
+          this.answerDropped(sourceNode, message.requestId, migrationId);
           return;
         }
         if (
@@ -1041,6 +1050,9 @@ export class NodeNetwork {
         return;
       case KernelMessageKind.IpcAnswer:
         this.complete(message.requestId, message.result, sourceNode);
+        return;
+      case KernelMessageKind.IpcDropped:
+        this.park(message.requestId, sourceNode, message.migrationId);
         return;
       case KernelMessageKind.SpawnAnswer:
       case KernelMessageKind.KillAnswer:
@@ -1152,6 +1164,20 @@ export class NodeNetwork {
     this.transport.send(
       node,
       encodeKernelMessage({ kind, requestId, result }),
+      this.kernel.nowNs(),
+    );
+  }
+
+  /** recover: tells `node` that its send `requestId` was dropped by migration `migrationId` here. */
+  private answerDropped(node: number, requestId: number, migrationId: number): void {
+    const own = this.kernel.homeNode;
+    if (node === own) {
+      this.park(requestId, own, migrationId);
+      return;
+    }
+    this.transport.send(
+      node,
+      encodeKernelMessage({ kind: KernelMessageKind.IpcDropped, requestId, migrationId }),
       this.kernel.nowNs(),
     );
   }

@@ -1,6 +1,9 @@
 // The boot summary's line per migration, gathered from the trace as the run goes: who moved
-// where, how it ended, its freeze and total time, bytes sent and messages forwarded (issue 9:
-// "in the trace and in the summary"). A copy-on-reference move goes on after its commit while
+// where, how it ended, its freeze and total time, bytes sent, and the messages it forwarded,
+// dropped and had resent (issue 9: "in the trace and in the summary"; issue 10: "each migration
+// records messages forwarded, dropped and resent"). Resends happen at the senders' nodes, mostly
+// after the migration's end at its source: each `resend` line names the migration (its source
+// node and id), and is counted into that migration's line however late it comes. A copy-on-reference move goes on after its commit while
 // the source lends pages: its total time is the time the last page left the source and its
 // bytes include the pages served (docs/migration.md), so those figures follow the source's
 // `page-lent` and `migrate-residual-end` lines.
@@ -22,6 +25,9 @@ export interface EndedMigration {
     totalNs: number;
     bytes: number;
     forwarded: number;
+    /** recover: sends the source dropped during the transfer, and those resent so far. */
+    dropped: number;
+    resent: number;
   };
 }
 
@@ -31,6 +37,10 @@ export class MigrationSummary {
   private readonly ended: EndedMigration[] = [];
   /** Migrations still lending pages, by source node and request id. */
   private readonly lending = new Map<string, EndedMigration>();
+  /** Every migration with a line, by source node and request id: its resends are counted in. */
+  private readonly byKey = new Map<string, EndedMigration>();
+  /** Resends seen before their migration's end (bounded as the lines are), by the same key. */
+  private readonly resentEarly = new Map<string, number>();
   private leftOut = 0;
 
   /**
@@ -39,6 +49,7 @@ export class MigrationSummary {
    */
   onTraceLine(line: string): EndedMigration | undefined {
     if (line.includes('"event":"migrate-end"')) return this.onEnd(JSON.parse(line) as TraceRecord);
+    if (line.includes('"event":"resend"')) this.onResend(JSON.parse(line) as TraceRecord);
     if (line.includes('"event":"page-lent"') || line.includes('"event":"migrate-residual-end"')) {
       this.onPagesServed(JSON.parse(line) as TraceRecord);
     }
@@ -66,17 +77,38 @@ export class MigrationSummary {
         totalNs: Number(end.totalNs),
         bytes: Number(end.bytes),
         forwarded: Number(end.forwarded),
+        dropped: Number(end.dropped ?? 0),
+        resent: 0,
       };
     }
     if (this.ended.length >= summaryMigrationLinesMax) {
       this.leftOut++;
       return migration;
     }
+    const key = `${end.node}:${end.id}`;
     if (migration.figures && end.strategy === "cor" && end.outcome === "committed") {
-      this.lending.set(`${end.node}:${end.id}`, migration);
+      this.lending.set(key, migration);
+    }
+    if (migration.figures) {
+      this.byKey.set(key, migration);
+      migration.figures.resent = this.resentEarly.get(key) ?? 0;
+      this.resentEarly.delete(key);
     }
     this.ended.push(migration);
     return migration;
+  }
+
+  /** A dropped send resent by its sender's kernel: counted for the migration that dropped it. */
+  private onResend(resend: TraceRecord): void {
+    const key = `${resend.source}:${resend.id}`;
+    const figures = this.byKey.get(key)?.figures;
+    if (figures) {
+      figures.resent++;
+      return;
+    }
+    if (this.resentEarly.has(key) || this.resentEarly.size < summaryMigrationLinesMax) {
+      this.resentEarly.set(key, (this.resentEarly.get(key) ?? 0) + 1);
+    }
   }
 
   private onPagesServed(served: TraceRecord): void {
@@ -93,7 +125,7 @@ function formatMigration(migration: EndedMigration): string {
   const why = migration.why === undefined ? "" : ` (${migration.why})`;
   const figures = migration.figures;
   if (!figures) return `migration ${migration.pid} ${migration.outcome}${why}`;
-  return `migration ${migration.pid} n${figures.fromNode} -> n${figures.toNode} ${migration.outcome}${why}: frozen ${formatMs(figures.freezeNs)}, total ${formatMs(figures.totalNs)}, ${figures.bytes} bytes sent, ${figures.forwarded} messages forwarded`;
+  return `migration ${migration.pid} n${figures.fromNode} -> n${figures.toNode} ${migration.outcome}${why}: frozen ${formatMs(figures.freezeNs)}, total ${formatMs(figures.totalNs)}, ${figures.bytes} bytes sent, ${figures.forwarded} messages forwarded, ${figures.dropped} dropped, ${figures.resent} resent`;
 }
 
 /** Virtual nanoseconds as the boot summary prints them: milliseconds, 3 decimals. */

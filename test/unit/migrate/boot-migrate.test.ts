@@ -47,7 +47,8 @@ describe.concurrent("sterna boot --migrate", () => {
     expect(moved.stderr).toMatch(/^ {2}0\.1 +1 +7 /m);
     expect(moved.stderr).toMatch(/^ {2}1\.1 +3 +7 /m);
     // Every migration's line in the summary, in the order they ended, with its figures.
-    const figures = "frozen [\\d.]+ ms, total [\\d.]+ ms, \\d+ bytes sent, \\d+ messages forwarded";
+    const figures =
+      "frozen [\\d.]+ ms, total [\\d.]+ ms, \\d+ bytes sent, \\d+ messages forwarded, 0 dropped, 0 resent";
     const migrationLines = moved.stderr
       .split("\n")
       .filter((line) => /^migration \S+ [nc]/.test(line));

@@ -128,10 +128,31 @@ describe("sterna boot --delivery", () => {
     const figures = messageFigures(stderr);
     expect(figures.dropped).toBeGreaterThan(0);
     expect(figures.resent).toBe(figures.dropped);
-    const key = (record: TraceRecord) => `${record.from}>${record.to}#${record.seq}`;
-    const drops = trace.filter((record) => record.event === "drop").map(key);
-    const resends = trace.filter((record) => record.event === "resend").map(key);
+    // Each resend names the migration that dropped it: its source node and request id.
+    const key = (record: TraceRecord, node: unknown) =>
+      `${record.from}>${record.to}#${record.seq}@${node}:${record.id}`;
+    const drops = trace
+      .filter((record) => record.event === "drop")
+      .map((record) => key(record, record.node));
+    const resends = trace
+      .filter((record) => record.event === "resend")
+      .map((record) => key(record, record.source));
     expect(resends.sort()).toEqual(drops.sort());
+    // The summary's line per migration gives its own dropped and resent counts, resends after
+    // its end included; together they are the run's totals.
+    const lineFigures = [
+      ...stderr.matchAll(
+        /^migration \S+ n\d+ -> n\d+ committed: .* (\d+) dropped, (\d+) resent$/gm,
+      ),
+    ].map((match) => [Number(match[1]), Number(match[2])]);
+    expect(lineFigures).toHaveLength(3);
+    for (const [dropped, resent] of lineFigures) expect(resent).toBe(dropped);
+    expect(lineFigures.reduce((sum, [dropped]) => sum + dropped!, 0)).toBe(figures.dropped);
+    const ends = trace.filter((record) => record.event === "migrate-end");
+    for (const end of ends) {
+      const own = drops.filter((drop) => drop.endsWith(`@${end.node}:${end.id}`)).length;
+      expect(end.dropped).toBe(own);
+    }
     // The destination announces the new address to the home and the peers' nodes.
     expect(trace.filter((record) => record.event === "announce")).toHaveLength(3);
     for (const end of trace.filter((record) => record.event === "migrate-end")) {
