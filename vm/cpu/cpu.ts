@@ -134,6 +134,8 @@ export class Cpu {
   exitCycles = 0;
   exitInstructions = 0;
   exitOffset = 0;
+  /** Compiled block runs the run loop started, over the CPU's life (tools/bench/cpu-dispatches.ts). */
+  blockDispatches = 0;
 
   constructor(
     readonly mmu: Mmu,
@@ -194,6 +196,7 @@ export class Cpu {
     let reason = StopReason.Budget;
     let block = 0;
     let blockEntry = 0;
+    let dispatches = 0;
     this.codeWritten = 0;
     // The linear page whose decode table (fetchTable) the loop reads without decodeAt.
     let fetchPage = -1;
@@ -225,6 +228,7 @@ export class Cpu {
             ringCount++;
             block = id;
             blockEntry = eip;
+            dispatches++;
             eip = (blockFunctions[id]!(this, r, flags, eip, limit - cycles) + this.exitOffset) | 0;
             block = 0;
             // A looping block's earlier passes (loopPass* are 0 for other blocks).
@@ -295,6 +299,7 @@ export class Cpu {
     this.eip = eip >>> 0;
     this.cycles = cycles;
     this.instructions = retired;
+    this.blockDispatches += dispatches;
     recent.count = ringCount;
     return reason;
   }

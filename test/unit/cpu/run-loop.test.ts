@@ -88,6 +88,18 @@ describe("compile points", () => {
     expect([regs[1], regs[3], regs[6]]).toEqual([0, 3, 2]);
   });
 
+  it("counts the block runs it dispatches, none when nothing is compiled", () => {
+    const interpreted = createGuestMachine(hexBytes(enteredInMiddle), { compileThreshold: 0 });
+    expect(interpreted.cpu.run(10_000)).toBe(StopReason.Trap);
+    expect(interpreted.cpu.blockDispatches).toBe(0);
+    const compiled = createGuestMachine(hexBytes(listWalk), { compileThreshold: 2 });
+    expect(compiled.cpu.run(1_000_000)).toBe(StopReason.Exception);
+    const dispatches = compiled.cpu.blockDispatches;
+    // At least once per walk of the list (99), and far fewer than instructions.
+    expect(dispatches).toBeGreaterThanOrEqual(99);
+    expect(dispatches).toBeLessThan(compiled.cpu.instructions / 2);
+  });
+
   it("ends a block at the end of a loop the interpreter saw run long", () => {
     const machine = createGuestMachine(hexBytes(longLoop));
     expect(machine.cpu.run(1_000_000)).toBe(StopReason.Trap);

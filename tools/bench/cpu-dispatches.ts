@@ -1,0 +1,69 @@
+// Counts where the CPU's time goes between blocks for the CPU bench's workloads
+// (cpu-measure.ts): instructions, compiled blocks, block runs the run loop dispatched, and
+// the CPU time of the run in this process, all threads and the main thread alone (the rest
+// is mostly V8 compiling and collecting garbage). With --repeat N the workload runs N times on fresh machines in this
+// process, one line each: block functions are shared by source (block-compiler.ts), so the
+// later runs show the speed of optimised blocks without the JIT's warm-up, which a user of
+// `sterna exec` always pays and `sterna bench cpu` measures.
+// Run: npx tsx tools/bench/cpu-dispatches.ts [--repeat N] [c-bench|coremark [args...]]
+
+import { existsSync, readFileSync } from "node:fs";
+import { cpuUsage } from "node:process";
+import { parseArgs } from "node:util";
+import { Kernel } from "../../kernel/kernel.ts";
+import { Machine } from "../../vm/machine.ts";
+import { cpuWorkloads } from "./cpu-measure.ts";
+
+const { values, positionals } = parseArgs({
+  options: { repeat: { type: "string", default: "1" } },
+  allowPositionals: true,
+});
+const repeat = Number(values.repeat);
+const [name = "c-bench", ...givenArgs] = positionals;
+const workload = cpuWorkloads.find((w) => w.name === name);
+if (workload === undefined || !Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
+  console.error(
+    `cpu-dispatches: usage: [--repeat 1..100] [${cpuWorkloads.map((w) => w.name).join("|")} [args...]]`,
+  );
+  process.exit(2);
+}
+const args = givenArgs.length > 0 ? givenArgs : workload.args;
+const image = readFileSync(workload.binary);
+
+/** CPU time of this process's main thread (Linux; NaN elsewhere), in ms. */
+function mainThreadMs(): number {
+  const statPath = `/proc/self/task/${process.pid}/stat`;
+  if (!existsSync(statPath)) return Number.NaN;
+  const fields = readFileSync(statPath, "utf8").split(") ")[1]!.split(" ");
+  // utime and stime (fields 14 and 15 of stat), in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+for (let run = 1; run <= repeat; run++) {
+  const machine = new Machine({});
+  const kernel = new Kernel(machine, {
+    readInput: () => new Uint8Array(0),
+    onOutput: () => undefined,
+    processMemoryBytesMax: machine.memoryBytes,
+  });
+  const started = cpuUsage();
+  const mainStartedMs = mainThreadMs();
+  const guest = kernel.exec(image, [workload.binary, ...args]);
+  kernel.run();
+  const used = cpuUsage(started);
+  const cpu = machine.cpu;
+  console.log(
+    JSON.stringify({
+      bench: "cpu-dispatches",
+      workload: workload.name,
+      args,
+      run,
+      status: guest.exitStatus,
+      instructions: cpu.instructions,
+      compiled_blocks: cpu.compiledBlocks,
+      dispatches: cpu.blockDispatches,
+      cpu_ms: (used.user + used.system) / 1000,
+      main_thread_cpu_ms: mainThreadMs() - mainStartedMs,
+    }),
+  );
+}
