@@ -25,6 +25,7 @@ import {
   LOCATION_NONE,
   REGISTER_ZERO,
 } from "./decoded-instructions.ts";
+import { FLAG_CF, FLAG_OF } from "./eflags.ts";
 import { maskOf, signExtend } from "./execute.ts";
 import { AluOp, FastKind, ShiftOp } from "./fast-kind.ts";
 import { HandlerId } from "./handler-id.ts";
@@ -676,6 +677,14 @@ function sizedCode(
         code: shiftByConstantCode(handler, size, dst, imm & 31, read, write),
         source: (imm & 31) === 0 ? flagSource : LazyOp.Explicit,
       };
+    case HandlerId.Rol:
+    case HandlerId.Ror:
+      if (imm < 0) return undefined;
+      return {
+        code: rotateByConstantCode(handler === HandlerId.Rol, size, dst, imm & 31, read, write),
+        // The flags are in f.word now: conditionCode's shortcuts read a record, so none apply.
+        source: (imm & 31) === 0 ? flagSource : unknownOp,
+      };
     case HandlerId.Push:
       if (dst !== LOCATION_MEMORY) return undefined;
       return {
@@ -738,6 +747,39 @@ function shiftByConstantCode(
     compute = `const cy = (a >> ${count - 1}) & 1; const x = a >> ${count}; const o = 0;`;
   }
   return `${before} ${compute} ${write(dst, size, "x")} ${flagRecord(`f.op = ${LazyOp.Explicit}; f.a = cy; f.b = o; f.result = x;`)}`;
+}
+
+/**
+ * rol/ror of any size by a count known at compile time, as execute.ts's rotate: they change
+ * only CF and OF, so the other status flags are folded into f.word first (materialise) and
+ * the two are edited there. A count of 0 (after masking to 5 bits) still reads the operand
+ * and changes nothing; a count that is a multiple of the size leaves the value but sets the
+ * flags from it.
+ */
+function rotateByConstantCode(
+  left: boolean,
+  size: number,
+  dst: number,
+  count: number,
+  read: (location: number, bits: number) => string,
+  write: (location: number, bits: number, value: string) => string,
+): string {
+  const before = `const a = ${read(dst, size)};`;
+  if (count === 0) return before;
+  const mask = maskOf(size);
+  const top = size - 1;
+  const by = count % size;
+  const value = `(a & ${mask})`;
+  const rotated =
+    by === 0
+      ? value
+      : left
+        ? `((${value} << ${by}) | (${value} >>> ${size - by}))`
+        : `((${value} >>> ${by}) | (${value} << ${size - by}))`;
+  const flags = left
+    ? `const cy = u & 1; const o = ((u >>> ${top}) & 1) ^ cy;`
+    : `const cy = (u >>> ${top}) & 1; const o = cy ^ ((u >>> ${top - 1}) & 1);`;
+  return `${before} const u = ${rotated} & ${mask}; ${flags} const x = ${signExtendCode("u", size)}; ${write(dst, size, "x")} ${flagsSync} f.materialise(); f.op = ${LazyOp.None}; f.word = (f.word & ${~(FLAG_CF | FLAG_OF)}) | cy | (o * ${FLAG_OF});`;
 }
 
 /**

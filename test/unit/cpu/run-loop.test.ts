@@ -42,6 +42,21 @@ const loopsWithHeads =
   "be00006000bf2c01000031edeb0683060183c60481fe0004600072f2eb0b83c503f7c54000000075034f75f2" +
   "be0000600031c9bb0500000001d88806464b75f8a9010000007401424181f98813000072e2cd80";
 
+// Rotates by constants inside a compiled loop, each followed by instructions that read the
+// flags it left: CF and OF from the rotate, ZF and SF kept from the test or cmp before it.
+// Counts of 1, 3, 5, 31, a multiple of the size (value kept, flags set) and 32 (masked to
+// 0: no change at all), on 8-, 16- and 32-bit registers and memory. nasm 2.16, org 0x400000:
+//   mov esi, 0x600000 / mov ecx, 3000 / mov eax, 0x81234567 / xor edx, edx / xor ebx, ebx /
+//   l: add eax, ecx / test cl, 3 / rol eax, 3 / jc c1 / inc edx / c1: jo c2 / add edx, 3 /
+//   c2: jz c3 / add edx, 5 / c3: cmp ecx, 1500 / ror ax, 5 / js c4 / add edx, 7 /
+//   c4: adc edx, 0 / rol al, 9 / adc edx, 0 / ror byte [esi], 8 / adc edx, 0 /
+//   rol dword [esi+4], 31 / adc edx, 0 / mov [esi], al / ror eax, 32 / adc edx, 0 / seto bl /
+//   add edx, ebx / rol bx, 1 / adc edx, ebx / dec ecx / jnz l / mov eax, [esi] / int 0x80
+const rotateLoop =
+  "be00006000b9b80b0000b86745238131d231db01c8f6c103c1c003720142700383c203740383c20581f9dc05" +
+  "000066c1c805780383c20783d200c0c00983d200c00e0883d200c146041f83d2008806c1c82083d2000f90c3" +
+  "01da66d1c311da4975b18b06cd80";
+
 // A linked list of 100 nodes walked 99 times: backward branches that are mostly not taken
 // (the list's end), backward and forward ones mostly taken; then a read of unmapped memory:
 //   mov esi, 0x600000 / mov ecx, 100 / build: lea eax, [esi + 8] / mov [esi], eax /
@@ -203,6 +218,31 @@ describe("budget stop points", () => {
       );
     });
   }
+
+  it("rotates by constants leave the same values and flags compiled as interpreted", () => {
+    checkProperty(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5_000 }), { minLength: 1, maxLength: 60 }),
+        (budgets) => {
+          const interpreted = createGuestMachine(hexBytes(rotateLoop), { compileThreshold: 0 });
+          const compiled = createGuestMachine(hexBytes(rotateLoop), { compileThreshold: 1 });
+          for (const budget of budgets) {
+            const a = interpreted.cpu.run(budget);
+            expect(compiled.cpu.run(budget)).toBe(a);
+            expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+            if (a === StopReason.Trap) break;
+          }
+        },
+      ),
+      "test/unit/cpu/run-loop.test.ts",
+      20,
+    );
+    const interpreted = createGuestMachine(hexBytes(rotateLoop), { compileThreshold: 0 });
+    const compiled = createGuestMachine(hexBytes(rotateLoop), { compileThreshold: 1 });
+    expect(interpreted.cpu.run(1e7)).toBe(StopReason.Trap);
+    expect(compiled.cpu.run(1e7)).toBe(StopReason.Trap);
+    expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+  });
 
   it("stops at the first instruction boundary where the budget is used up", () => {
     const stepper = createGuestMachine(hexBytes(mixedLoop), { compileThreshold: 0 });
