@@ -38,6 +38,13 @@ export const enum KernelMessageKind {
    * the send and resends it when it hears where the process went; a guest never sees it.
    */
   IpcDropped = 17,
+  /**
+   * To the home of `pid`: a receive on the sending node waits for a message from `pid` alone;
+   * tell it when `pid` has ended (ProcessEnded), at once if it already has.
+   */
+  EndWatch = 18,
+  /** From the home of `pid`, to a node that asked (EndWatch): `pid` has ended. */
+  ProcessEnded = 19,
 }
 
 export interface IpcSend {
@@ -170,8 +177,15 @@ export interface IpcDropped {
   migrationId: number;
 }
 
+/** EndWatch or ProcessEnded: about the process `pid`. */
+export interface EndNotice {
+  kind: KernelMessageKind.EndWatch | KernelMessageKind.ProcessEnded;
+  pid: number;
+}
+
 export type KernelMessage =
   | IpcSend
+  | EndNotice
   | IpcDropped
   | Answer
   | SpawnRequest
@@ -317,6 +331,9 @@ export function encodeKernelMessage(message: KernelMessage): Uint8Array {
         .done();
     case KernelMessageKind.IpcDropped:
       return new Writer(message.kind, 8).u32(message.requestId).u32(message.migrationId).done();
+    case KernelMessageKind.EndWatch:
+    case KernelMessageKind.ProcessEnded:
+      return new Writer(message.kind, 4).u32(message.pid).done();
     case KernelMessageKind.ChildMoved:
       return new Writer(message.kind, 16)
         .u32(message.childPid)
@@ -416,6 +433,11 @@ export function decodeKernelMessage(bytes: Uint8Array): KernelMessage {
     case KernelMessageKind.IpcDropped: {
       const reader = new Reader(bytes, "ipc-dropped", 8);
       return { kind, requestId: reader.u32(), migrationId: reader.u32() };
+    }
+    case KernelMessageKind.EndWatch:
+    case KernelMessageKind.ProcessEnded: {
+      const reader = new Reader(bytes, "end-notice", 4);
+      return { kind, pid: reader.u32() };
     }
     case KernelMessageKind.ChildMoved: {
       const reader = new Reader(bytes, "child-moved", 16);

@@ -31,11 +31,12 @@ import {
 import type { MigrationProbe } from "../migrate/migration-probe.ts";
 import { MigrationService } from "../migrate/migration-service.ts";
 import type { ScriptedMigration } from "../migrate/scripted-orders.ts";
-import { formatPid, type Pid, pidHomeNode, pidNone } from "../process/pid.ts";
+import { formatPid, type Pid, pidEpoch, pidHomeNode, pidNone } from "../process/pid.ts";
 import { type Process, ProcessState, ResumeAction } from "../process/process.ts";
 import { Reg } from "../process/saved-context.ts";
 import { spawnFromImage } from "../syscalls/spawn-call.ts";
 import { syscallBlocked } from "../syscalls/syscall-handler.ts";
+import { EndWatches } from "./end-watches.ts";
 import { broadcastNode, type FramePort } from "./frame-port.ts";
 import {
   type Answer,
@@ -152,6 +153,8 @@ interface Placement {
 export class NodeNetwork {
   readonly transport: Transport;
   readonly remoteChildren = new RemoteChildren();
+  /** Who waits to hear of which process's end (a receive from that process alone). */
+  private readonly endWatches = new EndWatches();
   readonly loads = new LoadTable();
   readonly locations: LocationTable;
   readonly migration: MigrationService;
@@ -268,6 +271,76 @@ export class NodeNetwork {
       version,
     });
     this.sendOrHandle(toNode, bytes);
+  }
+
+  /**
+   * A receive here waits for a message from `from` alone, which may live on another node (its
+   * pid is not live here): that process's home is asked to tell this node when it ends
+   * (EndWatch), so that the receive then answers -ESRCH, as when the sender ends on this node
+   * (docs/kernel.md §5).
+   */
+  watchSenderEnd(from: Pid): void {
+    if (from === pidNone || this.kernel.processes.live(from) || !this.mayBeElsewhere(from)) return;
+    const home = pidHomeNode(from);
+    if (home >= this.nodeCount || !this.endWatches.shouldAsk(from)) return;
+    const watch = encodeKernelMessage({ kind: KernelMessageKind.EndWatch, pid: from });
+    if (!this.sendOrHandle(home, watch)) this.endWatches.answered(from);
+  }
+
+  /**
+   * `process` was put back on its way here (installed by a migration, or resumed after one
+   * failed): if it waits in receive for one sender, watched as when its receive blocked.
+   */
+  watchSenderEndOf(process: Process): void {
+    if (process.state !== ProcessState.BlockedReceive) return;
+    this.watchSenderEnd(process.context.regs[Reg.edx]! >>> 0);
+  }
+
+  /**
+   * At the home of `pid`: `fromNode` asks to hear when `pid` ends. Told at once when it has (not
+   * live here, and not moved elsewhere as far as the home knows, which it always does), else
+   * when it ends. A pid of an epoch before this node's restart is not answered: what became of
+   * it was lost with the crash (docs/network.md, "A crashed home node").
+   */
+  private onEndWatch(fromNode: number, pid: Pid): void {
+    if (this.isRemotePid(pid) || pidEpoch(pid) !== (this.options.incarnation ?? 0)) return;
+    if (!this.kernel.processes.live(pid) && !this.locations.has(pid)) {
+      this.tellEnded(fromNode, pid);
+      return;
+    }
+    if (this.endWatches.addWatcher(pid, fromNode)) return;
+    this.kernel.traceEvent("end-watch-full", { pid: formatPid(pid), node: fromNode });
+  }
+
+  /** At the home of `pid`: it ended (here, or where it moved to); the nodes that asked hear it. */
+  private onOwnProcessEnded(pid: Pid): void {
+    for (const node of this.endWatches.takeWatchers(pid)) this.tellEnded(node, pid);
+  }
+
+  private tellEnded(node: number, pid: Pid): void {
+    if (node !== this.kernel.homeNode && this.transport.hasFailed(node)) return;
+    this.sendOrHandle(node, encodeKernelMessage({ kind: KernelMessageKind.ProcessEnded, pid }));
+  }
+
+  /**
+   * The home of `pid` says it has ended: a receive here waiting for it alone, with no message
+   * from it queued, answers -ESRCH.
+   */
+  private onProcessEnded(fromNode: number, pid: Pid): void {
+    if (fromNode !== pidHomeNode(pid)) return;
+    this.endWatches.answered(pid);
+    let woken = 0;
+    for (const process of [...this.kernel.processes.all()]) {
+      if (
+        process.state === ProcessState.BlockedReceive &&
+        process.context.regs[Reg.edx]! >>> 0 === pid &&
+        !process.mailbox.peek(pid)
+      ) {
+        this.kernel.wake(process, ResumeAction.SetResult, -Errno.ESRCH);
+        woken++;
+      }
+    }
+    this.kernel.traceEvent("sender-ended", { pid: formatPid(pid), woken });
   }
 
   /**
@@ -483,7 +556,7 @@ export class NodeNetwork {
         this.migrationBytes(process.pid, linkUpdateEnded),
         nowNs,
       );
-    }
+    } else this.onOwnProcessEnded(process.pid);
     const parentPid = process.parentPid;
     if (parentPid === pidNone || this.kernel.processes.live(parentPid)) return;
     if (!this.mayBeElsewhere(parentPid)) return;
@@ -638,6 +711,7 @@ export class NodeNetwork {
    * message of that pair can overtake it; the receiver's pair numbers drop a duplicate.
    */
   onLocationLearned(pid: Pid, node: number): void {
+    if (node === linkUpdateEnded && !this.isRemotePid(pid)) this.onOwnProcessEnded(pid);
     // At a node already declared failed (a migration's destination telling that its source
     // failed before the state came): a remote child is lost, as if it had lived there all along.
     if (node < this.nodeCount && node !== this.kernel.homeNode && this.transport.hasFailed(node)) {
@@ -1059,6 +1133,12 @@ export class NodeNetwork {
         this.complete(message.requestId, message.result);
         return;
       case KernelMessageKind.Probe:
+        return;
+      case KernelMessageKind.EndWatch:
+        this.onEndWatch(sourceNode, message.pid);
+        return;
+      case KernelMessageKind.ProcessEnded:
+        this.onProcessEnded(sourceNode, message.pid);
         return;
       case KernelMessageKind.PassedOn:
         this.onPassedOn(message.requestId, message.node, message.hops);

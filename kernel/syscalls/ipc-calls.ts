@@ -77,5 +77,7 @@ export const receiveCall: SyscallHandler = (
   if (fromPid !== pidNone && !remoteFilter && !kernel.processes.live(fromPid)) return -Errno.ESRCH;
   const wakeAtNs = timeoutUs === 0 ? undefined : kernel.nowNs() + timeoutUs * 1000;
   if (!kernel.blockCurrent(ProcessState.BlockedReceive, wakeAtNs)) return -Errno.EAGAIN;
+  // The home of a remote sender tells this node when it ends: then -ESRCH, as for a local one.
+  if (remoteFilter) kernel.net!.watchSenderEnd(fromPid);
   return syscallBlocked;
 };
