@@ -62,9 +62,11 @@ const enum SourcePhase {
   Transferring = 3,
   StateSent = 4,
   /**
-   * Pre-copy: the process ended during the live rounds. The cancel is sent, and the migration
-   * stays open until the destination has acked everything sent to it (then cancelled) or is
-   * declared failed (then failed, as a crash during the rounds counts: DESIGN.md §5).
+   * The process ended before it was frozen (asked, accepted and waiting, or in pre-copy's
+   * live rounds). The cancel is sent, and the migration stays open until the destination has
+   * acked everything sent to it (then cancelled) or is declared failed (then failed, as a
+   * timeout or a crash counts: DESIGN.md §5), so a dead destination is never counted
+   * cancelled for the process's end having come first.
    */
   Closing = 5,
 }
@@ -409,7 +411,7 @@ export class SourceSide {
     if (record?.phase === SourcePhase.FreezePending) this.freezeWhenAble(record);
   }
 
-  /** The process ended before it was frozen: the migration is off. */
+  /** The process ended before it was frozen: the migration is off, once the destination knows. */
   onProcessEnd(process: Process): void {
     const record = this.byPid.get(process.pid);
     if (!record || record.process !== process) return;
@@ -418,10 +420,6 @@ export class SourceSide {
       record.phase !== SourcePhase.FreezePending &&
       record.phase !== SourcePhase.PreCopying
     ) {
-      return;
-    }
-    if (record.phase === SourcePhase.Requested || record.strategy !== "precopy") {
-      this.callOff(record, "cancelled", "the process ended");
       return;
     }
     this.service.send(record.toNode, {

@@ -139,6 +139,27 @@ describe("migration between kernels (built-in acceptor)", () => {
     ).toEqual(["committed", "denied (-11)"]);
   }, 120_000);
 
+  it("counts a dead destination failed also when the process ends before it is detected", async () => {
+    // Node 2 crashes at 2 ms; the request goes at 3 ms and is never acknowledged. The relay
+    // ends at about 95 ms, long before the transport gives up on node 2 (about 4.5 s): the
+    // migration stays open past the process's end until then, and counts failed, not
+    // cancelled as it did when the process's end ended it.
+    const crashed = { ...relayCase("ethernet"), crashes: [{ atNs: 2_000_000, node: 2 }] };
+    const still = await bootClusterCase(crashed);
+    const run = await bootClusterCase({
+      ...crashed,
+      migrations: [{ atNs: 3_000_000, target: "0.1", toNode: 2 }],
+    });
+    expect(run.stdout).toBe(still.stdout);
+    expect(run.result.migrations).toEqual({ committed: 0, cancelled: 0, failed: 1 });
+    const end = events(run.trace, "migrate-end")[0]!;
+    expect(end).toMatchObject({ outcome: "failed", why: "destination failed" });
+    const exit = run.trace
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((record) => record.event === "exit" && record.pid === "0.1")!;
+    expect(end.t as number).toBeGreaterThan((exit.t as number) + 1_000_000_000);
+  }, 120_000);
+
   it("leaves the process running where it was when the destination is silent", async () => {
     // Node 2 is cut off for longer than the transport takes to declare it failed: the request
     // is never acknowledged, so the source waits for the transport's verdict, then resumes.
