@@ -90,10 +90,17 @@ export class ForwardingLinks {
     return [...this.held].map(([pid, link]) => ({ pid, toNode: link.toNode }));
   }
 
-  /** A message for `pid` passed on from here: counted on its link, if this node holds one. */
-  countForward(pid: Pid): void {
+  /**
+   * A message for `pid` passed on from here: counted on its link, if this node holds one, and
+   * in the node's figures at once (a link may outlive the run). Returns the request id of the
+   * migration that left the link, so the `forward` record can name it; undefined with none.
+   */
+  countForward(pid: Pid): number | undefined {
     const link = this.held.get(pid);
-    if (link) link.forwarded++;
+    if (!link) return undefined;
+    link.forwarded++;
+    this.service.counters.messagesForwarded++;
+    return link.requestId;
   }
 
   /** The link held here for `pid` ends (the process exited, came back, or was evicted). */
@@ -103,7 +110,6 @@ export class ForwardingLinks {
     this.held.delete(pid);
     const service = this.service;
     service.counters.linksEnded++;
-    service.counters.messagesForwarded += link.forwarded;
     service.kernel.traceEvent("migrate-residual-end", {
       pid: formatPid(pid),
       to: link.toNode,

@@ -666,8 +666,13 @@ export class NodeNetwork {
     const next = this.nextHop(pid, route);
     if (next === undefined) return false;
     this.migration.source.notePassedOn(pid, originNode, bytes, route);
-    this.migration.links.countForward(pid);
-    this.kernel.traceEvent("forward", { pid: formatPid(pid), to: next.node, hops: route.hops + 1 });
+    const linkId = this.migration.links.countForward(pid);
+    this.kernel.traceEvent(
+      "forward",
+      linkId === undefined
+        ? { pid: formatPid(pid), to: next.node, hops: route.hops + 1 }
+        : { pid: formatPid(pid), to: next.node, hops: route.hops + 1, id: linkId },
+    );
     this.forwardTo(next.node, next.version, originNode, bytes, route);
     return true;
   }

@@ -1,9 +1,11 @@
 // The boot summary's line per migration, gathered from the trace as the run goes: who moved
 // where, how it ended, its freeze and total time, bytes sent, and the messages it forwarded,
 // dropped and had resent (issue 9: "in the trace and in the summary"; issue 10: "each migration
-// records messages forwarded, dropped and resent"). Resends happen at the senders' nodes, mostly
-// after the migration's end at its source: each `resend` line names the migration (its source
-// node and id), and is counted into that migration's line however late it comes. A copy-on-reference move goes on after its commit while
+// records messages forwarded, dropped and resent"). Resends happen at the senders' nodes, and a
+// redirect's forwarding link passes messages on from the source, both mostly after the
+// migration's end there: each `resend` line names the migration (its source node and id), as
+// each `forward` line along a link does (the link's node is the source), and is counted into
+// that migration's line however late it comes. A copy-on-reference move goes on after its commit while
 // the source lends pages: its total time is the time the last page left the source and its
 // bytes include the pages served (docs/migration.md), so those figures follow the source's
 // `page-lent` and `migrate-residual-end` lines.
@@ -39,8 +41,9 @@ export class MigrationSummary {
   private readonly lending = new Map<string, EndedMigration>();
   /** Every migration with a line, by source node and request id: its resends are counted in. */
   private readonly byKey = new Map<string, EndedMigration>();
-  /** Resends seen before their migration's end (bounded as the lines are), by the same key. */
+  /** Resends and link forwards seen before their migration's end (bounded as the lines are). */
   private readonly resentEarly = new Map<string, number>();
+  private readonly forwardedEarly = new Map<string, number>();
   private leftOut = 0;
 
   /**
@@ -49,7 +52,14 @@ export class MigrationSummary {
    */
   onTraceLine(line: string): EndedMigration | undefined {
     if (line.includes('"event":"migrate-end"')) return this.onEnd(JSON.parse(line) as TraceRecord);
-    if (line.includes('"event":"resend"')) this.onResend(JSON.parse(line) as TraceRecord);
+    if (line.includes('"event":"resend"')) {
+      const resend = JSON.parse(line) as TraceRecord;
+      this.countLate(`${resend.source}:${resend.id}`, "resent", this.resentEarly);
+    }
+    if (line.includes('"event":"forward"') && line.includes('"id":')) {
+      const forward = JSON.parse(line) as TraceRecord;
+      this.countLate(`${forward.node}:${forward.id}`, "forwarded", this.forwardedEarly);
+    }
     if (line.includes('"event":"page-lent"') || line.includes('"event":"migrate-residual-end"')) {
       this.onPagesServed(JSON.parse(line) as TraceRecord);
     }
@@ -93,21 +103,26 @@ export class MigrationSummary {
       this.byKey.set(key, migration);
       migration.figures.resent = this.resentEarly.get(key) ?? 0;
       this.resentEarly.delete(key);
+      migration.figures.forwarded += this.forwardedEarly.get(key) ?? 0;
+      this.forwardedEarly.delete(key);
     }
     this.ended.push(migration);
     return migration;
   }
 
-  /** A dropped send resent by its sender's kernel: counted for the migration that dropped it. */
-  private onResend(resend: TraceRecord): void {
-    const key = `${resend.source}:${resend.id}`;
+  /**
+   * A dropped send resent by its sender's kernel, or a message passed on along a forwarding
+   * link: counted for the migration (source node and id in `key`) that dropped it or left the
+   * link, or kept in `early` until that migration's line exists.
+   */
+  private countLate(key: string, figure: "resent" | "forwarded", early: Map<string, number>): void {
     const figures = this.byKey.get(key)?.figures;
     if (figures) {
-      figures.resent++;
+      figures[figure]++;
       return;
     }
-    if (this.resentEarly.has(key) || this.resentEarly.size < summaryMigrationLinesMax) {
-      this.resentEarly.set(key, (this.resentEarly.get(key) ?? 0) + 1);
+    if (early.has(key) || early.size < summaryMigrationLinesMax) {
+      early.set(key, (early.get(key) ?? 0) + 1);
     }
   }
 

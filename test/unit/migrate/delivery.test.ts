@@ -78,6 +78,31 @@ describe("sterna boot --delivery", () => {
   it("redirect: links left behind, a chain, collapsed by the sender's kernel", async () => {
     const { trace, stderr } = await movedLikeStill("redirect");
     expect(messageFigures(stderr)).toMatchObject({ dropped: 0, resent: 0 });
+    // What a link passes on counts for the migration that left it, in its line; the lines
+    // add up to the run's figure, links still held at the end included.
+    const lines = [
+      ...stderr.matchAll(
+        /^migration (\S+) n(\d+) -> n\d+ committed: .*, (\d+) messages forwarded,/gm,
+      ),
+    ];
+    expect(lines).toHaveLength(3);
+    const forwardedByLine = lines.map((line) => Number(line[3]));
+    expect(forwardedByLine.reduce((sum, count) => sum + count, 0)).toBe(
+      messageFigures(stderr).forwarded,
+    );
+    const ends = trace.filter((record) => record.event === "migrate-end");
+    const alongLinks = trace.filter(
+      (record) => record.event === "forward" && record.id !== undefined,
+    );
+    expect(alongLinks.length).toBeGreaterThan(0);
+    for (const forward of alongLinks) {
+      const index = ends.findIndex((end) => end.node === forward.node && end.id === forward.id);
+      expect(index, JSON.stringify(forward)).toBeGreaterThanOrEqual(0);
+      const own = alongLinks.filter(
+        (other) => other.node === forward.node && other.id === forward.id,
+      );
+      expect(forwardedByLine[index]).toBe(Number(ends[index]!.forwarded) + own.length);
+    }
     expect(stderr).toMatch(/forwarding links: 3 left, \d+ ended$/m);
     // Each move leaves its source holding a link: the residual dependency, named per move.
     for (const end of trace.filter((record) => record.event === "migrate-end")) {
