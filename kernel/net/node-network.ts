@@ -815,6 +815,13 @@ export class NodeNetwork {
     const failedNode = watchedNode(waiting);
     waiting.onPeerFailed = undefined;
     waiting.parked = undefined;
+    // Installed here meanwhile (recover: its source dropped the send, then failed before it
+    // announced the move): handled here, where it lives.
+    if (this.kernel.processes.live(pid)) {
+      waitOn(waiting, this.kernel.homeNode);
+      this.sendOrHandle(this.kernel.homeNode, bytes);
+      return;
+    }
     if (pidHomeNode(pid) === failedNode || !this.isRemotePid(pid)) {
       this.complete(requestId, -Errno.ESRCH);
       return;

@@ -37,8 +37,8 @@
 //   137 and a report naming the source, unless it needed none of the pages left there.
 // What the kernel does not survive yet is left out or checked less, each case written up with
 // its replay: the windows of `knownFault` are not drawn (a case falling in one moves to the next
-// role and phase): a source crash after the freeze, and the home crashing while the partner's
-// node knows only the home. In checkCase, the statuses of a pair and of
+// role and phase): a source crash while the state is on its way out (the image and state
+// phases), and the home crashing while the partner's node knows only the home. In checkCase, the statuses of a pair and of
 // the parent are not checked (and they may hang until the time limit) when the destination
 // crashes once the migration has started (`staleHints`), or when the crash came before the
 // parent had introduced the pair (`orphans`) (a child that moved before its parent had
@@ -377,8 +377,9 @@ function roleNode(
  *   crash may still arrive and be installed (seed 0, 5 nodes, ethernet, `1 6 1000`, --migrate
  *   16.4ms:1.1:2, crash of node 1 at 40162441 ns or 45377341 ns, in the code of then: 1.1 ran
  *   on at node 2, and the parent's node, not told of the move then, took it for lost with node
- *   1; it is told since). So a source crash is drawn only before the freeze (the negotiation,
- *   pre-copy's live rounds);
+ *   1; it is told since). So a source crash is drawn before the state is queued (the process
+ *   is in the source's table, lost with it) and after the install (it runs on at the
+ *   destination; copy-on-reference: it borrows pages from the source), not between;
  * - the migrant's home (its source here) crashes after the commit while the partner's node had
  *   no link update for it (the partner had not talked to it before the freeze):
  *   `npx sterna boot --nodes 5 --seed 5898 --workers 1 --run
@@ -402,8 +403,8 @@ function knownFault(
   atNs: number,
 ): string | undefined {
   for (const timeline of timelines) {
-    if (node === timeline.fromNode && atNs >= timeline.freezeNs && atNs < timeline.endNs) {
-      return "source crashed after the freeze";
+    if (node === timeline.fromNode && atNs >= timeline.sentNs && atNs < timeline.installNs) {
+      return "source crashed while the state was on its way out";
     }
     const partnerNode = nodeAt(shape, timelines, partnerOf(shape, timeline.pid), atNs);
     if (
@@ -489,7 +490,10 @@ function fateOf(
     (timeline) => timeline.pid === pid && timeline.startNs <= atNs && atNs < timeline.endNs,
   );
   if (moving && node === moving.toNode) return atNs < moving.installNs ? "survives" : "lost";
-  if (moving && node === moving.fromNode) return atNs < moving.freezeNs ? "lost" : "survives";
+  // Until its state is queued the process is in the source's table, frozen or not: lost with
+  // it. Once installed at the destination it runs on there (knownFault leaves out the window
+  // between, where it depends on whether the state's frames left the source before the crash).
+  if (moving && node === moving.fromNode) return atNs < moving.sentNs ? "lost" : "survives";
   if (moving) return "survives";
   return nodeAt(shape, timelines, pid, atNs) === node ? "lost" : "survives";
 }
@@ -584,13 +588,15 @@ async function checkCase(plan: Plan, left: { known: number }): Promise<CaseOutco
   );
   // Copy-on-reference: a source that crashes while it still lends pages takes the process with
   // it wherever it runs: it ends with 137 and a report naming the source, unless it needed no
-  // more of them before it ended. Its partner then loses it.
+  // more of them before it ended. Its partner then loses it. The pages are lent from the
+  // install on, the source's cleanup included.
   const borrowers = new Set(
     timelines
       .filter(
         (timeline) =>
+          plan.strategy === "cor" &&
           timeline.fromNode === node &&
-          timeline.endNs <= crashNs &&
+          timeline.installNs <= crashNs &&
           crashNs < timeline.residualEndNs,
       )
       .map((timeline) => timeline.pid),
