@@ -672,19 +672,16 @@ function sizedCode(
     case HandlerId.Shl:
     case HandlerId.Shr:
     case HandlerId.Sar:
+    case HandlerId.Rol:
+    case HandlerId.Ror: {
       if (imm < 0) return undefined;
+      const rotate = handler === HandlerId.Rol || handler === HandlerId.Ror;
       return {
         code: shiftByConstantCode(handler, size, dst, imm & 31, read, write),
-        source: (imm & 31) === 0 ? flagSource : LazyOp.Explicit,
+        // After a rotate the flags are in f.word: conditionCode's shortcuts read a record.
+        source: (imm & 31) === 0 ? flagSource : rotate ? unknownOp : LazyOp.Explicit,
       };
-    case HandlerId.Rol:
-    case HandlerId.Ror:
-      if (imm < 0) return undefined;
-      return {
-        code: rotateByConstantCode(handler === HandlerId.Rol, size, dst, imm & 31, read, write),
-        // The flags are in f.word now: conditionCode's shortcuts read a record, so none apply.
-        source: (imm & 31) === 0 ? flagSource : unknownOp,
-      };
+    }
     case HandlerId.Push:
       if (dst !== LOCATION_MEMORY) return undefined;
       return {
@@ -722,8 +719,9 @@ function sizedCode(
 }
 
 /**
- * shl/shr/sar of any size by a count known at compile time, as execute.ts's shiftOrRotate: a
- * count of 0 still reads the operand (it may fault) and changes nothing.
+ * shl/shr/sar/rol/ror of any size by a count known at compile time, as execute.ts's
+ * shiftOrRotate: a count of 0 (after masking to 5 bits) still reads the operand (it may
+ * fault) and changes nothing.
  */
 function shiftByConstantCode(
   handler: number,
@@ -737,6 +735,12 @@ function shiftByConstantCode(
   if (count === 0) return before;
   const mask = maskOf(size);
   const top = size - 1;
+  if (handler === HandlerId.Rol || handler === HandlerId.Ror) {
+    // Rotates change only CF and OF: the other status flags are folded into f.word first
+    // (materialise) and the two are edited there.
+    const compute = rotateCode(handler === HandlerId.Rol, size, count, mask, top);
+    return `${before} ${compute} ${write(dst, size, "x")} ${flagsSync} f.materialise(); f.op = ${LazyOp.None}; f.word = (f.word & ${~(FLAG_CF | FLAG_OF)}) | cy | (o * ${FLAG_OF});`;
+  }
   let compute: string;
   if (handler === HandlerId.Shl) {
     const carry = count <= size ? `((a & ${mask}) >>> ${size - count}) & 1` : "0";
@@ -750,24 +754,10 @@ function shiftByConstantCode(
 }
 
 /**
- * rol/ror of any size by a count known at compile time, as execute.ts's rotate: they change
- * only CF and OF, so the other status flags are folded into f.word first (materialise) and
- * the two are edited there. A count of 0 (after masking to 5 bits) still reads the operand
- * and changes nothing; a count that is a multiple of the size leaves the value but sets the
- * flags from it.
+ * `x`, `cy` and `o` of rol/ror by a non-zero count, as execute.ts's rotate: a count that is a
+ * multiple of the size leaves the value but still sets the flags from it.
  */
-function rotateByConstantCode(
-  left: boolean,
-  size: number,
-  dst: number,
-  count: number,
-  read: (location: number, bits: number) => string,
-  write: (location: number, bits: number, value: string) => string,
-): string {
-  const before = `const a = ${read(dst, size)};`;
-  if (count === 0) return before;
-  const mask = maskOf(size);
-  const top = size - 1;
+function rotateCode(left: boolean, size: number, count: number, mask: number, top: number): string {
   const by = count % size;
   const value = `(a & ${mask})`;
   const rotated =
@@ -779,7 +769,7 @@ function rotateByConstantCode(
   const flags = left
     ? `const cy = u & 1; const o = ((u >>> ${top}) & 1) ^ cy;`
     : `const cy = (u >>> ${top}) & 1; const o = cy ^ ((u >>> ${top - 1}) & 1);`;
-  return `${before} const u = ${rotated} & ${mask}; ${flags} const x = ${signExtendCode("u", size)}; ${write(dst, size, "x")} ${flagsSync} f.materialise(); f.op = ${LazyOp.None}; f.word = (f.word & ${~(FLAG_CF | FLAG_OF)}) | cy | (o * ${FLAG_OF});`;
+  return `const u = ${rotated} & ${mask}; ${flags} const x = ${signExtendCode("u", size)};`;
 }
 
 /**
