@@ -5,25 +5,40 @@
 // process, one line each: block functions are shared by source (block-compiler.ts), so the
 // later runs show the speed of optimised blocks without the JIT's warm-up, which a user of
 // `sterna exec` always pays and `sterna bench cpu` measures.
-// Run: npx tsx tools/bench/cpu-dispatches.ts [--repeat N] [c-bench|coremark [args...]]
+// --compile-threshold sets CpuOptions.compileThreshold (block-cache.ts's default otherwise).
+// Run: npx tsx tools/bench/cpu-dispatches.ts [--repeat N] [--compile-threshold T]
+//   [c-bench|coremark [args...]]
 
 import { existsSync, readFileSync } from "node:fs";
 import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
 import { Kernel } from "../../kernel/kernel.ts";
+import { compileThreshold } from "../../vm/cpu/block-cache.ts";
 import { Machine } from "../../vm/machine.ts";
 import { cpuWorkloads } from "./cpu-measure.ts";
 
 const { values, positionals } = parseArgs({
-  options: { repeat: { type: "string", default: "1" } },
+  options: {
+    repeat: { type: "string", default: "1" },
+    "compile-threshold": { type: "string", default: String(compileThreshold) },
+  },
   allowPositionals: true,
 });
 const repeat = Number(values.repeat);
+const threshold = Number(values["compile-threshold"]);
 const [name = "c-bench", ...givenArgs] = positionals;
 const workload = cpuWorkloads.find((w) => w.name === name);
-if (workload === undefined || !Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
+if (
+  workload === undefined ||
+  !Number.isInteger(repeat) ||
+  repeat < 1 ||
+  repeat > 100 ||
+  !Number.isInteger(threshold) ||
+  threshold < 0 ||
+  threshold > 255
+) {
   console.error(
-    `cpu-dispatches: usage: [--repeat 1..100] [${cpuWorkloads.map((w) => w.name).join("|")} [args...]]`,
+    `cpu-dispatches: usage: [--repeat 1..100] [--compile-threshold 0..255] [${cpuWorkloads.map((w) => w.name).join("|")} [args...]]`,
   );
   process.exit(2);
 }
@@ -40,7 +55,7 @@ function mainThreadMs(): number {
 }
 
 for (let run = 1; run <= repeat; run++) {
-  const machine = new Machine({});
+  const machine = new Machine({ compileThreshold: threshold });
   const kernel = new Kernel(machine, {
     readInput: () => new Uint8Array(0),
     onOutput: () => undefined,
@@ -58,6 +73,7 @@ for (let run = 1; run <= repeat; run++) {
       workload: workload.name,
       args,
       run,
+      compile_threshold: threshold,
       status: guest.exitStatus,
       instructions: cpu.instructions,
       compiled_blocks: cpu.compiledBlocks,
