@@ -490,11 +490,11 @@ export class Kernel {
       this.scheduler.makeReady(process.pid, process.priority);
     } else if (state === ProcessState.BlockedWait) {
       this.wake(process, ResumeAction.RerunSyscall);
-    } else if (
-      state === ProcessState.BlockedReceive &&
-      process.mailbox.peek(process.context.regs[Reg.edx]! >>> 0)
-    ) {
-      this.wake(process, ResumeAction.RerunSyscall);
+    } else if (state === ProcessState.BlockedReceive) {
+      const from = process.context.regs[Reg.edx]! >>> 0;
+      if (process.mailbox.peek(from)) this.wake(process, ResumeAction.RerunSyscall);
+      // A receive waiting for one remote sender asks, from here, to hear of its end.
+      else this.net?.watchSenderEnd(from);
     }
     return true;
   }

@@ -100,7 +100,5 @@ export function installProcess(
     });
   }
   kernel.resumeMoved(process, state.state, state.wakeAtNs);
-  // A receive waiting for one remote sender asks from here to hear of its end.
-  kernel.net?.watchSenderEndOf(process);
   return process;
 }

@@ -888,11 +888,8 @@ export class SourceSide {
       if (node === home || service.network.transport.hasFailed(node)) continue;
       service.notifyLocation(node, process.pid, kernel.homeNode, locationVersionBack(record.move));
     }
-    if (record.facts) {
-      kernel.resumeMoved(process, record.facts.state, record.facts.wakeAtNs);
-      // Its sender's end may have been told here while it was frozen, and woken nobody.
-      service.network.watchSenderEndOf(process);
-    }
+    // Its sender's end may have been told here while it was frozen: resumeMoved asks again.
+    if (record.facts) kernel.resumeMoved(process, record.facts.state, record.facts.wakeAtNs);
     // In the order they came: what was passed on first, then what waited here.
     for (const message of [...record.passedOn, ...record.held]) {
       service.network.handleMessage(message.originNode, message.bytes, message.route);

@@ -288,15 +288,6 @@ export class NodeNetwork {
   }
 
   /**
-   * `process` was put back on its way here (installed by a migration, or resumed after one
-   * failed): if it waits in receive for one sender, watched as when its receive blocked.
-   */
-  watchSenderEndOf(process: Process): void {
-    if (process.state !== ProcessState.BlockedReceive) return;
-    this.watchSenderEnd(process.context.regs[Reg.edx]! >>> 0);
-  }
-
-  /**
    * At the home of `pid`: `fromNode` asks to hear when `pid` ends. Told at once when it has (not
    * live here, and not moved elsewhere as far as the home knows, which it always does), else
    * when it ends. A pid of an epoch before this node's restart is not answered: what became of
@@ -667,12 +658,13 @@ export class NodeNetwork {
     if (next === undefined) return false;
     this.migration.source.notePassedOn(pid, originNode, bytes, route);
     const linkId = this.migration.links.countForward(pid);
-    this.kernel.traceEvent(
-      "forward",
-      linkId === undefined
-        ? { pid: formatPid(pid), to: next.node, hops: route.hops + 1 }
-        : { pid: formatPid(pid), to: next.node, hops: route.hops + 1, id: linkId },
-    );
+    const fields: Record<string, number | string> = {
+      pid: formatPid(pid),
+      to: next.node,
+      hops: route.hops + 1,
+    };
+    if (linkId !== undefined) fields.id = linkId;
+    this.kernel.traceEvent("forward", fields);
     this.forwardTo(next.node, next.version, originNode, bytes, route);
     return true;
   }
