@@ -1,5 +1,6 @@
-// Translates a basic block of decoded instructions (the fast kinds only) into one
-// JavaScript function, so hot guest code runs without per-instruction dispatch. The
+// Translates a basic block of decoded instructions into one JavaScript function, so hot
+// guest code runs without per-instruction dispatch (the rarer forms' code is in
+// block-uncommon-forms.ts; a few still call the interpreter's generic handler). The
 // generated code has exactly the semantics of the interpreter (execute-fast.ts): same
 // lazy-flag records, same order of memory accesses, registers changed only after the last
 // access that can fault. Memory is accessed through the TLB inline (block-memory-code.ts);
@@ -15,12 +16,26 @@
 // run loop reaches it at the start of a path.
 
 import type { BlockFunction } from "./block-cache.ts";
+import {
+  carryCode,
+  conditionCode,
+  type FlagSource,
+  flagRecord,
+  flagsSync,
+  lazyRecord,
+  markedRecord,
+  readCode,
+  signExtendCode,
+  unknownOp,
+  unmarked,
+  writeCode,
+} from "./block-code-parts.ts";
 import { loadCode, memoryLocals, storeCode } from "./block-memory-code.ts";
+import { counterBranchCode, uncommonFormCode } from "./block-uncommon-forms.ts";
 import { cpuCostCycles } from "./cost-table.ts";
 import { rowOperandBits, rowOperandCount } from "./decode-table.ts";
 import {
   type DecodedInstructions,
-  LOCATION_IMMEDIATE,
   LOCATION_MEMORY,
   LOCATION_NONE,
   REGISTER_ZERO,
@@ -84,13 +99,6 @@ function genericBranches(handler: number): boolean {
       return false;
   }
 }
-
-/**
- * The lazy op the last flag-setting instruction of the block so far recorded, known when the
- * code is generated (for branch specialisation and inc/dec's carry), or unknownOp.
- */
-type FlagSource = LazyOp | -1;
-const unknownOp = -1;
 
 /**
  * The source of a function running `count` instructions from `slots`, instruction k from
@@ -330,6 +338,30 @@ export function blockSource(
           const check = touchesMemory && !sized.checksCodeWritten ? leaveIfCodeWritten : "";
           lines.push(`{ ${address} ${sized.code} ${check} }`);
           flagSource = sized.source;
+          break;
+        }
+        const uncommon = uncommonFormCode(store, slot, flagSource, k);
+        if (uncommon !== undefined) {
+          const touchesMemory = d === LOCATION_MEMORY || s === LOCATION_MEMORY;
+          const address = touchesMemory ? `const ad = ${ea};` : "";
+          const check = touchesMemory || uncommon.storesImplicitly ? leaveIfCodeWritten : "";
+          lines.push(`{ ${address} ${uncommon.code} ${check} }`);
+          flagSource = uncommon.source;
+          break;
+        }
+        const counter = counterBranchCode(store.handler[slot]!, flagSource);
+        if (counter !== undefined) {
+          // The last instruction of its block (endsBlock): both ways leave, at the same cost.
+          lines.push(
+            `{ ${counter.prelude} if (${counter.taken}) { ${leaveTo(count, 0, ends[k]! + imm)} } ${leaveTo(count, 0, ends[k]!)} }`,
+          );
+          break;
+        }
+        if (store.handler[slot] === HandlerId.Ret) {
+          // ret imm16: the fast kind Ret has none.
+          lines.push(
+            `{ const sp = r[4]; const t = ${loadCode(32, "sp", k)}; r[4] = (sp + ${4 + imm}) | 0; ${leaveFor(count, "t")} }`,
+          );
           break;
         }
         const transfer = indirectTransferCode(store, slot, ends[k]!, k);
@@ -839,19 +871,6 @@ function sizedAlu(
   }
 }
 
-/** Marks a lazy-flag record, so dropDeadFlagRecords can tell it from code that reads flags. */
-function flagRecord(record: string): string {
-  return `${recordOpen}${record}${recordClose}`;
-}
-
-/** Code without its flag-record marks (a copy of a record the drop must not touch). */
-function unmarked(code: string): string {
-  return code.replace(markedRecord, "$1");
-}
-
-/** Placeholder before a call of a LazyFlags method: the flag locals are stored into `f` first. */
-const flagsSync = "/*flags-sync*/";
-
 /**
  * inc/dec keep CF: as LazyFlags.setKeepingCarry, CF moves into f.word from the record that
  * holds it, then the new record is made. The carry's formula is chosen here when the block
@@ -872,23 +891,6 @@ function keepingCarryCode(increment: boolean, source: FlagSource): string {
   }
 }
 
-/** CF (0 or 1) of the current record, specialised for a record the block made. */
-function carryCode(source: FlagSource): string {
-  switch (source) {
-    case LazyOp.Add:
-      return "((f.result >>> 0) < (f.a >>> 0) ? 1 : 0)";
-    case LazyOp.Sub:
-      return "((f.a >>> 0) < (f.b >>> 0) ? 1 : 0)";
-    case LazyOp.Explicit:
-      return "(f.a & 1)";
-    default:
-      return `(${flagsSync} f.cf())`;
-  }
-}
-
-const recordOpen = "/*flags<*/";
-const recordClose = "/*>flags*/";
-const markedRecord = /\/\*flags<\*\/(.*?)\/\*>flags\*\//g;
 /** Code that may observe the lazy flags: reads them, leaves the block, faults or loops. */
 const observesFlags = /\bf\.|return|continue|blockStep|c\.read|c\.write|executeGeneric/;
 
@@ -918,89 +920,4 @@ function dropDeadFlagRecords(lines: string[]): string[] {
     if (observesFlags.test(line.slice(at))) pending = -1;
   }
   return out.map((line) => line.replace(markedRecord, "$1"));
-}
-
-function lazyRecord(op: LazyOp): string {
-  return flagRecord(`f.op = ${op}; f.a = a; f.b = b; f.result = x;`);
-}
-
-function signExtendCode(expression: string, bits: number): string {
-  if (bits === 32) return `((${expression}) | 0)`;
-  return bits === 16 ? `(((${expression}) << 16) >> 16)` : `(((${expression}) << 24) >> 24)`;
-}
-
-/** An operand's value, sign-extended from `bits` to 32. */
-function readCode(location: number, bits: number, imm: number, step: number): string {
-  if (location === LOCATION_MEMORY) {
-    const value = loadCode(bits, "ad", step);
-    if (bits === 32) return value;
-    return bits === 16 ? `((${value} << 16) >> 16)` : `((${value} << 24) >> 24)`;
-  }
-  if (location === LOCATION_IMMEDIATE) return `${signExtend(imm, bits)}`;
-  if (bits === 32) return `r[${location}]`;
-  if (bits === 16) return `((r[${location}] << 16) >> 16)`;
-  return location < 4 ? `((r[${location}] << 24) >> 24)` : `((r[${location - 4}] << 16) >> 24)`;
-}
-
-/** A statement storing the low `bits` of `value` into an operand. */
-function writeCode(location: number, bits: number, value: string, step: number): string {
-  if (location === LOCATION_MEMORY) return storeCode(bits, "ad", value, step);
-  if (bits === 32) return `r[${location}] = ${value};`;
-  if (bits === 16) return `r[${location}] = (r[${location}] & -65536) | ((${value}) & 65535);`;
-  if (location < 4) return `r[${location}] = (r[${location}] & -256) | ((${value}) & 255);`;
-  const reg = location - 4;
-  return `r[${reg}] = (r[${reg}] & -65281) | (((${value}) & 255) << 8);`;
-}
-
-/** A boolean expression for condition cc, specialised when the flag source is known. */
-function conditionCode(cc: number, source: FlagSource): string {
-  if (source === LazyOp.Sub) {
-    switch (cc) {
-      case 2:
-        return "(f.a >>> 0) < (f.b >>> 0)";
-      case 3:
-        return "(f.a >>> 0) >= (f.b >>> 0)";
-      case 4:
-        return "f.a === f.b";
-      case 5:
-        return "f.a !== f.b";
-      case 6:
-        return "(f.a >>> 0) <= (f.b >>> 0)";
-      case 7:
-        return "(f.a >>> 0) > (f.b >>> 0)";
-      case 12:
-        return "f.a < f.b";
-      case 13:
-        return "f.a >= f.b";
-      case 14:
-        return "f.a <= f.b";
-      case 15:
-        return "f.a > f.b";
-    }
-  }
-  if (source === LazyOp.Logic) {
-    switch (cc) {
-      case 12:
-        return "f.result < 0";
-      case 13:
-        return "f.result >= 0";
-      case 14:
-        return "f.result <= 0";
-      case 15:
-        return "f.result > 0";
-    }
-  }
-  if (source !== unknownOp) {
-    switch (cc) {
-      case 4:
-        return "f.result === 0";
-      case 5:
-        return "f.result !== 0";
-      case 8:
-        return "f.result < 0";
-      case 9:
-        return "f.result >= 0";
-    }
-  }
-  return `(${flagsSync} f.condition(${cc}))`;
 }

@@ -48,7 +48,13 @@ import { guestFault } from "./guest-fault.ts";
 import { LazyFlags } from "./lazy-flags.ts";
 import { RecentEips, recentEntryMask, recentPassUnit } from "./recent-eips.ts";
 import { StopReason } from "./stop-reason.ts";
-import { multiplySigned, multiplyUnsigned, wide } from "./wide-arithmetic.ts";
+import {
+  divideSigned,
+  divideUnsigned,
+  multiplySigned,
+  multiplyUnsigned,
+  wide,
+} from "./wide-arithmetic.ts";
 
 export type { CpuState } from "./cpu-state.ts";
 
@@ -102,8 +108,14 @@ export class Cpu {
   readonly tlbReadTag: Int32Array;
   readonly tlbWriteTag: Int32Array;
   readonly tlbFrame: Int32Array;
-  /** 64-bit products for compiled blocks (wide-arithmetic.ts). */
-  readonly wideArithmetic = { multiplySigned, multiplyUnsigned, wide };
+  /** 64-bit products and quotients for compiled blocks (wide-arithmetic.ts). */
+  readonly wideArithmetic = {
+    multiplySigned,
+    multiplyUnsigned,
+    divideSigned,
+    divideUnsigned,
+    wide,
+  };
   /** Physical page number of the page decodeAt last fetched from. */
   private fetchFrame = 0;
   /** That page's offset -> slot table. */

@@ -1,0 +1,132 @@
+// Pieces of generated block code shared by the block compiler (block-compiler.ts) and its
+// code for the less common instruction forms (block-uncommon-forms.ts): operand reads and
+// writes, sign extension, lazy-flag records (marked, so dead ones can be dropped), the carry
+// and condition tests specialised for the record the block made.
+
+import { loadCode, storeCode } from "./block-memory-code.ts";
+import { LOCATION_IMMEDIATE, LOCATION_MEMORY } from "./decoded-instructions.ts";
+import { signExtend } from "./execute.ts";
+import { LazyOp } from "./lazy-flags.ts";
+
+/**
+ * The lazy op the last flag-setting instruction of the block so far recorded, known when the
+ * code is generated (for branch specialisation and inc/dec's carry), or unknownOp.
+ */
+export type FlagSource = LazyOp | -1;
+export const unknownOp = -1;
+
+/** Marks a lazy-flag record, so dropDeadFlagRecords can tell it from code that reads flags. */
+export function flagRecord(record: string): string {
+  return `${recordOpen}${record}${recordClose}`;
+}
+
+/** Code without its flag-record marks (a copy of a record the drop must not touch). */
+export function unmarked(code: string): string {
+  return code.replace(markedRecord, "$1");
+}
+
+/** Placeholder before a call of a LazyFlags method: the flag locals are stored into `f` first. */
+export const flagsSync = "/*flags-sync*/";
+
+/** CF (0 or 1) of the current record, specialised for a record the block made. */
+export function carryCode(source: FlagSource): string {
+  switch (source) {
+    case LazyOp.Add:
+      return "((f.result >>> 0) < (f.a >>> 0) ? 1 : 0)";
+    case LazyOp.Sub:
+      return "((f.a >>> 0) < (f.b >>> 0) ? 1 : 0)";
+    case LazyOp.Explicit:
+      return "(f.a & 1)";
+    default:
+      return `(${flagsSync} f.cf())`;
+  }
+}
+
+const recordOpen = "/*flags<*/";
+const recordClose = "/*>flags*/";
+export const markedRecord = /\/\*flags<\*\/(.*?)\/\*>flags\*\//g;
+
+export function lazyRecord(op: LazyOp): string {
+  return flagRecord(`f.op = ${op}; f.a = a; f.b = b; f.result = x;`);
+}
+
+export function signExtendCode(expression: string, bits: number): string {
+  if (bits === 32) return `((${expression}) | 0)`;
+  return bits === 16 ? `(((${expression}) << 16) >> 16)` : `(((${expression}) << 24) >> 24)`;
+}
+
+/** An operand's value, sign-extended from `bits` to 32. */
+export function readCode(location: number, bits: number, imm: number, step: number): string {
+  if (location === LOCATION_MEMORY) {
+    const value = loadCode(bits, "ad", step);
+    if (bits === 32) return value;
+    return bits === 16 ? `((${value} << 16) >> 16)` : `((${value} << 24) >> 24)`;
+  }
+  if (location === LOCATION_IMMEDIATE) return `${signExtend(imm, bits)}`;
+  if (bits === 32) return `r[${location}]`;
+  if (bits === 16) return `((r[${location}] << 16) >> 16)`;
+  return location < 4 ? `((r[${location}] << 24) >> 24)` : `((r[${location - 4}] << 16) >> 24)`;
+}
+
+/** A statement storing the low `bits` of `value` into an operand. */
+export function writeCode(location: number, bits: number, value: string, step: number): string {
+  if (location === LOCATION_MEMORY) return storeCode(bits, "ad", value, step);
+  if (bits === 32) return `r[${location}] = ${value};`;
+  if (bits === 16) return `r[${location}] = (r[${location}] & -65536) | ((${value}) & 65535);`;
+  if (location < 4) return `r[${location}] = (r[${location}] & -256) | ((${value}) & 255);`;
+  const reg = location - 4;
+  return `r[${reg}] = (r[${reg}] & -65281) | (((${value}) & 255) << 8);`;
+}
+
+/** A boolean expression for condition cc, specialised when the flag source is known. */
+export function conditionCode(cc: number, source: FlagSource): string {
+  if (source === LazyOp.Sub) {
+    switch (cc) {
+      case 2:
+        return "(f.a >>> 0) < (f.b >>> 0)";
+      case 3:
+        return "(f.a >>> 0) >= (f.b >>> 0)";
+      case 4:
+        return "f.a === f.b";
+      case 5:
+        return "f.a !== f.b";
+      case 6:
+        return "(f.a >>> 0) <= (f.b >>> 0)";
+      case 7:
+        return "(f.a >>> 0) > (f.b >>> 0)";
+      case 12:
+        return "f.a < f.b";
+      case 13:
+        return "f.a >= f.b";
+      case 14:
+        return "f.a <= f.b";
+      case 15:
+        return "f.a > f.b";
+    }
+  }
+  if (source === LazyOp.Logic) {
+    switch (cc) {
+      case 12:
+        return "f.result < 0";
+      case 13:
+        return "f.result >= 0";
+      case 14:
+        return "f.result <= 0";
+      case 15:
+        return "f.result > 0";
+    }
+  }
+  if (source !== unknownOp) {
+    switch (cc) {
+      case 4:
+        return "f.result === 0";
+      case 5:
+        return "f.result !== 0";
+      case 8:
+        return "f.result < 0";
+      case 9:
+        return "f.result >= 0";
+    }
+  }
+  return `(${flagsSync} f.condition(${cc}))`;
+}
