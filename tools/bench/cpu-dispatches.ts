@@ -6,14 +6,21 @@
 // later runs show the speed of optimised blocks without the JIT's warm-up, which a user of
 // `sterna exec` always pays and `sterna bench cpu` measures.
 // --compile-threshold sets CpuOptions.compileThreshold (block-cache.ts's default otherwise).
+// --generic-calls also counts the calls compiled blocks make to the interpreter's generic
+// handler (Cpu.executeGeneric, which only blocks call), by ISA row and operand shape: the
+// instruction forms block-compiler.ts has no inline code for. The count costs time: the CPU
+// times of such a run are not comparable.
 // Run: npx tsx tools/bench/cpu-dispatches.ts [--repeat N] [--compile-threshold T]
-//   [c-bench|coremark [args...]]
+//   [--generic-calls] [c-bench|coremark [args...]]
 
 import { existsSync, readFileSync } from "node:fs";
 import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
 import { Kernel } from "../../kernel/kernel.ts";
 import { compileThreshold } from "../../vm/cpu/block-cache.ts";
+import type { Cpu } from "../../vm/cpu/cpu.ts";
+import { LOCATION_MEMORY } from "../../vm/cpu/decoded-instructions.ts";
+import { isaRows } from "../../vm/cpu/isa.ts";
 import { Machine } from "../../vm/machine.ts";
 import { cpuWorkloads } from "./cpu-measure.ts";
 
@@ -21,6 +28,7 @@ const { values, positionals } = parseArgs({
   options: {
     repeat: { type: "string", default: "1" },
     "compile-threshold": { type: "string", default: String(compileThreshold) },
+    "generic-calls": { type: "boolean", default: false },
   },
   allowPositionals: true,
 });
@@ -38,7 +46,7 @@ if (
   threshold > 255
 ) {
   console.error(
-    `cpu-dispatches: usage: [--repeat 1..100] [--compile-threshold 0..255] [${cpuWorkloads.map((w) => w.name).join("|")} [args...]]`,
+    `cpu-dispatches: usage: [--repeat 1..100] [--compile-threshold 0..255] [--generic-calls] [${cpuWorkloads.map((w) => w.name).join("|")} [args...]]`,
   );
   process.exit(2);
 }
@@ -54,6 +62,21 @@ function mainThreadMs(): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Counts the generic-handler calls of `cpu`'s compiled blocks into `calls`, by instruction form. */
+function countGenericCalls(cpu: Cpu, calls: Map<string, number>): void {
+  const store = cpu.cache.store;
+  const shapeOf = (location: number) =>
+    location === LOCATION_MEMORY ? "m" : location < 8 ? "r" : "-";
+  const generic = cpu.executeGeneric.bind(cpu);
+  cpu.executeGeneric = (slot: number) => {
+    const row = isaRows[store.row[slot]!]!;
+    const count = store.imm[slot]! < 0 && row.operands.includes("cl") ? " by cl" : "";
+    const form = `${row.mnemonic} ${row.operands.join(",")} /${row.operandSize} ${shapeOf(store.dst[slot]!)}${count}`;
+    calls.set(form, (calls.get(form) ?? 0) + 1);
+    generic(slot);
+  };
+}
+
 for (let run = 1; run <= repeat; run++) {
   const machine = new Machine({ compileThreshold: threshold });
   const kernel = new Kernel(machine, {
@@ -61,6 +84,8 @@ for (let run = 1; run <= repeat; run++) {
     onOutput: () => undefined,
     processMemoryBytesMax: machine.memoryBytes,
   });
+  const genericCalls = new Map<string, number>();
+  if (values["generic-calls"]) countGenericCalls(machine.cpu, genericCalls);
   const started = cpuUsage();
   const mainStartedMs = mainThreadMs();
   const guest = kernel.exec(image, [workload.binary, ...args]);
@@ -80,6 +105,14 @@ for (let run = 1; run <= repeat; run++) {
       dispatches: cpu.blockDispatches,
       cpu_ms: (used.user + used.system) / 1000,
       main_thread_cpu_ms: mainThreadMs() - mainStartedMs,
+      ...(values["generic-calls"]
+        ? {
+            generic_calls: [...genericCalls.values()].reduce((sum, n) => sum + n, 0),
+            generic_calls_by_form: Object.fromEntries(
+              [...genericCalls].sort((a, b) => b[1] - a[1]),
+            ),
+          }
+        : {}),
     }),
   );
 }
