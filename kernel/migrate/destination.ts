@@ -144,6 +144,11 @@ export class DestinationSide {
     yield* this.service.remotePages.awaitedSources();
   }
 
+  /** Whether `pid` is on its way here (asked for, not yet installed or released). */
+  isArriving(pid: Pid): boolean {
+    return this.byPid.has(pid);
+  }
+
   /** Buffers a message for a process on its way here; false when none is arriving. */
   bufferIfArriving(pid: Pid, originNode: number, bytes: Uint8Array, route: ForwardRoute): boolean {
     const record = this.byPid.get(pid);

@@ -378,6 +378,12 @@ export class MigrationService {
         return;
       }
     }
+    // A notice from another node that a remote child of a process here lives on `node` (a
+    // destination telling that the source it came from failed): this node checks that node now,
+    // not at its next watch, so a parent waiting on the child hears of the loss.
+    if (requestId === 0 && node !== fromNode && network.remoteChildren.aliveChild(pid)) {
+      network.probeNow(node);
+    }
     if (network.locations.learn(pid, node, version)) {
       if (home && this.delivery === "redirect" && requestId !== 0) {
         this.links.noteMove(pid, fromNode, node, version);

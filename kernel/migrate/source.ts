@@ -160,7 +160,7 @@ export class SourceSide {
   }
 
   /** Whether `pid` is one of the processes this node sent away and still holds. */
-  private holdsDetached(pid: Pid): boolean {
+  holdsDetached(pid: Pid): boolean {
     return this.byPid.get(pid)?.phase === SourcePhase.StateSent;
   }
 
@@ -503,6 +503,7 @@ export class SourceSide {
     if (record.delivery === "redirect") {
       service.links.hold(record.pid, record.toNode, requestId, locationVersionMoved(record.move));
     }
+    network.passEndWatchers(record.pid, record.toNode, locationVersionMoved(record.move));
     this.tellFamily(record, process);
     // Its children here stay; their statuses and records went with it.
     for (const child of kernel.processes.childrenOf(process.pid)) {

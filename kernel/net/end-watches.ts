@@ -15,18 +15,24 @@ export const endWatchesAskedMax = 4096;
 export const endWatchersMax = 4096;
 
 export class EndWatches {
-  private readonly asked = new Set<Pid>();
+  /** Pid asked about -> the node asked (its home, or where a search found it). */
+  private readonly asked = new Map<Pid, number>();
   private readonly watchersByPid = new Map<Pid, Set<number>>();
   private watcherCount = 0;
 
   /**
-   * The receiver's side: whether to ask the home of `pid` now (not asked yet, and room to
-   * remember it); the ask is noted.
+   * The receiver's side: whether to ask `node` (the home of `pid`, or where a search found it)
+   * now (not asked yet, and room to remember it); the ask is noted.
    */
-  shouldAsk(pid: Pid): boolean {
+  shouldAsk(pid: Pid, node: number): boolean {
     if (this.asked.has(pid) || this.asked.size >= endWatchesAskedMax) return false;
-    this.asked.add(pid);
+    this.asked.set(pid, node);
     return true;
+  }
+
+  /** The receiver's side: the nodes asked and not yet answered (watched for a failure). */
+  askedNodes(): IterableIterator<number> {
+    return this.asked.values();
   }
 
   /** The receiver's side: the home said `pid` ended; a later receive for it asks again. */

@@ -45,7 +45,22 @@ export const enum KernelMessageKind {
   EndWatch = 18,
   /** From the home of `pid`, to a node that asked (EndWatch): `pid` has ended. */
   ProcessEnded = 19,
+  /**
+   * To every other live node, from one that declared the home of `pid` failed while it has
+   * requests or receives waiting on `pid`: where is it? (The home's table, the truth about
+   * where its processes are, was lost with it.) Numbered after the migration messages (20-36).
+   */
+  Locate = 37,
+  /**
+   * The answer to Locate: `node` holds `pid` (the answering node itself: the process lives,
+   * arrives or is being sent from there), or is where the answering node believes it is (a
+   * location entry of version `version`), or locateNowhere.
+   */
+  Located = 38,
 }
+
+/** Located's node when the answering node neither holds the process nor knows where it is. */
+export const locateNowhere = 0xffff_ffff;
 
 export interface IpcSend {
   kind: KernelMessageKind.IpcSend;
@@ -183,8 +198,24 @@ export interface EndNotice {
   pid: number;
 }
 
+/** Locate: where is `pid`? */
+export interface LocateQuery {
+  kind: KernelMessageKind.Locate;
+  pid: number;
+}
+
+/** Located: `pid` is at `node` (version `version`), or locateNowhere. */
+export interface LocateAnswer {
+  kind: KernelMessageKind.Located;
+  pid: number;
+  node: number;
+  version: number;
+}
+
 export type KernelMessage =
   | IpcSend
+  | LocateQuery
+  | LocateAnswer
   | EndNotice
   | IpcDropped
   | Answer
@@ -333,7 +364,14 @@ export function encodeKernelMessage(message: KernelMessage): Uint8Array {
       return new Writer(message.kind, 8).u32(message.requestId).u32(message.migrationId).done();
     case KernelMessageKind.EndWatch:
     case KernelMessageKind.ProcessEnded:
+    case KernelMessageKind.Locate:
       return new Writer(message.kind, 4).u32(message.pid).done();
+    case KernelMessageKind.Located:
+      return new Writer(message.kind, 12)
+        .u32(message.pid)
+        .u32(message.node)
+        .u32(message.version)
+        .done();
     case KernelMessageKind.ChildMoved:
       return new Writer(message.kind, 16)
         .u32(message.childPid)
@@ -438,6 +476,14 @@ export function decodeKernelMessage(bytes: Uint8Array): KernelMessage {
     case KernelMessageKind.ProcessEnded: {
       const reader = new Reader(bytes, "end-notice", 4);
       return { kind, pid: reader.u32() };
+    }
+    case KernelMessageKind.Locate: {
+      const reader = new Reader(bytes, "locate", 4);
+      return { kind, pid: reader.u32() };
+    }
+    case KernelMessageKind.Located: {
+      const reader = new Reader(bytes, "located", 12);
+      return { kind, pid: reader.u32(), node: reader.u32(), version: reader.u32() };
     }
     case KernelMessageKind.ChildMoved: {
       const reader = new Reader(bytes, "child-moved", 16);

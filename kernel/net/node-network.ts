@@ -27,6 +27,7 @@ import {
   linkUpdateEnded,
   MigrationMessageKind,
   migrationKindFirst,
+  migrationKindLast,
 } from "../migrate/migration-messages.ts";
 import type { MigrationProbe } from "../migrate/migration-probe.ts";
 import { MigrationService } from "../migrate/migration-service.ts";
@@ -47,6 +48,7 @@ import {
   type KernelMessage,
   KernelMessageError,
   KernelMessageKind,
+  locateNowhere,
   requestIdOf,
   routeNotPassed,
 } from "./kernel-messages.ts";
@@ -121,6 +123,21 @@ interface Waiting {
    */
   heldAt?: number;
   passedHops?: number;
+  /**
+   * Its target's home failed: it waits for this node's search (Locate) for where the target
+   * is, then goes there (`bytes`), or answers -ESRCH when no live node holds it.
+   */
+  searching?: { pid: Pid; bytes: Uint8Array };
+}
+
+/**
+ * A search for a process whose home failed (Locate to every other live node): the nodes still
+ * to answer, and the best answer so far (a node holding it beats a node's belief, a newer belief
+ * an older one).
+ */
+interface Search {
+  awaiting: Set<number>;
+  found: { node: number; version: number; held: boolean } | undefined;
 }
 
 /** The node whose failure answers the request: the one holding it now. */
@@ -169,6 +186,11 @@ export class NodeNetwork {
   };
   private nextRequestId = 1;
   private readonly waiting = new Map<number, Waiting>();
+  /**
+   * Searches under way, by pid: one per process some request or receive here waits on. Bounded
+   * by what waits on them: each is a blocked process of this node's table.
+   */
+  private readonly searches = new Map<Pid, Search>();
   private nextWatchNs: number;
   private readonly placements: Placement[] = [];
   /** Spawns sent to a node and not yet answered: placement counts them as load there. */
@@ -282,9 +304,26 @@ export class NodeNetwork {
   watchSenderEnd(from: Pid): void {
     if (from === pidNone || this.kernel.processes.live(from) || !this.mayBeElsewhere(from)) return;
     const home = pidHomeNode(from);
-    if (home >= this.nodeCount || !this.endWatches.shouldAsk(from)) return;
+    if (home >= this.nodeCount) return;
+    // A failed home can tell nothing: the node the process was found on (a search) is asked.
+    let asked = home;
+    if (this.homeFailed(from)) {
+      const at = this.locations.get(from);
+      if (at === undefined || this.transport.hasFailed(at)) {
+        this.searchFor(from);
+        return;
+      }
+      asked = at;
+    }
+    if (!this.endWatches.shouldAsk(from, asked)) return;
     const watch = encodeKernelMessage({ kind: KernelMessageKind.EndWatch, pid: from });
-    if (!this.sendOrHandle(home, watch)) this.endWatches.answered(from);
+    if (!this.sendOrHandle(asked, watch)) this.endWatches.answered(from);
+  }
+
+  /** Whether `pid` was born on another node that this node has declared failed. */
+  private homeFailed(pid: Pid): boolean {
+    const home = pidHomeNode(pid);
+    return home !== this.kernel.homeNode && home < this.nodeCount && this.transport.hasFailed(home);
   }
 
   /**
@@ -293,14 +332,52 @@ export class NodeNetwork {
    * when it ends. A pid of an epoch before this node's restart is not answered: what became of
    * it was lost with the crash (docs/network.md, "A crashed home node").
    */
-  private onEndWatch(fromNode: number, pid: Pid): void {
-    if (this.isRemotePid(pid) || pidEpoch(pid) !== (this.options.incarnation ?? 0)) return;
+  private onEndWatch(fromNode: number, pid: Pid, bytes: Uint8Array, route: ForwardRoute): void {
+    if (this.isRemotePid(pid)) {
+      this.onEndWatchAway(fromNode, pid, bytes, route);
+      return;
+    }
+    if (pidEpoch(pid) !== (this.options.incarnation ?? 0)) return;
     if (!this.kernel.processes.live(pid) && !this.locations.has(pid)) {
       this.tellEnded(fromNode, pid);
       return;
     }
     if (this.endWatches.addWatcher(pid, fromNode)) return;
     this.kernel.traceEvent("end-watch-full", { pid: formatPid(pid), node: fromNode });
+  }
+
+  /**
+   * Not at the home of `pid`: `fromNode` found it here by a search, its home having failed.
+   * Told when it ends here; passed on with the message if it moved on (or is arriving); told
+   * at once when it is nowhere this node knows of.
+   */
+  private onEndWatchAway(fromNode: number, pid: Pid, bytes: Uint8Array, route: ForwardRoute): void {
+    if (this.kernel.processes.live(pid)) {
+      if (!this.endWatches.addWatcher(pid, fromNode)) {
+        this.kernel.traceEvent("end-watch-full", { pid: formatPid(pid), node: fromNode });
+      }
+      return;
+    }
+    if (this.migration.destination.bufferIfArriving(pid, fromNode, bytes, route)) return;
+    // Along this node's own entry only: the home, which failed, is no way to it.
+    const next = this.nextHop(pid, route);
+    if (next !== undefined && next.node !== pidHomeNode(pid)) {
+      this.forwardTo(next.node, next.version, fromNode, bytes, route);
+      return;
+    }
+    this.tellEnded(fromNode, pid);
+  }
+
+  /**
+   * `pid`, born elsewhere, left this node for `toNode` (committed): the nodes that found it
+   * here by a search (its home failed) and wait to hear of its end are passed on with it.
+   */
+  passEndWatchers(pid: Pid, toNode: number, version: number): void {
+    if (!this.isRemotePid(pid)) return;
+    for (const node of this.endWatches.takeWatchers(pid)) {
+      const watch = encodeKernelMessage({ kind: KernelMessageKind.EndWatch, pid });
+      this.forwardTo(toNode, version, node, watch, routeNotPassed);
+    }
   }
 
   /** At the home of `pid`: it ended (here, or where it moved to); the nodes that asked hear it. */
@@ -318,7 +395,8 @@ export class NodeNetwork {
    * from it queued, answers -ESRCH.
    */
   private onProcessEnded(fromNode: number, pid: Pid): void {
-    if (fromNode !== pidHomeNode(pid)) return;
+    // From the home; once it failed, from the node a search found the process on.
+    if (fromNode !== pidHomeNode(pid) && !this.homeFailed(pid)) return;
     this.endWatches.answered(pid);
     let woken = 0;
     for (const process of [...this.kernel.processes.all()]) {
@@ -458,7 +536,10 @@ export class NodeNetwork {
     const waiting = this.waiting.get(requestId)!;
     waiting.onPeerFailed = () => this.retry(requestId, receiverPid, bytesSent);
     waiting.ipc = { senderPid: process.pid, receiverPid, pairSeq, bytes: bytesSent };
-    const sent = this.transport.send(node, bytesSent, this.kernel.nowNs());
+    const sent =
+      node === pidHomeNode(receiverPid) && this.homeFailed(receiverPid)
+        ? this.searchThenSend(requestId, receiverPid, bytesSent)
+        : this.transport.send(node, bytesSent, this.kernel.nowNs());
     if (!sent) {
       this.waiting.delete(requestId);
       return this.transport.hasFailed(node) ? -Errno.ESRCH : -Errno.EAGAIN;
@@ -497,7 +578,10 @@ export class NodeNetwork {
       this.waiting.delete(requestId);
       return -Errno.ESRCH;
     }
-    const sent = this.transport.send(node, request, this.kernel.nowNs());
+    const sent =
+      node === pidHomeNode(targetPid) && this.homeFailed(targetPid)
+        ? this.searchThenSend(requestId, targetPid, request)
+        : this.transport.send(node, request, this.kernel.nowNs());
     if (!sent) {
       this.waiting.delete(requestId);
       return -Errno.ESRCH;
@@ -547,6 +631,10 @@ export class NodeNetwork {
         this.migrationBytes(process.pid, linkUpdateEnded),
         nowNs,
       );
+      // Watchers that found it here by a search (its home failed) hear of its end from here.
+      for (const node of this.endWatches.takeWatchers(process.pid)) {
+        this.tellEnded(node, process.pid);
+      }
     } else this.onOwnProcessEnded(process.pid);
     const parentPid = process.parentPid;
     if (parentPid === pidNone || this.kernel.processes.live(parentPid)) return;
@@ -814,8 +902,13 @@ export class NodeNetwork {
       this.sendOrHandle(this.kernel.homeNode, bytes);
       return;
     }
-    if (pidHomeNode(pid) === failedNode || !this.isRemotePid(pid)) {
+    if (!this.isRemotePid(pid)) {
       this.complete(requestId, -Errno.ESRCH);
+      return;
+    }
+    // Its home failed (or is the failed node): the others are asked where it is.
+    if (pidHomeNode(pid) === failedNode || this.homeFailed(pid)) {
+      if (!this.searchThenSend(requestId, pid, bytes)) this.complete(requestId, -Errno.ESRCH);
       return;
     }
     this.locations.delete(pid);
@@ -832,6 +925,135 @@ export class NodeNetwork {
     );
     if (next >= this.nodeCount || !this.sendOrHandle(next, bytes)) {
       this.complete(requestId, -Errno.ESRCH);
+    }
+  }
+
+  /**
+   * The request `requestId` (`bytes`, about `pid`) waits for a search for `pid`, its home
+   * having failed; false when there is no other live node to ask (nothing started).
+   */
+  private searchThenSend(requestId: number, pid: Pid, bytes: Uint8Array): boolean {
+    if (!this.searchFor(pid)) return false;
+    const waiting = this.waiting.get(requestId)!;
+    // Watched nowhere meanwhile: the search itself hears of the failures of the nodes it asked.
+    waitOn(waiting, this.kernel.homeNode);
+    waiting.searching = { pid, bytes };
+    return true;
+  }
+
+  /**
+   * Asks every other live node where `pid` is (Locate), its home having failed with the table
+   * that knew (docs/migration.md, "A crashed home node"). False when there is none to ask.
+   * A process that moved from its home lives on a node that answers that it holds it; one
+   * arriving or being sent answers from both ends. Each answer is awaited (or its node's
+   * failure), so that a move between two answers is not missed: the node it left then believes
+   * it at the other.
+   */
+  private searchFor(pid: Pid): boolean {
+    if (this.searches.has(pid)) return true;
+    const own = this.kernel.homeNode;
+    const home = pidHomeNode(pid);
+    const awaiting = new Set<number>();
+    const query = encodeKernelMessage({ kind: KernelMessageKind.Locate, pid });
+    for (let node = 0; node < this.nodeCount; node++) {
+      if (node === own || node === home || this.transport.hasFailed(node)) continue;
+      if (this.transport.send(node, query, this.kernel.nowNs())) awaiting.add(node);
+    }
+    if (awaiting.size === 0) return false;
+    this.searches.set(pid, { awaiting, found: undefined });
+    this.kernel.traceEvent("locate", { pid: formatPid(pid), nodes: [...awaiting].join(",") });
+    return true;
+  }
+
+  /** Locate from `fromNode`: whether this node holds `pid`, else where it believes it is. */
+  private onLocate(fromNode: number, pid: Pid): void {
+    const migration = this.migration;
+    const holds =
+      this.kernel.processes.live(pid) !== undefined ||
+      migration.destination.isArriving(pid) ||
+      migration.source.holdsDetached(pid);
+    const at = this.locations.get(pid);
+    this.transport.send(
+      fromNode,
+      encodeKernelMessage({
+        kind: KernelMessageKind.Located,
+        pid,
+        node: holds ? this.kernel.homeNode : (at ?? locateNowhere),
+        version: holds
+          ? locationVersionMoved(migration.moveCounts.get(pid) ?? 0)
+          : this.locations.versionOf(pid),
+      }),
+      this.kernel.nowNs(),
+    );
+  }
+
+  /** An answer to this node's search for `pid`: the search ends when every node answered. */
+  private onLocated(fromNode: number, pid: Pid, node: number, version: number): void {
+    const search = this.searches.get(pid);
+    if (!search?.awaiting.delete(fromNode)) return;
+    const held = node === fromNode;
+    const usable =
+      node < this.nodeCount && node !== this.kernel.homeNode && !this.transport.hasFailed(node);
+    const best = search.found;
+    if (
+      usable &&
+      (!best || (held && !best.held) || (held === best.held && version > best.version))
+    ) {
+      search.found = { node, version, held };
+    }
+    if (search.awaiting.size === 0) this.endSearch(pid, search);
+  }
+
+  /**
+   * The search for `pid` is over: the requests waiting on it go to the node found, and a
+   * receive waiting for it asks that node to hear of its end; found nowhere, it has ended or
+   * was lost with a failed node: -ESRCH for both, as for a process that lived on a failed node.
+   */
+  private endSearch(pid: Pid, search: Search): void {
+    this.searches.delete(pid);
+    const found = search.found;
+    this.kernel.traceEvent("located", { pid: formatPid(pid), at: found ? found.node : -1 });
+    if (found) {
+      this.locations.learn(pid, found.node, found.version);
+      this.kernel.report(
+        `process ${formatPid(pid)} found on node ${found.node} after its home, node ${pidHomeNode(pid)}, failed: what waited for it goes there`,
+      );
+    }
+    for (const [requestId, waiting] of [...this.waiting]) {
+      if (waiting.searching?.pid !== pid) continue;
+      const bytes = waiting.searching.bytes;
+      waiting.searching = undefined;
+      if (!found) {
+        this.complete(requestId, -Errno.ESRCH);
+        continue;
+      }
+      waitOn(waiting, found.node);
+      if (!this.sendOrHandle(found.node, bytes)) this.complete(requestId, -Errno.ESRCH);
+    }
+    let woken = 0;
+    for (const process of [...this.kernel.processes.all()]) {
+      if (
+        process.state !== ProcessState.BlockedReceive ||
+        process.context.regs[Reg.edx]! >>> 0 !== pid ||
+        process.mailbox.peek(pid)
+      ) {
+        continue;
+      }
+      if (found) {
+        this.endWatches.answered(pid);
+        this.watchSenderEnd(pid);
+        break;
+      }
+      this.kernel.wake(process, ResumeAction.SetResult, -Errno.ESRCH);
+      woken++;
+    }
+    if (woken > 0) this.kernel.traceEvent("sender-ended", { pid: formatPid(pid), woken });
+  }
+
+  /** `node` failed: it answers no search; a search it was the last awaited for ends. */
+  private searchesWithout(node: number): void {
+    for (const [pid, search] of [...this.searches]) {
+      if (search.awaiting.delete(node) && search.awaiting.size === 0) this.endSearch(pid, search);
     }
   }
 
@@ -984,10 +1206,20 @@ export class NodeNetwork {
       .filter((child) => this.childNode(child) === node);
     // A receive waiting for a message from a process that lived there only: -ESRCH, as when
     // the sender ends on this node.
+    // One whose home failed may live on: the other nodes are asked (searchFor), and the
+    // receive waits for the answer.
     const receivers = [...this.kernel.processes.all()].filter((process) => {
       if (process.state !== ProcessState.BlockedReceive) return false;
       const from = process.context.regs[Reg.edx]! >>> 0;
-      return from !== pidNone && this.nodeOf(from) === node;
+      if (from === pidNone || this.kernel.processes.live(from)) return false;
+      if (pidHomeNode(from) === node && this.isRemotePid(from)) return false;
+      return this.nodeOf(from) === node;
+    });
+    const homeLost = [...this.kernel.processes.all()].flatMap((process) => {
+      if (process.state !== ProcessState.BlockedReceive) return [];
+      const from = process.context.regs[Reg.edx]! >>> 0;
+      if (from === pidNone || this.kernel.processes.live(from)) return [];
+      return pidHomeNode(from) === node && this.isRemotePid(from) ? [process] : [];
     });
     this.migration.onPeerFailed(node);
     for (const [requestId, waiting] of [...this.waiting]) {
@@ -995,12 +1227,20 @@ export class NodeNetwork {
       if (waiting.onPeerFailed) waiting.onPeerFailed();
       else this.complete(requestId, -Errno.EAGAIN);
     }
+    this.searchesWithout(node);
     this.locations.forgetHintsAt(node);
     for (const child of lostChildren) this.loseChild(child.pid, child.parentPid, node);
     for (const receiver of receivers) {
       if (receiver.state === ProcessState.BlockedReceive) {
         this.kernel.wake(receiver, ResumeAction.SetResult, -Errno.ESRCH);
       }
+    }
+    for (const receiver of homeLost) {
+      if (receiver.state !== ProcessState.BlockedReceive) continue;
+      const from = receiver.context.regs[Reg.edx]! >>> 0;
+      // Its end watch went to the failed home: asked again where the process is found.
+      this.endWatches.answered(from);
+      if (!this.searchFor(from)) this.kernel.wake(receiver, ResumeAction.SetResult, -Errno.ESRCH);
     }
   }
 
@@ -1038,17 +1278,23 @@ export class NodeNetwork {
     // dropped it (recover). The frame was acknowledged, so only a probe notices that the node
     // failed before answering; then the request is answered as any whose node failed (retry).
     for (const waiting of this.waiting.values()) nodes.add(watchedNode(waiting));
+    // A receive waits to hear of a sender's end from the node asked (EndWatch): its failure
+    // takes that news with it, and the receive then asks elsewhere or answers (onPeerFailed).
+    for (const node of this.endWatches.askedNodes()) nodes.add(node);
     nodes.delete(this.kernel.homeNode);
-    for (const node of [...nodes].sort((a, b) => a - b)) {
-      if (node >= this.nodeCount || this.transport.hasFailed(node)) continue;
-      if (this.transport.queuedBytesTo(node) > 0) continue;
-      this.transport.send(
-        node,
-        encodeKernelMessage({ kind: KernelMessageKind.Probe }),
-        this.kernel.nowNs(),
-      );
-      this.counters.probesSent++;
-    }
+    for (const node of [...nodes].sort((a, b) => a - b)) this.probeNow(node);
+  }
+
+  /** With watchPeers: probes `node` now, unless something is on its way there already. */
+  probeNow(node: number): void {
+    if (!this.options.watchPeers || node === this.kernel.homeNode || node >= this.nodeCount) return;
+    if (this.transport.hasFailed(node) || this.transport.queuedBytesTo(node) > 0) return;
+    this.transport.send(
+      node,
+      encodeKernelMessage({ kind: KernelMessageKind.Probe }),
+      this.kernel.nowNs(),
+    );
+    this.counters.probesSent++;
   }
 
   /** After a restart: one load report to every node, so each hears the new incarnation. */
@@ -1076,7 +1322,8 @@ export class NodeNetwork {
    * first: answers go there), that came by `route` (passed on, or not).
    */
   handleMessage(sourceNode: number, bytes: Uint8Array, route: ForwardRoute): void {
-    if ((bytes[0] ?? 0) >= migrationKindFirst) {
+    const kind = bytes[0] ?? 0;
+    if (kind >= migrationKindFirst && kind <= migrationKindLast) {
       this.kernel.machine.chargeCycles(kernelCosts.remoteRequestCycles);
       this.migration.onMessage(sourceNode, bytes, route.hops);
       return;
@@ -1139,7 +1386,13 @@ export class NodeNetwork {
       case KernelMessageKind.Probe:
         return;
       case KernelMessageKind.EndWatch:
-        this.onEndWatch(sourceNode, message.pid);
+        this.onEndWatch(sourceNode, message.pid, bytes, route);
+        return;
+      case KernelMessageKind.Locate:
+        this.onLocate(sourceNode, message.pid);
+        return;
+      case KernelMessageKind.Located:
+        this.onLocated(sourceNode, message.pid, message.node, message.version);
         return;
       case KernelMessageKind.ProcessEnded:
         this.onProcessEnded(sourceNode, message.pid);

@@ -38,9 +38,9 @@
 // What the kernel does not survive yet is left out or checked less, each case written up with
 // its replay: the windows of `knownFault` are not drawn (a case falling in one moves to the next
 // role and phase): a source crash while the state is on its way out (the image and state
-// phases), a source that is also the home crashing between the install and its confirmation
-// (open: the partner may be cut off, docs/migration.md), and the home crashing while the
-// partner's node knows only the home. In checkCase, the statuses of a pair and of
+// phases). A home crash after the freeze is drawn since a node that declares a home failed
+// searches for its processes (docs/migration.md, "A crashed home, and the search for its
+// processes"). In checkCase, the statuses of a pair and of
 // the parent are not checked (and they may hang until the time limit) when the destination
 // crashes once the migration has started (`staleHints`), or when the crash came before the
 // parent had introduced the pair (`orphans`) (a child that moved before its parent had
@@ -382,24 +382,21 @@ function roleNode(
  *   1; it is told since). So a source crash is drawn before the state is queued (the process
  *   is in the source's table, lost with it) and after the install (it runs on at the
  *   destination; copy-on-reference: it borrows pages from the source), not between;
- * - the migrant's home (its source here) crashes after the commit while the partner's node had
- *   no link update for it (the partner had not talked to it before the freeze):
- *   `npx sterna boot --nodes 5 --seed 5898 --workers 1 --run
- *   'test/property/fixtures/crash-pairs.asm 2 10 1008' --migrate 7.6ms:2.1:3 --crash 11.5ms:2`:
- *   2.1 runs on at node 3, but 1.1's sends go to its home, which failed: -ESRCH, 1.1 exits 4
- *   (nodes do not learn a sender's node from the messages they deliver).
- * - under redirect, the same whatever the partner's node had heard before the freeze: the
- *   peers are told nothing, so they keep sending by the home (decided: docs/migration.md, "A
- *   home crash under redirect"; seed 18597, 4 nodes, switched:100, cor, `2 7 1010`, --migrate
- *   7600000ns:3.1:1 --crash 11271562ns:3: 0.2's send to 3.1 answers -ESRCH, both exit 4 and 5).
+ * - (fixed: test/unit/migrate/home-crash-search.test.ts) the migrant's home crashing after the
+ *   freeze while the partner's node knew only the home (`npx sterna boot --nodes 5 --seed 5898
+ *   --workers 1 --run 'test/property/fixtures/crash-pairs.asm 2 10 1008' --migrate
+ *   7.6ms:2.1:3 --crash 11.5ms:2`: 1.1's send answered -ESRCH, exit 4), under redirect whatever
+ *   it knew (seed 18597, 4 nodes, switched:100, cor, `2 7 1010`, --migrate 7600000ns:3.1:1
+ *   --crash 11271562ns:3: then 0.2's send answered -ESRCH; now 3.1 ends 137, its pages lost
+ *   with node 3, as copy-on-reference has it), and a source that is also the home crashing
+ *   between the install and its confirmation (seed 530755767, review of issue 10 N8): the
+ *   partner's node now asks the other nodes where the process is, so these are drawn again.
  * - (fixed: test/unit/migrate/cor-robustness.test.ts) a copy-on-reference source crashing
  *   after it took a page fetch and before its answer arrived left the process waiting forever;
  *   the destination now probes the sources its fetches wait on, so the case is drawn again.
  * Returned: why the case is left out, or undefined.
  */
 function knownFault(
-  shape: Shape,
-  delivery: DeliveryMethod,
   timelines: readonly Timeline[],
   node: number,
   atNs: number,
@@ -407,32 +404,6 @@ function knownFault(
   for (const timeline of timelines) {
     if (node === timeline.fromNode && atNs >= timeline.sentNs && atNs < timeline.installNs) {
       return "source crashed while the state was on its way out";
-    }
-    // Open (review of issue 10, N8): a partner whose node knew the process by its home can be
-    // cut off (-ESRCH) although the process runs on, installed, at the destination.
-    if (
-      node === timeline.fromNode &&
-      node === homeOf(timeline.pid) &&
-      atNs >= timeline.installNs &&
-      atNs < timeline.endNs
-    ) {
-      return "the source, also the home, crashed before the install was confirmed";
-    }
-    const partnerNode = nodeAt(shape, timelines, partnerOf(shape, timeline.pid), atNs);
-    if (
-      node === homeOf(timeline.pid) &&
-      atNs >= timeline.freezeNs &&
-      ![...timeline.linkNodes, timeline.fromNode, timeline.toNode].includes(partnerNode)
-    ) {
-      return "the home crashed, and the partner's node knows only the home";
-    }
-    if (
-      delivery === "redirect" &&
-      node === homeOf(timeline.pid) &&
-      atNs >= timeline.freezeNs &&
-      partnerNode !== timeline.toNode
-    ) {
-      return "the home crashed under redirect, which told the partner's node nothing";
     }
   }
   return undefined;
@@ -469,7 +440,7 @@ function crashPointOf(
       const atNs = fromNs + 1 + Math.floor(((toNs - fromNs - 1) * plan.permille) / 1000);
       const node = roleNode(plan.shape, timelines, aimed, role, atNs);
       if (node === undefined) continue;
-      if (knownFault(plan.shape, plan.delivery, timelines, node, atNs)) {
+      if (knownFault(timelines, node, atNs)) {
         left.known++;
         continue;
       }
@@ -576,7 +547,7 @@ async function checkCase(plan: Plan, left: { known: number }): Promise<CaseOutco
   const crashRecord = trace[crashIndex];
   expect(crashRecord?.node, label).toBe(node);
   const crashNs = crashRecord!.t;
-  if (knownFault(shape, plan.delivery, timelines, node, crashNs)) {
+  if (knownFault(timelines, node, crashNs)) {
     left.known++;
     return { point: undefined, lost: 0, failed: 0 };
   }
