@@ -319,6 +319,17 @@ export function createNodeSoftware(
     },
     finish(outcome: string): NodeSummary {
       const load = kernel.loadSnapshot();
+      // A --migrate by name whose query was not answered when the run ended never started: said
+      // in the trace (and the summary), counted nowhere.
+      if (crashedAtNs === undefined) {
+        for (const order of network.migration.orders.unsettled()) {
+          trace.record(kernel.nowNs(), "migrate-unstarted", {
+            pid: order.name,
+            to: order.toNode,
+            why: `the run ended before node(s) ${order.pending.join(",")} answered its name query`,
+          });
+        }
+      }
       trace.record(kernel.nowNs(), "end", { outcome, ...load });
       // A process whose state is on its way to another node is still alive here.
       if (crashedAtNs === undefined) {

@@ -28,6 +28,7 @@ import {
   MigrationMessageKind,
   type PageTable,
   type PageTableEntry,
+  replyCancelledByDestination,
 } from "./migration-messages.ts";
 import type { MigrationService } from "./migration-service.ts";
 import { decodePages, decodeProcessState, type ImagePage, imagePagesMax } from "./process-image.ts";
@@ -219,7 +220,7 @@ export class DestinationSide {
     const record = this.byPid.get(pid);
     if (!record) return undefined;
     if (record.accepted) return "committed";
-    this.answer(record, false, "cancelled");
+    this.answer(record, false, "cancelled", replyCancelledByDestination);
     return "cancelled";
   }
 

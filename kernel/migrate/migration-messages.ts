@@ -54,6 +54,12 @@ export interface MigrateRequest {
   links: number[];
 }
 
+/**
+ * MigrateReply's result when the destination's Starter called cancel_migrate for the request
+ * (not a deny): Linux's -ECANCELED, which no guest sees (the source counts it cancelled).
+ */
+export const replyCancelledByDestination = -125;
+
 /** MigrateReply (0 accept, -errno deny) and MigrateDone (0 installed, -errno not). */
 export interface MigrateResult {
   kind: MigrationMessageKind.MigrateReply | MigrationMessageKind.MigrateDone;

@@ -137,6 +137,20 @@ export class ScriptedOrders {
     if (query.pending.size === 0) this.settle(query);
   }
 
+  /**
+   * The --migrate orders by name still waiting for the answers to their query (the run ended
+   * first): the name, the destination, and the nodes that have not answered.
+   */
+  *unsettled(): IterableIterator<{ name: string; toNode: number; pending: number[] }> {
+    for (const query of this.queries.values()) {
+      yield {
+        name: query.name,
+        toNode: query.toNode,
+        pending: [...query.pending].sort((a, b) => a - b),
+      };
+    }
+  }
+
   /** A node asked a name query failed: its answer will not come. */
   onPeerFailed(node: number): void {
     for (const query of [...this.queries.values()]) {

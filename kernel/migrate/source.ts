@@ -25,7 +25,11 @@ import { type Process, ProcessState, ResumeAction } from "../process/process.ts"
 import { captureState } from "./capture.ts";
 import type { DeliveryMethod } from "./delivery-method.ts";
 import type { MemoryStrategy } from "./memory-strategy.ts";
-import { MigrationMessageKind, type PageTableEntry } from "./migration-messages.ts";
+import {
+  MigrationMessageKind,
+  type PageTableEntry,
+  replyCancelledByDestination,
+} from "./migration-messages.ts";
 import {
   type CancelStep,
   cancelStepOf,
@@ -326,6 +330,10 @@ export class SourceSide {
     // The destination's Starter did not answer in time (destination.ts): a timeout, failed.
     if (result === -Errno.ETIMEDOUT) {
       this.end(record, "failed", "no reply");
+      return;
+    }
+    if (result === replyCancelledByDestination) {
+      this.end(record, "cancelled", "cancelled by the destination");
       return;
     }
     if (result < 0) {

@@ -19,6 +19,8 @@ export interface EndedMigration {
   pid: string;
   outcome: string;
   why?: string;
+  /** A --migrate by name that never started (the run ended during its name query): its node. */
+  unstartedTo?: number;
   /** Absent for a bad --migrate target, which never started. */
   figures?: {
     fromNode: number;
@@ -52,6 +54,10 @@ export class MigrationSummary {
    */
   onTraceLine(line: string): EndedMigration | undefined {
     if (line.includes('"event":"migrate-end"')) return this.onEnd(JSON.parse(line) as TraceRecord);
+    if (line.includes('"event":"migrate-unstarted"')) {
+      this.onUnstarted(JSON.parse(line) as TraceRecord);
+      return undefined;
+    }
     if (line.includes('"event":"resend"')) {
       const resend = JSON.parse(line) as TraceRecord;
       this.countLate(`${resend.source}:${resend.id}`, "resent", this.resentEarly);
@@ -70,6 +76,21 @@ export class MigrationSummary {
     const lines = this.ended.map(formatMigration);
     if (this.leftOut > 0) lines.push(`... and ${this.leftOut} more migrations`);
     return lines;
+  }
+
+  /** A --migrate by name still waiting for its name query at the end: a line, no count. */
+  private onUnstarted(order: TraceRecord): void {
+    if (this.ended.length >= summaryMigrationLinesMax) {
+      this.leftOut++;
+      return;
+    }
+    this.ended.push({
+      atNs: Number(order.t),
+      pid: String(order.pid),
+      outcome: "not started",
+      why: String(order.why),
+      unstartedTo: Number(order.to),
+    });
   }
 
   private onEnd(end: TraceRecord): EndedMigration {
@@ -139,6 +160,9 @@ export class MigrationSummary {
 function formatMigration(migration: EndedMigration): string {
   const why = migration.why === undefined ? "" : ` (${migration.why})`;
   const figures = migration.figures;
+  if (migration.unstartedTo !== undefined) {
+    return `migration ${migration.pid} -> n${migration.unstartedTo} ${migration.outcome}${why}`;
+  }
   if (!figures) return `migration ${migration.pid} ${migration.outcome}${why}`;
   return `migration ${migration.pid} n${figures.fromNode} -> n${figures.toNode} ${migration.outcome}${why}: frozen ${formatMs(figures.freezeNs)}, total ${formatMs(figures.totalNs)}, ${figures.bytes} bytes sent, ${figures.forwarded} messages forwarded, ${figures.dropped} dropped, ${figures.resent} resent`;
 }
