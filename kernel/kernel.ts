@@ -160,18 +160,9 @@ export class Kernel {
     this.machine.irqEnabledMask = 0xffffffff;
   }
 
-  /**
-   * Virtual time in whole nanoseconds: the last ns whose cycle (machine.cyclesFromNs) has
-   * come. Past 2^53, cycles * 1e9 loses precision, and a time read a few ns short of its
-   * cycle would leave a wake-up due in cycles but not in ns: runUntil would loop with a
-   * budget of 0 cycles for ever. The corrections below move by those few ns only.
-   */
+  /** Virtual time in whole nanoseconds: the last ns whose cycle has come (Machine.nowNs). */
   nowNs(): number {
-    const machine = this.machine;
-    let ns = Math.floor(machine.nowNs());
-    while (machine.cyclesFromNs(ns + 1) <= machine.cycles) ns++;
-    while (ns > 0 && machine.cyclesFromNs(ns) > machine.cycles) ns--;
-    return ns;
+    return this.machine.nowNs();
   }
 
   traceEvent(event: string, fields?: Record<string, number | string | boolean>): void {
@@ -325,7 +316,8 @@ export class Kernel {
   nextEventNs(): number {
     const machine = this.machine;
     const cycles = Math.min(machine.cycles + machine.cyclesToNextEvent(), this.nextWakeupCycles());
-    return Number.isFinite(cycles) ? (cycles * 1e9) / machine.clockHz : Number.POSITIVE_INFINITY;
+    // Rounded down, so a node is left idle past a quantum's end only if its event lies beyond.
+    return Number.isFinite(cycles) ? machine.nsAtCycle(cycles) : Number.POSITIVE_INFINITY;
   }
 
   private idleFor(cycles: number): void {

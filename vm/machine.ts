@@ -13,6 +13,7 @@ import { StopReason } from "./cpu/stop-reason.ts";
 import { Console, type ConsoleState } from "./devices/console.ts";
 import { Nic, type NicState, nicIrqBits } from "./devices/nic.ts";
 import { Timer, type TimerState } from "./devices/timer.ts";
+import { ClockRatio } from "./machine/clock-ratio.ts";
 import type { DeviceDescriptor } from "./machine/device-descriptor.ts";
 import { MachineStop } from "./machine/machine-stop.ts";
 import { PhysicalMemory, type PhysicalMemoryState } from "./memory/physical-memory.ts";
@@ -53,6 +54,7 @@ const timerIrqBit = 1;
 
 export class Machine {
   readonly clockHz: number;
+  private readonly clock: ClockRatio;
   readonly memoryBytes: number;
   readonly memory: PhysicalMemory;
   readonly mmu: Mmu;
@@ -68,7 +70,7 @@ export class Machine {
     this.memory = new PhysicalMemory(config.memoryBytes);
     this.memoryBytes = this.memory.sizeBytes;
     this.clockHz = config.clockHz ?? defaultClockHz;
-    if (!(this.clockHz > 0)) throw new RangeError(`clockHz must be positive, got ${this.clockHz}`);
+    this.clock = new ClockRatio(this.clockHz);
     this.mmu = new Mmu(this.memory);
     this.cpu = new Cpu(this.mmu, this.memory, { compileThreshold: config.compileThreshold });
     this.nic = new Nic(config.node ?? 0, {
@@ -87,13 +89,19 @@ export class Machine {
     return this.cpu.cycles;
   }
 
-  /** Virtual time in nanoseconds. */
+  /** Virtual time in whole nanoseconds: the last nanosecond whose cycle has come. */
   nowNs(): number {
-    return (this.cpu.cycles * 1e9) / this.clockHz;
+    return this.clock.nsAtCycle(this.cpu.cycles);
   }
 
-  cyclesFromNs(durationNs: number): number {
-    return Math.ceil((durationNs * this.clockHz) / 1e9);
+  /** The whole nanosecond at or before cycle `cycles`. */
+  nsAtCycle(cycles: number): number {
+    return this.clock.nsAtCycle(cycles);
+  }
+
+  /** The first cycle at or after `ns` nanoseconds. */
+  cyclesFromNs(ns: number): number {
+    return this.clock.cyclesAtNs(ns);
   }
 
   /** Adds kernel work to machine time, so it shows in virtual time like guest work. */

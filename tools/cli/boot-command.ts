@@ -107,6 +107,17 @@ function numberInRange(low: number, high: number): (text: string) => number {
 const clockMhzMin = 1;
 const clockMhzMax = 10_000;
 
+/** A clock in MHz with at most three decimals: a whole number of kHz, which the machine needs. */
+function parseClockMhz(text: string): number {
+  const value = numberInRange(clockMhzMin, clockMhzMax)(text);
+  if (!/^\d+(\.\d{1,3})?$/.test(text.trim())) {
+    throw new InvalidArgumentError(
+      `expected a number from ${clockMhzMin} to ${clockMhzMax} with at most 3 decimals (whole kHz)`,
+    );
+  }
+  return value;
+}
+
 interface ParsedRun {
   path: string;
   node: number;
@@ -420,7 +431,7 @@ async function runBootCommand(options: BootCommandOptions): Promise<void> {
       files,
       runs,
       untilNs: options.until ?? Number.POSITIVE_INFINITY,
-      clockHz: options.clock * 1e6,
+      clockHz: Math.round(options.clock * 1e6),
       memoryBytes: options.memory * 1024 * 1024,
       timeSliceCycles: options.timeSlice,
       migrations,
@@ -550,7 +561,7 @@ export function registerBoot(program: Command): void {
     .option(
       "--clock <mhz>",
       `each node's clock in MHz (${clockMhzMin} to ${clockMhzMax})`,
-      numberInRange(clockMhzMin, clockMhzMax),
+      parseClockMhz,
       100,
     )
     .option(

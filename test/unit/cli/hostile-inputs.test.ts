@@ -126,13 +126,25 @@ describe.concurrent("hostile inputs through the CLI", () => {
     expectOneCleanLine(outcome.stderr, /no-such-program\.asm: no such file or directory$/);
   });
 
-  it("boot refuses a clock too slow for the kernel's periodic work, naming the option", async () => {
+  it("boot refuses a clock too slow for the kernel's periodic work or finer than a kHz, naming the option", async () => {
     const outcome = await sterna(["boot", "--nodes", "1", "--clock", "0.02", "--run", writeOnce]);
     expect(outcome.status).toBe(2);
     expectOneCleanLine(
       outcome.stderr,
       /^sterna: option '--clock <mhz>' argument '0\.02' is invalid/,
     );
+    // Finer than a kHz has no exact ratio to nanoseconds (vm/machine/clock-ratio.ts).
+    const tooFine = await sterna([
+      "boot",
+      "--nodes",
+      "1",
+      "--clock",
+      "33.3333",
+      "--run",
+      writeOnce,
+    ]);
+    expect(tooFine.status).toBe(2);
+    expectOneCleanLine(tooFine.stderr, /argument '33\.3333' is invalid.*whole kHz/);
     const slowest = await sterna(["boot", "--nodes", "1", "--clock", "1", "--run", writeOnce]);
     expect(slowest.status).toBe(0);
     expect(slowest.stdout).toBe("hello\n");
