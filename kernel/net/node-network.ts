@@ -163,7 +163,8 @@ export interface SpawnOrder {
 interface Placement {
   queryId: number;
   deadlineNs: number;
-  answers: { node: number; processCount: number; loadPermille: number }[];
+  /** Each answer with the spawns this node had sent to that node when it came (placedTotal). */
+  answers: { node: number; processCount: number; loadPermille: number; placedBefore: number }[];
   then: (node: number) => void;
 }
 
@@ -195,6 +196,12 @@ export class NodeNetwork {
   private readonly placements: Placement[] = [];
   /** Spawns sent to a node and not yet answered: placement counts them as load there. */
   private readonly placedPending = new Map<number, number>();
+  /**
+   * Spawns this node has ever sent to each node, itself included: placement adds those sent
+   * after a node's answer to the count the answer gave, so a burst of spawns placed at once
+   * (several `--run PROG@*`) spreads, though every answer was taken before the first spawn.
+   */
+  private readonly placedTotal = new Map<number, number>();
   private nextLoadReportNs: number;
   /** Spawns waiting for their image from the file store's node, by request id. */
   private readonly fileWaits = new Map<number, SpawnOrder>();
@@ -1072,6 +1079,7 @@ export class NodeNetwork {
   }
 
   private spawnOn(node: number, order: SpawnOrder, done: Continuation): void {
+    this.placedTotal.set(node, (this.placedTotal.get(node) ?? 0) + 1);
     if (node === this.kernel.homeNode) {
       this.spawnHere(order, done);
       return;
@@ -1136,6 +1144,7 @@ export class NodeNetwork {
           node: this.kernel.homeNode,
           processCount: this.kernel.liveCount,
           loadPermille: own.loadPermille,
+          placedBefore: this.placedTotal.get(this.kernel.homeNode) ?? 0,
         },
       ],
       then,
@@ -1147,13 +1156,18 @@ export class NodeNetwork {
     this.kernel.traceEvent("load-query", { query: queryId });
   }
 
-  /** Least processes (counting spawns still on their way), then least load; ties by seed. */
+  /**
+   * Least processes, then least load; ties by seed. A node's processes are those its answer
+   * gave plus the spawns sent there since, or those still on their way, whichever is more.
+   */
   private choosePlacement(placement: Placement): number {
     let best: (typeof placement.answers)[number] | undefined;
     let bestKey = Number.POSITIVE_INFINITY;
     let ties = 0;
     for (const answer of placement.answers) {
-      const processes = answer.processCount + (this.placedPending.get(answer.node) ?? 0);
+      const sentSince = (this.placedTotal.get(answer.node) ?? 0) - answer.placedBefore;
+      const processes =
+        answer.processCount + Math.max(sentSince, this.placedPending.get(answer.node) ?? 0);
       const key = processes * 2000 + answer.loadPermille;
       if (key < bestKey) {
         best = answer;
@@ -1484,6 +1498,7 @@ export class NodeNetwork {
             node: sourceNode,
             processCount: message.processCount,
             loadPermille: message.loadPermille,
+            placedBefore: this.placedTotal.get(sourceNode) ?? 0,
           });
         }
         return;

@@ -45,6 +45,25 @@ describe.concurrent("sterna boot", () => {
     expect(outcome.stderr).toContain("node 0 load: 100.0% busy over 3 samples");
   });
 
+  it("spreads a burst of --run PROG@* over the nodes, and the summary shows each one's node", async () => {
+    // All eight are placed at once, from answers taken before any spawn (review of issue 8,
+    // F2: six of nine landed on node 0, whose own spawns were not counted).
+    const directory = mkdtempSync(join(tmpdir(), "sterna-boot-"));
+    const spinPath = join(directory, "spin.asm");
+    writeFileSync(
+      spinPath,
+      "section .text\nglobal _start\n_start:\n    mov ecx, 2000000\n.l: dec ecx\n    jnz .l\n    mov eax, 1\n    xor ebx, ebx\n    int 0x80\n",
+    );
+    const runs = Array.from({ length: 8 }, () => ["--run", `${spinPath}@*`]).flat();
+    const outcome = await sterna(["boot", "--nodes", "4", "--starter", "none", ...runs]);
+    expect(outcome.status, outcome.stderr).toBe(0);
+    const nodes = [...outcome.stderr.matchAll(/^ {2}\d+\.\d+ +(\d+) +0 .*spin\.asm$/gm)].map(
+      (row) => Number(row[1]),
+    );
+    expect(nodes).toHaveLength(8);
+    for (const node of [0, 1, 2, 3]) expect(nodes.filter((n) => n === node)).toHaveLength(2);
+  });
+
   it.each([
     [["--nodes", "0"], "--nodes"],
     [["--nodes", "5000"], "--nodes"],
