@@ -446,9 +446,12 @@ export class NodeNetwork {
     return !this.isRemotePid(pid) && this.locations.has(pid);
   }
 
-  /** Whether a pid that is not live here could name a process on another node. */
+  /**
+   * Whether a pid that is not live here could name a process on another node: not one born on
+   * a node outside the cluster, which no call waits for (a receive from it answers -ESRCH).
+   */
   mayBeElsewhere(pid: Pid): boolean {
-    return this.isRemotePid(pid) || this.locations.has(pid);
+    return (this.isRemotePid(pid) && pidHomeNode(pid) < this.nodeCount) || this.locations.has(pid);
   }
 
   /** The NIC interrupt: take arrived frames, send what waits. */
