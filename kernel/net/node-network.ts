@@ -1024,7 +1024,11 @@ export class NodeNetwork {
     const found = search.found;
     this.kernel.traceEvent("located", { pid: formatPid(pid), at: found ? found.node : -1 });
     if (found) {
-      this.locations.learn(pid, found.node, found.version);
+      // Fresher than any entry here, whatever its version: it was asked for just now.
+      if (!this.locations.learn(pid, found.node, found.version)) {
+        this.locations.delete(pid);
+        this.locations.learn(pid, found.node, found.version);
+      }
       this.kernel.report(
         `process ${formatPid(pid)} found on node ${found.node} after its home, node ${pidHomeNode(pid)}, failed: what waited for it goes there`,
       );
