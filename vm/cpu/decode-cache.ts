@@ -3,7 +3,10 @@
 // entry for it, so every write to it goes through a slow path that clears its table (the
 // instructions are decoded again from the new bytes on their next execution). Slots are
 // handed out in order; when they run out the whole cache is dropped and refilled.
-// Instructions that cross a page boundary are never cached.
+// Instructions that cross a page boundary are never cached. The tables hang off a two-level
+// directory (one chunk per 4 MiB of physical memory, made on first use) so that a node's
+// bookkeeping grows with the pages it runs code from, not with its memory size: a flat
+// per-page array cost 4 MiB of host heap on a 2 GiB node before it ran anything.
 
 import type { PhysicalMemory } from "../memory/physical-memory.ts";
 import { pageShift } from "../memory/physical-memory.ts";
@@ -12,30 +15,43 @@ import { DecodedInstructions, SLOT_FIRST_CACHED } from "./decoded-instructions.t
 
 export const decodedSlotsMax = 1 << 16;
 
+const chunkShift = 10;
+const chunkPages = 1 << chunkShift;
+const chunkPageMask = chunkPages - 1;
+
+type TableChunk = (Int32Array | undefined)[];
+
 export class DecodeCache {
   readonly store = new DecodedInstructions(decodedSlotsMax);
   private nextSlot = SLOT_FIRST_CACHED;
-  private readonly tables: (Int32Array | undefined)[];
+  /** Chunk c holds the tables of pages c * chunkPages .. (c + 1) * chunkPages - 1. */
+  private readonly chunks: (TableChunk | undefined)[];
   private readonly pagesWithTables: number[] = [];
 
   constructor(
     private readonly memory: PhysicalMemory,
     private readonly tlb: Tlb,
   ) {
-    this.tables = new Array(memory.sizeBytes >>> pageShift).fill(undefined);
+    const pageCount = memory.sizeBytes >>> pageShift;
+    this.chunks = new Array((pageCount + chunkPageMask) >>> chunkShift).fill(undefined);
   }
 
   /** Forgets the instructions decoded from a page (it was written). */
   invalidatePage(page: number): void {
-    this.tables[page]?.fill(0);
+    this.chunks[page >>> chunkShift]?.[page & chunkPageMask]?.fill(0);
   }
 
   /** The offset -> slot table of a physical page (created empty on first use). */
   tableFor(page: number): Int32Array {
-    let table = this.tables[page];
+    let chunk = this.chunks[page >>> chunkShift];
+    if (chunk === undefined) {
+      chunk = new Array(chunkPages).fill(undefined);
+      this.chunks[page >>> chunkShift] = chunk;
+    }
+    let table = chunk[page & chunkPageMask];
     if (table === undefined) {
       table = new Int32Array(1 << pageShift);
-      this.tables[page] = table;
+      chunk[page & chunkPageMask] = table;
       this.pagesWithTables.push(page);
     }
     return table;
@@ -49,7 +65,7 @@ export class DecodeCache {
   /** Records the instruction decoded into the peeked slot at `offset` of `page`. */
   commit(page: number, offset: number): number {
     const slot = this.nextSlot++;
-    this.tables[page]![offset] = slot;
+    this.chunks[page >>> chunkShift]![page & chunkPageMask]![offset] = slot;
     if (this.memory.watchedPages[page] === 0) {
       this.memory.watchedPages[page] = 1;
       this.tlb.dropWritesTo(page << pageShift);
@@ -60,7 +76,7 @@ export class DecodeCache {
   /** Drops every decoded instruction. */
   flush(): void {
     for (const page of this.pagesWithTables) {
-      this.tables[page] = undefined;
+      this.chunks[page >>> chunkShift]![page & chunkPageMask] = undefined;
       this.memory.watchedPages[page] = 0;
     }
     this.pagesWithTables.length = 0;
