@@ -81,10 +81,15 @@ const memoryMibMax = 2048;
 
 class UsageError extends Error {}
 
+/** A decimal number with an optional exponent: 0.001, .001, 1e-3, 1E-3, 1., +0.5. */
+const decimalNumberPattern = /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 function probability(text: string): number {
   const value = Number(text);
-  if (!/^(0|1|0?\.\d+|1\.0*|0\.\d*)$/.test(text.trim()) || !(value >= 0 && value <= 1)) {
-    throw new InvalidArgumentError("expected a probability from 0 to 1, such as 0.01");
+  // The pattern leaves out NaN, Infinity, hexadecimal and signs other than +; the range test
+  // leaves out the rest (a negative exponent can still give 0, which is a probability).
+  if (!decimalNumberPattern.test(text.trim()) || !(value >= 0 && value <= 1)) {
+    throw new InvalidArgumentError("expected a probability from 0 to 1, such as 0.01 or 1e-3");
   }
   return value;
 }

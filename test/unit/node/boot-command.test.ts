@@ -72,6 +72,13 @@ describe.concurrent("sterna boot", () => {
     [["--run", "prog.asm@9"], "prog.asm@9"],
     [["--loss", "1.5"], "--loss"],
     [["--dup", "-0.1"], "--dup"],
+    [["--loss", "NaN"], "--loss"],
+    [["--loss", "Infinity"], "--loss"],
+    [["--corrupt", "-1e-3"], "--corrupt"],
+    [["--dup", "2e0"], "--dup"],
+    [["--loss", "1e1"], "--loss"],
+    [["--corrupt", "0x0"], "--corrupt"],
+    [["--loss", ""], "--loss"],
     [["--partition", "10ms:7:5ms"], "--partition"],
     [["--partition", "10ms:0-3:5ms"], "--partition 10ms:0-3:5ms: cuts off every node"],
     [["--migrate", "1s:0.1:9"], "--migrate"],
@@ -105,6 +112,27 @@ describe.concurrent("sterna boot", () => {
     expect(figures, faulty.stderr).not.toBeNull();
     expect(Number(figures![1])).toBeGreaterThan(0);
     expect(Number(figures![3])).toBeGreaterThan(0);
+  });
+
+  it("takes a fault probability in any usual decimal form: 1e-1, 5E-2, .05", async () => {
+    const ping = join(fixtures, "..", "..", "cluster", "fixtures", "remote-ping.asm");
+    const outcome = await sterna([
+      "boot",
+      "--nodes",
+      "3",
+      "--run",
+      `${ping} 2`,
+      "--seed",
+      "3",
+      "--loss",
+      "1e-1",
+      "--dup",
+      "5E-2",
+      "--corrupt",
+      ".05",
+    ]);
+    expect(outcome.status, outcome.stderr).toBe(0);
+    expect(outcome.stderr).toMatch(/; faults: [1-9]\d* lost, \d+ corrupted, [1-9]\d* duplicated/m);
   });
 
   it("reports assembly errors as FILE:LINE:COL, exit 2", async () => {
