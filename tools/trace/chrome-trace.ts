@@ -2,9 +2,13 @@
 // the Chrome trace-event format that Perfetto's viewer opens: a track (pid) per node, each
 // guest process's turns on the CPU as slices on its node's CPU thread (from "run" to "stop"
 // or "exit"), messages as flows from the send to the delivery, and every other event as an
-// instant. Works line by line, so a long trace never has to fit in memory at once; what it
-// keeps between lines is bounded (nodes 0..2047 as kernel/limits.ts, at most 65,536 slices
-// open at once), so a hostile trace is an error naming its line, not a host out of memory.
+// instant. A flow gets both ends or neither: a send's start is held back until its receive
+// comes, so a message never received (its receiver ended) and one received without a traced
+// send (the kernel's own messages to a Starter) are instants only. Works line by line, so a
+// long trace never has to fit in memory at once; what it keeps between lines is bounded
+// (nodes 0..2047 as kernel/limits.ts, at most 65,536 slices open at once, at most 65,536
+// sends waiting for their receive, the oldest dropped past that), so a hostile trace is an
+// error naming its line, not a host out of memory.
 
 import { nodeCountMax } from "../../kernel/limits.ts";
 
@@ -36,10 +40,14 @@ const eventsThread = 2;
 const nodeMax = nodeCountMax - 1;
 /** A slice per running process; a real trace has at most one open per node. */
 export const openSlicesMax = 65_536;
+/** Sends whose receive has not come yet; past this the oldest loses its flow. */
+export const pendingFlowsMax = 65_536;
 
 export class ChromeTraceBuilder {
   private readonly openSlices = new Map<string, OpenSlice>();
   private readonly namedNodes = new Set<number>();
+  /** A send's flow start, by flow id, until its receive emits it with the flow's end. */
+  private readonly pendingFlows = new Map<string, ChromeEvent>();
 
   /** The Chrome events one trace line becomes; throws TraceLineError naming the field. */
   convert(line: string, lineNumber: number): ChromeEvent[] {
@@ -125,21 +133,32 @@ export class ChromeTraceBuilder {
         if (event === "exit") out.push(this.instant(event, ts, pid, args));
         return out;
       }
-      case "send":
+      case "send": {
         out.push(this.instant(event, ts, pid, args));
-        out.push({
+        const id = flowId(args.from, args.to, args.seq);
+        // A re-traced id replaces the older start; the oldest waits the longest, so it goes.
+        this.pendingFlows.delete(id);
+        if (this.pendingFlows.size >= pendingFlowsMax) {
+          this.pendingFlows.delete(this.pendingFlows.keys().next().value!);
+        }
+        this.pendingFlows.set(id, {
           name: "message",
           ph: "s",
           ts,
           pid,
           tid: eventsThread,
           cat: "ipc",
-          id: flowId(args.from, args.to, args.seq),
+          id,
         });
         return out;
-      case "receive":
+      }
+      case "receive": {
         out.push(this.instant(event, ts, pid, args));
-        out.push({
+        const id = flowId(args.from, args.pid, args.seq);
+        const start = this.pendingFlows.get(id);
+        if (start === undefined) return out;
+        this.pendingFlows.delete(id);
+        out.push(start, {
           name: "message",
           ph: "f",
           bp: "e",
@@ -147,9 +166,10 @@ export class ChromeTraceBuilder {
           pid,
           tid: eventsThread,
           cat: "ipc",
-          id: flowId(args.from, args.pid, args.seq),
+          id,
         });
         return out;
+      }
       default:
         out.push(this.instant(event, ts, pid, args));
         return out;

@@ -37,6 +37,56 @@ describe("the Chrome trace export", () => {
     expect([start.pid, finish.pid]).toEqual([1, 2]);
   });
 
+  it("gives a flow both ends or neither: no end without its send, no start without its receive", () => {
+    const builder = new ChromeTraceBuilder();
+    const records = [
+      // The kernel's message to a Starter: received, never traced as a send.
+      { t: 1000, node: 1, event: "receive", pid: "1.1", from: "1.1048575", seq: 0 },
+      // Sent to a process that ended before receiving it.
+      { t: 2000, node: 0, event: "send", from: "0.1", to: "0.2", seq: 0, bytes: 4 },
+      { t: 3000, node: 0, event: "send", from: "0.1", to: "1.1", seq: 0, bytes: 4 },
+      { t: 5000, node: 1, event: "receive", pid: "1.1", from: "0.1", seq: 0 },
+    ];
+    const events = records.flatMap((record, index) =>
+      builder.convert(JSON.stringify(record), index + 1),
+    );
+    const flows = events.filter((event) => event.ph === "s" || event.ph === "f");
+    expect(flows.map((event) => [event.ph, event.id, event.ts])).toEqual([
+      ["s", "0.1>1.1#0", 3],
+      ["f", "0.1>1.1#0", 5],
+    ]);
+    expect(events.filter((event) => event.name === "receive")).toHaveLength(2);
+    expect(events.filter((event) => event.name === "send")).toHaveLength(2);
+  });
+
+  it("pairs every flow of a cluster run's trace, Starters' kernel messages included", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "sterna-trace-"));
+    const tracePath = join(directory, "run.jsonl");
+    const chromePath = join(directory, "run.json");
+    const ping = new URL("../cluster/fixtures/remote-ping.asm", import.meta.url).pathname;
+    const boot = await sterna(["boot", "--nodes", "3", "--run", `${ping} 2`, "--trace", tracePath]);
+    expect(boot.status, boot.stderr).toBe(0);
+    const converted = await sterna(["trace", tracePath, "--chrome", chromePath]);
+    expect(converted.status, converted.stderr).toBe(0);
+    const { traceEvents } = JSON.parse(readFileSync(chromePath, "utf8")) as {
+      traceEvents: { ph: string; id?: string }[];
+    };
+    const ends = new Map<string, string[]>();
+    for (const event of traceEvents) {
+      if (event.ph !== "s" && event.ph !== "f") continue;
+      ends.set(event.id!, [...(ends.get(event.id!) ?? []), event.ph]);
+    }
+    expect(ends.size).toBeGreaterThan(0);
+    const unpaired = [...ends].filter(([, phases]) => phases.join() !== "s,f");
+    expect(unpaired).toEqual([]);
+    // The Starters' messages from the kernel are received but have no traced send.
+    const receives = readFileSync(tracePath, "utf8")
+      .trimEnd()
+      .split("\n")
+      .filter((line) => JSON.parse(line).event === "receive");
+    expect(receives.length).toBeGreaterThan(ends.size);
+  });
+
   it("names the line and the field of a malformed record", () => {
     const builder = new ChromeTraceBuilder();
     expect(() => builder.convert("{not json", 7)).toThrow(new TraceLineError("line 7: not JSON"));
