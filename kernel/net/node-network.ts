@@ -124,6 +124,11 @@ interface Waiting {
   heldAt?: number;
   passedHops?: number;
   /**
+   * The node that passed it on to `heldAt`. Should that node fail, its Forward may have died
+   * with it (a frame never sent again), so the request is retried as if `heldAt` had failed.
+   */
+  passedBy?: number;
+  /**
    * Its target's home failed: it waits for this node's search (Locate) for where the target
    * is, then goes there (`bytes`), or answers -ESRCH when no live node holds it.
    */
@@ -150,6 +155,7 @@ function waitOn(waiting: Waiting, node: number): void {
   waiting.node = node;
   waiting.heldAt = undefined;
   waiting.passedHops = undefined;
+  waiting.passedBy = undefined;
 }
 
 /** What to spawn, for whom: the parent (pidNone: the kernel), and whether it is a --run job. */
@@ -705,7 +711,7 @@ export class NodeNetwork {
     const requestId = this.options.watchPeers ? requestIdOf(bytes) : undefined;
     if (requestId === undefined) return;
     if (originNode === this.kernel.homeNode) {
-      this.onPassedOn(requestId, node, hops + 1);
+      this.onPassedOn(requestId, node, hops + 1, this.kernel.homeNode);
     } else if (originNode < this.nodeCount && !this.transport.hasFailed(originNode)) {
       this.transport.send(
         originNode,
@@ -716,14 +722,15 @@ export class NodeNetwork {
   }
 
   /**
-   * A request of this node was passed on to `node` (`hops` passes from its start): watch that
-   * node from now on. One already declared failed answers it as a failure would.
+   * A request of this node was passed on to `node` by `passer` (`hops` passes from its start):
+   * watch that node from now on. One already declared failed answers it as a failure would.
    */
-  private onPassedOn(requestId: number, node: number, hops: number): void {
+  private onPassedOn(requestId: number, node: number, hops: number, passer: number): void {
     const waiting = this.waiting.get(requestId);
     if (!waiting || waiting.parked || hops <= (waiting.passedHops ?? 0)) return;
     waiting.heldAt = node;
     waiting.passedHops = hops;
+    waiting.passedBy = passer;
     if (node === this.kernel.homeNode || !this.transport.hasFailed(node)) return;
     // Sent once more through the home already, and passed on to a failed node: -ESRCH.
     if (waiting.onPeerFailed) waiting.onPeerFailed();
@@ -1244,7 +1251,8 @@ export class NodeNetwork {
     });
     this.migration.onPeerFailed(node);
     for (const [requestId, waiting] of [...this.waiting]) {
-      if (watchedNode(waiting) !== node) continue;
+      // Also a request the failed node passed on: its Forward may have died with it.
+      if (watchedNode(waiting) !== node && waiting.passedBy !== node) continue;
       if (waiting.onPeerFailed) waiting.onPeerFailed();
       else this.complete(requestId, -Errno.EAGAIN);
     }
@@ -1298,7 +1306,11 @@ export class NodeNetwork {
     // destination, a frozen process's source, a forwarding link) or parked after that node
     // dropped it (recover). The frame was acknowledged, so only a probe notices that the node
     // failed before answering; then the request is answered as any whose node failed (retry).
-    for (const waiting of this.waiting.values()) nodes.add(watchedNode(waiting));
+    // The node that passed it on there is watched too: its Forward may die with it.
+    for (const waiting of this.waiting.values()) {
+      nodes.add(watchedNode(waiting));
+      if (waiting.passedBy !== undefined) nodes.add(waiting.passedBy);
+    }
     // A receive waits to hear of a sender's end from the node asked (EndWatch): its failure
     // takes that news with it, and the receive then asks elsewhere or answers (onPeerFailed).
     for (const node of this.endWatches.askedNodes()) nodes.add(node);
@@ -1419,7 +1431,7 @@ export class NodeNetwork {
         this.onProcessEnded(sourceNode, message.pid);
         return;
       case KernelMessageKind.PassedOn:
-        this.onPassedOn(message.requestId, message.node, message.hops);
+        this.onPassedOn(message.requestId, message.node, message.hops, sourceNode);
         return;
       case KernelMessageKind.SpawnRequest:
         this.spawnHere(message, (result) =>

@@ -77,4 +77,40 @@ describe("a source crashing while the state is on its way out", () => {
     // Installed, but the source never finished its cleanup: failed, as DESIGN.md §5 counts a crash.
     expect(run.stderr).toContain("migrations: 0 committed, 0 cancelled, 1 failed");
   }, 180_000);
+
+  it("answers a send the crashed source had passed on to the destination, when the process is lost", async () => {
+    // Under redirect node 2 passes 1.1's send to 2.1 on to node 3 and tells node 1 (PassedOn);
+    // its Forward dies with it 26 µs later, 2.1 never arrives, and node 1, which watched node 3
+    // alone, waited until --until. Now node 1 also watches the node that passed the send on, and
+    // when it fails retries the send (a search, 2.1's home being that node): found nowhere,
+    // -ESRCH, and 1.1 exits 4, as a pair member whose partner was lost.
+    const run = await sterna([
+      "boot",
+      "--nodes",
+      "5",
+      "--seed",
+      "9",
+      "--fabric",
+      "ethernet",
+      "--strategy",
+      "direct",
+      "--delivery",
+      "redirect",
+      "--workers",
+      "1",
+      "--run",
+      crashPairsProgram("1 6 2992"),
+      "--migrate",
+      "19835831ns:2.1:3",
+      "--until",
+      "10s",
+      "--crash",
+      "20774226ns:2",
+    ]);
+    expect(run.stderr).not.toMatch(/time limit/);
+    expect(run.stderr).toContain("process 2.1 never arrived");
+    expect(run.stderr).toMatch(/^ {2}2\.1 +2 137 /m);
+    expect(run.stderr).toMatch(/^ {2}1\.1 +1 +4 /m);
+    expect(run.stderr).toMatch(/^ {2}0\.1 +0 141 /m);
+  }, 180_000);
 });
