@@ -4,7 +4,11 @@
 // and condition tests specialised for the record the block made.
 
 import { loadCode, storeCode } from "./block-memory-code.ts";
-import { LOCATION_IMMEDIATE, LOCATION_MEMORY } from "./decoded-instructions.ts";
+import {
+  type DecodedInstructions,
+  LOCATION_IMMEDIATE,
+  LOCATION_MEMORY,
+} from "./decoded-instructions.ts";
 import { signExtend } from "./execute.ts";
 import { LazyOp } from "./lazy-flags.ts";
 
@@ -129,4 +133,29 @@ export function conditionCode(cc: number, source: FlagSource): string {
     }
   }
   return `(${flagsSync} f.condition(${cc}))`;
+}
+
+/** A decoded instruction's handler and operands, with its operands' read and write code. */
+export interface SlotOperands {
+  handler: number;
+  size: number;
+  dst: number;
+  src: number;
+  imm: number;
+  read: (location: number, bits: number) => string;
+  write: (location: number, bits: number, value: string) => string;
+}
+
+/** The operands of the instruction in `slot`, for code generated at `step` of a block. */
+export function slotOperands(store: DecodedInstructions, slot: number, step: number): SlotOperands {
+  const imm = store.imm[slot]!;
+  return {
+    handler: store.handler[slot]!,
+    size: store.size[slot]!,
+    dst: store.dst[slot]!,
+    src: store.src[slot]!,
+    imm,
+    read: (location, bits) => readCode(location, bits, imm, step),
+    write: (location, bits, value) => writeCode(location, bits, value, step),
+  };
 }

@@ -24,11 +24,10 @@ import {
   flagsSync,
   lazyRecord,
   markedRecord,
-  readCode,
   signExtendCode,
+  slotOperands,
   unknownOp,
   unmarked,
-  writeCode,
 } from "./block-code-parts.ts";
 import { loadCode, memoryLocals, storeCode } from "./block-memory-code.ts";
 import { counterBranchCode, uncommonFormCode } from "./block-uncommon-forms.ts";
@@ -626,14 +625,7 @@ function sizedCode(
   step: number,
   leaveIfCodeWritten: string,
 ): { code: string; source: FlagSource; checksCodeWritten?: boolean } | undefined {
-  const handler = store.handler[slot]!;
-  const size = store.size[slot]!;
-  const dst = store.dst[slot]!;
-  const src = store.src[slot]!;
-  const imm = store.imm[slot]!;
-  const read = (location: number, bits: number) => readCode(location, bits, imm, step);
-  const write = (location: number, bits: number, value: string) =>
-    writeCode(location, bits, value, step);
+  const { handler, size, dst, src, imm, read, write } = slotOperands(store, slot, step);
   switch (handler) {
     case HandlerId.Mov:
       if (dst === LOCATION_MEMORY) {

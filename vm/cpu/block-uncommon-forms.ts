@@ -17,6 +17,7 @@ import {
   flagsSync,
   readCode,
   signExtendCode,
+  slotOperands,
   unknownOp,
   writeCode,
 } from "./block-code-parts.ts";
@@ -54,14 +55,7 @@ export function uncommonFormCode(
   flagSource: FlagSource,
   step: number,
 ): FormCode | undefined {
-  const handler = store.handler[slot]!;
-  const size = store.size[slot]!;
-  const dst = store.dst[slot]!;
-  const src = store.src[slot]!;
-  const imm = store.imm[slot]!;
-  const read = (location: number, bits: number) => readCode(location, bits, imm, step);
-  const write = (location: number, bits: number, value: string) =>
-    writeCode(location, bits, value, step);
+  const { handler, size, dst, src, imm, read, write } = slotOperands(store, slot, step);
   const raiseDivideError = `{ c.blockStep = ${step}; c.raise(${VECTOR_DIVIDE_ERROR}, 0); }`;
   switch (handler) {
     case HandlerId.Shl:
