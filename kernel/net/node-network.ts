@@ -393,8 +393,11 @@ export class NodeNetwork {
     }
   }
 
-  /** At the home of `pid`: it ended (here, or where it moved to); the nodes that asked hear it. */
-  private onOwnProcessEnded(pid: Pid): void {
+  /**
+   * `pid` ended: the nodes that asked to hear of it hear it, from its home (it ended there, or
+   * where it moved to) or from the node a search found it on (its home failed).
+   */
+  private tellEndWatchers(pid: Pid): void {
     for (const node of this.endWatches.takeWatchers(pid)) this.tellEnded(node, pid);
   }
 
@@ -411,18 +414,26 @@ export class NodeNetwork {
     // From the home; once it failed, from the node a search found the process on.
     if (fromNode !== pidHomeNode(pid) && !this.homeFailed(pid)) return;
     this.endWatches.answered(pid);
-    let woken = 0;
-    for (const process of [...this.kernel.processes.all()]) {
-      if (
+    const woken = this.endReceivesFrom(pid);
+    this.kernel.traceEvent("sender-ended", { pid: formatPid(pid), woken });
+  }
+
+  /** Receives here waiting for `pid` alone, with nothing from it queued. */
+  private receivesWaitingFor(pid: Pid): Process[] {
+    return [...this.kernel.processes.all()].filter(
+      (process) =>
         process.state === ProcessState.BlockedReceive &&
         process.context.regs[Reg.edx]! >>> 0 === pid &&
-        !process.mailbox.peek(pid)
-      ) {
-        this.kernel.wake(process, ResumeAction.SetResult, -Errno.ESRCH);
-        woken++;
-      }
-    }
-    this.kernel.traceEvent("sender-ended", { pid: formatPid(pid), woken });
+        !process.mailbox.peek(pid),
+    );
+  }
+
+  /** `pid` has ended, or is nowhere: the receives waiting for it alone answer -ESRCH; how many. */
+  private endReceivesFrom(pid: Pid): number {
+    const receivers = this.receivesWaitingFor(pid);
+    for (const process of receivers)
+      this.kernel.wake(process, ResumeAction.SetResult, -Errno.ESRCH);
+    return receivers.length;
   }
 
   /**
@@ -552,10 +563,7 @@ export class NodeNetwork {
     const waiting = this.waiting.get(requestId)!;
     waiting.onPeerFailed = () => this.retry(requestId, receiverPid, bytesSent);
     waiting.ipc = { senderPid: process.pid, receiverPid, pairSeq, bytes: bytesSent };
-    const sent =
-      node === pidHomeNode(receiverPid) && this.homeFailed(receiverPid)
-        ? this.searchThenSend(requestId, receiverPid, bytesSent)
-        : this.transport.send(node, bytesSent, this.kernel.nowNs());
+    const sent = this.sendRequest(requestId, node, receiverPid, bytesSent);
     if (!sent) {
       this.waiting.delete(requestId);
       return this.transport.hasFailed(node) ? -Errno.ESRCH : -Errno.EAGAIN;
@@ -594,10 +602,7 @@ export class NodeNetwork {
       this.waiting.delete(requestId);
       return -Errno.ESRCH;
     }
-    const sent =
-      node === pidHomeNode(targetPid) && this.homeFailed(targetPid)
-        ? this.searchThenSend(requestId, targetPid, request)
-        : this.transport.send(node, request, this.kernel.nowNs());
+    const sent = this.sendRequest(requestId, node, targetPid, request);
     if (!sent) {
       this.waiting.delete(requestId);
       return -Errno.ESRCH;
@@ -647,11 +652,8 @@ export class NodeNetwork {
         this.migrationBytes(process.pid, linkUpdateEnded),
         nowNs,
       );
-      // Watchers that found it here by a search (its home failed) hear of its end from here.
-      for (const node of this.endWatches.takeWatchers(process.pid)) {
-        this.tellEnded(node, process.pid);
-      }
-    } else this.onOwnProcessEnded(process.pid);
+    }
+    this.tellEndWatchers(process.pid);
     const parentPid = process.parentPid;
     if (parentPid === pidNone || this.kernel.processes.live(parentPid)) return;
     if (!this.mayBeElsewhere(parentPid)) return;
@@ -813,7 +815,7 @@ export class NodeNetwork {
    * message of that pair can overtake it; the receiver's pair numbers drop a duplicate.
    */
   onLocationLearned(pid: Pid, node: number): void {
-    if (node === linkUpdateEnded && !this.isRemotePid(pid)) this.onOwnProcessEnded(pid);
+    if (node === linkUpdateEnded && !this.isRemotePid(pid)) this.tellEndWatchers(pid);
     // At a node already declared failed (a migration's destination telling that its source
     // failed before the state came): a remote child is lost, as if it had lived there all along.
     if (node < this.nodeCount && node !== this.kernel.homeNode && this.transport.hasFailed(node)) {
@@ -946,6 +948,16 @@ export class NodeNetwork {
   }
 
   /**
+   * Sends request `requestId` (`bytes`, about `pid`) to `node`; to a home already declared
+   * failed it waits for a search for `pid` instead. False when it could not go out.
+   */
+  private sendRequest(requestId: number, node: number, pid: Pid, bytes: Uint8Array): boolean {
+    return node === pidHomeNode(pid) && this.homeFailed(pid)
+      ? this.searchThenSend(requestId, pid, bytes)
+      : this.transport.send(node, bytes, this.kernel.nowNs());
+  }
+
+  /**
    * The request `requestId` (`bytes`, about `pid`) waits for a search for `pid`, its home
    * having failed; false when there is no other live node to ask (nothing started).
    */
@@ -1032,10 +1044,8 @@ export class NodeNetwork {
     this.kernel.traceEvent("located", { pid: formatPid(pid), at: found ? found.node : -1 });
     if (found) {
       // Fresher than any entry here, whatever its version: it was asked for just now.
-      if (!this.locations.learn(pid, found.node, found.version)) {
-        this.locations.delete(pid);
-        this.locations.learn(pid, found.node, found.version);
-      }
+      this.locations.delete(pid);
+      this.locations.learn(pid, found.node, found.version);
       this.kernel.report(
         `process ${formatPid(pid)} found on node ${found.node} after its home, node ${pidHomeNode(pid)}, failed: what waited for it goes there`,
       );
@@ -1051,23 +1061,15 @@ export class NodeNetwork {
       waitOn(waiting, found.node);
       if (!this.sendOrHandle(found.node, bytes)) this.complete(requestId, -Errno.ESRCH);
     }
-    let woken = 0;
-    for (const process of [...this.kernel.processes.all()]) {
-      if (
-        process.state !== ProcessState.BlockedReceive ||
-        process.context.regs[Reg.edx]! >>> 0 !== pid ||
-        process.mailbox.peek(pid)
-      ) {
-        continue;
-      }
-      if (found) {
+    if (found) {
+      // Found: a receive waiting for it asks that node to hear of its end.
+      if (this.receivesWaitingFor(pid).length > 0) {
         this.endWatches.answered(pid);
         this.watchSenderEnd(pid);
-        break;
       }
-      this.kernel.wake(process, ResumeAction.SetResult, -Errno.ESRCH);
-      woken++;
+      return;
     }
+    const woken = this.endReceivesFrom(pid);
     if (woken > 0) this.kernel.traceEvent("sender-ended", { pid: formatPid(pid), woken });
   }
 
@@ -1236,19 +1238,15 @@ export class NodeNetwork {
     // the sender ends on this node.
     // One whose home failed may live on: the other nodes are asked (searchFor), and the
     // receive waits for the answer.
-    const receivers = [...this.kernel.processes.all()].filter((process) => {
-      if (process.state !== ProcessState.BlockedReceive) return false;
+    const receivers: Process[] = [];
+    const homeLost: Process[] = [];
+    for (const process of this.kernel.processes.all()) {
+      if (process.state !== ProcessState.BlockedReceive) continue;
       const from = process.context.regs[Reg.edx]! >>> 0;
-      if (from === pidNone || this.kernel.processes.live(from)) return false;
-      if (pidHomeNode(from) === node && this.isRemotePid(from)) return false;
-      return this.nodeOf(from) === node;
-    });
-    const homeLost = [...this.kernel.processes.all()].flatMap((process) => {
-      if (process.state !== ProcessState.BlockedReceive) return [];
-      const from = process.context.regs[Reg.edx]! >>> 0;
-      if (from === pidNone || this.kernel.processes.live(from)) return [];
-      return pidHomeNode(from) === node && this.isRemotePid(from) ? [process] : [];
-    });
+      if (from === pidNone || this.kernel.processes.live(from)) continue;
+      if (pidHomeNode(from) === node && this.isRemotePid(from)) homeLost.push(process);
+      else if (this.nodeOf(from) === node) receivers.push(process);
+    }
     this.migration.onPeerFailed(node);
     for (const [requestId, waiting] of [...this.waiting]) {
       // Also a request the failed node passed on: its Forward may have died with it.
