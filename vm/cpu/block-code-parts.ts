@@ -9,6 +9,7 @@ import {
   LOCATION_IMMEDIATE,
   LOCATION_MEMORY,
 } from "./decoded-instructions.ts";
+import { FLAG_CF, FLAG_OF } from "./eflags.ts";
 import { signExtend } from "./execute.ts";
 import { LazyOp } from "./lazy-flags.ts";
 
@@ -158,4 +159,20 @@ export function slotOperands(store: DecodedInstructions, slot: number, step: num
     read: (location, bits) => readCode(location, bits, imm, step),
     write: (location, bits, value) => writeCode(location, bits, value, step),
   };
+}
+
+/** Materialises the lazy flags into f.word (and the record's op local into None). */
+export const materialise = `${flagsSync} f.materialise(); f.op = ${LazyOp.None};`;
+
+/** Sets CF from `cy` and OF from `o` (0 or 1), the other flags kept (rotates). */
+export const editCarryAndOverflow = `${materialise} f.word = (f.word & ${~(FLAG_CF | FLAG_OF)}) | cy | (o * ${FLAG_OF});`;
+
+/** The flag record of a shift, from its `cy`, `o` and result `x` (unmarked). */
+export const shiftRecord = `f.op = ${LazyOp.Explicit}; f.a = cy; f.b = o; f.result = x;`;
+
+/** `cy` and `o` of rol (`left`) or ror from the rotated value `u`, its top bit `top`. */
+export function rotateFlagsCode(left: boolean, top: number): string {
+  return left
+    ? `const cy = u & 1; const o = ((u >>> ${top}) & 1) ^ cy;`
+    : `const cy = (u >>> ${top}) & 1; const o = cy ^ ((u >>> ${top - 1}) & 1);`;
 }

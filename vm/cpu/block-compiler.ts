@@ -19,11 +19,14 @@ import type { BlockFunction } from "./block-cache.ts";
 import {
   carryCode,
   conditionCode,
+  editCarryAndOverflow,
   type FlagSource,
   flagRecord,
   flagsSync,
   lazyRecord,
   markedRecord,
+  rotateFlagsCode,
+  shiftRecord,
   signExtendCode,
   slotOperands,
   unknownOp,
@@ -39,7 +42,6 @@ import {
   LOCATION_NONE,
   REGISTER_ZERO,
 } from "./decoded-instructions.ts";
-import { FLAG_CF, FLAG_OF } from "./eflags.ts";
 import { maskOf, signExtend } from "./execute.ts";
 import { AluOp, FastKind, ShiftOp } from "./fast-kind.ts";
 import { HandlerId } from "./handler-id.ts";
@@ -130,6 +132,9 @@ export function blockSource(
     `${charge(ran, extraCycles)} c.exitOffset = ${offset}; return base;`;
   const leaveFor = (ran: number, target: string) =>
     `${charge(ran, 0)} c.exitOffset = 0; return ${target};`;
+  // ret (popping `popBytes` with its return address) at instruction `k`: leaves for the target.
+  const returnCode = (k: number, popBytes: number) =>
+    `{ const sp = r[4]; const t = ${loadCode(32, "sp", k)}; r[4] = (sp + ${popBytes}) | 0; ${leaveFor(count, "t")} }`;
   const whole = charge(count, 0);
   const taken = cpuCostCycles.branchTakenExtra;
   let flagSource: FlagSource = unknownOp;
@@ -236,9 +241,7 @@ export function blockSource(
         );
         break;
       case FastKind.Ret:
-        lines.push(
-          `{ const sp = r[4]; const t = ${loadCode(32, "sp", k)}; r[4] = (sp + 4) | 0; ${leaveFor(count, "t")} }`,
-        );
+        lines.push(returnCode(k, 4));
         break;
       case FastKind.JmpRel:
         if (!last) break; // the block goes on at the target
@@ -330,10 +333,10 @@ export function blockSource(
       case FastKind.Nop:
         break;
       default: {
+        const touchesMemory = d === LOCATION_MEMORY || s === LOCATION_MEMORY;
+        const address = touchesMemory ? `const ad = ${ea};` : "";
         const sized = sizedCode(store, slot, flagSource, k, leaveIfCodeWritten);
         if (sized !== undefined) {
-          const touchesMemory = d === LOCATION_MEMORY || s === LOCATION_MEMORY;
-          const address = touchesMemory ? `const ad = ${ea};` : "";
           const check = touchesMemory && !sized.checksCodeWritten ? leaveIfCodeWritten : "";
           lines.push(`{ ${address} ${sized.code} ${check} }`);
           flagSource = sized.source;
@@ -341,8 +344,6 @@ export function blockSource(
         }
         const uncommon = uncommonFormCode(store, slot, flagSource, k);
         if (uncommon !== undefined) {
-          const touchesMemory = d === LOCATION_MEMORY || s === LOCATION_MEMORY;
-          const address = touchesMemory ? `const ad = ${ea};` : "";
           const check = touchesMemory || uncommon.storesImplicitly ? leaveIfCodeWritten : "";
           lines.push(`{ ${address} ${uncommon.code} ${check} }`);
           flagSource = uncommon.source;
@@ -358,9 +359,7 @@ export function blockSource(
         }
         if (store.handler[slot] === HandlerId.Ret) {
           // ret imm16: the fast kind Ret has none.
-          lines.push(
-            `{ const sp = r[4]; const t = ${loadCode(32, "sp", k)}; r[4] = (sp + ${4 + imm}) | 0; ${leaveFor(count, "t")} }`,
-          );
+          lines.push(returnCode(k, 4 + imm));
           break;
         }
         const transfer = indirectTransferCode(store, slot, ends[k]!, k);
@@ -763,7 +762,7 @@ function shiftByConstantCode(
     // Rotates change only CF and OF: the other status flags are folded into f.word first
     // (materialise) and the two are edited there.
     const compute = rotateCode(handler === HandlerId.Rol, size, count, mask, top);
-    return `${before} ${compute} ${write(dst, size, "x")} ${flagsSync} f.materialise(); f.op = ${LazyOp.None}; f.word = (f.word & ${~(FLAG_CF | FLAG_OF)}) | cy | (o * ${FLAG_OF});`;
+    return `${before} ${compute} ${write(dst, size, "x")} ${editCarryAndOverflow}`;
   }
   let compute: string;
   if (handler === HandlerId.Shl) {
@@ -774,7 +773,7 @@ function shiftByConstantCode(
   } else {
     compute = `const cy = (a >> ${count - 1}) & 1; const x = a >> ${count}; const o = 0;`;
   }
-  return `${before} ${compute} ${write(dst, size, "x")} ${flagRecord(`f.op = ${LazyOp.Explicit}; f.a = cy; f.b = o; f.result = x;`)}`;
+  return `${before} ${compute} ${write(dst, size, "x")} ${flagRecord(shiftRecord)}`;
 }
 
 /**
@@ -790,10 +789,7 @@ function rotateCode(left: boolean, size: number, count: number, mask: number, to
       : left
         ? `((${value} << ${by}) | (${value} >>> ${size - by}))`
         : `((${value} >>> ${by}) | (${value} << ${size - by}))`;
-  const flags = left
-    ? `const cy = u & 1; const o = ((u >>> ${top}) & 1) ^ cy;`
-    : `const cy = (u >>> ${top}) & 1; const o = cy ^ ((u >>> ${top - 1}) & 1);`;
-  return `const u = ${rotated} & ${mask}; ${flags} const x = ${signExtendCode("u", size)};`;
+  return `const u = ${rotated} & ${mask}; ${rotateFlagsCode(left, top)} const x = ${signExtendCode("u", size)};`;
 }
 
 /**

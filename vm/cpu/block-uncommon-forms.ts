@@ -12,10 +12,15 @@
 import {
   carryCode,
   conditionCode,
+  editCarryAndOverflow,
   type FlagSource,
   flagRecord,
   flagsSync,
+  lazyRecord,
+  materialise,
   readCode,
+  rotateFlagsCode,
+  shiftRecord,
   signExtendCode,
   slotOperands,
   unknownOp,
@@ -28,7 +33,7 @@ import {
   LOCATION_MEMORY,
   LOCATION_NONE,
 } from "./decoded-instructions.ts";
-import { FLAG_AF, FLAG_CF, FLAG_DF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF } from "./eflags.ts";
+import { FLAG_AF, FLAG_CF, FLAG_DF, FLAG_PF, FLAG_SF, FLAG_ZF } from "./eflags.ts";
 import { VECTOR_DIVIDE_ERROR } from "./exception-vector.ts";
 import { maskOf } from "./execute.ts";
 import { HandlerId } from "./handler-id.ts";
@@ -41,9 +46,6 @@ export interface FormCode {
   /** Stores to memory other than through its memory operand (the stack): the caller checks for cached code after it. */
   storesImplicitly?: boolean;
 }
-
-/** Materialises the lazy flags into f.word (and the record's op local into None). */
-const materialise = `${flagsSync} f.materialise(); f.op = ${LazyOp.None};`;
 
 /** The flags of lahf and sahf. */
 const lowStatusFlags = FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF;
@@ -135,7 +137,7 @@ export function uncommonFormCode(
           ? `${write(dst, size, "x")} ${write(src, size, "a")}`
           : `${write(src, size, "a")} ${write(dst, size, "x")}`;
       return {
-        code: `const a = ${read(dst, size)}; const b = ${read(src, size)}; const x = ${sum}; ${writes} ${flagRecord(`f.op = ${LazyOp.Add}; f.a = a; f.b = b; f.result = x;`)}`,
+        code: `const a = ${read(dst, size)}; const b = ${read(src, size)}; const x = ${sum}; ${writes} ${lazyRecord(LazyOp.Add)}`,
         source: LazyOp.Add,
       };
     }
@@ -163,7 +165,7 @@ export function uncommonFormCode(
       return {
         code: `const v = ${value}; const sp = (r[4] - ${size / 8}) | 0; ${storeCode(size, "sp", "v", step)} r[4] = sp;`,
         source: flagSource,
-        storesImplicitly: dst !== LOCATION_MEMORY,
+        storesImplicitly: true,
       };
     }
     case HandlerId.Pop:
@@ -275,20 +277,14 @@ function shiftByCountCode(
         handler === HandlerId.Rol
           ? `((${value} << by) | (${value} >>> (${size} - by)))`
           : `((${value} >>> by) | (${value} << (${size} - by)))`;
-      const flags =
-        handler === HandlerId.Rol
-          ? `const cy = u & 1; const o = ((u >>> ${top}) & 1) ^ cy;`
-          : `const cy = (u >>> ${top}) & 1; const o = cy ^ ((u >>> ${top - 1}) & 1);`;
+      const flags = rotateFlagsCode(handler === HandlerId.Rol, top);
       // For 8 and 16 bits a multiple of the size rotates by 0: the value's bits never reach
       // the shifted-out side (v >>> size is 0), so no test is needed.
       return `const a = ${operand}; const cn = ${count}; if (cn !== 0) { const by = ${by}; const u = ${rotated} & ${mask}; ${flags} const x = ${signExtendCode("u", size)}; ${write("x")} ${editCarryAndOverflow} }`;
     }
   }
-  return `const a = ${operand}; const cn = ${count}; if (cn !== 0) { ${compute} ${write("x")} f.op = ${LazyOp.Explicit}; f.a = cy; f.b = o; f.result = x; }`;
+  return `const a = ${operand}; const cn = ${count}; if (cn !== 0) { ${compute} ${write("x")} ${shiftRecord} }`;
 }
-
-/** Sets CF from `cy` and OF from `o` (0 or 1), the other flags kept. */
-const editCarryAndOverflow = `${materialise} f.word = (f.word & ${~(FLAG_CF | FLAG_OF)}) | cy | (o * ${FLAG_OF});`;
 
 /**
  * rcl/rcr by a count (an expression, masked to 5 bits), as execute.ts's rotate: 8 and 16-bit
@@ -329,7 +325,7 @@ function doubleShiftCode(
     ? `const x = (a << cn) | (r[${src}] >>> (32 - cn)); const cy = (a >>> (32 - cn)) & 1;`
     : `const x = (a >>> cn) | (r[${src}] << (32 - cn)); const cy = (a >>> (cn - 1)) & 1;`;
   const body = `${compute} const o = ((x ^ a) >>> 31) & 1; ${write("x")}`;
-  const record = `f.op = ${LazyOp.Explicit}; f.a = cy; f.b = o; f.result = x;`;
+  const record = shiftRecord;
   if (imm >= 0) {
     const count = imm & 31;
     if (count === 0) return { code: `const a = ${operand};`, source: unknownOp };
