@@ -32,28 +32,33 @@ export const enum StepOutcome {
  */
 export function executeFast(cpu: Cpu, slot: number, eip: number, budgetCycles: number): number {
   const store = cpu.cache.store;
-  const kind = store.kind[slot]!;
-  if (kind === FastKind.String) return executeStringStep(cpu, slot, eip, budgetCycles);
   cpu.stepOutcome = StepOutcome.Retired;
   cpu.stepCycles = store.costCycles[slot]!;
-  return fastKindHandlers[kind]!(cpu, slot, (eip + store.lengthBytes[slot]!) | 0);
+  return fastKindHandlers[store.kind[slot]!]!(
+    cpu,
+    slot,
+    (eip + store.lengthBytes[slot]!) | 0,
+    budgetCycles,
+  );
 }
 
-/** A string instruction: eip moves on only when it is complete. */
-function executeStringStep(cpu: Cpu, slot: number, eip: number, budgetCycles: number): number {
+/**
+ * Runs one kind: the slot's instruction, `next` the eip after it; returns the next eip.
+ * `budgetCycles` bounds a rep string instruction, the only kind that reads it.
+ */
+type FastKindHandler = (cpu: Cpu, slot: number, next: number, budgetCycles: number) => number;
+
+/** A string instruction: its own cycles; eip moves on only when it is complete. */
+function string(cpu: Cpu, slot: number, next: number, budgetCycles: number): number {
+  const eip = (next - cpu.cache.store.lengthBytes[slot]!) | 0;
   cpu.eip = eip >>> 0;
-  const usedCycles = executeString(cpu, slot, budgetCycles);
-  cpu.stepCycles = usedCycles;
+  cpu.stepCycles = executeString(cpu, slot, budgetCycles);
   if (cpu.eip === eip >>> 0) {
     cpu.stepOutcome = StepOutcome.Incomplete;
     return eip;
   }
-  cpu.stepOutcome = StepOutcome.Retired;
   return cpu.eip | 0;
 }
-
-/** Runs one kind: the slot's instruction, `next` the eip after it; returns the next eip. */
-type FastKindHandler = (cpu: Cpu, slot: number, next: number) => number;
 
 function generic(cpu: Cpu, slot: number, next: number): number {
   cpu.eip = next >>> 0;
@@ -274,15 +279,11 @@ function nop(_cpu: Cpu, _slot: number, next: number): number {
   return next;
 }
 
-function unreachableString(): never {
-  throw new Error("executeFast: string instructions do not go through the kind table");
-}
-
 /** Indexed by FastKind. */
 const fastKindHandlers: readonly FastKindHandler[] = (() => {
   const table: FastKindHandler[] = [];
   table[FastKind.Generic] = generic;
-  table[FastKind.String] = unreachableString;
+  table[FastKind.String] = string;
   table[FastKind.MovRegReg] = movRegReg;
   table[FastKind.MovRegImm] = movRegImm;
   table[FastKind.MovLoad] = movLoad;
