@@ -22,7 +22,7 @@ import type { Cpu } from "../../vm/cpu/cpu.ts";
 import { LOCATION_MEMORY } from "../../vm/cpu/decoded-instructions.ts";
 import { isaRows } from "../../vm/cpu/isa.ts";
 import { Machine } from "../../vm/machine.ts";
-import { cpuWorkloads } from "./cpu-measure.ts";
+import { cpuWorkloads, namedWorkload } from "./cpu-measure.ts";
 
 const { values, positionals } = parseArgs({
   options: {
@@ -34,8 +34,7 @@ const { values, positionals } = parseArgs({
 });
 const repeat = Number(values.repeat);
 const threshold = Number(values["compile-threshold"]);
-const [name = "c-bench", ...givenArgs] = positionals;
-const workload = cpuWorkloads.find((w) => w.name === name);
+const workload = namedWorkload(positionals.length > 0 ? positionals : ["c-bench"]);
 if (
   workload === undefined ||
   !Number.isInteger(repeat) ||
@@ -50,7 +49,7 @@ if (
   );
   process.exit(2);
 }
-const args = givenArgs.length > 0 ? givenArgs : workload.args;
+const args = workload.args;
 const image = readFileSync(workload.binary);
 
 /** CPU time of this process's main thread (Linux; NaN elsewhere), in ms. */

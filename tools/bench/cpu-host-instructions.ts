@@ -13,11 +13,8 @@
 // Needs valgrind (Debian's package); qemu-i386 is counted when it is installed.
 
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { cpuWorkloads, emptyProgram } from "./cpu-measure.ts";
-
-const repositoryRoot = join(import.meta.dirname, "..", "..");
+import { cpuWorkloads, emptyProgram, namedWorkload, sternaEntry } from "./cpu-measure.ts";
 
 const { values, positionals } = parseArgs({
   options: {
@@ -34,13 +31,10 @@ function usage(problem: string): never {
   process.exit(2);
 }
 
-const chosen = positionals.length === 0 ? cpuWorkloads : [chosenWorkload(positionals)];
-
-function chosenWorkload(words: string[]) {
-  const known = cpuWorkloads.find((w) => w.name === words[0]);
-  if (known === undefined) usage(`unknown workload ${JSON.stringify(words[0])}`);
-  return words.length > 1 ? { ...known, args: words.slice(1) } : known;
-}
+const chosen =
+  positionals.length === 0
+    ? cpuWorkloads
+    : [namedWorkload(positionals) ?? usage(`unknown workload ${JSON.stringify(positionals[0])}`)];
 
 /** Instructions valgrind counted for `command args`. */
 function countInstructions(command: string, args: readonly string[]): number {
@@ -64,8 +58,13 @@ function countInstructions(command: string, args: readonly string[]): number {
 }
 
 function sternaCount(binary: string, args: readonly string[]) {
-  const sterna = join(repositoryRoot, "bin", "sterna.js");
-  return countInstructions(process.execPath, ["--predictable", sterna, "exec", binary, ...args]);
+  return countInstructions(process.execPath, [
+    "--predictable",
+    sternaEntry,
+    "exec",
+    binary,
+    ...args,
+  ]);
 }
 
 const qemuInstalled =

@@ -30,6 +30,19 @@ export const cpuWorkloads: readonly CpuWorkload[] = [
 
 export const emptyProgram = join(programs, "empty.elf");
 
+/** The CLI's entry, which the benches run as a user does. */
+export const sternaEntry = join(repositoryRoot, "bin", "sterna.js");
+
+/**
+ * The workload `words[0]` names, with `words[1..]` as its arguments when there are any;
+ * undefined for a name no workload has.
+ */
+export function namedWorkload(words: readonly string[]): CpuWorkload | undefined {
+  const known = cpuWorkloads.find((w) => w.name === words[0]);
+  if (known === undefined || words.length <= 1) return known;
+  return { ...known, args: words.slice(1) };
+}
+
 export interface WorkloadResult {
   name: string;
   args: readonly string[];
@@ -117,13 +130,7 @@ function runQemu(binary: string, args: readonly string[]) {
 
 /** `sterna exec --stats` in a fresh process: its CPU time (wall time without /usr/bin/time). */
 function runSternaExec(binary: string, args: readonly string[]) {
-  const run = runTimed(process.execPath, [
-    join(repositoryRoot, "bin", "sterna.js"),
-    "exec",
-    "--stats",
-    binary,
-    ...args,
-  ]);
+  const run = runTimed(process.execPath, [sternaEntry, "exec", "--stats", binary, ...args]);
   if (run.status !== 0) throw new Error(`sterna exec ${binary} exited with status ${run.status}`);
   const instructions = Number(/sterna: instructions (\d+)/.exec(run.stderr)?.[1] ?? Number.NaN);
   return { cpuMs: run.cpuMs ?? run.wallMs, wallMs: run.wallMs, stdout: run.stdout, instructions };
