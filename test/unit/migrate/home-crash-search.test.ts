@@ -9,7 +9,7 @@
 //   CI run at 61e0b75), under recover and redirect just after the commit, before anything told
 //   node 1. 1.1's send had gone to node 2 (its node knew 2.1 only by its home). Before, under all
 //   three: -ESRCH once node 2 was declared failed, 1.1 exited 4 and 2.1 5 though 2.1 lived on.
-// - home-crash-end.asm: the parent on node 0 receives from its child 3.1 alone; 3.1 moves to
+// - sender-end.asm: the parent on node 0 receives from its child 3.1 alone; 3.1 moves to
 //   node 2 and its home, node 3, crashes; the child ends on node 2. Before: the end watch had
 //   gone to node 3, and both receives ended ETIMEDOUT at their 20 s timeout.
 
@@ -19,26 +19,31 @@ import { crashPairsProgram } from "../../support/crash-pairs-run.ts";
 import { sterna } from "../../support/run-cli.ts";
 
 const traceHash = (stderr: string) => /^trace-hash: (\w+)$/m.exec(stderr)?.[1];
-const homeCrashEnd = join(import.meta.dirname, "fixtures", "home-crash-end.asm");
+const senderEnd = join(import.meta.dirname, "fixtures", "sender-end.asm");
+
+/** The crash-pairs boot of these tests: 5 Ethernet nodes, seed 11, one round of 10 pairs. */
+const crashPairsBoot = [
+  "boot",
+  "--nodes",
+  "5",
+  "--seed",
+  "11",
+  "--fabric",
+  "ethernet",
+  "--run",
+  crashPairsProgram("1 10 1003"),
+];
 
 /** crash-pairs, one pair, 2.1 moved 2 -> 3, node 2 crashed between the install and MigrateDone. */
 function sourceHomeCrash(delivery: string, workers: string): string[] {
   return [
-    "boot",
-    "--nodes",
-    "5",
-    "--seed",
-    "11",
-    "--fabric",
-    "ethernet",
+    ...crashPairsBoot,
     "--strategy",
     "precopy",
     "--delivery",
     delivery,
     "--workers",
     workers,
-    "--run",
-    crashPairsProgram("1 10 1003"),
     "--migrate",
     "16400000ns:2.1:3",
     "--crash",
@@ -57,17 +62,7 @@ describe.concurrent("a process whose home crashed, living on another node", () =
     "is found by a partner's send that waited on the crashed home (%s)",
     async (delivery, outcome) => {
       const [reference, oneThread, twoThreads] = await Promise.all([
-        sterna([
-          "boot",
-          "--nodes",
-          "5",
-          "--seed",
-          "11",
-          "--fabric",
-          "ethernet",
-          "--run",
-          crashPairsProgram("1 10 1003"),
-        ]),
+        sterna(crashPairsBoot),
         sterna(sourceHomeCrash(delivery, "1")),
         sterna(sourceHomeCrash(delivery, "2")),
       ]);
@@ -95,7 +90,7 @@ describe.concurrent("a process whose home crashed, living on another node", () =
         "--starter",
         "none",
         "--run",
-        `${homeCrashEnd} ${length}`,
+        `${senderEnd} ${length}`,
         "--migrate",
         "30ms:3.1:2",
         "--crash",
