@@ -9,6 +9,11 @@ const crashPairsPath = join(import.meta.dirname, "..", "property", "fixtures", "
 
 /** `sterna` arguments of the crash-pairs boot, then `more`. */
 export function crashPairsRun(...more: string[]): string[] {
+  return crashPairsRunOf("1 10 2000", ...more);
+}
+
+/** The same boot with other program arguments (rounds, pairs, messages), then `more`. */
+export function crashPairsRunOf(argumentsText: string, ...more: string[]): string[] {
   return [
     "boot",
     "--nodes",
@@ -16,7 +21,7 @@ export function crashPairsRun(...more: string[]): string[] {
     "--seed",
     "7",
     "--run",
-    `${crashPairsPath} 1 10 2000`,
+    crashPairsProgram(argumentsText),
     "--until",
     "60s",
     ...more,

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { crashPairsProgram } from "../../support/crash-pairs-run.ts";
+import { crashPairsRunOf } from "../../support/crash-pairs-run.ts";
 import { sterna } from "../../support/run-cli.ts";
 
 const answeringStarter = join(
@@ -38,21 +38,9 @@ describe.concurrent("the summary's line for a migration that did not happen", ()
   }, 60_000);
 
   it("names a --migrate by name still waiting for its name query at the end", async () => {
-    const run = await sterna([
-      "boot",
-      "--nodes",
-      "4",
-      "--seed",
-      "7",
-      "--run",
-      crashPairsProgram("1 5 5000"),
-      "--crash",
-      "5ms:3",
-      "--migrate",
-      "10ms:crash-pairs:2",
-      "--until",
-      "60s",
-    ]);
+    const run = await sterna(
+      crashPairsRunOf("1 5 5000", "--crash", "5ms:3", "--migrate", "10ms:crash-pairs:2"),
+    );
     expect(run.stderr).toContain(
       "migration crash-pairs -> n2 not started (the run ended before node(s) 3 answered its name query)",
     );
