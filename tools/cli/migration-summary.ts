@@ -80,10 +80,7 @@ export class MigrationSummary {
 
   /** A --migrate by name still waiting for its name query at the end: a line, no count. */
   private onUnstarted(order: TraceRecord): void {
-    if (this.ended.length >= summaryMigrationLinesMax) {
-      this.leftOut++;
-      return;
-    }
+    if (!this.roomForLine()) return;
     this.ended.push({
       atNs: Number(order.t),
       pid: String(order.pid),
@@ -91,6 +88,13 @@ export class MigrationSummary {
       why: String(order.why),
       unstartedTo: Number(order.to),
     });
+  }
+
+  /** Whether the summary keeps another line; when it is full, the line is counted as left out. */
+  private roomForLine(): boolean {
+    if (this.ended.length < summaryMigrationLinesMax) return true;
+    this.leftOut++;
+    return false;
   }
 
   private onEnd(end: TraceRecord): EndedMigration {
@@ -112,10 +116,7 @@ export class MigrationSummary {
         resent: 0,
       };
     }
-    if (this.ended.length >= summaryMigrationLinesMax) {
-      this.leftOut++;
-      return migration;
-    }
+    if (!this.roomForLine()) return migration;
     const key = `${end.node}:${end.id}`;
     if (migration.figures && end.strategy === "cor" && end.outcome === "committed") {
       this.lending.set(key, migration);
