@@ -63,7 +63,7 @@ export function signExtendCode(expression: string, bits: number): string {
 /** An operand's value, sign-extended from `bits` to 32. */
 export function readCode(location: number, bits: number, imm: number, step: number): string {
   if (location === LOCATION_MEMORY) {
-    const value = loadCode(bits, "ad", step);
+    const value = loadCode(bits, "ad", step, "operand");
     if (bits === 32) return value;
     return bits === 16 ? `((${value} << 16) >> 16)` : `((${value} << 24) >> 24)`;
   }
@@ -75,7 +75,7 @@ export function readCode(location: number, bits: number, imm: number, step: numb
 
 /** A statement storing the low `bits` of `value` into an operand. */
 export function writeCode(location: number, bits: number, value: string, step: number): string {
-  if (location === LOCATION_MEMORY) return storeCode(bits, "ad", value, step);
+  if (location === LOCATION_MEMORY) return storeCode(bits, "ad", value, step, "operand");
   if (bits === 32) return `r[${location}] = ${value};`;
   if (bits === 16) return `r[${location}] = (r[${location}] & -65536) | ((${value}) & 65535);`;
   if (location < 4) return `r[${location}] = (r[${location}] & -256) | ((${value}) & 255);`;

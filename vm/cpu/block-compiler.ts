@@ -134,7 +134,7 @@ export function blockSource(
     `${charge(ran, 0)} c.exitOffset = 0; return ${target};`;
   // ret (popping `popBytes` with its return address) at instruction `k`: leaves for the target.
   const returnCode = (k: number, popBytes: number) =>
-    `{ const sp = r[4]; const t = ${loadCode(32, "sp", k)}; r[4] = (sp + ${popBytes}) | 0; ${leaveFor(count, "t")} }`;
+    `{ const sp = r[4]; const t = ${loadCode(32, "sp", k, "stack")}; r[4] = (sp + ${popBytes}) | 0; ${leaveFor(count, "t")} }`;
   const whole = charge(count, 0);
   const taken = cpuCostCycles.branchTakenExtra;
   let flagSource: FlagSource = unknownOp;
@@ -168,15 +168,17 @@ export function blockSource(
         lines.push(`r[${d}] = ${imm};`);
         break;
       case FastKind.MovLoad:
-        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(32, "ad", k)}; }`);
+        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(32, "ad", k, "operand")}; }`);
         break;
       case FastKind.MovStore:
         lines.push(
-          `{ const ad = ${ea}; ${storeCode(32, "ad", `r[${s}]`, k, leaveIfCodeWritten)} }`,
+          `{ const ad = ${ea}; ${storeCode(32, "ad", `r[${s}]`, k, "operand", leaveIfCodeWritten)} }`,
         );
         break;
       case FastKind.MovStoreImm:
-        lines.push(`{ const ad = ${ea}; ${storeCode(32, "ad", `${imm}`, k, leaveIfCodeWritten)} }`);
+        lines.push(
+          `{ const ad = ${ea}; ${storeCode(32, "ad", `${imm}`, k, "operand", leaveIfCodeWritten)} }`,
+        );
         break;
       case FastKind.AluRegReg:
       case FastKind.AluRegImm:
@@ -185,7 +187,7 @@ export function blockSource(
           kind === FastKind.AluRegReg ? `r[${s}]` : kind === FastKind.AluRegImm ? `${imm}` : "m";
         const load =
           kind === FastKind.AluRegMem
-            ? `const ad = ${ea}; const m = ${loadCode(32, "ad", k)};`
+            ? `const ad = ${ea}; const m = ${loadCode(32, "ad", k, "operand")};`
             : "";
         const { code, source } = aluCode(op, operand);
         lines.push(
@@ -199,10 +201,12 @@ export function blockSource(
         const operand = kind === FastKind.AluMemReg ? `r[${s}]` : `${imm}`;
         const { code, source, flagsCode } = aluCode(op, operand);
         if (op === AluOp.Cmp) {
-          lines.push(`{ const ad = ${ea}; const a = ${loadCode(32, "ad", k)}; ${code} }`);
+          lines.push(
+            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", k, "operand")}; ${code} }`,
+          );
         } else {
           lines.push(
-            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", k)}; ${flagsCode.compute} ${storeCode(32, "ad", "x", k, leaveAfterStore(unmarked(flagsCode.record)))} ${flagsCode.record} }`,
+            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", k, "operand")}; ${flagsCode.compute} ${storeCode(32, "ad", "x", k, "operand", leaveAfterStore(unmarked(flagsCode.record)))} ${flagsCode.record} }`,
           );
         }
         flagSource = source;
@@ -219,25 +223,25 @@ export function blockSource(
       case FastKind.PushImm: {
         const value = kind === FastKind.PushReg ? `r[${d}]` : `${imm}`;
         lines.push(
-          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", value, k, leaveAfterStore("r[4] = sp;"))} r[4] = sp; }`,
+          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", value, k, "stack", leaveAfterStore("r[4] = sp;"))} r[4] = sp; }`,
         );
         break;
       }
       case FastKind.PopReg:
         lines.push(
-          `{ const sp = r[4]; const v = ${loadCode(32, "sp", k)}; r[4] = (sp + 4) | 0; r[${d}] = v; }`,
+          `{ const sp = r[4]; const v = ${loadCode(32, "sp", k, "stack")}; r[4] = (sp + 4) | 0; r[${d}] = v; }`,
         );
         break;
       case FastKind.CallRel:
         if (!last) {
           // The block goes on at the target: only the return address is pushed.
           lines.push(
-            `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k, leaveAfterStore("r[4] = sp;"))} r[4] = sp; }`,
+            `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k, "stack", leaveAfterStore("r[4] = sp;"))} r[4] = sp; }`,
           );
           break;
         }
         lines.push(
-          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k)} r[4] = sp; ${leaveTo(count, 0, ends[k]! + imm)} }`,
+          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k, "stack")} r[4] = sp; ${leaveTo(count, 0, ends[k]! + imm)} }`,
         );
         break;
       case FastKind.Ret:
@@ -296,16 +300,20 @@ export function blockSource(
         break;
       }
       case FastKind.MovzxLoad8:
-        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(8, "ad", k)}; }`);
+        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(8, "ad", k, "operand")}; }`);
         break;
       case FastKind.MovsxLoad8:
-        lines.push(`{ const ad = ${ea}; r[${d}] = (${loadCode(8, "ad", k)} << 24) >> 24; }`);
+        lines.push(
+          `{ const ad = ${ea}; r[${d}] = (${loadCode(8, "ad", k, "operand")} << 24) >> 24; }`,
+        );
         break;
       case FastKind.MovzxLoad16:
-        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(16, "ad", k)}; }`);
+        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(16, "ad", k, "operand")}; }`);
         break;
       case FastKind.MovsxLoad16:
-        lines.push(`{ const ad = ${ea}; r[${d}] = (${loadCode(16, "ad", k)} << 16) >> 16; }`);
+        lines.push(
+          `{ const ad = ${ea}; r[${d}] = (${loadCode(16, "ad", k, "operand")} << 16) >> 16; }`,
+        );
         break;
       case FastKind.MovzxReg8:
         lines.push(s < 4 ? `r[${d}] = r[${s}] & 255;` : `r[${d}] = (r[${s - 4}] >>> 8) & 255;`);
@@ -632,7 +640,7 @@ function sizedCode(
         // so only that path checks (a check after every store cost the C bench's sieve loop
         // about 6 %).
         return {
-          code: `const v = ${read(src, size)}; ${storeCode(size, "ad", "v", step, leaveIfCodeWritten)}`,
+          code: `const v = ${read(src, size)}; ${storeCode(size, "ad", "v", step, "operand", leaveIfCodeWritten)}`,
           source: flagSource,
           checksCodeWritten: true,
         };
@@ -708,7 +716,7 @@ function sizedCode(
     case HandlerId.Push:
       if (dst !== LOCATION_MEMORY) return undefined;
       return {
-        code: `const v = ${read(dst, size)}; const sp = (r[4] - ${size / 8}) | 0; ${storeCode(size, "sp", "v", step)} r[4] = sp;`,
+        code: `const v = ${read(dst, size)}; const sp = (r[4] - ${size / 8}) | 0; ${storeCode(size, "sp", "v", step, "stack")} r[4] = sp;`,
         source: flagSource,
       };
     case HandlerId.SignExtendAccumulator:
@@ -807,9 +815,9 @@ function indirectTransferCode(
   const dst = store.dst[slot]!;
   if (handler !== HandlerId.Jmp && handler !== HandlerId.Call) return undefined;
   if (store.size[slot] !== 32 || dst === LOCATION_NONE) return undefined;
-  const target = dst === LOCATION_MEMORY ? loadCode(32, "ad", step) : `r[${dst}]`;
+  const target = dst === LOCATION_MEMORY ? loadCode(32, "ad", step, "operand") : `r[${dst}]`;
   if (handler === HandlerId.Jmp) return `const t = ${target}; ${returnMarker} t;`;
-  return `const t = ${target}; const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", `(base + ${nextOffset}) | 0`, step)} r[4] = sp; ${returnMarker} t;`;
+  return `const t = ${target}; const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", `(base + ${nextOffset}) | 0`, step, "stack")} r[4] = sp; ${returnMarker} t;`;
 }
 
 /** `x` for an ALU op on sign-extended a and b, and its lazy-flag record. */

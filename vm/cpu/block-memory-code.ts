@@ -1,11 +1,31 @@
 // Guest memory access as inline code for compiled blocks: the TLB check of Cpu.read32 and
 // friends written out in the block, on the TLB's and memory's arrays held in locals (see
-// memoryLocals), so a hit costs a compare and a load or store. A miss (or an access that
-// straddles two pages) calls the CPU's accessor, which translates and may fault; it sets
-// cpu.blockStep first so the fault is charged to the right instruction. A write entry never
-// maps a page with decoded code (tlb.ts), so only the slow path can hit cached code.
+// memoryLocals). A miss (or an access that straddles two pages) calls the CPU's accessor,
+// which translates and may fault; it sets cpu.blockStep first so the fault is charged to the
+// right instruction. A write entry never maps a page with decoded code (tlb.ts), so only the
+// slow path can hit cached code.
+//
+// In front of the TLB each block keeps page caches in locals: the last page it read and the
+// last it wrote, with the distance from the linear to the physical address, one pair for the
+// stack the instruction itself addresses (push, pop, call, ret, leave, pusha, popa) and one
+// for explicit memory operands. A hit costs a compare of locals and the access; V8 checks a
+// typed array at every access, so each TLB array read left out saves about ten host
+// instructions. The caches start empty at every block run and are filled only from a TLB
+// hit: nothing a block runs changes a translation (page tables, CR3 and the TLB's write
+// entries change only between runs: decoding, which drops writes to code pages, happens in
+// the run loop), so a page a block read or wrote stays readable or writable until it returns.
+// CoreMark 300 iterations, host instructions (docs/cpu.md): -10 % with these two pairs; one
+// pair for every access, or esp-based operands counted as stack, gained only 3-6 %.
 
 import { tlbIndexMask } from "../mmu/tlb.ts";
+
+/** Which of a block's page caches an access uses (see above). */
+export type PageCache = "operand" | "stack";
+
+const cachePrefix: Record<PageCache, string> = { operand: "o", stack: "s" };
+
+/** The cache locals: read page and distance, write page and distance, per PageCache. */
+const cacheLocals = ["orp", "owp", "srp", "swp"];
 
 /** Locals the inline accesses read, loaded once per block run from the CPU. */
 export function memoryLocals(body: string): string {
@@ -16,8 +36,17 @@ export function memoryLocals(body: string): string {
     ["mb", "c.bytes"],
     ["mv", "c.view"],
   ].filter(([name]) => new RegExp(`\\b${name}\\[|\\b${name}\\.`).test(body));
-  if (locals.length === 0) return "";
-  return `const ${locals.map(([name, field]) => `${name} = ${field}`).join(", ")};`;
+  const caches = cacheLocals.filter((page) => new RegExp(`\\b${page}\\b`).test(body));
+  const arrays =
+    locals.length === 0
+      ? ""
+      : `const ${locals.map(([name, field]) => `${name} = ${field}`).join(", ")};`;
+  // A page local of -1 matches no page number (addresses are shifted unsigned).
+  const pages =
+    caches.length === 0
+      ? ""
+      : `let ${caches.map((page) => `${page} = -1, ${page.slice(0, 2)}d = 0`).join(", ")};`;
+  return arrays + pages;
 }
 
 /** The last offset in a page where an access of `bits` fits. */
@@ -29,14 +58,20 @@ function lastOffset(bits: number): number {
  * An expression reading `bits` at the address in local `address` (an identifier): 8 and 16
  * bits zero-extended, 32 bits signed, as Cpu.read8/16/32.
  */
-export function loadCode(bits: number, address: string, step: number): string {
+export function loadCode(bits: number, address: string, step: number, cache: PageCache): string {
   const page = `(${address} >>> 12)`;
   const entry = `(${page} & ${tlbIndexMask})`;
-  const offset = `(${address} & 4095)`;
+  const cachedPage = `${cachePrefix[cache]}rp`;
+  const distance = `${cachePrefix[cache]}rd`;
+  const fill = `${cachedPage} = ${page}, ${distance} = (tf[${entry}] - (${address} & -4096)) | 0`;
+  const at = `((${address} + ${distance}) | 0)`;
   const slow = `(c.blockStep = ${step}, c.read${bits}(${address}))`;
-  if (bits === 8) return `(rt[${entry}] === ${page} ? mb[tf[${entry}] + ${offset}] : ${slow})`;
-  const read = bits === 16 ? "getUint16" : "getInt32";
-  return `(rt[${entry}] === ${page} && ${offset} <= ${lastOffset(bits)} ? mv.${read}(tf[${entry}] + ${offset}, true) : ${slow})`;
+  if (bits === 8) {
+    return `(${page} === ${cachedPage} ? mb[${at}] : rt[${entry}] === ${page} ? (${fill}, mb[${at}]) : ${slow})`;
+  }
+  const read = `mv.${bits === 16 ? "getUint16" : "getInt32"}(${at}, true)`;
+  const fits = `(${address} & 4095) <= ${lastOffset(bits)}`;
+  return `(${page} === ${cachedPage} && ${fits} ? ${read} : rt[${entry}] === ${page} && ${fits} ? (${fill}, ${read}) : ${slow})`;
 }
 
 /**
@@ -49,14 +84,18 @@ export function storeCode(
   address: string,
   value: string,
   step: number,
+  cache: PageCache,
   afterSlowWrite = "",
 ): string {
+  const cachedPage = `${cachePrefix[cache]}wp`;
+  const distance = `${cachePrefix[cache]}wd`;
+  const locate = `const mp = ${address} >>> 12;`;
+  const fill = `${cachedPage} = mp, ${distance} = (tf[mp & ${tlbIndexMask}] - (${address} & -4096)) | 0, true`;
+  const writable = `(mp === ${cachedPage} || (wt[mp & ${tlbIndexMask}] === mp && (${fill})))`;
+  const at = `((${address} + ${distance}) | 0)`;
   const slow = `{ c.blockStep = ${step}; c.write${bits}(${address}, ${value}); ${afterSlowWrite} }`;
-  const hit = `wt[me] === mp && mo <= ${lastOffset(bits)}`;
-  const locate = `const mp = ${address} >>> 12, me = mp & ${tlbIndexMask}, mo = ${address} & 4095;`;
-  if (bits === 8) {
-    return `{ ${locate} if (wt[me] === mp) mb[tf[me] + mo] = ${value}; else ${slow} }`;
-  }
+  if (bits === 8) return `{ ${locate} if ${writable} mb[${at}] = ${value}; else ${slow} }`;
   const write = bits === 16 ? "setUint16" : "setInt32";
-  return `{ ${locate} if (${hit}) mv.${write}(tf[me] + mo, ${value}, true); else ${slow} }`;
+  const fits = `(${address} & 4095) <= ${lastOffset(bits)}`;
+  return `{ ${locate} if (${fits} && ${writable}) mv.${write}(${at}, ${value}, true); else ${slow} }`;
 }

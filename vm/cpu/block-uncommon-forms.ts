@@ -156,14 +156,14 @@ export function uncommonFormCode(
       };
     case HandlerId.Leave:
       return {
-        code: `const bp = r[5]; const v = ${loadCode(32, "bp", step)}; r[4] = (bp + 4) | 0; r[5] = v;`,
+        code: `const bp = r[5]; const v = ${loadCode(32, "bp", step, "stack")}; r[4] = (bp + 4) | 0; r[5] = v;`,
         source: flagSource,
       };
     case HandlerId.Push: {
       if (dst === LOCATION_MEMORY && size === 32) return undefined; // block-compiler.ts
       const value = dst === LOCATION_NONE ? `${imm}` : read(dst, size);
       return {
-        code: `const v = ${value}; const sp = (r[4] - ${size / 8}) | 0; ${storeCode(size, "sp", "v", step)} r[4] = sp;`,
+        code: `const v = ${value}; const sp = (r[4] - ${size / 8}) | 0; ${storeCode(size, "sp", "v", step, "stack")} r[4] = sp;`,
         source: flagSource,
         storesImplicitly: true,
       };
@@ -171,13 +171,13 @@ export function uncommonFormCode(
     case HandlerId.Pop:
       if (dst === LOCATION_MEMORY) return undefined; // its address uses the popped esp
       return {
-        code: `const sp = r[4]; const v = ${loadCode(size, "sp", step)}; r[4] = (sp + ${size / 8}) | 0; ${write(dst, size, "v")}`,
+        code: `const sp = r[4]; const v = ${loadCode(size, "sp", step, "stack")}; r[4] = (sp + ${size / 8}) | 0; ${write(dst, size, "v")}`,
         source: flagSource,
       };
     case HandlerId.Pushf:
       // VM and RF read as 0 in the pushed image.
       return {
-        code: `const v = (${flagsSync} f.get()) & ${0x00fcffff}; f.op = ${LazyOp.None}; const sp = (r[4] - ${size / 8}) | 0; ${storeCode(size, "sp", "v", step)} r[4] = sp;`,
+        code: `const v = (${flagsSync} f.get()) & ${0x00fcffff}; f.op = ${LazyOp.None}; const sp = (r[4] - ${size / 8}) | 0; ${storeCode(size, "sp", "v", step, "stack")} r[4] = sp;`,
         source: unknownOp,
         storesImplicitly: true,
       };
@@ -187,7 +187,7 @@ export function uncommonFormCode(
       return { code: popAllCode(size, step), source: flagSource };
     case HandlerId.Xlat:
       return {
-        code: `const xa = (r[3] + (r[0] & 255)) | 0; const v = ${loadCode(8, "xa", step)}; r[0] = (r[0] & -256) | v;`,
+        code: `const xa = (r[3] + (r[0] & 255)) | 0; const v = ${loadCode(8, "xa", step, "operand")}; r[0] = (r[0] & -256) | v;`,
         source: flagSource,
       };
     case HandlerId.Lahf:
@@ -388,7 +388,7 @@ function bitTestCode(
       address = "ba";
     }
   }
-  const value = memory ? loadCode(size, address, step) : readCode(dst, size, 0, step);
+  const value = memory ? loadCode(size, address, step, "operand") : readCode(dst, size, 0, step);
   let update = "";
   if (handler !== HandlerId.Bt) {
     const changed =
@@ -398,7 +398,7 @@ function bitTestCode(
           ? "v & ~(1 << bit)"
           : "v ^ (1 << bit)";
     update = memory
-      ? storeCode(size, address, `(${changed})`, step)
+      ? storeCode(size, address, `(${changed})`, step, "operand")
       : writeCode(dst, size, changed, step);
   }
   return `${prelude} const v = ${value}; const cy = (v >>> bit) & 1; ${update} ${materialise} f.word = (f.word & ${~FLAG_CF}) | cy;`;
@@ -410,7 +410,7 @@ function pushAllCode(size: number, step: number): string {
   const stores = Array.from(
     { length: 8 },
     (_, i) =>
-      `{ const pa = (sp - ${(i + 1) * bytes}) | 0; ${storeCode(size, "pa", `r[${i}]`, step)} }`,
+      `{ const pa = (sp - ${(i + 1) * bytes}) | 0; ${storeCode(size, "pa", `r[${i}]`, step, "stack")} }`,
   );
   return `const sp = r[4]; ${stores.join(" ")} r[4] = (sp - ${8 * bytes}) | 0;`;
 }
@@ -422,7 +422,7 @@ function popAllCode(size: number, step: number): string {
   const writes: string[] = [];
   for (let i = 0; i < 8; i++) {
     reads.push(
-      `const pa${i} = (sp + ${(7 - i) * bytes}) | 0; const p${i} = ${loadCode(size, `pa${i}`, step)};`,
+      `const pa${i} = (sp + ${(7 - i) * bytes}) | 0; const p${i} = ${loadCode(size, `pa${i}`, step, "stack")};`,
     );
     if (i !== 4) writes.push(writeCode(i, size, `p${i}`, step));
   }

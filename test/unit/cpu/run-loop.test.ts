@@ -68,6 +68,18 @@ const listWalk =
   "be00006000b9640000008d46088906894e0489c64975f3c746f80000000031ff4783ff647419b800006000eb06" +
   "8b0085c074ed8b5004f6c207750201d3ebeea100f05f00cd80";
 
+// Reads and writes alternating between data pages, in both of a block's page caches
+// (explicit operands, and the stack through push/pop), with 32- and 8-bit accesses, some
+// straddling two pages. The read at [edi + 0x10] reaches a read-only page four passes before
+// the write at [edi] does, and is the last operand read before it: the block's read cache
+// then holds that page, and the write must still fault (#PF at `mov [edi], eax`, cr2
+// 0x604000, ecx 2048). nasm 2.16, org 0x400000:
+//   mov esi, 0x600000 / mov edi, 0x602000 / xor ecx, ecx / l: mov edx, [esi] /
+//   add edx, [edi + 0x10] / push edx / pop eax / mov [edi], eax / mov [esi + 3], al /
+//   add [esi + 0x1001], ecx / add esi, 3 / add edi, 4 / inc ecx / jmp l
+const pageWalk = "be00006000bf0020600031c98b1603571052588907884603018e0110000083c60383c70441ebe5";
+const readOnlyPage = 0x604000;
+
 // A loop first entered in its middle, so `x` has run twice when the head `top` has run once;
 // rdtsc (which no block holds) keeps a block from running from `x` round to `top`:
 //   mov ecx, 3 / jmp x / top: add esi, 1 / x: add ebx, 1 / dec ecx / rdtsc / jnz top /
@@ -218,6 +230,44 @@ describe("budget stop points", () => {
       );
     });
   }
+
+  it("page caches: reads and writes across pages and into a read-only one as interpretation", () => {
+    const machineWith = (compileThreshold: number) => {
+      const machine = createGuestMachine(hexBytes(pageWalk), { compileThreshold });
+      machine.map(readOnlyPage, PTE_P | PTE_US);
+      return machine;
+    };
+    const dataOf = (machine: ReturnType<typeof createGuestMachine>) =>
+      Array.from(machine.memory.readBytes(machine.physicalOf(0x600000), 0x4000));
+    checkProperty(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 20_000 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 4 }),
+        (budgets, compileThreshold) => {
+          const interpreted = machineWith(0);
+          const compiled = machineWith(compileThreshold);
+          for (const budget of budgets) {
+            const a = interpreted.cpu.run(budget);
+            expect(compiled.cpu.run(budget)).toBe(a);
+            expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+            if (a === StopReason.Exception) {
+              expect(compiled.cpu.eip).toBe(codeAddress + 0x13);
+              expect(compiled.mmu.cr2).toBe(readOnlyPage);
+              expect(dataOf(compiled)).toEqual(dataOf(interpreted));
+              break;
+            }
+          }
+        },
+      ),
+      "test/unit/cpu/run-loop.test.ts",
+      20,
+    );
+    const compiled = machineWith(1);
+    expect(compiled.cpu.run(1e7)).toBe(StopReason.Exception);
+    expect(compiled.cpu.eip).toBe(codeAddress + 0x13);
+    expect(compiled.cpu.regs[1]).toBe(2048);
+    expect(compiled.cpu.compiledBlocks).toBeGreaterThan(0);
+  });
 
   it("rotates by constants leave the same values and flags compiled as interpreted", () => {
     checkProperty(
