@@ -1,6 +1,7 @@
 // Compiled basic blocks: JavaScript functions made by block-compiler.ts, found through the
 // decoded slot of their first instruction. A block runs only when it fits the cycle budget
-// (see Cpu.run), so stop points are exactly those of one-at-a-time interpretation. When
+// (it checks on entry, and leaves having retired nothing when it does not), so stop points
+// are exactly those of one-at-a-time interpretation. When
 // the table is full every block is dropped and recompiled on demand.
 
 import type { Cpu } from "./cpu.ts";
@@ -8,7 +9,9 @@ import type { LazyFlags } from "./lazy-flags.ts";
 
 /**
  * A compiled block: runs its instructions from entry eip `base`, returns the next eip. A
- * block that branches back to its own entry loops inside while `budgetCycles` allows.
+ * block that branches back to its own entry loops inside while `budgetCycles` allows. When
+ * not every instruction of it would start within `budgetCycles` it runs none, and sets
+ * cpu.exitInstructions to 0.
  */
 export type BlockFunction = (
   cpu: Cpu,
@@ -25,7 +28,8 @@ export interface BlockInfo {
   /** Cycles of the first k instructions, k = 0..length. */
   readonly prefixCycles: Int32Array;
   /**
-   * Index of the instruction a looping block goes back to (it sets cpu.extraIterations), or
+   * Index of the instruction a looping block goes back to (it sets cpu.extraIterations,
+   * extraCycles and extraInstructions), or
    * -1: passes after the first run from it to loopEnd.
    */
   readonly loopHead: number;
@@ -54,11 +58,6 @@ export class BlockCache {
   /** Replaced (not emptied) by clear(), so earlier readers keep a consistent table. */
   functions: BlockFunction[] = [unreachableBlock];
   infos: BlockInfo[] = [emptyInfo];
-  /** For a looping block, the cycles and instructions of a pass from its loop head (cpu.extraIterations counts them); else 0. */
-  readonly loopPassCycles = new Int32Array(blocksMax);
-  readonly loopPassInstructions = new Uint8Array(blocksMax);
-  /** Cycles of all instructions but the last: the block runs if cycles + this < limit. */
-  readonly cyclesBeforeLast = new Int32Array(blocksMax);
 
   /** True when no more blocks fit (the caller drops them all). */
   full(): boolean {
@@ -67,12 +66,8 @@ export class BlockCache {
 
   add(fn: BlockFunction, info: BlockInfo): number {
     const id = this.functions.length;
-    const length = info.offsets.length;
     this.functions.push(fn);
     this.infos.push(info);
-    this.loopPassCycles[id] = info.passCycles;
-    this.loopPassInstructions[id] = info.passInstructions;
-    this.cyclesBeforeLast[id] = info.prefixCycles[length - 1]!;
     return id;
   }
 

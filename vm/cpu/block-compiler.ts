@@ -7,9 +7,12 @@
 // before anything that can fault it stores the instruction's index in `cpu.blockStep`, so
 // a fault is charged to the right instruction; after a store it leaves early if a store
 // hit cached code (`cpu.codeWritten`). Every exit tells the run loop, as constants, what
-// to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`; a looping block's
-// earlier passes are counted in `cpu.extraIterations`) and where it goes
-// (`cpu.exitOffset` bytes from the eip it returns). A conditional branch
+// to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`; a looping block
+// leaves its earlier passes, and their cycles and instructions, in `cpu.extraIterations`,
+// `extraCycles` and `extraInstructions`) and where it goes (`cpu.exitOffset` bytes from the
+// eip it returns). A block first checks that it fits the budget the run loop gives it
+// (`budgetCycles`), so the run loop reads nothing of the block's but its function: when it
+// does not fit it leaves at once with `exitInstructions` 0. A conditional branch
 // whose flags come from an earlier instruction of the same block tests the recorded
 // operands directly (cmp + jl becomes `a < b`). Nothing here runs per instruction: a block
 // is compiled once, when its first instruction has run `compileThreshold` times and the
@@ -400,7 +403,10 @@ export function blockSource(
     lines.push(`${pass} ${leaveTo(count, 0, ends[count - 1]!)}`);
   }
   const code = dropDeadFlagRecords(lines);
-  if (!looping) return withStateInLocals(code.join("\n"), "");
+  // The block runs only if every instruction of it would start within the budget; else it
+  // leaves at once, having retired nothing (the run loop then interprets).
+  const fits = `if (budgetCycles <= ${prefixCycles[count - 1]}) { c.exitInstructions = 0; c.exitOffset = 0; return base; }\n`;
+  if (!looping) return fits + withStateInLocals(code.join("\n"), "");
   // A block's loop runs here; `n` counts the passes completed, which reach the run loop when
   // the block leaves. Code after the loop runs when its last branch is not taken.
   const loopFrom = firstLine[loopHead]!;
@@ -408,7 +414,10 @@ export function blockSource(
   const beforeLoop = code.slice(0, loopFrom).join("\n");
   const body = code.slice(loopFrom, loopTo).join("\n");
   const afterLoop = code.slice(loopTo).join("\n");
-  return `let n = 0;\n${withStateInLocals(`${beforeLoop}\nfor (;;) {\n${body}\n}\n${afterLoop}`, "c.extraIterations = n;")}`;
+  const passCycles = loopPassCycles(store, slots, starts, ends, prefixCycles, loop);
+  const passInstructions = loop.end + 1 - loopHead;
+  const passes = `c.extraIterations = n; c.extraCycles = n * ${passCycles}; c.extraInstructions = n * ${passInstructions};`;
+  return `${fits}let n = 0;\n${withStateInLocals(`${beforeLoop}\nfor (;;) {\n${body}\n}\n${afterLoop}`, passes)}`;
 }
 
 /** Where indirectTransferCode returns; the block's charge goes before it. */

@@ -146,8 +146,13 @@ export class Cpu {
   stepCycles = 0;
   /** Index in its block of the instruction about to access memory. */
   blockStep = 0;
-  /** Passes a self-looping block completed before its last one (set as it leaves). */
+  /**
+   * Passes a self-looping block completed before its last one, and their cycles and
+   * instructions (set as it leaves; the run loop puts extraIterations back to 0).
+   */
   extraIterations = 0;
+  extraCycles = 0;
+  extraInstructions = 0;
   /** Set when a write hit a page with cached code (blocks check it after each store). */
   codeWritten = 0;
   /**
@@ -207,9 +212,6 @@ export class Cpu {
     const blockOf = store.block;
     const heatOf = store.heat;
     const blocks = this.blocks;
-    const blockCyclesBeforeLast = blocks.cyclesBeforeLast;
-    const blockLoopPassCycles = blocks.loopPassCycles;
-    const blockLoopPassInstructions = blocks.loopPassInstructions;
     const recent = this.recent;
     const ringEips = recent.eips;
     const ringIds = recent.ids;
@@ -248,25 +250,34 @@ export class Cpu {
         }
         const id = singleStepping ? 0 : blockOf[slot]!;
         if (id !== 0) {
-          if (cycles + blockCyclesBeforeLast[id]! < limit) {
-            const entry = ringCount & recentEntryMask;
-            ringEips[entry] = eip;
-            ringIds[entry] = id;
-            ringCount++;
-            block = id;
-            blockEntry = eip;
+          const entry = ringCount & recentEntryMask;
+          ringEips[entry] = eip;
+          ringIds[entry] = id;
+          ringCount++;
+          block = id;
+          blockEntry = eip;
+          const next =
+            (blockFunctions[id]!(this, r, flags, eip, limit - cycles) + this.exitOffset) | 0;
+          block = 0;
+          const reached = this.exitInstructions;
+          if (reached !== 0) {
             dispatches++;
-            eip = (blockFunctions[id]!(this, r, flags, eip, limit - cycles) + this.exitOffset) | 0;
-            block = 0;
-            // A looping block's earlier passes (loopPass* are 0 for other blocks).
+            eip = next;
+            cycles += this.exitCycles;
+            retired += reached;
+            // A looping block's earlier passes (it sets these only when it loops).
             const passes = this.extraIterations;
-            const reached = this.exitInstructions;
-            cycles += this.exitCycles + passes * blockLoopPassCycles[id]!;
-            retired += reached + passes * blockLoopPassInstructions[id]!;
+            if (passes !== 0) {
+              cycles += this.extraCycles;
+              retired += this.extraInstructions;
+              this.extraIterations = 0;
+            }
             ringStarted[entry] = passes * recentPassUnit + reached;
             atPathStart = true;
             continue;
           }
+          // It did not fit in the budget and ran nothing.
+          ringCount--;
         } else {
           const heat = heatOf[slot]! + 1;
           heatOf[slot] = heat;
@@ -314,6 +325,8 @@ export class Cpu {
         // The fault is in instruction `blockStep` of the last pass; earlier ones retired.
         const info = blocks.infos[block]!;
         const passesDone = info.loopHead >= 0 ? this.extraIterations : 0;
+        this.extraIterations = 0;
+        dispatches++;
         const done = this.blockStep;
         eip = (blockEntry + info.offsets[done]!) | 0;
         cycles += passesDone * info.passCycles + info.prefixCycles[done]!;

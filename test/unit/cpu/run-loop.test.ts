@@ -80,6 +80,14 @@ const listWalk =
 const pageWalk = "be00006000bf0020600031c98b1603571052588907884603018e0110000083c60383c70441ebe5";
 const readOnlyPage = 0x604000;
 
+// A loop that faults in its ninth pass (#PF at 0x604000), and code at `h` (offset 0x14) that
+// the test runs next, as a kernel's signal handler would: the looping block's passes are
+// charged with the fault, and never again to the block that runs after it. nasm 2.16, org
+// 0x400000:
+//   mov edi, 0x603fe0 / mov ecx, 100 / l: mov [edi], ecx / add edi, 4 / dec ecx / jnz l /
+//   int 0x80 / h: add ebx, ecx / add ebx, edi / xor ebx, 0x55 / int 0x80
+const faultThenHandler = "bfe03f6000b964000000890f83c7044975f8cd8001cb01fb83f355cd80";
+
 // A loop first entered in its middle, so `x` has run twice when the head `top` has run once;
 // rdtsc (which no block holds) keeps a block from running from `x` round to `top`:
 //   mov ecx, 3 / jmp x / top: add esi, 1 / x: add ebx, 1 / dec ecx / rdtsc / jnz top /
@@ -267,6 +275,23 @@ describe("budget stop points", () => {
     expect(compiled.cpu.eip).toBe(codeAddress + 0x13);
     expect(compiled.cpu.regs[1]).toBe(2048);
     expect(compiled.cpu.compiledBlocks).toBeGreaterThan(0);
+  });
+
+  it("charges a looping block's passes with its fault, and not to the block after it", () => {
+    const interpreted = createGuestMachine(hexBytes(faultThenHandler), { compileThreshold: 0 });
+    const compiled = createGuestMachine(hexBytes(faultThenHandler), { compileThreshold: 1 });
+    for (const machine of [interpreted, compiled]) {
+      expect(machine.cpu.run(1e6)).toBe(StopReason.Exception);
+      expect(machine.cpu.eip).toBe(codeAddress + 0xa);
+      expect(machine.cpu.regs[1]).toBe(92);
+    }
+    expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+    for (const machine of [interpreted, compiled]) {
+      machine.cpu.eip = codeAddress + 0x14;
+      expect(machine.cpu.run(1e6)).toBe(StopReason.Trap);
+    }
+    expect(compiled.cpu.blockDispatches).toBe(2);
+    expect(snapshot(compiled)).toEqual(snapshot(interpreted));
   });
 
   it("rotates by constants leave the same values and flags compiled as interpreted", () => {
