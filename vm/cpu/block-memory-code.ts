@@ -15,7 +15,7 @@
 // entries change only between runs: decoding, which drops writes to code pages, happens in
 // the run loop), so a page a block read or wrote stays readable or writable until it returns.
 // CoreMark 300 iterations, host instructions (docs/cpu.md): -10 % with these two pairs; one
-// pair for every access, or esp-based operands counted as stack, gained only 3-6 %.
+// pair for every access, or esp-based operands counted as stack, gained about 6 %.
 
 import { tlbIndexMask } from "../mmu/tlb.ts";
 
