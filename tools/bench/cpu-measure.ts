@@ -3,8 +3,9 @@
 // fresh `sterna exec` process and, when it is installed, as a fresh qemu-i386 process, so
 // both pay their JIT's warm-up as a user does; each one's start-up (its time for the empty
 // program) is subtracted, and reported apart. Times are CPU time (user + system through
-// /usr/bin/time), so that other load on a shared host does not skew the ratio; wall times
-// are reported too. Outputs must agree; the best of `runs` runs is kept.
+// /usr/bin/time), so that other load on a shared host does not skew the ratio; a ratio of
+// wall times (start-up subtracted from each too) is reported beside it, since CPU time also
+// counts V8's compiler threads. Outputs must agree; the best of `runs` runs is kept.
 
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -49,14 +50,22 @@ export interface WorkloadResult {
   instructions: number;
   /** CPU time of `sterna exec` minus its start-up (the empty program's). */
   sternaMs: number;
+  /** Wall time of `sterna exec`, start-up included. */
   sternaWallMs: number;
   /** Instructions per microsecond of CPU time. */
   guestMips: number;
   /** qemu-i386's CPU time minus its start-up, when qemu is installed. */
   qemuMs?: number;
+  /** qemu-i386's wall time, start-up included. */
   qemuWallMs?: number;
   /** qemu's time over sterna's: 0.25 means sterna runs at a quarter of qemu's speed. */
   speedRatio?: number;
+  /**
+   * The same in wall time, each one's start-up (its wall time for the empty program)
+   * subtracted: unlike CPU time it leaves out the work V8's compiler threads do beside the
+   * guest on another core.
+   */
+  wallSpeedRatio?: number;
   outputsAgree?: boolean;
 }
 
@@ -65,6 +74,8 @@ export interface CpuBenchReport {
   workloads: WorkloadResult[];
   /** CPU time of qemu-i386 running the empty program. */
   qemuStartupMs?: number;
+  /** Wall time of the same (subtracted from qemu's wall times for wallSpeedRatio). */
+  qemuStartupWallMs?: number;
   /** Wall time of `node bin/sterna.js exec` of the empty program. */
   sternaStartupMs: number;
   /** CPU time of the same (subtracted from sterna's times). */
@@ -155,6 +166,8 @@ export function measureCpu(runs: number): CpuBenchReport {
       result.qemuMs = Math.max(qemu.cpuMs - qemuStartup.cpuMs, 0);
       result.qemuWallMs = qemu.wallMs;
       result.speedRatio = result.qemuMs / sternaMs;
+      const qemuWallMs = Math.max(qemu.wallMs - qemuStartup.wallMs, 0);
+      result.wallSpeedRatio = qemuWallMs / Math.max(sterna.wallMs - sternaStartup.wallMs, 1);
       result.outputsAgree = qemu.stdout === sterna.stdout;
     }
     return result;
@@ -163,6 +176,7 @@ export function measureCpu(runs: number): CpuBenchReport {
     runs,
     workloads,
     qemuStartupMs: qemuStartup?.cpuMs,
+    qemuStartupWallMs: qemuStartup?.wallMs,
     sternaStartupMs: sternaStartup.wallMs,
     sternaStartupCpuMs: sternaStartup.cpuMs,
   };
@@ -186,6 +200,7 @@ export function cpuReportJsonLines(report: CpuBenchReport): string[] {
       qemu_cpu_ms: w.qemuMs ?? null,
       qemu_wall_ms: w.qemuWallMs ?? null,
       speed_ratio: w.speedRatio ?? null,
+      wall_speed_ratio: w.wallSpeedRatio ?? null,
       outputs_agree: w.outputsAgree ?? null,
     }),
   );
@@ -196,6 +211,7 @@ export function cpuReportJsonLines(report: CpuBenchReport): string[] {
       sterna_exec_wall_ms: report.sternaStartupMs,
       sterna_exec_cpu_ms: report.sternaStartupCpuMs,
       qemu_cpu_ms: report.qemuStartupMs ?? null,
+      qemu_wall_ms: report.qemuStartupWallMs ?? null,
     }),
   );
   return lines;
@@ -205,9 +221,10 @@ export function cpuReportJsonLines(report: CpuBenchReport): string[] {
 export function formatCpuReport(report: CpuBenchReport): string[] {
   const lines: string[] = [];
   for (const w of report.workloads) {
-    let line = `${w.name.padEnd(9)} ${w.instructions} instructions, ${w.sternaMs.toFixed(0)} ms CPU (${w.sternaWallMs.toFixed(0)} wall), ${w.guestMips.toFixed(1)} guest MIPS`;
+    let line = `${w.name.padEnd(9)} ${w.instructions} instructions, ${w.sternaMs.toFixed(0)} ms CPU (${w.sternaWallMs.toFixed(0)} ms wall with start-up), ${w.guestMips.toFixed(1)} guest MIPS`;
     if (w.qemuMs !== undefined) {
       line += `; qemu-i386 ${w.qemuMs.toFixed(0)} ms CPU: ${w.speedRatio!.toFixed(3)}x qemu's speed`;
+      if (w.wallSpeedRatio !== undefined) line += ` (wall time: ${w.wallSpeedRatio.toFixed(3)}x)`;
       if (!w.outputsAgree) line += " (OUTPUTS DIFFER)";
     }
     lines.push(line);
@@ -216,7 +233,7 @@ export function formatCpuReport(report: CpuBenchReport): string[] {
     `start-up  sterna exec (empty program) ${report.sternaStartupMs.toFixed(0)} ms (${report.sternaStartupCpuMs.toFixed(0)} ms CPU, subtracted)` +
       (report.qemuStartupMs === undefined
         ? "; qemu-i386 not installed"
-        : `; qemu-i386 ${report.qemuStartupMs.toFixed(0)} ms CPU (subtracted from its times)`),
+        : `; qemu-i386 ${report.qemuStartupMs.toFixed(0)} ms CPU, ${(report.qemuStartupWallMs ?? 0).toFixed(0)} ms wall (subtracted from its times)`),
   );
   lines.push(`best of ${report.runs} runs each`);
   return lines;

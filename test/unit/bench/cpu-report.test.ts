@@ -23,6 +23,7 @@ const report: CpuBenchReport = {
       qemuMs: 2.5,
       qemuWallMs: 4,
       speedRatio: 0.25,
+      wallSpeedRatio: 0.3,
       outputsAgree: true,
     },
     {
@@ -38,6 +39,7 @@ const report: CpuBenchReport = {
     },
   ],
   qemuStartupMs: 12,
+  qemuStartupWallMs: 13,
   sternaStartupMs: 150,
   sternaStartupCpuMs: 140,
 };
@@ -46,11 +48,11 @@ describe("sterna bench cpu", () => {
   it("prints guest MIPS, the ratio to qemu-i386 and start-up apart", () => {
     const lines = formatCpuReport(report);
     expect(lines[0]).toBe(
-      "c-bench   2000000 instructions, 10 ms CPU (11 wall), 200.0 guest MIPS; qemu-i386 3 ms CPU: 0.250x qemu's speed",
+      "c-bench   2000000 instructions, 10 ms CPU (11 ms wall with start-up), 200.0 guest MIPS; qemu-i386 3 ms CPU: 0.250x qemu's speed (wall time: 0.300x)",
     );
     expect(lines[1]).toContain("0.050x qemu's speed (OUTPUTS DIFFER)");
     expect(lines[2]).toBe(
-      "start-up  sterna exec (empty program) 150 ms (140 ms CPU, subtracted); qemu-i386 12 ms CPU (subtracted from its times)",
+      "start-up  sterna exec (empty program) 150 ms (140 ms CPU, subtracted); qemu-i386 12 ms CPU, 13 ms wall (subtracted from its times)",
     );
   });
 
@@ -63,15 +65,21 @@ describe("sterna bench cpu", () => {
       guest_mips: 200,
       qemu_cpu_ms: 2.5,
       speed_ratio: 0.25,
+      wall_speed_ratio: 0.3,
       outputs_agree: true,
     });
-    expect(records[1]).toMatchObject({ workload: "coremark", qemu_wall_ms: null });
+    expect(records[1]).toMatchObject({
+      workload: "coremark",
+      qemu_wall_ms: null,
+      wall_speed_ratio: null,
+    });
     expect(records[2]).toEqual({
       bench: "startup",
       runs: 3,
       sterna_exec_wall_ms: 150,
       sterna_exec_cpu_ms: 140,
       qemu_cpu_ms: 12,
+      qemu_wall_ms: 13,
     });
   });
 
