@@ -253,24 +253,22 @@ export function blockSource(
       case FastKind.JmpRel:
         if (!last) break; // the block goes on at the target
         if (k === loop.end) {
-          lines.push(
-            `${nextPass(prefixCycles, count, loop, 0)} ${leaveTo(count, 0, ends[k]! + imm)}`,
-          );
+          lines.push(`${nextPass(prefixCycles, count, loop)} ${leaveTo(count, 0, ends[k]! + imm)}`);
         } else {
           lines.push(leaveTo(count, 0, ends[k]! + imm));
         }
         break;
       case FastKind.Jcc:
-        if (k === loop.end && loopsWhenTaken(store, slots, starts, ends, loop)) {
+        if (k === loop.end && loopsWhenTaken(store, slots, starts, ends, loop.head, k)) {
           // Taken, the loop goes on; not taken, the block leaves, or goes on after the loop.
-          const back = `if (${conditionCode(op, flagSource)}) { ${nextPass(prefixCycles, count, loop, taken)} ${leaveTo(k + 1, taken, ends[k]! + imm)} }`;
+          const back = `if (${conditionCode(op, flagSource)}) { ${nextPass(prefixCycles, count, loop)} ${leaveTo(k + 1, taken, ends[k]! + imm)} }`;
           lines.push(last ? `${back} ${leaveTo(k + 1, 0, ends[k]!)}` : `${back} break;`);
           break;
         }
         if (k === loop.end) {
           // Not taken, it runs on into the loop head.
           lines.push(
-            `if (${conditionCode(op, flagSource)}) { ${leaveTo(count, taken, ends[k]! + imm)} } ${nextPass(prefixCycles, count, loop, 0)} ${leaveTo(count, 0, ends[k]!)}`,
+            `if (${conditionCode(op, flagSource)}) { ${leaveTo(count, taken, ends[k]! + imm)} } ${nextPass(prefixCycles, count, loop)} ${leaveTo(count, 0, ends[k]!)}`,
           );
           break;
         }
@@ -399,7 +397,7 @@ export function blockSource(
   const lastSlot = slots[count - 1]!;
   if (!endsBlock(store.kind[lastSlot]!, store.handler[lastSlot]!)) {
     // The next instruction follows in memory (it is the loop head when the block loops).
-    const pass = loopsAtEnd ? nextPass(prefixCycles, count, loop, 0) : "";
+    const pass = loopsAtEnd ? nextPass(prefixCycles, count, loop) : "";
     lines.push(`${pass} ${leaveTo(count, 0, ends[count - 1]!)}`);
   }
   const code = dropDeadFlagRecords(lines);
@@ -414,9 +412,7 @@ export function blockSource(
   const beforeLoop = code.slice(0, loopFrom).join("\n");
   const body = code.slice(loopFrom, loopTo).join("\n");
   const afterLoop = code.slice(loopTo).join("\n");
-  const passCycles = loopPassCycles(store, slots, starts, ends, prefixCycles, loop);
-  const passInstructions = loop.end + 1 - loopHead;
-  const passes = `c.extraIterations = n; c.extraCycles = n * ${passCycles}; c.extraInstructions = n * ${passInstructions};`;
+  const passes = `c.extraIterations = n; c.extraCycles = n * ${loop.passCycles}; c.extraInstructions = n * ${loop.passInstructions};`;
   return `${fits}let n = 0;\n${withStateInLocals(`${beforeLoop}\nfor (;;) {\n${body}\n}\n${afterLoop}`, passes)}`;
 }
 
@@ -490,6 +486,28 @@ function finallyAround(body: string, onLeaving: string): string {
 export interface BlockLoop {
   readonly head: number;
   readonly end: number;
+  /** Cycles of one complete pass from the head that goes on to another (0 with no loop). */
+  readonly passCycles: number;
+  /** Instructions of such a pass (0 with no loop). */
+  readonly passInstructions: number;
+}
+
+/** The loop from instruction `head` to `end` of a block, or none when head is -1. */
+export function blockLoop(
+  store: DecodedInstructions,
+  slots: Int32Array,
+  starts: Int32Array,
+  ends: Int32Array,
+  prefixCycles: Int32Array,
+  head: number,
+  end: number,
+): BlockLoop {
+  if (head < 0) return { head, end, passCycles: 0, passInstructions: 0 };
+  const taken = loopsWhenTaken(store, slots, starts, ends, head, end)
+    ? cpuCostCycles.branchTakenExtra
+    : 0;
+  const passCycles = prefixCycles[end + 1]! - prefixCycles[head]! + taken;
+  return { head, end, passCycles, passInstructions: end + 1 - head };
 }
 
 /** Whether the block goes back to its loop head when the conditional branch ending the loop is taken (else when it is not, running on into the head). */
@@ -498,12 +516,11 @@ function loopsWhenTaken(
   slots: Int32Array,
   starts: Int32Array,
   ends: Int32Array,
-  loop: BlockLoop,
+  head: number,
+  end: number,
 ): boolean {
-  const end = slots[loop.end]!;
-  return (
-    store.kind[end] === FastKind.Jcc && ends[loop.end]! + store.imm[end]! === starts[loop.head]
-  );
+  const last = slots[end]!;
+  return store.kind[last] === FastKind.Jcc && ends[end]! + store.imm[last]! === starts[head];
 }
 
 /**
@@ -521,35 +538,14 @@ export function followsTakenBranch(
   return k < count - 1 && store.kind[slots[k]!] === FastKind.Jcc && starts[k + 1] !== ends[k];
 }
 
-/** Cycles of one complete pass from the loop head that goes on to another. */
-export function loopPassCycles(
-  store: DecodedInstructions,
-  slots: Int32Array,
-  starts: Int32Array,
-  ends: Int32Array,
-  prefixCycles: Int32Array,
-  loop: BlockLoop,
-): number {
-  const taken = loopsWhenTaken(store, slots, starts, ends, loop)
-    ? cpuCostCycles.branchTakenExtra
-    : 0;
-  return prefixCycles[loop.end + 1]! - prefixCycles[loop.head]! + taken;
-}
-
 /**
  * Continues with another pass when, after this one, every instruction the block may still
  * run would start in budget (the rule Cpu.run applies to every block run): the passes so
  * far cost prefixCycles[head] plus n + 1 passes, and the block's last instruction (in the
  * next pass or after the loop) starts prefixCycles[count - 1] - prefixCycles[head] later.
  */
-function nextPass(
-  prefixCycles: Int32Array,
-  count: number,
-  loop: BlockLoop,
-  takenCycles: number,
-): string {
-  const passCycles = prefixCycles[loop.end + 1]! - prefixCycles[loop.head]! + takenCycles;
-  return `if ((n + 1) * ${passCycles} + ${prefixCycles[count - 1]} < budgetCycles) { n++; continue; }`;
+function nextPass(prefixCycles: Int32Array, count: number, loop: BlockLoop): string {
+  return `if ((n + 1) * ${loop.passCycles} + ${prefixCycles[count - 1]} < budgetCycles) { n++; continue; }`;
 }
 
 /**

@@ -16,12 +16,12 @@ import {
   compileThreshold as defaultCompileThreshold,
 } from "./block-cache.ts";
 import {
+  blockLoop,
   blockSource,
   compilable,
   compileBlockFunction,
   endsBlock,
   followsTakenBranch,
-  loopPassCycles,
 } from "./block-compiler.ts";
 import { cpuCostCycles } from "./cost-table.ts";
 import type { CpuState } from "./cpu-state.ts";
@@ -565,7 +565,7 @@ export class Cpu {
         : 0;
       prefixCycles[k + 1] = prefixCycles[k]! + store.costCycles[slots[k]!]! + taken;
     }
-    const loop = { head: loopHead, end: loopEnd };
+    const loop = blockLoop(store, slots, starts, ends, prefixCycles, loopHead, loopEnd);
     const fn = compileBlockFunction(
       blockSource(store, slots, starts, ends, prefixCycles, count, loop),
     );
@@ -574,8 +574,8 @@ export class Cpu {
       prefixCycles,
       loopHead,
       loopEnd,
-      passCycles: loopHead < 0 ? 0 : loopPassCycles(store, slots, starts, ends, prefixCycles, loop),
-      passInstructions: loopHead < 0 ? 0 : loopEnd + 1 - loopHead,
+      passCycles: loop.passCycles,
+      passInstructions: loop.passInstructions,
     };
     store.block[slot] = this.blocks.add(fn, info);
     return true;
