@@ -16,9 +16,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { crashPairsProgram } from "../../support/crash-pairs-run.ts";
+import { traceHashOf } from "../../support/migration-trace.ts";
 import { sterna } from "../../support/run-cli.ts";
 
-const traceHash = (stderr: string) => /^trace-hash: (\w+)$/m.exec(stderr)?.[1];
 const senderEnd = join(import.meta.dirname, "fixtures", "sender-end.asm");
 
 /** The crash-pairs boot of these tests: 5 Ethernet nodes, seed 11, one round of 10 pairs. */
@@ -75,7 +75,7 @@ describe.concurrent("a process whose home crashed, living on another node", () =
       expect(oneThread.stderr).toMatch(/^ {2}2\.1 +3 +0 /m);
       expect(oneThread.stdout).toBe(reference.stdout);
       expect(oneThread.status).toBe(0);
-      expect(traceHash(twoThreads.stderr)).toBe(traceHash(oneThread.stderr));
+      expect(traceHashOf(twoThreads.stderr)).toBe(traceHashOf(oneThread.stderr));
     },
     120_000,
   );
@@ -114,7 +114,7 @@ describe.concurrent("a process whose home crashed, living on another node", () =
         expect(oneThread.stderr).toMatch(/process 3\.1 found on node 2 after its home, node 3/);
         expect(virtualMs).toBeLessThan(8100);
       }
-      expect(traceHash(twoThreads.stderr)).toBe(traceHash(oneThread.stderr));
+      expect(traceHashOf(twoThreads.stderr)).toBe(traceHashOf(oneThread.stderr));
     },
     120_000,
   );

@@ -9,11 +9,11 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { traceHashOf } from "../../support/migration-trace.ts";
 import { sterna } from "../../support/run-cli.ts";
 
 const program = join(import.meta.dirname, "fixtures", "sender-end.asm");
 const expected = "first:  ESRCH\nsecond: ESRCH\n";
-const traceHash = (stderr: string) => /^trace-hash: (\w+)$/m.exec(stderr)?.[1];
 
 describe.concurrent("a receive from a process that ends on another node", () => {
   it("answers -ESRCH on one node (the reference)", async () => {
@@ -44,7 +44,7 @@ describe.concurrent("a receive from a process that ends on another node", () => 
       // Over long before either receive's 20 s timeout: the child ends at 100 ms.
       const virtualMs = Number(/virtual time ([\d.]+) ms/.exec(twoThreads.stderr)?.[1]);
       expect(virtualMs).toBeLessThan(150);
-      expect(traceHash(oneThread.stderr)).toBe(traceHash(twoThreads.stderr));
+      expect(traceHashOf(oneThread.stderr)).toBe(traceHashOf(twoThreads.stderr));
     },
     60_000,
   );
