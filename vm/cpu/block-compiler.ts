@@ -550,12 +550,13 @@ const nextPass = "if (n < passesMax) { n++; continue; }";
 
 /**
  * The passes a looping block may complete before its last, floor((budgetCycles -
- * prefixCycles[count - 1] - 1) / passCycles) (budgetCycles is a whole number above
- * prefixCycles[count - 1], checked first), capped at 2^30 - 1 so that it stays a small
- * integer: a pass test is then one compare, where `(n + 1) * passCycles + constant <
- * budgetCycles` took a multiply and an add, each checked for overflow, on every pass
- * (C bench 20 -2.1 % host instructions, CoreMark 300 -0.5 %). Leaving after the cap is
- * exact: any exit may come early, the run loop dispatches the block again.
+ * prefixCycles[count - 1] - 1) / passCycles) (budgetCycles is above prefixCycles[count - 1],
+ * checked first), capped at 2^30 - 1 so that it stays a small integer: a pass test is then
+ * one compare, where `(n + 1) * passCycles + constant < budgetCycles` took a multiply and an
+ * add, each checked for overflow, on every pass (C bench 20 -2.3 % host instructions,
+ * CoreMark 3000 -1.6 %). It is exact for a whole budget; for a budget with a fraction
+ * (Cpu.run takes any) and past the cap it may end the loop a pass early, which is exact too:
+ * the block leaves at its loop head, and the run loop goes on from there.
  */
 function passesLimit(prefixCycles: Int32Array, count: number, loop: BlockLoop): string {
   return `const passesMax = Math.min((budgetCycles - ${prefixCycles[count - 1]! + 1}) / ${loop.passCycles}, 1073741823) | 0;`;
