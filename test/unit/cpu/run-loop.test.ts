@@ -194,15 +194,39 @@ describe("budget stop points", () => {
     );
   });
 
+  it("a block that faults before its first flag record leaves the flags it was entered with", () => {
+    // The block at f (entered by an indirect call, after cmp set CF) makes its first flag
+    // record with add, after a load that faults once esi runs off the mapped data: the flags
+    // at the fault are still cmp's, though the block never loaded them (block-compiler.ts).
+    // nasm 2.16, org 0x400000:
+    //   mov esi, 0x600000 / mov edi, f / l: cmp esi, 0x6ffff0 / call edi / jmp l /
+    //   f: mov eax, [esi] / add esi, 0x100 / ret
+    const faultBeforeRecord = "be00006000bf1400400081fef0ff6f00ffd7ebf68b0681c600010000c3";
+    for (const budget of [100_000, 7, 23]) {
+      const interpreted = createGuestMachine(hexBytes(faultBeforeRecord), { compileThreshold: 0 });
+      const compiled = createGuestMachine(hexBytes(faultBeforeRecord), { compileThreshold: 1 });
+      let stop = StopReason.Budget;
+      while (stop === StopReason.Budget) {
+        stop = interpreted.cpu.run(budget);
+        expect(compiled.cpu.run(budget)).toBe(stop);
+        expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+      }
+      expect(stop).toBe(StopReason.Exception);
+      expect(compiled.mmu.cr2).toBe(0x604000);
+      expect(compiled.cpu.getEflags() & 1).toBe(1);
+      expect(compiled.cpu.compiledBlocks).toBeGreaterThan(0);
+    }
+  });
+
   it("a looping block stops as interpretation when a budget is not a whole number of cycles", () => {
     // A block works out how many of its loop's passes fit as it starts; Cpu.run takes any
     // budget, and a fraction must round the way `cycles < limit` does.
     checkProperty(
       fc.property(
-        fc.array(
-          fc.tuple(fc.integer({ min: 1, max: 3_000 }), fc.constantFrom(0.25, 0.5, 0.75)),
-          { minLength: 1, maxLength: 40 },
-        ),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 3_000 }), fc.constantFrom(0.25, 0.5, 0.75)), {
+          minLength: 1,
+          maxLength: 40,
+        }),
         (budgets) => {
           const interpreted = createGuestMachine(hexBytes(selfLoop), { compileThreshold: 0 });
           const compiled = createGuestMachine(hexBytes(selfLoop), { compileThreshold: 1 });
