@@ -428,10 +428,10 @@ const registersIn = "/*registers-in*/";
  * Int32Array, and the lazy-flag record (op, a, b, result) in fo, fa, fb, fx instead of
  * `f`: loaded on entry (the record not, when the block makes one before any use of it:
  * C bench 20 -1.3 % host instructions, CoreMark 3000 -0.8 %); the ones the block assigns
- * are stored back when the function
- * leaves by return or by a fault (finally) and before each call of the interpreter's
- * generic handlers, which read cpu.r and `f` and may write any of them (all are loaded
- * again after it); the flag record is also stored before a LazyFlags method reads it.
+ * are stored back when the function leaves by return or by a fault (finally) and before
+ * each call of the interpreter's generic handlers, which read cpu.r and `f` and may write
+ * any of them (all are loaded again after it); the flag record is also stored before a
+ * LazyFlags method reads it.
  * Registers and flags only change after an instruction's last faulting access, so at a
  * fault the locals hold the state before the faulting instruction, as cpu.r and `f` would.
  */
@@ -443,7 +443,8 @@ function withStateInLocals(body: string, onLeaving: string): string {
   const assigned = numbers(/\br\[([0-7])\] =(?!=)/g);
   const flags = generic || flagField.test(body);
   const flagsAssigned = flagFieldAssigned.test(body);
-  const loads = registers.map((i) => `e${i} = r[${i}]`);
+  const registerLoads = registers.map((i) => `e${i} = r[${i}]`);
+  const loads = [...registerLoads];
   const stores = assigned.map((i) => `r[${i}] = e${i};`);
   // A block whose first use of the record is one it always makes need not load it: the
   // locals start at op -1, and the record is stored only once it was made.
@@ -460,9 +461,7 @@ function withStateInLocals(body: string, onLeaving: string): string {
   else if (flagsAssigned) stores.push(recordStores);
   const store = stores.join(" ");
   // After a generic handler the record is loaded again (`loads`, registersIn), as it may change.
-  const entryLoads = recordFirst
-    ? [...registers.map((i) => `e${i} = r[${i}]`), "fo = -1, fa = 0, fb = 0, fx = 0"]
-    : loads;
+  const entryLoads = recordFirst ? [...registerLoads, "fo = -1, fa = 0, fb = 0, fx = 0"] : loads;
   const renamed = body
     .replace(/\br\[([0-7])\]/g, "e$1")
     .replace(flagFieldGlobal, (field) => flagLocalOf.get(field)!)
