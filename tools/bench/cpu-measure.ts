@@ -2,10 +2,13 @@
 // `sterna bench cpu`: each workload (a gcc -m32 -O2 program committed as an ELF) runs as a
 // fresh `sterna exec` process and, when it is installed, as a fresh qemu-i386 process, so
 // both pay their JIT's warm-up as a user does; each one's start-up (its time for the empty
-// program) is subtracted, and reported apart. Times are CPU time (user + system through
-// /usr/bin/time), so that other load on a shared host does not skew the ratio; a ratio of
-// wall times (start-up subtracted from each too) is reported beside it, since CPU time also
-// counts V8's compiler threads. Outputs must agree; the best of `runs` runs is kept.
+// program) is subtracted, and reported apart. Times are CPU time (user + system, from bash's
+// `time` to the millisecond), so that other load on a shared host does not skew the ratio; a
+// ratio of wall times (start-up subtracted from each too) is reported beside it, since CPU
+// time also counts V8's compiler threads. Outputs must agree; the best of `runs` runs is kept.
+// Not /usr/bin/time: GNU time truncates user and system time to 10 ms each, so qemu-i386's
+// C bench (about 80 ms of CPU) read as 70 or 80 ms and its start-up (about 7 ms) as 0: the
+// ratio moved in steps of about 14 %.
 
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -97,10 +100,11 @@ function bestOf<T extends Timed>(runs: number, measure: () => T | undefined) {
   return fastest;
 }
 
-const timeFormat = "sterna-bench-cpu %U %S";
+/** bash's `time` report, with 3 decimals (milliseconds), after the command's own stderr. */
+const timedCommand = 'TIMEFORMAT="sterna-bench-cpu %3U %3S"; time "$@"';
 
 interface ChildRun {
-  /** User + system time through /usr/bin/time; undefined when it is not installed. */
+  /** User + system time through bash's `time`; undefined when bash is not installed. */
   cpuMs: number | undefined;
   wallMs: number;
   status: number | null;
@@ -110,10 +114,10 @@ interface ChildRun {
   missing: boolean;
 }
 
-/** Runs `command args` under /usr/bin/time when it exists (else bare), timing it. */
+/** Runs `command args` under bash's `time` when bash exists (else bare), timing it. */
 function runTimed(command: string, args: readonly string[]): ChildRun {
   const startMs = performance.now();
-  let run = spawnSync("/usr/bin/time", ["-f", timeFormat, command, ...args], {
+  let run = spawnSync("bash", ["-c", timedCommand, "bash", command, ...args], {
     encoding: "latin1",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -131,7 +135,7 @@ function runTimed(command: string, args: readonly string[]): ChildRun {
   };
 }
 
-/** qemu-i386's run; undefined when qemu-i386 (or /usr/bin/time) is not installed. */
+/** qemu-i386's run; undefined when qemu-i386 (or bash) is not installed. */
 function runQemu(binary: string, args: readonly string[]) {
   const run = runTimed("qemu-i386", [binary, ...args]);
   if (run.missing || run.cpuMs === undefined) return undefined;
@@ -139,7 +143,7 @@ function runQemu(binary: string, args: readonly string[]) {
   return { cpuMs: run.cpuMs, wallMs: run.wallMs, stdout: run.stdout };
 }
 
-/** `sterna exec --stats` in a fresh process: its CPU time (wall time without /usr/bin/time). */
+/** `sterna exec --stats` in a fresh process: its CPU time (wall time without bash). */
 function runSternaExec(binary: string, args: readonly string[]) {
   const run = runTimed(process.execPath, [sternaEntry, "exec", "--stats", binary, ...args]);
   if (run.status !== 0) throw new Error(`sterna exec ${binary} exited with status ${run.status}`);
