@@ -126,7 +126,7 @@ function runTimed(command: string, args: readonly string[]): ChildRun {
   const wallMs = performance.now() - startMs;
   const times = timed ? /sterna-bench-cpu ([\d.]+) ([\d.]+)\s*$/.exec(run.stderr ?? "") : null;
   return {
-    cpuMs: times === null ? undefined : (Number(times[1]) + Number(times[2])) * 1000,
+    cpuMs: times === null ? undefined : Math.round((Number(times[1]) + Number(times[2])) * 1000),
     wallMs,
     status: run.status,
     stdout: run.stdout ?? "",
