@@ -28,17 +28,13 @@ export interface BlockInfo {
   /** Cycles of the first k instructions, k = 0..length. */
   readonly prefixCycles: Int32Array;
   /**
-   * Index of the instruction a looping block goes back to (it sets cpu.extraIterations,
-   * extraCycles and extraInstructions), or
-   * -1: passes after the first run from it to loopEnd.
+   * Index of the instruction a looping block goes back to, or -1: passes after the first run
+   * from it to loopEnd (the block leaves their count, cycles and instructions in
+   * cpu.extraIterations, extraCycles and extraInstructions).
    */
   readonly loopHead: number;
   /** Index of the last instruction of that loop (-1 when it does not loop). */
   readonly loopEnd: number;
-  /** Cycles of one complete pass from loopHead that continues (0 when it does not loop). */
-  readonly passCycles: number;
-  /** Instructions of such a pass (0 when it does not loop). */
-  readonly passInstructions: number;
 }
 
 /** At most 2^16 - 1: recent-eips.ts packs a block id into 16 bits. */
@@ -86,6 +82,4 @@ const emptyInfo: BlockInfo = {
   prefixCycles: new Int32Array(1),
   loopHead: -1,
   loopEnd: -1,
-  passCycles: 0,
-  passInstructions: 0,
 };

@@ -322,17 +322,21 @@ export class Cpu {
     } catch (error) {
       if (error !== guestFault) throw error;
       if (block !== 0) {
-        // The fault is in instruction `blockStep` of the last pass; earlier ones retired.
+        // The fault is in instruction `blockStep` of the last pass; earlier ones retired,
+        // and a looping block's finally left its earlier passes as on any other exit.
         const info = blocks.infos[block]!;
-        const passesDone = info.loopHead >= 0 ? this.extraIterations : 0;
-        this.extraIterations = 0;
-        dispatches++;
         const done = this.blockStep;
+        const passes = this.extraIterations;
         eip = (blockEntry + info.offsets[done]!) | 0;
-        cycles += passesDone * info.passCycles + info.prefixCycles[done]!;
-        const ran = info.passInstructions * passesDone + done;
-        retired += ran;
-        ringStarted[(ringCount - 1) & recentEntryMask] = passesDone * recentPassUnit + done + 1;
+        cycles += info.prefixCycles[done]!;
+        retired += done;
+        if (passes !== 0) {
+          cycles += this.extraCycles;
+          retired += this.extraInstructions;
+          this.extraIterations = 0;
+        }
+        dispatches++;
+        ringStarted[(ringCount - 1) & recentEntryMask] = passes * recentPassUnit + done + 1;
       }
       reason = StopReason.Exception;
     }
@@ -574,8 +578,6 @@ export class Cpu {
       prefixCycles,
       loopHead,
       loopEnd,
-      passCycles: loop.passCycles,
-      passInstructions: loop.passInstructions,
     };
     store.block[slot] = this.blocks.add(fn, info);
     return true;
