@@ -259,7 +259,7 @@ export function blockSource(
         }
         break;
       case FastKind.Jcc:
-        if (k === loop.end && loopsWhenTaken(store, slots, starts, ends, loop.head, k)) {
+        if (k === loop.end && loop.backWhenTaken) {
           // Taken, the loop goes on; not taken, the block leaves, or goes on after the loop.
           const back = `if (${conditionCode(op, flagSource)}) { ${nextPass} ${leaveTo(k + 1, taken, ends[k]! + imm)} }`;
           lines.push(last ? `${back} ${leaveTo(k + 1, 0, ends[k]!)}` : `${back} break;`);
@@ -504,6 +504,11 @@ function finallyAround(body: string, onLeaving: string): string {
 export interface BlockLoop {
   readonly head: number;
   readonly end: number;
+  /**
+   * Whether `end` is a conditional branch that goes back to the head when taken (else the
+   * block goes back by a jump, or by running on into the head).
+   */
+  readonly backWhenTaken: boolean;
   /** Cycles of one complete pass from the head that goes on to another (0 with no loop). */
   readonly passCycles: number;
   /** Instructions of such a pass (0 with no loop). */
@@ -520,12 +525,11 @@ export function blockLoop(
   head: number,
   end: number,
 ): BlockLoop {
-  if (head < 0) return { head, end, passCycles: 0, passInstructions: 0 };
-  const taken = loopsWhenTaken(store, slots, starts, ends, head, end)
-    ? cpuCostCycles.branchTakenExtra
-    : 0;
+  if (head < 0) return { head, end, backWhenTaken: false, passCycles: 0, passInstructions: 0 };
+  const backWhenTaken = loopsWhenTaken(store, slots, starts, ends, head, end);
+  const taken = backWhenTaken ? cpuCostCycles.branchTakenExtra : 0;
   const passCycles = prefixCycles[end + 1]! - prefixCycles[head]! + taken;
-  return { head, end, passCycles, passInstructions: end + 1 - head };
+  return { head, end, backWhenTaken, passCycles, passInstructions: end + 1 - head };
 }
 
 /** Whether the block goes back to its loop head when the conditional branch ending the loop is taken (else when it is not, running on into the head). */

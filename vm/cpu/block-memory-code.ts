@@ -24,8 +24,8 @@ export type PageCache = "operand" | "stack";
 
 const cachePrefix: Record<PageCache, string> = { operand: "o", stack: "s" };
 
-/** The cache locals: read page and distance, write page and distance, per PageCache. */
-const cacheLocals = ["orp", "owp", "srp", "swp"];
+/** Each PageCache's read-page and write-page locals; their distances end in "d" instead of "p". */
+const cacheLocals = Object.values(cachePrefix).flatMap((prefix) => [`${prefix}rp`, `${prefix}wp`]);
 
 /** Locals the inline accesses read, loaded once per block run from the CPU. */
 export function memoryLocals(body: string): string {
