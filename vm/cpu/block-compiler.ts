@@ -403,7 +403,7 @@ export function blockSource(
   const code = dropDeadFlagRecords(lines);
   // The block runs only if every instruction of it would start within the budget; else it
   // leaves at once, having retired nothing (the run loop then interprets).
-  const fits = `if (budgetCycles <= ${prefixCycles[count - 1]}) { c.exitInstructions = 0; c.exitOffset = 0; return base; }\n`;
+  const fits = `if (budgetCycles <= ${prefixCycles[count - 1]}) { c.exitInstructions = 0; return base; }\n`;
   if (!looping) return fits + withStateInLocals(code.join("\n"), "");
   // A block's loop runs here; `n` counts the passes completed, which reach the run loop when
   // the block leaves. Code after the loop runs when its last branch is not taken.
