@@ -210,6 +210,10 @@ const neverInBlocks = new Set([
 
 function staysGeneric(row: IsaRow, memoryOperand: boolean): boolean {
   if (genericHandlers.has(row.handler)) return true;
+  // Branches with a 16-bit operand size: jcc, jmp and call rel16, jmp and call through r/m16.
+  if (row.handler === "jcc" || row.handler === "jmp" || row.handler === "call") {
+    return row.operandSize === 16;
+  }
   if (row.handler === "shld" || row.handler === "shrd") return row.operandSize === 16;
   return row.handler === "pop" && memoryOperand;
 }
