@@ -116,6 +116,9 @@ export class Cpu {
   // Guest memory and the TLB's arrays, read directly by compiled blocks (block-memory-code.ts).
   readonly bytes: Uint8Array;
   readonly view: DataView;
+  /** The same bytes as aligned little-endian words and halfwords, for blocks' aligned accesses. */
+  readonly words: Int32Array;
+  readonly halves: Uint16Array;
   readonly tlbReadTag: Int32Array;
   readonly tlbWriteTag: Int32Array;
   readonly tlbFrame: Int32Array;
@@ -175,6 +178,12 @@ export class Cpu {
     this.regs = this.r.subarray(0, 8);
     this.bytes = memory.bytes;
     this.view = memory.view;
+    // Typed arrays use the host's byte order; the guest's is little-endian.
+    if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) {
+      throw new Error("sterna needs a little-endian host");
+    }
+    this.words = new Int32Array(memory.bytes.buffer, 0, memory.bytes.length >> 2);
+    this.halves = new Uint16Array(memory.bytes.buffer, 0, memory.bytes.length >> 1);
     this.tlbReadTag = mmu.tlb.readTag;
     this.tlbWriteTag = mmu.tlb.writeTag;
     this.tlbFrame = mmu.tlb.frameAddress;

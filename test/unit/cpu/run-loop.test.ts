@@ -100,6 +100,16 @@ const enteredInMiddle = "b903000000eb0383c60183c301490f3175f5cd80";
 //   add ebx, 1 / dec esi / jnz outer / int 0x80
 const longLoop = "be2c010000b96400000001c84975fb83c3014e75f0cd80";
 
+// 32- and 16-bit loads, stores and a read-modify-write at every alignment inside a compiled
+// loop: blocks access aligned ones through memory's word views and hand the others to the
+// CPU's accessors (block-memory-code.ts). nasm 2.16, org 0x400000:
+//   mov esi, 0x600000 / mov ecx, 250 / l: mov eax, ecx / imul eax, eax, 0x01010101 /
+//   mov [esi], eax / mov [esi + 0x40], ax / mov edx, [esi + 1] / add ebx, edx /
+//   movzx edx, word [esi + 0x41] / add ebx, edx / add [esi + 0x80], ecx / inc esi / dec ecx /
+//   jnz l / int 0x80
+const everyAlignment =
+  "be00006000b9fa00000089c869c0010101018906668946408b560101d30fb7564101d3018e80000000464975ddcd80";
+
 function snapshot(machine: ReturnType<typeof createGuestMachine>) {
   const cpu = machine.cpu;
   return {
@@ -348,6 +358,33 @@ describe("budget stop points", () => {
     expect(interpreted.cpu.run(1e7)).toBe(StopReason.Trap);
     expect(compiled.cpu.run(1e7)).toBe(StopReason.Trap);
     expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+  });
+
+  it("16- and 32-bit accesses at every alignment leave the same state compiled as interpreted", () => {
+    checkProperty(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 3_000 }), { minLength: 1, maxLength: 40 }),
+        (budgets) => {
+          const interpreted = createGuestMachine(hexBytes(everyAlignment), { compileThreshold: 0 });
+          const compiled = createGuestMachine(hexBytes(everyAlignment), { compileThreshold: 1 });
+          for (const budget of budgets) {
+            const a = interpreted.cpu.run(budget);
+            expect(compiled.cpu.run(budget)).toBe(a);
+            expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+            if (a === StopReason.Trap) break;
+          }
+        },
+      ),
+      "test/unit/cpu/run-loop.test.ts",
+      20,
+    );
+    const compiled = createGuestMachine(hexBytes(everyAlignment), { compileThreshold: 1 });
+    expect(compiled.cpu.run(1e7)).toBe(StopReason.Trap);
+    // The last pass (ecx 1) stored 0x01010101 at 0x6000f9 and its low half at 0x600139.
+    expect(compiled.memory.readBytes(compiled.physicalOf(0x6000f9), 4)).toEqual(
+      Uint8Array.of(1, 1, 1, 1),
+    );
+    expect(compiled.cpu.blockDispatches).toBeGreaterThan(0);
   });
 
   it("stops at the first instruction boundary where the budget is used up", () => {
