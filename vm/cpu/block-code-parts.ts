@@ -25,11 +25,6 @@ export function flagRecord(record: string): string {
   return `${recordOpen}${record}${recordClose}`;
 }
 
-/** Code without its flag-record marks (a copy of a record the drop must not touch). */
-export function unmarked(code: string): string {
-  return code.replace(markedRecord, "$1");
-}
-
 /** Placeholder before a call of a LazyFlags method: the flag locals are stored into `f` first. */
 export const flagsSync = "/*flags-sync*/";
 

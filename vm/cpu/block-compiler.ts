@@ -5,8 +5,9 @@
 // lazy-flag records, same order of memory accesses, registers changed only after the last
 // access that can fault. Memory is accessed through the TLB inline (block-memory-code.ts);
 // before anything that can fault it stores the instruction's index in `cpu.blockStep`, so
-// a fault is charged to the right instruction; after a store it leaves early if a store
-// hit cached code (`cpu.codeWritten`). Every exit tells the run loop, as constants, what
+// a fault is charged to the right instruction, and so is a store into decoded code, which
+// leaves the block before it (`codeWriteStop`); after a generic handler it leaves early if
+// the handler wrote to decoded code (`cpu.codeWritten`). Every exit tells the run loop, as constants, what
 // to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`; a looping block
 // leaves its earlier passes, and their cycles and instructions, in `cpu.extraIterations`,
 // `extraCycles` and `extraInstructions`) and where it goes (`cpu.exitOffset` bytes from the
@@ -33,7 +34,6 @@ import {
   signExtendCode,
   slotOperands,
   unknownOp,
-  unmarked,
 } from "./block-code-parts.ts";
 import { loadCode, memoryLocals, storeCode } from "./block-memory-code.ts";
 import { counterBranchCode, uncommonFormCode } from "./block-uncommon-forms.ts";
@@ -155,14 +155,12 @@ export function blockSource(
     const ea = addressExpression(store, slot);
     const step = `c.blockStep = ${k};`;
     const last = k === count - 1;
-    // After a store that hit decoded code the block leaves, `tail` (the rest of the
-    // instruction) done, unless it ends there anyway. Only a store through Cpu.write* (the
-    // slow path) can hit it.
-    const leaveAfterStore = (tail: string) =>
+    // After a generic handler wrote to decoded code the block leaves, unless it ends there
+    // anyway. (Its own stores leave before such a write: Cpu.blockWrite*.)
+    const leaveIfCodeWritten =
       last && !loopsAtEnd
         ? ""
-        : `if (c.codeWritten !== 0) { ${tail} c.codeWritten = 0; ${leaveTo(k + 1, 0, last ? ends[k]! : starts[k + 1]!)} }`;
-    const leaveIfCodeWritten = leaveAfterStore("");
+        : `if (c.codeWritten !== 0) { c.codeWritten = 0; ${leaveTo(k + 1, 0, last ? ends[k]! : starts[k + 1]!)} }`;
     switch (kind) {
       case FastKind.MovRegReg:
         lines.push(`r[${d}] = r[${s}];`);
@@ -174,14 +172,10 @@ export function blockSource(
         lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(32, "ad", k, "operand")}; }`);
         break;
       case FastKind.MovStore:
-        lines.push(
-          `{ const ad = ${ea}; ${storeCode(32, "ad", `r[${s}]`, k, "operand", leaveIfCodeWritten)} }`,
-        );
+        lines.push(`{ const ad = ${ea}; ${storeCode(32, "ad", `r[${s}]`, k, "operand")} }`);
         break;
       case FastKind.MovStoreImm:
-        lines.push(
-          `{ const ad = ${ea}; ${storeCode(32, "ad", `${imm}`, k, "operand", leaveIfCodeWritten)} }`,
-        );
+        lines.push(`{ const ad = ${ea}; ${storeCode(32, "ad", `${imm}`, k, "operand")} }`);
         break;
       case FastKind.AluRegReg:
       case FastKind.AluRegImm:
@@ -209,7 +203,7 @@ export function blockSource(
           );
         } else {
           lines.push(
-            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", k, "operand")}; ${flagsCode.compute} ${storeCode(32, "ad", "x", k, "operand", leaveAfterStore(unmarked(flagsCode.record)))} ${flagsCode.record} }`,
+            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", k, "operand")}; ${flagsCode.compute} ${storeCode(32, "ad", "x", k, "operand")} ${flagsCode.record} }`,
           );
         }
         flagSource = source;
@@ -226,7 +220,7 @@ export function blockSource(
       case FastKind.PushImm: {
         const value = kind === FastKind.PushReg ? `r[${d}]` : `${imm}`;
         lines.push(
-          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", value, k, "stack", leaveAfterStore("r[4] = sp;"))} r[4] = sp; }`,
+          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", value, k, "stack")} r[4] = sp; }`,
         );
         break;
       }
@@ -239,7 +233,7 @@ export function blockSource(
         if (!last) {
           // The block goes on at the target: only the return address is pushed.
           lines.push(
-            `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k, "stack", leaveAfterStore("r[4] = sp;"))} r[4] = sp; }`,
+            `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k, "stack")} r[4] = sp; }`,
           );
           break;
         }
@@ -344,17 +338,15 @@ export function blockSource(
       default: {
         const touchesMemory = d === LOCATION_MEMORY || s === LOCATION_MEMORY;
         const address = touchesMemory ? `const ad = ${ea};` : "";
-        const sized = sizedCode(store, slot, flagSource, k, leaveIfCodeWritten);
+        const sized = sizedCode(store, slot, flagSource, k);
         if (sized !== undefined) {
-          const check = touchesMemory && !sized.checksCodeWritten ? leaveIfCodeWritten : "";
-          lines.push(`{ ${address} ${sized.code} ${check} }`);
+          lines.push(`{ ${address} ${sized.code} }`);
           flagSource = sized.source;
           break;
         }
         const uncommon = uncommonFormCode(store, slot, flagSource, k);
         if (uncommon !== undefined) {
-          const check = touchesMemory || uncommon.storesImplicitly ? leaveIfCodeWritten : "";
-          lines.push(`{ ${address} ${uncommon.code} ${check} }`);
+          lines.push(`{ ${address} ${uncommon.code} }`);
           flagSource = uncommon.source;
           break;
         }
@@ -671,30 +663,17 @@ function shiftCode(op: number, reg: number, count: number): string {
  * Code for the common size-generic forms (any operand size and shape) of mov, movzx,
  * movsx, lea, the ALU operations, inc, dec, neg, not, setcc, cmovcc, imul and 32-bit
  * one-operand mul/imul, mirroring
- * execute.ts; a memory operand's address is in `ad`. Undefined for other handlers. With
- * checksCodeWritten the code itself runs `leaveIfCodeWritten` after a store that went
- * through the slow path; otherwise the caller checks after the instruction.
+ * execute.ts; a memory operand's address is in `ad`. Undefined for other handlers.
  */
 function sizedCode(
   store: DecodedInstructions,
   slot: number,
   flagSource: FlagSource,
   step: number,
-  leaveIfCodeWritten: string,
-): { code: string; source: FlagSource; checksCodeWritten?: boolean } | undefined {
+): { code: string; source: FlagSource } | undefined {
   const { handler, size, dst, src, imm, read, write } = slotOperands(store, slot, step);
   switch (handler) {
     case HandlerId.Mov:
-      if (dst === LOCATION_MEMORY) {
-        // The store is the instruction's last act: only its slow path can hit cached code,
-        // so only that path checks (a check after every store cost the C bench's sieve loop
-        // about 6 %).
-        return {
-          code: `const v = ${read(src, size)}; ${storeCode(size, "ad", "v", step, "operand", leaveIfCodeWritten)}`,
-          source: flagSource,
-          checksCodeWritten: true,
-        };
-      }
       return { code: `const v = ${read(src, size)}; ${write(dst, size, "v")}`, source: flagSource };
     case HandlerId.Movzx:
     case HandlerId.Movsx: {
@@ -938,7 +917,7 @@ function keepingCarryCode(increment: boolean, source: FlagSource): string {
 }
 
 /** Code that may observe the lazy flags: reads them, leaves the block, faults or loops. */
-const observesFlags = /\bf\.|return|continue|blockStep|c\.read|c\.write|executeGeneric/;
+const observesFlags = /\bf\.|return|continue|blockStep|c\.read|c\.blockWrite|executeGeneric/;
 
 /**
  * Drops each flag record that a later one overwrites before anything can observe it: no

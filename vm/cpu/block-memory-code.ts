@@ -3,7 +3,9 @@
 // memoryLocals). A miss, or a 16- or 32-bit access that is not aligned (so also one that
 // straddles two pages), calls the CPU's accessor, which translates and may fault; it sets
 // cpu.blockStep first so the fault is charged to the right instruction. A write entry never
-// maps a page with decoded code (tlb.ts), so only the slow path can hit cached code.
+// maps a page with decoded code (tlb.ts), so only the slow path can hit cached code: there
+// Cpu.blockWrite* leaves the block before the store (codeWriteStop), and the block checks
+// nothing after it.
 //
 // Aligned accesses go through Int32Array and Uint16Array views of memory, not its DataView:
 // TurboFan forgets what it knows about every object (maps, typed-array lengths and data
@@ -84,8 +86,7 @@ export function loadCode(bits: number, address: string, step: number, cache: Pag
 
 /**
  * A statement writing the low `bits` of `value` (an expression without side effects) at the
- * address in local `address`. `afterSlowWrite` runs after a write through the CPU's
- * accessor (it checks cpu.codeWritten); without it the caller checks after the statement.
+ * address in local `address`.
  */
 export function storeCode(
   bits: number,
@@ -93,13 +94,12 @@ export function storeCode(
   value: string,
   step: number,
   cache: PageCache,
-  afterSlowWrite = "",
 ): string {
   const cachedPage = `${cachePrefix[cache]}wp`;
   const distance = `${cachePrefix[cache]}wd`;
   const locate = `const mp = ${address} >>> 12;`;
   const writable = `(mp === ${cachedPage} || wt[mp & ${tlbIndexMask}] === mp && (${cachedPage} = mp, ${distance} = tf[mp & ${tlbIndexMask}] - (${address} & -4096) | 0, true))`;
-  const slow = `{ c.blockStep = ${step}; c.write${bits}(${address}, ${value}); ${afterSlowWrite} }`;
+  const slow = `{ c.blockStep = ${step}; c.blockWrite${bits}(${address}, ${value}); }`;
   if (bits === 8)
     return `{ ${locate} if ${writable} mb[${address} + ${distance} | 0] = ${value}; else ${slow} }`;
   return `{ ${locate} if (${aligned(bits, address)} && ${writable}) ${element(bits, `${address} + ${distance}`)} = ${value}; else ${slow} }`;

@@ -43,8 +43,6 @@ export interface FormCode {
   code: string;
   /** The flag source after the instruction. */
   source: FlagSource;
-  /** Stores to memory other than through its memory operand (the stack): the caller checks for cached code after it. */
-  storesImplicitly?: boolean;
 }
 
 /** The flags of lahf and sahf. */
@@ -165,7 +163,6 @@ export function uncommonFormCode(
       return {
         code: `const v = ${value}; const sp = (r[4] - ${size / 8}) | 0; ${storeCode(size, "sp", "v", step, "stack")} r[4] = sp;`,
         source: flagSource,
-        storesImplicitly: true,
       };
     }
     case HandlerId.Pop:
@@ -179,10 +176,9 @@ export function uncommonFormCode(
       return {
         code: `const v = (${flagsSync} f.get()) & ${0x00fcffff}; f.op = ${LazyOp.None}; const sp = (r[4] - ${size / 8}) | 0; ${storeCode(size, "sp", "v", step, "stack")} r[4] = sp;`,
         source: unknownOp,
-        storesImplicitly: true,
       };
     case HandlerId.Pusha:
-      return { code: pushAllCode(size, step), source: flagSource, storesImplicitly: true };
+      return { code: pushAllCode(size, step), source: flagSource };
     case HandlerId.Popa:
       return { code: popAllCode(size, step), source: flagSource };
     case HandlerId.Xlat:

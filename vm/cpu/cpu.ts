@@ -23,6 +23,7 @@ import {
   endsBlock,
   followsTakenBranch,
 } from "./block-compiler.ts";
+import { codeWriteStop } from "./code-write-stop.ts";
 import { cpuCostCycles } from "./cost-table.ts";
 import type { CpuState } from "./cpu-state.ts";
 import { DecodeCache } from "./decode-cache.ts";
@@ -156,8 +157,12 @@ export class Cpu {
   extraIterations = 0;
   extraCycles = 0;
   extraInstructions = 0;
-  /** Set when a write hit a page with cached code (blocks check it after each store). */
+  /** Set when a write hit a page with cached code (blocks check it after generic handlers). */
   codeWritten = 0;
+  /** Set when the last runTo ended at a block's store into decoded code (codeWriteStop). */
+  private codeWriteStopped = false;
+  /** TF was set as the instruction the run loop interprets next started: #DB follows it. */
+  private stepTrapArmed = false;
   /**
    * Set by a block as it returns: the cycles and instructions of its last pass, and the
    * next eip's offset from the value it returns.
@@ -215,6 +220,15 @@ export class Cpu {
    */
   run(budgetCycles: number): StopReason {
     const limit = this.cycles + budgetCycles;
+    for (;;) {
+      const reason = this.runTo(limit);
+      // A block stopped before a store into decoded code, that code now dropped: run on.
+      if (!this.codeWriteStopped) return reason;
+    }
+  }
+
+  /** run's loop, up to cycle count `limit`; it also ends at a block's codeWriteStop. */
+  private runTo(limit: number): StopReason {
     const r = this.r;
     const flags = this.flags;
     const store = this.cache.store;
@@ -240,7 +254,12 @@ export class Cpu {
     let fetchPage = -1;
     let fetchTable = this.fetchTable;
     // TF can only be set by popf, which blocks never contain: only the interpreter sees it.
-    let singleStepping = (flags.word & FLAG_TF) !== 0;
+    // Blocks run neither while single-stepping nor at a store a block stopped before (a
+    // block compiled there would stop again): the interpreter runs it. Whether a #DB follows
+    // the interpreted instruction is a field, to keep the loop's locals few.
+    this.stepTrapArmed = (flags.word & FLAG_TF) !== 0;
+    let interpretOnly = this.stepTrapArmed || this.codeWriteStopped;
+    this.codeWriteStopped = false;
     // Whether eip starts a path: the run's first instruction, one a block left for, or one
     // after a branch or an instruction no block holds. Blocks are compiled only there: an
     // instruction in the middle of a path that got hot first was compiled, ran once, and
@@ -257,7 +276,7 @@ export class Cpu {
           fetchTable = this.fetchTable;
           blockFunctions = blocks.functions;
         }
-        const id = singleStepping ? 0 : blockOf[slot]!;
+        const id = interpretOnly ? 0 : blockOf[slot]!;
         if (id !== 0) {
           const entry = ringCount & recentEntryMask;
           ringEips[entry] = eip;
@@ -290,11 +309,11 @@ export class Cpu {
         } else {
           const heat = heatOf[slot]! + 1;
           heatOf[slot] = heat;
-          // Not while single-stepping: the block would not run, and compiling it again on
+          // Not while interpreting only: the block would not run, and compiling it again on
           // every pass would never advance.
           if (
             atPathStart &&
-            !singleStepping &&
+            !interpretOnly &&
             heat >= compileAtHeat &&
             slot !== SLOT_SCRATCH &&
             this.compileBlockAt(slot, eip)
@@ -319,20 +338,23 @@ export class Cpu {
           reason = StopReason.Trap;
           break;
         }
-        if (singleStepping) {
+        if (interpretOnly && this.stepTrapArmed) {
           // TF was set when the instruction started: the #DB trap follows it.
           this.exceptionVector = VECTOR_DEBUG;
           this.exceptionErrorCode = 0;
           reason = StopReason.Exception;
           break;
         }
-        singleStepping = (flags.word & FLAG_TF) !== 0;
+        interpretOnly = (flags.word & FLAG_TF) !== 0;
+        this.stepTrapArmed = interpretOnly;
       }
     } catch (error) {
-      if (error !== guestFault) throw error;
+      const stopped = error === codeWriteStop;
+      if (error !== guestFault && !stopped) throw error;
       if (block !== 0) {
-        // The fault is in instruction `blockStep` of the last pass; earlier ones retired,
-        // and a looping block's finally left its earlier passes as on any other exit.
+        // The fault (or the store a stop left for later) is in instruction `blockStep` of the
+        // last pass; earlier ones retired, and a looping block's finally left its earlier
+        // passes as on any other exit.
         const info = blocks.infos[block]!;
         const done = this.blockStep;
         const passes = this.extraIterations;
@@ -345,8 +367,12 @@ export class Cpu {
           this.extraIterations = 0;
         }
         dispatches++;
-        ringStarted[(ringCount - 1) & recentEntryMask] = passes * recentPassUnit + done + 1;
+        // A faulting instruction started; a stopped store starts again when the loop runs on.
+        const started = passes * recentPassUnit + done + (stopped ? 0 : 1);
+        if (started === 0) ringCount--;
+        else ringStarted[(ringCount - 1) & recentEntryMask] = started;
       }
+      this.codeWriteStopped = stopped;
       reason = StopReason.Exception;
     }
     this.eip = eip >>> 0;
@@ -732,6 +758,36 @@ export class Cpu {
   }
 
   /** A write that straddles two pages: both must be writable before either is written. */
+  /**
+   * A compiled block's store that missed its inline path (block-memory-code.ts): as
+   * write8/16/32, but a store that would touch a page with decoded code first drops that
+   * code, as the write would, and throws codeWriteStop, writing nothing: the block leaves
+   * before the instruction, which the run loop runs again.
+   */
+  blockWrite8(linear: number, value: number): void {
+    this.stopBeforeCodeWrite(linear, 1);
+    this.write8(linear, value);
+  }
+  blockWrite16(linear: number, value: number): void {
+    this.stopBeforeCodeWrite(linear, 2);
+    this.write16(linear, value);
+  }
+  blockWrite32(linear: number, value: number): void {
+    this.stopBeforeCodeWrite(linear, 4);
+    this.write32(linear, value);
+  }
+  private stopBeforeCodeWrite(linear: number, sizeBytes: number): void {
+    // Translated in the order a write translates them, so a fault comes first as there.
+    const first = this.translate(linear, Access.Write);
+    const inFirst = 4096 - (linear & 0xfff);
+    const second =
+      inFirst < sizeBytes ? this.translate(((linear >>> 12) + 1) << 12, Access.Write) : first;
+    const watched = this.memory.watchedPages;
+    if (watched[first >>> 12] === 0 && watched[second >>> 12] === 0) return;
+    this.memory.noteWrite(first, Math.min(sizeBytes, inFirst));
+    if (second !== first) this.memory.noteWrite(second, sizeBytes - inFirst);
+    throw codeWriteStop;
+  }
   private writeCrossing(linear: number, sizeBytes: number, value: number): void {
     const first = this.translate(linear, Access.Write);
     const second = this.translate(((linear >>> 12) + 1) << 12, Access.Write);

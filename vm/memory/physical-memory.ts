@@ -121,7 +121,8 @@ export class PhysicalMemory {
     this.noteWrite(0, this.sizeBytes);
   }
 
-  private noteWrite(address: number, lengthBytes: number): void {
+  /** Clears the watch marks of the pages the bytes touch, calling onWatchedWrite for each marked one, as a write there does. */
+  noteWrite(address: number, lengthBytes: number): void {
     const lastPage = (address + lengthBytes - 1) >>> pageShift;
     for (let page = address >>> pageShift; page <= lastPage; page++) {
       if (this.watchedPages[page] !== 0) {

@@ -426,9 +426,19 @@ describe("code coherence", () => {
     ["interpreted, jnz", 0, selfModifyingLoop],
     ["compiled, jnz", 1, selfModifyingLoop],
   ])("executes the bytes a store just wrote into its own block (%s)", (_mode, threshold, code) => {
-    const machine = createGuestMachine(hexBytes(code), { compileThreshold: threshold });
-    machine.map(codeAddress, PTE_P | PTE_US | PTE_RW, machine.physicalOf(codeAddress));
+    const machineWith = (compileThreshold: number) => {
+      const machine = createGuestMachine(hexBytes(code), { compileThreshold });
+      machine.map(codeAddress, PTE_P | PTE_US | PTE_RW, machine.physicalOf(codeAddress));
+      return machine;
+    };
+    const machine = machineWith(threshold);
     expect(machine.cpu.run(1e6)).toBe(StopReason.Trap);
+    // A compiled block stops before each such store (codeWriteStop), which then runs
+    // interpreted: the instructions started are those of one-at-a-time execution.
+    const interpreted = machineWith(0);
+    interpreted.cpu.run(1e6);
+    expect(machine.cpu.recentEips(40)).toEqual(interpreted.cpu.recentEips(40));
+    expect(machine.cpu.cycles).toBe(interpreted.cpu.cycles);
     // 0x11111103 + 0x11111102 + 0x11111101
     expect(machine.peek32(0x600000)).toBe(0x33333306);
     expect(machine.cpu.instructions).toBe(code === selfModifying ? 1 + 3 * 4 + 1 : 1 + 3 * 5 + 1);
