@@ -122,6 +122,35 @@ function snapshot(machine: ReturnType<typeof createGuestMachine>) {
   };
 }
 
+/**
+ * Runs `code` interpreted and compiled (threshold 1) with the same random budgets, and
+ * compares the stop reasons and state after each run, up to the program's trap.
+ */
+function checkSameStopsAsInterpreted(
+  code: string,
+  budgetMax: number,
+  budgets: number,
+  runs: number,
+) {
+  checkProperty(
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: budgetMax }), { minLength: 1, maxLength: budgets }),
+      (drawn) => {
+        const interpreted = createGuestMachine(hexBytes(code), { compileThreshold: 0 });
+        const compiled = createGuestMachine(hexBytes(code), { compileThreshold: 1 });
+        for (const budget of drawn) {
+          const a = interpreted.cpu.run(budget);
+          expect(compiled.cpu.run(budget)).toBe(a);
+          expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+          if (a === StopReason.Trap) break;
+        }
+      },
+    ),
+    "test/unit/cpu/run-loop.test.ts",
+    runs,
+  );
+}
+
 describe("compile points", () => {
   it("compiles a block where a path starts, not at a hot instruction inside one", () => {
     const machine = createGuestMachine(hexBytes(enteredInMiddle), { compileThreshold: 2 });
@@ -159,24 +188,7 @@ describe("compile points", () => {
 
 describe("budget stop points", () => {
   it("compiled and interpreted runs stop at the same instruction for any budgets", () => {
-    checkProperty(
-      fc.property(
-        fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 400 }),
-        (budgets) => {
-          const interpreted = createGuestMachine(hexBytes(mixedLoop), { compileThreshold: 0 });
-          const compiled = createGuestMachine(hexBytes(mixedLoop), { compileThreshold: 1 });
-          for (const budget of budgets) {
-            const a = interpreted.cpu.run(budget);
-            const b = compiled.cpu.run(budget);
-            expect(b).toBe(a);
-            expect(snapshot(compiled)).toEqual(snapshot(interpreted));
-            if (a === StopReason.Trap) break;
-          }
-        },
-      ),
-      "test/unit/cpu/run-loop.test.ts",
-      40,
-    );
+    checkSameStopsAsInterpreted(mixedLoop, 60, 400, 40);
   });
 
   it("a block looping on itself stops, faults and records eips exactly as interpretation", () => {
@@ -336,23 +348,7 @@ describe("budget stop points", () => {
   });
 
   it("rotates by constants leave the same values and flags compiled as interpreted", () => {
-    checkProperty(
-      fc.property(
-        fc.array(fc.integer({ min: 1, max: 5_000 }), { minLength: 1, maxLength: 60 }),
-        (budgets) => {
-          const interpreted = createGuestMachine(hexBytes(rotateLoop), { compileThreshold: 0 });
-          const compiled = createGuestMachine(hexBytes(rotateLoop), { compileThreshold: 1 });
-          for (const budget of budgets) {
-            const a = interpreted.cpu.run(budget);
-            expect(compiled.cpu.run(budget)).toBe(a);
-            expect(snapshot(compiled)).toEqual(snapshot(interpreted));
-            if (a === StopReason.Trap) break;
-          }
-        },
-      ),
-      "test/unit/cpu/run-loop.test.ts",
-      20,
-    );
+    checkSameStopsAsInterpreted(rotateLoop, 5_000, 60, 20);
     const interpreted = createGuestMachine(hexBytes(rotateLoop), { compileThreshold: 0 });
     const compiled = createGuestMachine(hexBytes(rotateLoop), { compileThreshold: 1 });
     expect(interpreted.cpu.run(1e7)).toBe(StopReason.Trap);
@@ -361,23 +357,7 @@ describe("budget stop points", () => {
   });
 
   it("16- and 32-bit accesses at every alignment leave the same state compiled as interpreted", () => {
-    checkProperty(
-      fc.property(
-        fc.array(fc.integer({ min: 1, max: 3_000 }), { minLength: 1, maxLength: 40 }),
-        (budgets) => {
-          const interpreted = createGuestMachine(hexBytes(everyAlignment), { compileThreshold: 0 });
-          const compiled = createGuestMachine(hexBytes(everyAlignment), { compileThreshold: 1 });
-          for (const budget of budgets) {
-            const a = interpreted.cpu.run(budget);
-            expect(compiled.cpu.run(budget)).toBe(a);
-            expect(snapshot(compiled)).toEqual(snapshot(interpreted));
-            if (a === StopReason.Trap) break;
-          }
-        },
-      ),
-      "test/unit/cpu/run-loop.test.ts",
-      20,
-    );
+    checkSameStopsAsInterpreted(everyAlignment, 3_000, 40, 20);
     const compiled = createGuestMachine(hexBytes(everyAlignment), { compileThreshold: 1 });
     expect(compiled.cpu.run(1e7)).toBe(StopReason.Trap);
     // The last pass (ecx 1) stored 0x01010101 at 0x6000f9 and its low half at 0x600139.
