@@ -187,8 +187,9 @@ export class Cpu {
     if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) {
       throw new Error("sterna needs a little-endian host");
     }
-    this.words = new Int32Array(memory.bytes.buffer, 0, memory.bytes.length >> 2);
-    this.halves = new Uint16Array(memory.bytes.buffer, 0, memory.bytes.length >> 1);
+    // Unsigned shifts: the largest memory, 2 GiB, is 2^31 bytes.
+    this.words = new Int32Array(memory.bytes.buffer, 0, memory.bytes.length >>> 2);
+    this.halves = new Uint16Array(memory.bytes.buffer, 0, memory.bytes.length >>> 1);
     this.tlbReadTag = mmu.tlb.readTag;
     this.tlbWriteTag = mmu.tlb.writeTag;
     this.tlbFrame = mmu.tlb.frameAddress;
