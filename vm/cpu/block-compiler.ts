@@ -7,11 +7,11 @@
 // before anything that can fault it stores the instruction's index in `cpu.blockStep`, so
 // a fault is charged to the right instruction, and so is a store into decoded code, which
 // leaves the block before it (`codeWriteStop`); after a generic handler it leaves early if
-// the handler wrote to decoded code (`cpu.codeWritten`). Every exit tells the run loop, as constants, what
-// to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`; a looping block
-// leaves its earlier passes, and their cycles and instructions, in `cpu.extraIterations`,
-// `extraCycles` and `extraInstructions`) and where it goes (`cpu.exitOffset` bytes from the
-// eip it returns). A block first checks that it fits the budget the run loop gives it
+// the handler wrote to decoded code (`cpu.codeWritten`). Every exit tells the run loop, as
+// constants, what to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`; a
+// looping block leaves its earlier passes, and their cycles and instructions, in
+// `cpu.extraIterations`, `extraCycles` and `extraInstructions`) and where it goes
+// (`cpu.exitOffset` bytes from the eip it returns). A block first checks that it fits the budget the run loop gives it
 // (`budgetCycles`), so the run loop reads nothing of the block's but its function: when it
 // does not fit it leaves at once with `exitInstructions` 0. A conditional branch
 // whose flags come from an earlier instruction of the same block tests the recorded
