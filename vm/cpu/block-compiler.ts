@@ -1,23 +1,21 @@
-// Translates a basic block of decoded instructions into one JavaScript function, so hot
-// guest code runs without per-instruction dispatch (the rarer forms' code is in
-// block-uncommon-forms.ts; a few still call the interpreter's generic handler). The
-// generated code has exactly the semantics of the interpreter (execute-fast.ts): same
-// lazy-flag records, same order of memory accesses, registers changed only after the last
-// access that can fault. Memory is accessed through the TLB inline (block-memory-code.ts);
-// before anything that can fault it stores the instruction's index in `cpu.blockStep`, so
-// a fault is charged to the right instruction, and so is a store into decoded code, which
-// leaves the block before it (`codeWriteStop`); after a generic handler it leaves early if
-// the handler wrote to decoded code (`cpu.codeWritten`). Every exit tells the run loop, as
-// constants, what to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`; a
+// Translates a basic block of decoded instructions into one JavaScript function, so hot guest code
+// runs without per-instruction dispatch (the rarer forms' code is in block-uncommon-forms.ts; a few
+// still call the interpreter's generic handler). The generated code has exactly the semantics of
+// the interpreter (execute-fast.ts): same lazy-flag records, same order of memory accesses,
+// registers changed only after the last access that can fault. Memory is accessed through the TLB
+// inline (block-memory-code.ts); before anything that can fault it stores the instruction's index
+// in `cpu.blockStep`, so a fault is charged to the right instruction, and so is a store into
+// decoded code, which leaves the block before it (`codeWriteStop`); after a generic handler it
+// leaves early if the handler wrote to decoded code (`cpu.codeWritten`). Every exit tells the run
+// loop, as constants, what to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`; a
 // looping block leaves its earlier passes, and their cycles and instructions, in
-// `cpu.extraIterations`, `extraCycles` and `extraInstructions`) and where it goes
-// (`cpu.exitOffset` bytes from the eip it returns). A block first checks that it fits the budget the run loop gives it
-// (`budgetCycles`), so the run loop reads nothing of the block's but its function: when it
-// does not fit it leaves at once with `exitInstructions` 0. A conditional branch
-// whose flags come from an earlier instruction of the same block tests the recorded
-// operands directly (cmp + jl becomes `a < b`). Nothing here runs per instruction: a block
-// is compiled once, when its first instruction has run `compileThreshold` times and the
-// run loop reaches it at the start of a path.
+// `cpu.extraIterations`, `extraCycles` and `extraInstructions`) and where it goes (`cpu.exitOffset`
+// bytes from the eip it returns). A block first checks that it fits the budget the run loop gives
+// it (`budgetCycles`), so the run loop reads nothing of the block's but its function: when it does
+// not fit it leaves at once with `exitInstructions` 0. A conditional branch whose flags come from
+// an earlier instruction of the same block tests the recorded operands directly (cmp + jl becomes
+// `a < b`). Nothing here runs per instruction: a block is compiled once, when its first instruction
+// has run `compileThreshold` times and the run loop reaches it at the start of a path.
 
 import type { BlockFunction } from "./block-cache.ts";
 import {
