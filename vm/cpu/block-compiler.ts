@@ -153,12 +153,6 @@ export function blockSource(
     const ea = addressExpression(store, slot);
     const step = `c.blockStep = ${k};`;
     const last = k === count - 1;
-    // After a generic handler wrote to decoded code the block leaves, unless it ends there
-    // anyway. (Its own stores leave before such a write: Cpu.blockWrite*.)
-    const leaveIfCodeWritten =
-      last && !loopsAtEnd
-        ? ""
-        : `if (c.codeWritten !== 0) { c.codeWritten = 0; ${leaveTo(k + 1, 0, last ? ends[k]! : starts[k + 1]!)} }`;
     switch (kind) {
       case FastKind.MovRegReg:
         lines.push(`r[${d}] = r[${s}];`);
@@ -375,6 +369,12 @@ export function blockSource(
             `${step} c.eip = (${next}) >>> 0; ${registersOut} c.executeGeneric(${slot}); ${registersIn} ${leaveFor(count, "c.eip")}`,
           );
         } else {
+          // After the handler wrote to decoded code the block leaves, unless it ends there
+          // anyway. (The block's own stores leave before such a write: Cpu.blockWrite*.)
+          const leaveIfCodeWritten =
+            last && !loopsAtEnd
+              ? ""
+              : `if (c.codeWritten !== 0) { c.codeWritten = 0; ${leaveTo(k + 1, 0, last ? ends[k]! : starts[k + 1]!)} }`;
           lines.push(
             `${step} ${registersOut} c.executeGeneric(${slot}); ${registersIn} ${leaveIfCodeWritten}`,
           );

@@ -758,7 +758,6 @@ export class Cpu {
     return sizeBytes === 4 ? value | 0 : value & 0xffff;
   }
 
-  /** A write that straddles two pages: both must be writable before either is written. */
   /**
    * A compiled block's store that missed its inline path (block-memory-code.ts): as
    * write8/16/32, but a store that would touch a page with decoded code first drops that
@@ -789,6 +788,8 @@ export class Cpu {
     if (second !== first) this.memory.noteWrite(second, sizeBytes - inFirst);
     throw codeWriteStop;
   }
+
+  /** A write that straddles two pages: both must be writable before either is written. */
   private writeCrossing(linear: number, sizeBytes: number, value: number): void {
     const first = this.translate(linear, Access.Write);
     const second = this.translate(((linear >>> 12) + 1) << 12, Access.Write);

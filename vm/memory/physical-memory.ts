@@ -121,7 +121,10 @@ export class PhysicalMemory {
     this.noteWrite(0, this.sizeBytes);
   }
 
-  /** Clears the watch marks of the pages the bytes touch, calling onWatchedWrite for each marked one, as a write there does. */
+  /**
+   * Clears the watch marks of the pages the bytes touch and calls onWatchedWrite for each
+   * page that had one, as a write there does.
+   */
   noteWrite(address: number, lengthBytes: number): void {
     const lastPage = (address + lengthBytes - 1) >>> pageShift;
     for (let page = address >>> pageShift; page <= lastPage; page++) {
