@@ -5,7 +5,8 @@
 // Streams are random instructions drawn from the ISA table (vm/cpu/isa.ts) with memory
 // operands aimed at mapped data (esi-relative and absolute), short branches both ways, a
 // jump back to the start (the stream repeats until a budget, fault or trap ends it, so its
-// blocks get compiled), and sometimes writable code, so stores can hit compiled code. A
+// blocks get compiled), and sometimes writable code, so stores can hit compiled code; and
+// streams around an if/else whose branch goes both ways, so blocks get side paths. A
 // failure prints the seed that replays it.
 
 import fc from "fast-check";
@@ -222,12 +223,73 @@ function staysGeneric(row: IsaRow, memoryOperand: boolean): boolean {
 interface CompiledRun {
   dispatches: number;
   genericRows: Map<number, number>;
+  /** Side paths the compiled blocks got (where a branch went the other way in earlier runs). */
+  sidePaths: number;
+}
+
+/** The stream's instructions, from the scenario's rows. */
+function streamCode(s: Scenario, draws: readonly Draw[] = s.draws): number[] {
+  const rows = [...s.rows, reloadRow];
+  return draws.flatMap((d) => encode(streamRows[rows[d.row % rows.length]!]!, d));
+}
+
+/**
+ * A stream split in three around an if/else whose branch goes both ways as the stream
+ * repeats: `inc edi; test edi, mask; jcc else; <then>; jmp end; else: <else>; end: <rest>`.
+ * Compiled after some runs, its blocks get a side path where the branch goes the way the
+ * block does not follow.
+ */
+interface BranchyScenario {
+  stream: Scenario;
+  condition: number;
+  mask: number;
+  /** Where the stream's draws are cut: the then part starts at the first, else at the second. */
+  cuts: [number, number];
+}
+
+const branchyScenario: fc.Arbitrary<BranchyScenario> = fc
+  .record({
+    // A first budget long enough for the stream to repeat until it is compiled.
+    stream: scenario.map((s) => ({ ...s, budgets: [5000, ...s.budgets.map((b) => b * 5)] })),
+    condition: fc.nat(15),
+    mask: fc.constantFrom(1, 2, 3, 4, 5, 6, 7),
+    cuts: fc.tuple(fc.nat(12), fc.nat(12)),
+    compileThreshold: fc.integer({ min: 2, max: 40 }),
+  })
+  .map(({ stream, compileThreshold, ...rest }) => ({
+    ...rest,
+    stream: { ...stream, compileThreshold },
+  }));
+
+function branchyCode(b: BranchyScenario): number[] {
+  const draws = b.stream.draws;
+  const first = Math.min(b.cuts[0], b.cuts[1], draws.length);
+  const second = Math.min(Math.max(b.cuts[0], b.cuts[1]), draws.length);
+  const half = first + Math.ceil((second - first) / 2);
+  const otherwise = streamCode(b.stream, draws.slice(half, second));
+  const then = [
+    ...streamCode(b.stream, draws.slice(first, half)),
+    0xe9,
+    ...littleEndian(otherwise.length, 4), // jmp end
+  ];
+  return [
+    ...streamCode(b.stream, draws.slice(0, first)),
+    0x47, // inc edi
+    0xf7,
+    0xc7,
+    ...littleEndian(b.mask, 4), // test edi, mask
+    0x0f,
+    0x80 + b.condition,
+    ...littleEndian(then.length, 4), // jcc else
+    ...then,
+    ...otherwise,
+    ...streamCode(b.stream, draws.slice(second)),
+  ];
 }
 
 /** Runs both tiers through the scenario's budgets, comparing the state at every exit. */
-function runInLockstep(s: Scenario, observed?: CompiledRun): void {
-  const rows = [...s.rows, reloadRow];
-  const code = s.draws.flatMap((d) => encode(streamRows[rows[d.row % rows.length]!]!, d));
+function runInLockstep(s: Scenario, observed?: CompiledRun, stream = streamCode(s)): void {
+  const code = stream.slice();
   // Back to the start, so the stream runs again and again and gets compiled.
   code.push(0xe9, ...littleEndian(-(code.length + 5), 4));
   const interpreted = machineFor(s, code, 0);
@@ -241,7 +303,10 @@ function runInLockstep(s: Scenario, observed?: CompiledRun): void {
       if (expected.reason !== StopReason.Budget) return;
     }
   } finally {
-    if (observed !== undefined) observed.dispatches += compiled.cpu.blockDispatches;
+    if (observed !== undefined) {
+      observed.dispatches += compiled.cpu.blockDispatches;
+      observed.sidePaths += compiled.cpu.compiledSidePaths;
+    }
   }
 }
 
@@ -266,6 +331,19 @@ describe(`CPU tiers in lockstep (seed ${seed})`, () => {
     );
   });
 
+  it("blocks with side paths (a branch going both ways) agree with the interpreter at every exit", () => {
+    const observed: CompiledRun = { dispatches: 0, genericRows: new Map(), sidePaths: 0 };
+    checkProperty(
+      fc.property(branchyScenario, (b) => runInLockstep(b.stream, observed, branchyCode(b))),
+      testFile,
+      600,
+      { seed },
+    );
+    // The scenarios reach what they are for: blocks compiled with side paths, and run.
+    expect(observed.sidePaths).toBeGreaterThan(100);
+    expect(observed.dispatches).toBeGreaterThan(1000);
+  });
+
   it("every row of the ISA table, in streams of its own, agrees in both tiers", () => {
     streamRows.forEach((_, row) => {
       const own = scenario.map((s) => ({ ...s, rows: [row] }));
@@ -285,7 +363,7 @@ describe(`CPU tiers in lockstep (seed ${seed})`, () => {
     streamRows.forEach((isaRow, row) => {
       if (neverInBlocks.has(isaRow.handler)) return;
       if (staysGeneric(isaRow, false) && staysGeneric(isaRow, true)) return;
-      const observed: CompiledRun = { dispatches: 0, genericRows };
+      const observed: CompiledRun = { dispatches: 0, genericRows, sidePaths: 0 };
       // Pointers instead of random values, so that leave and xlat run on to get compiled.
       const dataPointers = isaRow.modrm === "none" ? [3, 5] : [5];
       // A first budget any stream fits in, so the block compiled at the stream's start runs

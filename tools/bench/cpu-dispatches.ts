@@ -101,6 +101,7 @@ for (let run = 1; run <= repeat; run++) {
       status: guest.exitStatus,
       instructions: cpu.instructions,
       compiled_blocks: cpu.compiledBlocks,
+      side_paths: cpu.compiledSidePaths,
       dispatches: cpu.blockDispatches,
       cpu_ms: (used.user + used.system) / 1000,
       main_thread_cpu_ms: mainThreadMs() - mainStartedMs,

@@ -21,12 +21,21 @@ export type BlockFunction = (
   budgetCycles: number,
 ) => number;
 
-/** What the run loop needs to account for a block that stopped part-way. */
+/**
+ * What the run loop needs to account for a block that stopped part-way. A block's
+ * instructions are numbered along its main path from 0, then along its side paths (where a
+ * conditional branch goes the way the main path does not follow): each array has one entry
+ * per instruction.
+ */
 export interface BlockInfo {
   /** Byte offset of each instruction from the block's entry eip. */
   readonly offsets: Int32Array;
-  /** Cycles of the first k instructions, k = 0..length. */
+  /** Cycles from the entry to each instruction's start, along its path. */
   readonly prefixCycles: Int32Array;
+  /** Instructions retired before each one, along its path. */
+  readonly depths: Int32Array;
+  /** The instruction run before each one (-1 for the entry). */
+  readonly parents: Int32Array;
   /**
    * Index of the instruction a looping block goes back to, or -1: passes after the first run
    * from it to loopEnd (the block leaves their count, cycles and instructions in
@@ -49,6 +58,15 @@ export const blocksMax = 1 << 14;
 export const compileThreshold = 200;
 /** Longest block, in instructions. */
 export const blockInstructionsMax = 64;
+/** Most instructions of a block, its side paths included. */
+export const blockNodesMax = 128;
+/** Longest side path, in instructions. */
+export const sidePathInstructionsMax = 32;
+/**
+ * A block gets a side path where a branch of its main path went the other way at least once
+ * in this many of the runs the interpreter saw.
+ */
+export const sidePathShare = 16;
 
 export class BlockCache {
   /** Replaced (not emptied) by clear(), so earlier readers keep a consistent table. */
@@ -80,6 +98,8 @@ function unreachableBlock(): number {
 const emptyInfo: BlockInfo = {
   offsets: new Int32Array(0),
   prefixCycles: new Int32Array(1),
+  depths: new Int32Array(1),
+  parents: new Int32Array(1),
   loopHead: -1,
   loopEnd: -1,
 };

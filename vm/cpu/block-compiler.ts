@@ -7,10 +7,12 @@
 // in `cpu.blockStep`, so a fault is charged to the right instruction, and so is a store into
 // decoded code, which leaves the block before it (`codeWriteStop`); after a generic handler it
 // leaves early if the handler wrote to decoded code (`cpu.codeWritten`). Every exit tells the run
-// loop, as constants, what to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`; a
-// looping block leaves its earlier passes, and their cycles and instructions, in
-// `cpu.extraIterations`, `extraCycles` and `extraInstructions`) and where it goes (`cpu.exitOffset`
-// bytes from the eip it returns). A block first checks that it fits the budget the run loop gives
+// loop, as constants, what to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`,
+// and for the recent-eips ring `cpu.exitNode`: a side path, taken where a branch goes the way
+// the block does not follow, numbers its instructions after the main path's; a looping block
+// leaves its earlier passes, and their cycles and instructions, in `cpu.extraIterations`,
+// `extraCycles` and `extraInstructions`) and where it goes (`cpu.exitOffset` bytes from the eip
+// it returns). A block first checks that it fits the budget the run loop gives
 // it (`budgetCycles`), so the run loop reads nothing of the block's but its function: when it does
 // not fit it leaves at once with `exitInstructions` 0. A conditional branch whose flags come from
 // an earlier instruction of the same block tests the recorded operands directly (cmp + jl becomes
@@ -105,7 +107,10 @@ function genericBranches(handler: number): boolean {
 /**
  * The source of a function running `count` instructions from `slots`, instruction k from
  * byte offset starts[k] to ends[k] from the entry eip (the `base` parameter). They follow one
- * another in memory except after a direct jmp or call the block follows to its target.
+ * another in memory except after a direct jmp or call the block follows to its target. Where
+ * instruction k is a conditional branch, `sides[k]` may hold the side path the block takes
+ * when it goes the other way; `latestStart` is the most cycles from the entry to the start
+ * of any instruction, side paths included.
  */
 export function blockSource(
   store: DecodedInstructions,
@@ -115,30 +120,96 @@ export function blockSource(
   prefixCycles: Int32Array,
   count: number,
   loop: BlockLoop,
+  sides: readonly (SidePath | undefined)[],
+  latestStart: number,
 ): string {
+  const main = { slots, starts, ends, prefixCycles, count, firstNode: 0, depth: 0 };
+  /** The first line of each instruction's code (the loop begins at loopHead's). */
+  const firstLine: number[] = [];
+  const code = pathCode(store, main, loop, sides, unknownOp, firstLine);
+  const loopHead = loop.head;
+  const looping = loopHead >= 0;
+  const loopsAtEnd = looping && loop.end === count - 1;
+  // The block runs only if every instruction of it would start within the budget; else it
+  // leaves at once, having retired nothing (the run loop then interprets).
+  const fits = `if (budgetCycles <= ${latestStart}) { c.exitInstructions = 0; return base; }\n`;
+  if (!looping) return fits + withStateInLocals(code.join("\n"), "");
+  // A block's loop runs here; `n` counts the passes completed, which reach the run loop when
+  // the block leaves. Code after the loop runs when its last branch is not taken.
+  const loopFrom = firstLine[loopHead]!;
+  const loopTo = loopsAtEnd ? code.length : firstLine[loop.end + 1]!;
+  const beforeLoop = code.slice(0, loopFrom).join("\n");
+  const body = code.slice(loopFrom, loopTo).join("\n");
+  const afterLoop = code.slice(loopTo).join("\n");
+  const passes = `c.extraIterations = n; c.extraCycles = n * ${loop.passCycles}; c.extraInstructions = n * ${loop.passInstructions};`;
+  return `${fits}let n = 0; ${passesLimit(latestStart, loop)}\n${withStateInLocals(`${beforeLoop}\nfor (;;) {\n${body}\n}\n${afterLoop}`, passes)}`;
+}
+
+/** A run of instructions a block's code follows: its main path, or a side path. */
+interface Path {
+  readonly slots: Int32Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** Cycles from the block's entry to each instruction's start, and to the path's end. */
+  readonly prefixCycles: Int32Array;
+  readonly count: number;
+  /** Block instruction number of its first instruction (blockStep, exitNode). */
+  readonly firstNode: number;
+  /** Instructions retired before its first one. */
+  readonly depth: number;
+}
+
+/**
+ * A path the block takes where a conditional branch of its main path goes the way the block
+ * does not follow (instead of leaving there): straight-line code, no loop, every way out an
+ * exit. Its instructions are numbered after the main path's.
+ */
+export type SidePath = Path;
+
+const noLoop: BlockLoop = {
+  head: -1,
+  end: -1,
+  backWhenTaken: false,
+  passCycles: 0,
+  passInstructions: 0,
+};
+
+/** The code of a path, one entry per instruction (a side path's code inside its branch's). */
+function pathCode(
+  store: DecodedInstructions,
+  path: Path,
+  loop: BlockLoop,
+  sides: readonly (SidePath | undefined)[],
+  flagSourceAtStart: FlagSource,
+  firstLine: number[],
+): string[] {
+  const { slots, starts, ends, prefixCycles, count, firstNode, depth } = path;
   const lines: string[] = [];
   const loopHead = loop.head;
   const looping = loopHead >= 0;
   /** Whether the block goes back to its loop head after its last instruction. */
   const loopsAtEnd = looping && loop.end === count - 1;
-  /** The first line of each instruction's code (the loop begins at loopHead's). */
-  const firstLine: number[] = [];
   // What the run loop charges when the block leaves after `ran` instructions of its last
   // pass, plus taken-branch cycles. Exits hold no arithmetic: TurboFan compiles exits that
   // never ran yet, and would deoptimise the block on arithmetic without type feedback.
   const charge = (ran: number, extraCycles: number) =>
-    `c.exitCycles = ${prefixCycles[ran]! + extraCycles}; c.exitInstructions = ${ran};`;
+    `c.exitCycles = ${prefixCycles[ran]! + extraCycles}; c.exitInstructions = ${depth + ran}; c.exitNode = ${firstNode + ran};`;
   // Leaves for the eip `offset` bytes from the entry, or (leaveFor) for `target`.
   const leaveTo = (ran: number, extraCycles: number, offset: number) =>
     `${charge(ran, extraCycles)} c.exitOffset = ${offset}; return base;`;
   const leaveFor = (ran: number, target: string) =>
     `${charge(ran, 0)} c.exitOffset = 0; return ${target};`;
   // ret (popping `popBytes` with its return address) at instruction `k`: leaves for the target.
-  const returnCode = (k: number, popBytes: number) =>
-    `{ const sp = r[4]; const t = ${loadCode(32, "sp", k, "stack")}; r[4] = (sp + ${popBytes}) | 0; ${leaveFor(count, "t")} }`;
+  const returnCode = (node: number, popBytes: number) =>
+    `{ const sp = r[4]; const t = ${loadCode(32, "sp", node, "stack")}; r[4] = (sp + ${popBytes}) | 0; ${leaveFor(count, "t")} }`;
   const whole = charge(count, 0);
+  // The code of the side path at conditional branch k, if the block has one there.
+  const sideCode = (k: number, source: FlagSource) => {
+    const side = sides[k];
+    return side && pathCode(store, side, noLoop, [], source, []).join("\n");
+  };
   const taken = cpuCostCycles.branchTakenExtra;
-  let flagSource: FlagSource = unknownOp;
+  let flagSource = flagSourceAtStart;
   for (let k = 0; k < count; k++) {
     firstLine.push(lines.length);
     // A loop head is reached from before it and from the block's end: flags unknown there.
@@ -151,7 +222,8 @@ export function blockSource(
     const op = store.cc[slot]!;
     const next = `(base + ${ends[k]}) | 0`;
     const ea = addressExpression(store, slot);
-    const step = `c.blockStep = ${k};`;
+    const node = firstNode + k;
+    const step = `c.blockStep = ${node};`;
     const last = k === count - 1;
     switch (kind) {
       case FastKind.MovRegReg:
@@ -161,13 +233,13 @@ export function blockSource(
         lines.push(`r[${d}] = ${imm};`);
         break;
       case FastKind.MovLoad:
-        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(32, "ad", k, "operand")}; }`);
+        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(32, "ad", node, "operand")}; }`);
         break;
       case FastKind.MovStore:
-        lines.push(`{ const ad = ${ea}; ${storeCode(32, "ad", `r[${s}]`, k, "operand")} }`);
+        lines.push(`{ const ad = ${ea}; ${storeCode(32, "ad", `r[${s}]`, node, "operand")} }`);
         break;
       case FastKind.MovStoreImm:
-        lines.push(`{ const ad = ${ea}; ${storeCode(32, "ad", `${imm}`, k, "operand")} }`);
+        lines.push(`{ const ad = ${ea}; ${storeCode(32, "ad", `${imm}`, node, "operand")} }`);
         break;
       case FastKind.AluRegReg:
       case FastKind.AluRegImm:
@@ -176,7 +248,7 @@ export function blockSource(
           kind === FastKind.AluRegReg ? `r[${s}]` : kind === FastKind.AluRegImm ? `${imm}` : "m";
         const load =
           kind === FastKind.AluRegMem
-            ? `const ad = ${ea}; const m = ${loadCode(32, "ad", k, "operand")};`
+            ? `const ad = ${ea}; const m = ${loadCode(32, "ad", node, "operand")};`
             : "";
         const { code, source } = aluCode(op, operand);
         lines.push(
@@ -191,11 +263,11 @@ export function blockSource(
         const { code, source, flagsCode } = aluCode(op, operand);
         if (op === AluOp.Cmp) {
           lines.push(
-            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", k, "operand")}; ${code} }`,
+            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", node, "operand")}; ${code} }`,
           );
         } else {
           lines.push(
-            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", k, "operand")}; ${flagsCode.compute} ${storeCode(32, "ad", "x", k, "operand")} ${flagsCode.record} }`,
+            `{ const ad = ${ea}; const a = ${loadCode(32, "ad", node, "operand")}; ${flagsCode.compute} ${storeCode(32, "ad", "x", node, "operand")} ${flagsCode.record} }`,
           );
         }
         flagSource = source;
@@ -212,29 +284,29 @@ export function blockSource(
       case FastKind.PushImm: {
         const value = kind === FastKind.PushReg ? `r[${d}]` : `${imm}`;
         lines.push(
-          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", value, k, "stack")} r[4] = sp; }`,
+          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", value, node, "stack")} r[4] = sp; }`,
         );
         break;
       }
       case FastKind.PopReg:
         lines.push(
-          `{ const sp = r[4]; const v = ${loadCode(32, "sp", k, "stack")}; r[4] = (sp + 4) | 0; r[${d}] = v; }`,
+          `{ const sp = r[4]; const v = ${loadCode(32, "sp", node, "stack")}; r[4] = (sp + 4) | 0; r[${d}] = v; }`,
         );
         break;
       case FastKind.CallRel:
         if (!last) {
           // The block goes on at the target: only the return address is pushed.
           lines.push(
-            `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k, "stack")} r[4] = sp; }`,
+            `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, node, "stack")} r[4] = sp; }`,
           );
           break;
         }
         lines.push(
-          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, k, "stack")} r[4] = sp; ${leaveTo(count, 0, ends[k]! + imm)} }`,
+          `{ const sp = (r[4] - 4) | 0; ${storeCode(32, "sp", next, node, "stack")} r[4] = sp; ${leaveTo(count, 0, ends[k]! + imm)} }`,
         );
         break;
       case FastKind.Ret:
-        lines.push(returnCode(k, 4));
+        lines.push(returnCode(node, 4));
         break;
       case FastKind.JmpRel:
         if (!last) break; // the block goes on at the target
@@ -261,16 +333,14 @@ export function blockSource(
         if (followsTakenBranch(store, slots, starts, ends, k, count)) {
           // The block goes on at the target (its cycles include the taken penalty); not
           // taken, it ends after k + 1 instructions.
-          lines.push(
-            `if (!(${conditionCode(op, flagSource)})) { ${leaveTo(k + 1, -taken, ends[k]!)} }`,
-          );
+          const otherWay = sideCode(k, flagSource) ?? leaveTo(k + 1, -taken, ends[k]!);
+          lines.push(`if (!(${conditionCode(op, flagSource)})) { ${otherWay} }`);
           break;
         }
         if (!last) {
           // A side exit: taken, the block ends after k + 1 instructions; else it goes on.
-          lines.push(
-            `if (${conditionCode(op, flagSource)}) { ${leaveTo(k + 1, taken, ends[k]! + imm)} }`,
-          );
+          const otherWay = sideCode(k, flagSource) ?? leaveTo(k + 1, taken, ends[k]! + imm);
+          lines.push(`if (${conditionCode(op, flagSource)}) { ${otherWay} }`);
           break;
         }
         lines.push(
@@ -287,19 +357,19 @@ export function blockSource(
         break;
       }
       case FastKind.MovzxLoad8:
-        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(8, "ad", k, "operand")}; }`);
+        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(8, "ad", node, "operand")}; }`);
         break;
       case FastKind.MovsxLoad8:
         lines.push(
-          `{ const ad = ${ea}; r[${d}] = (${loadCode(8, "ad", k, "operand")} << 24) >> 24; }`,
+          `{ const ad = ${ea}; r[${d}] = (${loadCode(8, "ad", node, "operand")} << 24) >> 24; }`,
         );
         break;
       case FastKind.MovzxLoad16:
-        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(16, "ad", k, "operand")}; }`);
+        lines.push(`{ const ad = ${ea}; r[${d}] = ${loadCode(16, "ad", node, "operand")}; }`);
         break;
       case FastKind.MovsxLoad16:
         lines.push(
-          `{ const ad = ${ea}; r[${d}] = (${loadCode(16, "ad", k, "operand")} << 16) >> 16; }`,
+          `{ const ad = ${ea}; r[${d}] = (${loadCode(16, "ad", node, "operand")} << 16) >> 16; }`,
         );
         break;
       case FastKind.MovzxReg8:
@@ -330,13 +400,13 @@ export function blockSource(
       default: {
         const touchesMemory = d === LOCATION_MEMORY || s === LOCATION_MEMORY;
         const address = touchesMemory ? `const ad = ${ea};` : "";
-        const sized = sizedCode(store, slot, flagSource, k);
+        const sized = sizedCode(store, slot, flagSource, node);
         if (sized !== undefined) {
           lines.push(`{ ${address} ${sized.code} }`);
           flagSource = sized.source;
           break;
         }
-        const uncommon = uncommonFormCode(store, slot, flagSource, k);
+        const uncommon = uncommonFormCode(store, slot, flagSource, node);
         if (uncommon !== undefined) {
           lines.push(`{ ${address} ${uncommon.code} }`);
           flagSource = uncommon.source;
@@ -352,10 +422,10 @@ export function blockSource(
         }
         if (store.handler[slot] === HandlerId.Ret) {
           // ret imm16: the fast kind Ret has none.
-          lines.push(returnCode(k, 4 + imm));
+          lines.push(returnCode(node, 4 + imm));
           break;
         }
-        const transfer = indirectTransferCode(store, slot, ends[k]!, k);
+        const transfer = indirectTransferCode(store, slot, ends[k]!, node);
         if (transfer !== undefined) {
           const address = d === LOCATION_MEMORY ? `const ad = ${ea};` : "";
           lines.push(
@@ -390,20 +460,7 @@ export function blockSource(
     const pass = loopsAtEnd ? nextPass : "";
     lines.push(`${pass} ${leaveTo(count, 0, ends[count - 1]!)}`);
   }
-  const code = dropDeadFlagRecords(lines);
-  // The block runs only if every instruction of it would start within the budget; else it
-  // leaves at once, having retired nothing (the run loop then interprets).
-  const fits = `if (budgetCycles <= ${prefixCycles[count - 1]}) { c.exitInstructions = 0; return base; }\n`;
-  if (!looping) return fits + withStateInLocals(code.join("\n"), "");
-  // A block's loop runs here; `n` counts the passes completed, which reach the run loop when
-  // the block leaves. Code after the loop runs when its last branch is not taken.
-  const loopFrom = firstLine[loopHead]!;
-  const loopTo = loopsAtEnd ? code.length : firstLine[loop.end + 1]!;
-  const beforeLoop = code.slice(0, loopFrom).join("\n");
-  const body = code.slice(loopFrom, loopTo).join("\n");
-  const afterLoop = code.slice(loopTo).join("\n");
-  const passes = `c.extraIterations = n; c.extraCycles = n * ${loop.passCycles}; c.extraInstructions = n * ${loop.passInstructions};`;
-  return `${fits}let n = 0; ${passesLimit(prefixCycles, count, loop)}\n${withStateInLocals(`${beforeLoop}\nfor (;;) {\n${body}\n}\n${afterLoop}`, passes)}`;
+  return dropDeadFlagRecords(lines);
 }
 
 /** Where indirectTransferCode returns; the block's charge goes before it. */
@@ -570,8 +627,8 @@ const nextPass = "if (n < passesMax) { n++; continue; }";
  * (Cpu.run takes any) and past the cap it may end the loop a pass early, which is exact too:
  * the block leaves at its loop head, and the run loop goes on from there.
  */
-function passesLimit(prefixCycles: Int32Array, count: number, loop: BlockLoop): string {
-  return `const passesMax = Math.min((budgetCycles - ${prefixCycles[count - 1]! + 1}) / ${loop.passCycles}, 1073741823) | 0;`;
+function passesLimit(latestStart: number, loop: BlockLoop): string {
+  return `const passesMax = Math.min((budgetCycles - ${latestStart + 1}) / ${loop.passCycles}, 1073741823) | 0;`;
 }
 
 /**

@@ -13,7 +13,10 @@ import { tlbIndexMask } from "../mmu/tlb.ts";
 import {
   BlockCache,
   blockInstructionsMax,
+  blockNodesMax,
   compileThreshold as defaultCompileThreshold,
+  sidePathInstructionsMax,
+  sidePathShare,
 } from "./block-cache.ts";
 import {
   blockLoop,
@@ -22,6 +25,7 @@ import {
   compileBlockFunction,
   endsBlock,
   followsTakenBranch,
+  type SidePath,
 } from "./block-compiler.ts";
 import { codeWriteStop } from "./code-write-stop.ts";
 import { cpuCostCycles } from "./cost-table.ts";
@@ -137,10 +141,10 @@ export class Cpu {
   private fetchTable: Int32Array = new Int32Array(0);
   private readonly recent = new RecentEips();
   private readonly blocks = new BlockCache();
-  private readonly blockSlots = new Int32Array(blockInstructionsMax);
+  private readonly blockSlots = new Int32Array(blockNodesMax);
   /** Byte offsets from the entry of each instruction of the block being compiled, and of its end. */
-  private readonly blockStarts = new Int32Array(blockInstructionsMax);
-  private readonly blockEnds = new Int32Array(blockInstructionsMax);
+  private readonly blockStarts = new Int32Array(blockNodesMax);
+  private readonly blockEnds = new Int32Array(blockNodesMax);
   private readonly compileThreshold: number;
 
   // Set by executeFast and by compiled blocks; read by the run loop.
@@ -170,8 +174,12 @@ export class Cpu {
   exitCycles = 0;
   exitInstructions = 0;
   exitOffset = 0;
+  /** 1 + the number in its block of the last instruction the block started (BlockInfo). */
+  exitNode = 0;
   /** Compiled block runs the run loop started, over the CPU's life (tools/bench/cpu-dispatches.ts). */
   blockDispatches = 0;
+  /** Side paths of the blocks compiled, over the CPU's life. */
+  compiledSidePaths = 0;
 
   constructor(
     readonly mmu: Mmu,
@@ -301,7 +309,7 @@ export class Cpu {
               retired += this.extraInstructions;
               this.extraIterations = 0;
             }
-            ringStarted[entry] = passes * recentPassUnit + reached;
+            ringStarted[entry] = passes * recentPassUnit + this.exitNode;
             atPathStart = true;
             continue;
           }
@@ -361,7 +369,7 @@ export class Cpu {
         const passes = this.extraIterations;
         eip = (blockEntry + info.offsets[done]!) | 0;
         cycles += info.prefixCycles[done]!;
-        retired += done;
+        retired += info.depths[done]!;
         if (passes !== 0) {
           cycles += this.extraCycles;
           retired += this.extraInstructions;
@@ -369,7 +377,7 @@ export class Cpu {
         }
         dispatches++;
         // A faulting instruction started; a stopped store starts again when the loop runs on.
-        const started = passes * recentPassUnit + done + (stopped ? 0 : 1);
+        const started = passes * recentPassUnit + (stopped ? info.parents[done]! : done) + 1;
         if (started === 0) ringCount--;
         else ringStarted[(ringCount - 1) & recentEntryMask] = started;
       }
@@ -598,25 +606,137 @@ export class Cpu {
       if (compiled !== 0 && this.blocks.infos[compiled]!.loopHead === 0) break;
     }
     // Cycles along the block's path: a conditional branch it follows is taken.
+    const taken = cpuCostCycles.branchTakenExtra;
     const prefixCycles = new Int32Array(count + 1);
     for (let k = 0; k < count; k++) {
-      const taken = followsTakenBranch(store, slots, starts, ends, k, count)
-        ? cpuCostCycles.branchTakenExtra
-        : 0;
-      prefixCycles[k + 1] = prefixCycles[k]! + store.costCycles[slots[k]!]! + taken;
+      const extra = followsTakenBranch(store, slots, starts, ends, k, count) ? taken : 0;
+      prefixCycles[k + 1] = prefixCycles[k]! + store.costCycles[slots[k]!]! + extra;
+    }
+    // Side paths where a conditional branch often goes the way the main path does not.
+    const sides: (SidePath | undefined)[] = [];
+    let total = count;
+    for (let k = 0; k < count - 1 && total < blockNodesMax; k++) {
+      const branch = slots[k]!;
+      if (store.kind[branch] !== FastKind.Jcc || k === loopEnd) continue;
+      const runs = store.heat[branch]!;
+      const followed = starts[k + 1] !== ends[k];
+      const otherWay = followed ? runs - store.taken[branch]! : store.taken[branch]!;
+      if (runs === 0 || otherWay * sidePathShare < runs) continue;
+      const target = startOffset + ends[k]! + (followed ? 0 : store.imm[branch]!);
+      const length = this.sidePathAt(target, startOffset, count, total);
+      if (length === 0) continue;
+      const side = {
+        slots: slots.subarray(total, total + length),
+        starts: starts.subarray(total, total + length),
+        ends: ends.subarray(total, total + length),
+        prefixCycles: new Int32Array(length + 1),
+        count: length,
+        firstNode: total,
+        depth: k + 1,
+      };
+      side.prefixCycles[0] = prefixCycles[k + 1]! + (followed ? -taken : taken);
+      for (let j = 0; j < length; j++) {
+        const extra = followsTakenBranch(store, side.slots, side.starts, side.ends, j, length)
+          ? taken
+          : 0;
+        side.prefixCycles[j + 1] =
+          side.prefixCycles[j]! + store.costCycles[side.slots[j]!]! + extra;
+      }
+      sides[k] = side;
+      total += length;
+      this.compiledSidePaths++;
+    }
+    const startCycles = new Int32Array(total);
+    const depths = new Int32Array(total);
+    const parents = new Int32Array(total);
+    let latestStart = prefixCycles[count - 1]!;
+    for (let k = 0; k < count; k++) {
+      startCycles[k] = prefixCycles[k]!;
+      depths[k] = k;
+      parents[k] = k - 1;
+    }
+    for (let k = 0; k < count; k++) {
+      const side = sides[k];
+      if (side === undefined) continue;
+      for (let j = 0; j < side.count; j++) {
+        const node = side.firstNode + j;
+        startCycles[node] = side.prefixCycles[j]!;
+        depths[node] = k + 1 + j;
+        parents[node] = j === 0 ? k : node - 1;
+      }
+      latestStart = Math.max(latestStart, side.prefixCycles[side.count - 1]!);
     }
     const loop = blockLoop(store, slots, starts, ends, prefixCycles, loopHead, loopEnd);
     const fn = compileBlockFunction(
-      blockSource(store, slots, starts, ends, prefixCycles, count, loop),
+      blockSource(store, slots, starts, ends, prefixCycles, count, loop, sides, latestStart),
     );
     const info = {
-      offsets: starts.slice(0, count),
-      prefixCycles,
+      offsets: starts.slice(0, total),
+      prefixCycles: startCycles,
+      depths,
+      parents,
       loopHead,
       loopEnd,
     };
     store.block[slot] = this.blocks.add(fn, info);
     return true;
+  }
+
+  /**
+   * Appends to the block being compiled the side path from page offset `offset`, as its
+   * instructions from `first` on; returns how many. It follows jumps, calls and conditional
+   * branches on the page as the main path does, and ends before an instruction the block
+   * holds, a compiled loop, or one no block can hold, at the page end, at a branch it cannot
+   * follow, and at sidePathInstructionsMax instructions (or the block's blockNodesMax).
+   */
+  private sidePathAt(
+    offset: number,
+    startOffset: number,
+    mainCount: number,
+    first: number,
+  ): number {
+    const store = this.cache.store;
+    const slots = this.blockSlots;
+    const starts = this.blockStarts;
+    const ends = this.blockEnds;
+    const frame = this.fetchFrame;
+    const table = this.fetchTable;
+    let n = first;
+    while (offset >= 0 && offset < 4096) {
+      const start = offset - startOffset;
+      if (starts.subarray(0, mainCount).indexOf(start) >= 0) break;
+      if (starts.subarray(first, n).indexOf(start) >= 0) break;
+      let current = table[offset]!;
+      if (current === SLOT_NONE) {
+        const free = this.cache.peekSlot();
+        if (free < 0 || this.decodeInPage(frame, offset, free) <= 0) break;
+        current = this.cache.commit(frame, offset);
+      }
+      const kind = store.kind[current]!;
+      if (!compilable(kind, store.handler[current]!)) break;
+      const compiled = store.block[current]!;
+      if (compiled !== 0 && this.blocks.infos[compiled]!.loopHead === 0) break;
+      const end = offset + store.lengthBytes[current]!;
+      slots[n] = current;
+      starts[n] = start;
+      ends[n] = end - startOffset;
+      n++;
+      if (n - first === sidePathInstructionsMax || n === blockNodesMax) break;
+      offset = end;
+      if (!endsBlock(kind, store.handler[current]!)) continue;
+      const target = end + store.imm[current]!;
+      const onPage = target >= 0 && target < 4096;
+      if (kind === FastKind.Jcc) {
+        const runs = store.heat[current]!;
+        const mostlyTaken = runs === 0 ? target < end : 2 * store.taken[current]! > runs;
+        if (onPage && mostlyTaken) offset = target;
+      } else if ((kind === FastKind.JmpRel || kind === FastKind.CallRel) && onPage) {
+        offset = target;
+      } else {
+        break;
+      }
+    }
+    return n - first;
   }
 
   // ---- Operands.

@@ -10,10 +10,10 @@ import type { BlockInfo } from "./block-cache.ts";
 export const recentEntriesMax = 1024;
 export const recentEntryMask = recentEntriesMax - 1;
 /**
- * A block run's `started` is passes * recentPassUnit + the instructions of the block it
- * started in its last pass, counted from its entry (above any block's length).
+ * A block run's `started` is passes * recentPassUnit + 1 + the number in its block (BlockInfo)
+ * of the last instruction it started (above any block's instruction count).
  */
-export const recentPassUnit = 128;
+export const recentPassUnit = 256;
 
 interface Generation {
   /** The first entry number recorded with this block table. */
@@ -26,8 +26,8 @@ export class RecentEips {
   /** Block id; 0 for one interpreted instruction. */
   readonly ids = new Int32Array(recentEntriesMax);
   /**
-   * For a block run: passes * recentPassUnit + instructions of the block reached, the
-   * faulting one included (float: a loop may run long).
+   * For a block run: passes * recentPassUnit + 1 + the number of the last instruction it
+   * started, a faulting one included (float: a loop may run long).
    */
   readonly started = new Float64Array(recentEntriesMax);
   /** Entries recorded so far (the ring keeps the last recentEntriesMax). */
@@ -61,8 +61,17 @@ export class RecentEips {
       // later ones from loopHead; the last pass may stop part-way or go on after the loop.
       const offsets = info.offsets;
       const value = this.started[index]!;
-      const reached = value % recentPassUnit;
-      const passes = info.loopHead < 0 ? 0 : (value - reached) / recentPassUnit;
+      // The last instruction started may be on a side path: its instructions, newest first,
+      // back to the branch of the main path it leaves from (a main-path instruction's number
+      // is its depth).
+      let last = (value % recentPassUnit) - 1;
+      while (last >= 0 && info.depths[last] !== last && eips.length < wanted) {
+        eips.push((base + offsets[last]!) >>> 0);
+        last = info.parents[last]!;
+      }
+      if (eips.length >= wanted) break;
+      const reached = last + 1;
+      const passes = info.loopHead < 0 ? 0 : (value - (value % recentPassUnit)) / recentPassUnit;
       // Segments [from, to) in run order, the middle one repeated.
       let segments: [number, number, number][];
       if (passes === 0) {
