@@ -623,7 +623,7 @@ export class Cpu {
       const otherWay = followed ? runs - store.taken[branch]! : store.taken[branch]!;
       if (runs === 0 || otherWay * sidePathShare < runs) continue;
       const target = startOffset + ends[k]! + (followed ? 0 : store.imm[branch]!);
-      const length = this.sidePathAt(target, startOffset, count, total);
+      const length = this.sidePathAt(target, startOffset, count, k, total);
       if (length === 0) continue;
       const side = {
         slots: slots.subarray(total, total + length),
@@ -683,16 +683,20 @@ export class Cpu {
   }
 
   /**
-   * Appends to the block being compiled the side path from page offset `offset`, as its
-   * instructions from `first` on; returns how many. It follows jumps, calls and conditional
-   * branches on the page as the main path does, and ends before an instruction the block
-   * holds, a compiled loop, or one no block can hold, at the page end, at a branch it cannot
-   * follow, and at sidePathInstructionsMax instructions (or the block's blockNodesMax).
+   * Appends to the block being compiled the side path from page offset `offset`, where main
+   * path instruction `branch` goes the other way, as its instructions from `first` on;
+   * returns how many. It follows jumps, calls and conditional branches on the page as the
+   * main path does, and ends before an instruction the main path runs up to `branch` (a loop
+   * would go back there) or the side path holds, a compiled loop, or one no block can hold,
+   * at the page end, at a branch it cannot follow, and at sidePathInstructionsMax
+   * instructions (or the block's blockNodesMax). Main path instructions after `branch` it
+   * holds again (where an if/else joins, say): its exits charge its own instructions.
    */
   private sidePathAt(
     offset: number,
     startOffset: number,
     mainCount: number,
+    branch: number,
     first: number,
   ): number {
     const store = this.cache.store;
@@ -704,7 +708,8 @@ export class Cpu {
     let n = first;
     while (offset >= 0 && offset < 4096) {
       const start = offset - startOffset;
-      if (starts.subarray(0, mainCount).indexOf(start) >= 0) break;
+      const onMain = starts.subarray(0, mainCount).indexOf(start);
+      if (onMain >= 0 && onMain <= branch) break;
       if (starts.subarray(first, n).indexOf(start) >= 0) break;
       let current = table[offset]!;
       if (current === SLOT_NONE) {
