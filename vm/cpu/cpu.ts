@@ -98,6 +98,29 @@ function loopRunsLong(store: DecodedInstructions, slot: number): boolean {
   return runs >= 16 && taken <= runs && taken * 16 >= runs * 15;
 }
 
+/**
+ * Where a path goes on after the branch in `slot` (page offsets `offset` to `end`), or -1
+ * when it cannot: a conditional branch the way the interpreter saw it go most often
+ * (backward when it has not run: loops take those) when that is on the page, a direct jmp or
+ * call to its target on the page.
+ */
+function followedOffset(
+  store: DecodedInstructions,
+  slot: number,
+  offset: number,
+  end: number,
+): number {
+  const kind = store.kind[slot]!;
+  const target = end + store.imm[slot]!;
+  const onPage = target >= 0 && target < 4096;
+  if (kind === FastKind.Jcc) {
+    const runs = store.heat[slot]!;
+    const mostlyTaken = runs === 0 ? target < offset : 2 * store.taken[slot]! > runs;
+    return onPage && mostlyTaken ? target : end;
+  }
+  return (kind === FastKind.JmpRel || kind === FastKind.CallRel) && onPage ? target : -1;
+}
+
 export class Cpu {
   /** EAX ECX EDX EBX ESP EBP ESI EDI. */
   readonly regs: Int32Array;
@@ -572,14 +595,9 @@ export class Cpu {
           loopHead = held;
           loopEnd = count - 1;
           if (kind !== FastKind.Jcc || loopRunsLong(store, current)) break;
-        } else if (kind === FastKind.Jcc) {
-          const runs = store.heat[current]!;
-          const mostlyTaken = runs === 0 ? target < offset : 2 * store.taken[current]! > runs;
-          if (onPage && mostlyTaken) nextOffset = target;
-        } else if ((kind === FastKind.JmpRel || kind === FastKind.CallRel) && onPage) {
-          nextOffset = target;
         } else {
-          break;
+          nextOffset = followedOffset(store, current, offset, end);
+          if (nextOffset < 0) break;
         }
       }
       if (nextOffset >= 4096) break;
@@ -593,12 +611,8 @@ export class Cpu {
         break;
       }
       offset = nextOffset;
-      current = table[offset]!;
-      if (current === SLOT_NONE) {
-        const free = this.cache.peekSlot();
-        if (free < 0 || this.decodeInPage(frame, offset, free) <= 0) break;
-        current = this.cache.commit(frame, offset);
-      }
+      current = this.decodedForBlock(table, frame, offset);
+      if (current === SLOT_NONE) break;
       if (!compilable(store.kind[current]!, store.handler[current]!)) break;
       // A compiled loop (one whose head is its entry) ends the block: entering it costs a
       // dispatch, while copying it into every block that reaches it cost compile time.
@@ -711,12 +725,8 @@ export class Cpu {
       const onMain = starts.subarray(0, mainCount).indexOf(start);
       if (onMain >= 0 && onMain <= branch) break;
       if (starts.subarray(first, n).indexOf(start) >= 0) break;
-      let current = table[offset]!;
-      if (current === SLOT_NONE) {
-        const free = this.cache.peekSlot();
-        if (free < 0 || this.decodeInPage(frame, offset, free) <= 0) break;
-        current = this.cache.commit(frame, offset);
-      }
+      const current = this.decodedForBlock(table, frame, offset);
+      if (current === SLOT_NONE) break;
       const kind = store.kind[current]!;
       if (!compilable(kind, store.handler[current]!)) break;
       const compiled = store.block[current]!;
@@ -727,21 +737,21 @@ export class Cpu {
       ends[n] = end - startOffset;
       n++;
       if (n - first === sidePathInstructionsMax || n === blockNodesMax) break;
+      const from = offset;
       offset = end;
-      if (!endsBlock(kind, store.handler[current]!)) continue;
-      const target = end + store.imm[current]!;
-      const onPage = target >= 0 && target < 4096;
-      if (kind === FastKind.Jcc) {
-        const runs = store.heat[current]!;
-        const mostlyTaken = runs === 0 ? target < end : 2 * store.taken[current]! > runs;
-        if (onPage && mostlyTaken) offset = target;
-      } else if ((kind === FastKind.JmpRel || kind === FastKind.CallRel) && onPage) {
-        offset = target;
-      } else {
-        break;
-      }
+      if (endsBlock(kind, store.handler[current]!))
+        offset = followedOffset(store, current, from, end);
     }
     return n - first;
+  }
+
+  /** The slot of the instruction at `offset` in the fetch page, decoded if need be; SLOT_NONE if it cannot be. */
+  private decodedForBlock(table: Int32Array, frame: number, offset: number): number {
+    const slot = table[offset]!;
+    if (slot !== SLOT_NONE) return slot;
+    const free = this.cache.peekSlot();
+    if (free < 0 || this.decodeInPage(frame, offset, free) <= 0) return SLOT_NONE;
+    return this.cache.commit(frame, offset);
   }
 
   // ---- Operands.
