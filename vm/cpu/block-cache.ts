@@ -11,7 +11,7 @@ import type { LazyFlags } from "./lazy-flags.ts";
  * A compiled block: runs its instructions from entry eip `base`, returns the next eip. A
  * block that branches back to its own entry loops inside while `budgetCycles` allows. When
  * not every instruction of it would start within `budgetCycles` it runs none, and sets
- * cpu.exitCharge to 0.
+ * cpu.exitInstructions to 0.
  */
 export type BlockFunction = (
   cpu: Cpu,

@@ -7,14 +7,14 @@
 // in `cpu.blockStep`, so a fault is charged to the right instruction, and so is a store into
 // decoded code, which leaves the block before it (`codeWriteStop`); after a generic handler it
 // leaves early if the handler wrote to decoded code (`cpu.codeWritten`). Every exit tells the run
-// loop, as one constant, what to charge for its last pass (`cpu.exitCharge`: cycles, instructions,
-// and for the recent-eips ring the last instruction started, since a side path, taken where a
-// branch goes the way the block does not follow, numbers its instructions after the main
-// path's; a looping block leaves its earlier passes, and their cycles and instructions, in
-// `cpu.extraIterations`, `extraCycles` and `extraInstructions`) and where it goes
-// (`cpu.exitOffset` bytes from the eip it returns). A block first checks that it fits the
-// budget the run loop gives it (`budgetCycles`), so the run loop reads nothing of the block's
-// but its function: when it does not fit it leaves at once with `exitCharge` 0. A conditional branch whose flags come from
+// loop, as constants, what to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`,
+// and for the recent-eips ring `cpu.exitNode`: a side path, taken where a branch goes the way
+// the block does not follow, numbers its instructions after the main path's; a looping block
+// leaves its earlier passes, and their cycles and instructions, in `cpu.extraIterations`,
+// `extraCycles` and `extraInstructions`) and where it goes (`cpu.exitOffset` bytes from the eip
+// it returns). A block first checks that it fits the budget the run loop gives
+// it (`budgetCycles`), so the run loop reads nothing of the block's but its function: when it does
+// not fit it leaves at once with `exitInstructions` 0. A conditional branch whose flags come from
 // an earlier instruction of the same block tests the recorded operands directly (cmp + jl becomes
 // `a < b`). Nothing here runs per instruction: a block is compiled once, when its first instruction
 // has run `compileThreshold` times and the run loop reaches it at the start of a path.
@@ -132,7 +132,7 @@ export function blockSource(
   const loopsAtEnd = looping && loop.end === count - 1;
   // The block runs only if every instruction of it would start within the budget; else it
   // leaves at once, having retired nothing (the run loop then interprets).
-  const fits = `if (budgetCycles <= ${latestStart}) { c.exitCharge = 0; return base; }\n`;
+  const fits = `if (budgetCycles <= ${latestStart}) { c.exitInstructions = 0; return base; }\n`;
   if (!looping) return fits + withStateInLocals(code.join("\n"), "");
   // A block's loop runs here; `n` counts the passes completed, which reach the run loop when
   // the block leaves. Code after the loop runs when its last branch is not taken.
@@ -145,32 +145,6 @@ export function blockSource(
   return `${fits}let n = 0; ${passesLimit(latestStart, loop)}\n${withStateInLocals(`${beforeLoop}\nfor (;;) {\n${body}\n}\n${afterLoop}`, passes)}`;
 }
 
-/**
- * What a block's exit charges for its last pass, as one small integer (cpu.exitCharge):
- * cycles * 65536 + started * 256 + instructions, where `started` is 1 + the number in its
- * block of the last instruction it started (the recent-eips ring's), and `instructions` those
- * it retired. A path is at most 96 instructions of at most 27 cycles each, so every field
- * fits and the whole stays below 2^30, a small integer for V8.
- */
-function exitCharge(cycles: number, started: number, instructions: number): number {
-  if (cycles < 0 || cycles > 0x3fff || started > 0xff || instructions > 0xff) {
-    throw new Error(`block exit charge out of range: ${cycles}, ${started}, ${instructions}`);
-  }
-  return cycles * 65536 + started * 256 + instructions;
-}
-
-export function exitChargeCycles(charge: number): number {
-  return charge >> 16;
-}
-
-export function exitChargeStarted(charge: number): number {
-  return (charge >> 8) & 0xff;
-}
-
-export function exitChargeInstructions(charge: number): number {
-  return charge & 0xff;
-}
-
 /** A run of instructions a block's code follows: its main path, or a side path. */
 interface Path {
   readonly slots: Int32Array;
@@ -179,7 +153,7 @@ interface Path {
   /** Cycles from the block's entry to each instruction's start, and to the path's end. */
   readonly prefixCycles: Int32Array;
   readonly count: number;
-  /** Block instruction number of its first instruction (blockStep, exitCharge). */
+  /** Block instruction number of its first instruction (blockStep, exitNode). */
   readonly firstNode: number;
   /** Instructions retired before its first one. */
   readonly depth: number;
@@ -219,7 +193,7 @@ function pathCode(
   // pass, plus taken-branch cycles. Exits hold no arithmetic: TurboFan compiles exits that
   // never ran yet, and would deoptimise the block on arithmetic without type feedback.
   const charge = (ran: number, extraCycles: number) =>
-    `c.exitCharge = ${exitCharge(prefixCycles[ran]! + extraCycles, firstNode + ran, depth + ran)};`;
+    `c.exitCycles = ${prefixCycles[ran]! + extraCycles}; c.exitInstructions = ${depth + ran}; c.exitNode = ${firstNode + ran};`;
   // Leaves for the eip `offset` bytes from the entry, or (leaveFor) for `target`.
   const leaveTo = (ran: number, extraCycles: number, offset: number) =>
     `${charge(ran, extraCycles)} c.exitOffset = ${offset}; return base;`;

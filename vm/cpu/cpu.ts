@@ -24,9 +24,6 @@ import {
   compilable,
   compileBlockFunction,
   endsBlock,
-  exitChargeCycles,
-  exitChargeInstructions,
-  exitChargeStarted,
   followsTakenBranch,
   type SidePath,
 } from "./block-compiler.ts";
@@ -194,12 +191,14 @@ export class Cpu {
   /** TF was set as the instruction the run loop interprets next started: #DB follows it. */
   private stepTrapArmed = false;
   /**
-   * Set by a block as it returns: what its last pass cost, packed in one small integer so
-   * that an exit stores one constant for it (exitCharge), and the next eip's offset from the
-   * value it returns. 0 when the block did not fit the budget and ran nothing.
+   * Set by a block as it returns: the cycles and instructions of its last pass, and the
+   * next eip's offset from the value it returns.
    */
-  exitCharge = 0;
+  exitCycles = 0;
+  exitInstructions = 0;
   exitOffset = 0;
+  /** 1 + the number in its block of the last instruction the block started (BlockInfo). */
+  exitNode = 0;
   /** Compiled block runs the run loop started, over the CPU's life (tools/bench/cpu-dispatches.ts). */
   blockDispatches = 0;
   /** Side paths of the blocks compiled, over the CPU's life. */
@@ -320,12 +319,12 @@ export class Cpu {
           const next =
             (blockFunctions[id]!(this, r, flags, eip, limit - cycles) + this.exitOffset) | 0;
           block = 0;
-          const charge = this.exitCharge;
-          if (charge !== 0) {
+          const reached = this.exitInstructions;
+          if (reached !== 0) {
             dispatches++;
             eip = next;
-            cycles += exitChargeCycles(charge);
-            retired += exitChargeInstructions(charge);
+            cycles += this.exitCycles;
+            retired += reached;
             // A looping block's earlier passes (it sets these only when it loops).
             const passes = this.extraIterations;
             if (passes !== 0) {
@@ -333,7 +332,7 @@ export class Cpu {
               retired += this.extraInstructions;
               this.extraIterations = 0;
             }
-            ringStarted[entry] = passes * recentPassUnit + exitChargeStarted(charge);
+            ringStarted[entry] = passes * recentPassUnit + this.exitNode;
             atPathStart = true;
             continue;
           }
