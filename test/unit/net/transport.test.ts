@@ -71,7 +71,10 @@ describe("kernel transport", () => {
     checkProperty(
       fc.property(
         fc.integer(),
-        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        // Loss up to 20 %: at 30 % one frame was lost 11 times running (seed 1257288521), and
+        // the peer declared failed, by design, after retriesMax timeouts with no progress: 3 of
+        // 6,000 runs of that counterexample's 11 messages over other seeds, 0 of 6,000 at 20 %.
+        fc.double({ min: 0, max: 0.2, noNaN: true }),
         fc.double({ min: 0, max: 0.3, noNaN: true }),
         fc.array(fc.integer({ min: 0, max: 900 }), { minLength: 1, maxLength: 30 }),
         (seed, lossRate, duplicateRate, sizes) => {
