@@ -121,6 +121,38 @@ function followedOffset(
   return (kind === FastKind.JmpRel || kind === FastKind.CallRel) && onPage ? target : -1;
 }
 
+/**
+ * BlockInfo's per-instruction tables of a block with a main path of `count` instructions
+ * (cycles `prefixCycles`) and side paths `sides`, and the latest start of any instruction.
+ */
+function instructionTables(
+  prefixCycles: Int32Array,
+  count: number,
+  sides: readonly (SidePath | undefined)[],
+) {
+  const total = sides.reduce((sum, side) => sum + (side?.count ?? 0), count);
+  const startCycles = new Int32Array(total);
+  const depths = new Int32Array(total);
+  const parents = new Int32Array(total);
+  let latestStart = prefixCycles[count - 1]!;
+  for (let k = 0; k < count; k++) {
+    startCycles[k] = prefixCycles[k]!;
+    depths[k] = k;
+    parents[k] = k - 1;
+  }
+  sides.forEach((side, k) => {
+    if (side === undefined) return;
+    for (let j = 0; j < side.count; j++) {
+      const node = side.firstNode + j;
+      startCycles[node] = side.prefixCycles[j]!;
+      depths[node] = k + 1 + j;
+      parents[node] = j === 0 ? k : node - 1;
+    }
+    latestStart = Math.max(latestStart, side.prefixCycles[side.count - 1]!);
+  });
+  return { startCycles, depths, parents, latestStart };
+}
+
 export class Cpu {
   /** EAX ECX EDX EBX ESP EBP ESI EDI. */
   readonly regs: Int32Array;
@@ -626,7 +658,47 @@ export class Cpu {
       const extra = followsTakenBranch(store, slots, starts, ends, k, count) ? taken : 0;
       prefixCycles[k + 1] = prefixCycles[k]! + store.costCycles[slots[k]!]! + extra;
     }
-    // Side paths where a conditional branch often goes the way the main path does not.
+    const sides = this.sidePaths(prefixCycles, count, loopEnd, startOffset);
+    const { startCycles, depths, parents, latestStart } = instructionTables(
+      prefixCycles,
+      count,
+      sides,
+    );
+    const total = startCycles.length;
+    const loop = blockLoop(store, slots, starts, ends, prefixCycles, loopHead, loopEnd);
+    const fn = compileBlockFunction(
+      blockSource(store, slots, starts, ends, prefixCycles, count, loop, sides, latestStart),
+    );
+    const info = {
+      offsets: starts.slice(0, total),
+      prefixCycles: startCycles,
+      depths,
+      parents,
+      loopHead,
+      loopEnd,
+    };
+    store.block[slot] = this.blocks.add(fn, info);
+    return true;
+  }
+
+  /**
+   * The side paths of the block being compiled (its main path's `count` instructions, their
+   * cycles `prefixCycles`), by main path index: where a conditional branch went the way the
+   * main path does not follow in at least 1 of sidePathShare of the runs the interpreter saw
+   * (not at `loopEnd`, where the loop goes back). Their instructions follow the main path's
+   * in blockSlots, blockStarts and blockEnds.
+   */
+  private sidePaths(
+    prefixCycles: Int32Array,
+    count: number,
+    loopEnd: number,
+    startOffset: number,
+  ): (SidePath | undefined)[] {
+    const store = this.cache.store;
+    const slots = this.blockSlots;
+    const starts = this.blockStarts;
+    const ends = this.blockEnds;
+    const taken = cpuCostCycles.branchTakenExtra;
     const sides: (SidePath | undefined)[] = [];
     let total = count;
     for (let k = 0; k < count - 1 && total < blockNodesMax; k++) {
@@ -660,40 +732,7 @@ export class Cpu {
       total += length;
       this.compiledSidePaths++;
     }
-    const startCycles = new Int32Array(total);
-    const depths = new Int32Array(total);
-    const parents = new Int32Array(total);
-    let latestStart = prefixCycles[count - 1]!;
-    for (let k = 0; k < count; k++) {
-      startCycles[k] = prefixCycles[k]!;
-      depths[k] = k;
-      parents[k] = k - 1;
-    }
-    for (let k = 0; k < count; k++) {
-      const side = sides[k];
-      if (side === undefined) continue;
-      for (let j = 0; j < side.count; j++) {
-        const node = side.firstNode + j;
-        startCycles[node] = side.prefixCycles[j]!;
-        depths[node] = k + 1 + j;
-        parents[node] = j === 0 ? k : node - 1;
-      }
-      latestStart = Math.max(latestStart, side.prefixCycles[side.count - 1]!);
-    }
-    const loop = blockLoop(store, slots, starts, ends, prefixCycles, loopHead, loopEnd);
-    const fn = compileBlockFunction(
-      blockSource(store, slots, starts, ends, prefixCycles, count, loop, sides, latestStart),
-    );
-    const info = {
-      offsets: starts.slice(0, total),
-      prefixCycles: startCycles,
-      depths,
-      parents,
-      loopHead,
-      loopEnd,
-    };
-    store.block[slot] = this.blocks.add(fn, info);
-    return true;
+    return sides;
   }
 
   /**
