@@ -1,23 +1,25 @@
-// Translates a basic block of decoded instructions into one JavaScript function, so hot guest code
-// runs without per-instruction dispatch (the rarer forms' code is in block-uncommon-forms.ts; a few
-// still call the interpreter's generic handler). The generated code has exactly the semantics of
-// the interpreter (execute-fast.ts): same lazy-flag records, same order of memory accesses,
-// registers changed only after the last access that can fault. Memory is accessed through the TLB
-// inline (block-memory-code.ts); before anything that can fault it stores the instruction's index
-// in `cpu.blockStep`, so a fault is charged to the right instruction, and so is a store into
-// decoded code, which leaves the block before it (`codeWriteStop`); after a generic handler it
-// leaves early if the handler wrote to decoded code (`cpu.codeWritten`). Every exit tells the run
-// loop, as constants, what to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`,
-// and for the recent-eips ring `cpu.exitNode`: a side path, taken where a branch goes the way
-// the block does not follow, numbers its instructions after the main path's; a looping block
-// leaves its earlier passes, and their cycles and instructions, in `cpu.extraIterations`,
-// `extraCycles` and `extraInstructions`) and where it goes (`cpu.exitOffset` bytes from the eip
-// it returns). A block first checks that it fits the budget the run loop gives
-// it (`budgetCycles`), so the run loop reads nothing of the block's but its function: when it does
-// not fit it leaves at once with `exitInstructions` 0. A conditional branch whose flags come from
-// an earlier instruction of the same block tests the recorded operands directly (cmp + jl becomes
-// `a < b`). Nothing here runs per instruction: a block is compiled once, when its first instruction
-// has run `compileThreshold` times and the run loop reaches it at the start of a path.
+// Translates a basic block of decoded instructions into one JavaScript function, so hot
+// guest code runs without per-instruction dispatch (the rarer forms' code is in
+// block-uncommon-forms.ts; a few still call the interpreter's generic handler). The
+// generated code has exactly the semantics of the interpreter (execute-fast.ts): same
+// lazy-flag records, same order of memory accesses, registers changed only after the last
+// access that can fault. Memory is accessed through the TLB inline (block-memory-code.ts);
+// before anything that can fault it stores the instruction's number in `cpu.blockStep`, so
+// a fault is charged to the right instruction, and so is a store into decoded code, which
+// leaves the block before it (`codeWriteStop`); after a generic handler it leaves early if
+// the handler wrote to decoded code (`cpu.codeWritten`). Every exit tells the run loop, as
+// constants, what to charge for its last pass (`cpu.exitCycles`, `cpu.exitInstructions`,
+// and for the recent-eips ring `cpu.exitNode`: a side path, taken where a branch goes the
+// way the block does not follow, numbers its instructions after the main path's; a looping
+// block leaves its earlier passes, and their cycles and instructions, in
+// `cpu.extraIterations`, `extraCycles` and `extraInstructions`) and where it goes
+// (`cpu.exitOffset` bytes from the eip it returns). A block first checks that it fits the
+// budget the run loop gives it (`budgetCycles`), so the run loop reads nothing of the
+// block's but its function: when it does not fit it leaves at once with `exitInstructions`
+// 0. A conditional branch whose flags come from an earlier instruction of the same block
+// tests the recorded operands directly (cmp + jl becomes `a < b`). Nothing here runs per
+// instruction: a block is compiled once, when its first instruction has run
+// `compileThreshold` times and the run loop reaches it at the start of a path.
 
 import type { BlockFunction } from "./block-cache.ts";
 import {
@@ -608,19 +610,42 @@ export function followsTakenBranch(
 }
 
 /**
+ * Cycles from the block's entry to the start of each of a path's `count` instructions, and
+ * to its end, the first starting `fromCycles` in: a conditional branch the path follows is
+ * taken (its extra cycles counted).
+ */
+export function pathCycles(
+  store: DecodedInstructions,
+  slots: Int32Array,
+  starts: Int32Array,
+  ends: Int32Array,
+  count: number,
+  fromCycles: number,
+): Int32Array {
+  const cycles = new Int32Array(count + 1);
+  cycles[0] = fromCycles;
+  for (let k = 0; k < count; k++) {
+    const taken = followsTakenBranch(store, slots, starts, ends, k, count)
+      ? cpuCostCycles.branchTakenExtra
+      : 0;
+    cycles[k + 1] = cycles[k]! + store.costCycles[slots[k]!]! + taken;
+  }
+  return cycles;
+}
+
+/**
  * Continues with another pass when, after this one, every instruction the block may still
  * run would start in budget (the rule Cpu.run applies to every block run): the passes so
- * far cost prefixCycles[head] plus n + 1 passes, and the block's last instruction (in the
- * next pass or after the loop) starts prefixCycles[count - 1] - prefixCycles[head] later.
- * So another pass fits while (n + 1) * passCycles + prefixCycles[count - 1] < budgetCycles,
- * that is while n < passesMax (passesLimit), worked out once as the block starts.
+ * far cost prefixCycles[head] plus n + 1 passes, and the block's latest instruction to start
+ * (in the next pass, after the loop or on a side path) starts at most latestStart -
+ * prefixCycles[head] later. So another pass fits while (n + 1) * passCycles + latestStart <
+ * budgetCycles, that is while n < passesMax (passesLimit), worked out once as the block starts.
  */
 const nextPass = "if (n < passesMax) { n++; continue; }";
 
 /**
  * The passes a looping block may complete before its last, floor((budgetCycles -
- * prefixCycles[count - 1] - 1) / passCycles) (budgetCycles is above prefixCycles[count - 1],
- * checked first), capped at 2^30 - 1 so that it stays a small integer: a pass test is then
+ * latestStart - 1) / passCycles) (budgetCycles is above latestStart, checked first), capped at 2^30 - 1 so that it stays a small integer: a pass test is then
  * one compare, where `(n + 1) * passCycles + constant < budgetCycles` took a multiply and an
  * add, each checked for overflow, on every pass (C bench 20 -2.3 % host instructions,
  * CoreMark 3000 -1.6 %). It is exact for a whole budget; for a budget with a fraction

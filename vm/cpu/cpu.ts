@@ -25,6 +25,7 @@ import {
   compileBlockFunction,
   endsBlock,
   followsTakenBranch,
+  pathCycles,
   type SidePath,
 } from "./block-compiler.ts";
 import { codeWriteStop } from "./code-write-stop.ts";
@@ -145,7 +146,7 @@ function instructionTables(
     for (let j = 0; j < side.count; j++) {
       const node = side.firstNode + j;
       startCycles[node] = side.prefixCycles[j]!;
-      depths[node] = k + 1 + j;
+      depths[node] = side.depth + j;
       parents[node] = j === 0 ? k : node - 1;
     }
     latestStart = Math.max(latestStart, side.prefixCycles[side.count - 1]!);
@@ -645,19 +646,9 @@ export class Cpu {
       offset = nextOffset;
       current = this.decodedForBlock(table, frame, offset);
       if (current === SLOT_NONE) break;
-      if (!compilable(store.kind[current]!, store.handler[current]!)) break;
-      // A compiled loop (one whose head is its entry) ends the block: entering it costs a
-      // dispatch, while copying it into every block that reaches it cost compile time.
-      const compiled = store.block[current]!;
-      if (compiled !== 0 && this.blocks.infos[compiled]!.loopHead === 0) break;
+      if (!this.mayGoOnInto(current)) break;
     }
-    // Cycles along the block's path: a conditional branch it follows is taken.
-    const taken = cpuCostCycles.branchTakenExtra;
-    const prefixCycles = new Int32Array(count + 1);
-    for (let k = 0; k < count; k++) {
-      const extra = followsTakenBranch(store, slots, starts, ends, k, count) ? taken : 0;
-      prefixCycles[k + 1] = prefixCycles[k]! + store.costCycles[slots[k]!]! + extra;
-    }
+    const prefixCycles = pathCycles(store, slots, starts, ends, count, 0);
     const sides = this.sidePaths(prefixCycles, count, loopEnd, startOffset);
     const { startCycles, depths, parents, latestStart } = instructionTables(
       prefixCycles,
@@ -705,30 +696,26 @@ export class Cpu {
       const branch = slots[k]!;
       if (store.kind[branch] !== FastKind.Jcc || k === loopEnd) continue;
       const runs = store.heat[branch]!;
-      const followed = starts[k + 1] !== ends[k];
+      const followed = followsTakenBranch(store, slots, starts, ends, k, count);
       const otherWay = followed ? runs - store.taken[branch]! : store.taken[branch]!;
       if (runs === 0 || otherWay * sidePathShare < runs) continue;
       const target = startOffset + ends[k]! + (followed ? 0 : store.imm[branch]!);
       const length = this.sidePathAt(target, startOffset, count, k, total);
       if (length === 0) continue;
-      const side = {
-        slots: slots.subarray(total, total + length),
-        starts: starts.subarray(total, total + length),
-        ends: ends.subarray(total, total + length),
-        prefixCycles: new Int32Array(length + 1),
+      const sideSlots = slots.subarray(total, total + length);
+      const sideStarts = starts.subarray(total, total + length);
+      const sideEnds = ends.subarray(total, total + length);
+      // The branch going the other way: taken costs the extra cycles, not taken saves them.
+      const from = prefixCycles[k + 1]! + (followed ? -taken : taken);
+      sides[k] = {
+        slots: sideSlots,
+        starts: sideStarts,
+        ends: sideEnds,
+        prefixCycles: pathCycles(store, sideSlots, sideStarts, sideEnds, length, from),
         count: length,
         firstNode: total,
         depth: k + 1,
       };
-      side.prefixCycles[0] = prefixCycles[k + 1]! + (followed ? -taken : taken);
-      for (let j = 0; j < length; j++) {
-        const extra = followsTakenBranch(store, side.slots, side.starts, side.ends, j, length)
-          ? taken
-          : 0;
-        side.prefixCycles[j + 1] =
-          side.prefixCycles[j]! + store.costCycles[side.slots[j]!]! + extra;
-      }
-      sides[k] = side;
       total += length;
       this.compiledSidePaths++;
     }
@@ -766,10 +753,8 @@ export class Cpu {
       if (starts.subarray(first, n).indexOf(start) >= 0) break;
       const current = this.decodedForBlock(table, frame, offset);
       if (current === SLOT_NONE) break;
+      if (!this.mayGoOnInto(current)) break;
       const kind = store.kind[current]!;
-      if (!compilable(kind, store.handler[current]!)) break;
-      const compiled = store.block[current]!;
-      if (compiled !== 0 && this.blocks.infos[compiled]!.loopHead === 0) break;
       const end = offset + store.lengthBytes[current]!;
       slots[n] = current;
       starts[n] = start;
@@ -782,6 +767,18 @@ export class Cpu {
         offset = followedOffset(store, current, from, end);
     }
     return n - first;
+  }
+
+  /**
+   * Whether a block's path may go on into the instruction in `slot`: one a block can hold
+   * that does not start a compiled loop (one whose head is its entry). Entering that loop
+   * costs a dispatch, while copying it into every block that reaches it cost compile time.
+   */
+  private mayGoOnInto(slot: number): boolean {
+    const store = this.cache.store;
+    if (!compilable(store.kind[slot]!, store.handler[slot]!)) return false;
+    const compiled = store.block[slot]!;
+    return compiled === 0 || this.blocks.infos[compiled]!.loopHead !== 0;
   }
 
   /** The slot of the instruction at `offset` in the fetch page, decoded if need be; SLOT_NONE if it cannot be. */
