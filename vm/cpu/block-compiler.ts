@@ -645,16 +645,30 @@ const nextPass = "if (n < passesMax) { n++; continue; }";
 
 /**
  * The passes a looping block may complete before its last, floor((budgetCycles -
- * latestStart - 1) / passCycles) (budgetCycles is above latestStart, checked first), capped at 2^30 - 1 so that it stays a small integer: a pass test is then
- * one compare, where `(n + 1) * passCycles + constant < budgetCycles` took a multiply and an
- * add, each checked for overflow, on every pass (C bench 20 -2.3 % host instructions,
- * CoreMark 3000 -1.6 %). It is exact for a whole budget; for a budget with a fraction
- * (Cpu.run takes any) and past the cap it may end the loop a pass early, which is exact too:
- * the block leaves at its loop head, and the run loop goes on from there.
+ * latestStart - 1) / passCycles) (budgetCycles is above latestStart, checked first), capped
+ * at loopPassesPerRunMax: a pass test is then one compare, where `(n + 1) * passCycles +
+ * constant < budgetCycles` took a multiply and an add, each checked for overflow, on every
+ * pass (C bench 20 -2.3 % host instructions, CoreMark 3000 -1.6 %). It is exact for a whole
+ * budget; for a budget with a fraction (Cpu.run takes any) and at the cap it may end the loop
+ * early, which is exact too: the block leaves at its loop head, and the run loop goes on from
+ * there.
  */
 function passesLimit(latestStart: number, loop: BlockLoop): string {
-  return `const passesMax = Math.min((budgetCycles - ${latestStart + 1}) / ${loop.passCycles}, 1073741823) | 0;`;
+  return `const passesMax = Math.min((budgetCycles - ${latestStart + 1}) / ${loop.passCycles}, ${loopPassesPerRunMax}) | 0;`;
 }
+
+/**
+ * At most this many passes of a block's loop in one run of the block. A loop that ran for a
+ * whole time slice in the block's first runs got its TurboFan code by on-stack replacement,
+ * built before any of the block's exits had run: the exits had no type feedback, so the code
+ * deoptimised at the first exit taken, and V8 compiled the block again (C bench 20: 12
+ * on-stack compiles and 15 deoptimisations a run). Returning to the run loop every 1,024
+ * passes lets the exits run early and V8 use a regular compile at the next call (5 and 7; the
+ * deoptimisations left are the interpreter's): C bench 20 -4.0 % host instructions, CoreMark
+ * 300 and 1000 unchanged; 16, 64, 256 and 4,096 passes gave +3.3, -2.9, -3.7 and -1.7 %
+ * (docs/cpu.md). One more dispatch per 1,024 passes costs nothing measurable.
+ */
+export const loopPassesPerRunMax = 1024;
 
 /**
  * Block functions already made in this thread, by source. A function takes the processor

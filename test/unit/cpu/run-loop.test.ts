@@ -5,6 +5,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { loopPassesPerRunMax } from "../../../vm/cpu/block-compiler.ts";
 import { StopReason } from "../../../vm/cpu/stop-reason.ts";
 import { PTE_P, PTE_RW, PTE_US } from "../../../vm/mmu/page-table-entry.ts";
 import { checkProperty } from "../../support/seeded-property.ts";
@@ -183,6 +184,22 @@ describe("compile points", () => {
     expect(machine.cpu.compiledBlocks).toBe(3);
     const regs = machine.cpu.regs;
     expect([regs[0], regs[3], regs[6]]).toEqual([300 * 5050, 300, 0]);
+  });
+  it("returns from a looping block to the run loop at least every loopPassesPerRunMax passes", () => {
+    // mov ecx, passes / l: add eax, ecx / dec ecx / jnz l / int 0x80
+    const passes = 5 * loopPassesPerRunMax;
+    const code = `b9${passes.toString(16).padStart(8, "0").match(/../g)!.reverse().join("")}01c84975fbcd80`;
+    const compiled = createGuestMachine(hexBytes(code), { compileThreshold: 2 });
+    const interpreted = createGuestMachine(hexBytes(code), { compileThreshold: 0 });
+    expect(compiled.cpu.run(1_000_000)).toBe(StopReason.Trap);
+    expect(interpreted.cpu.run(1_000_000)).toBe(StopReason.Trap);
+    expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+    // One block, from `l`, ran all passes but the first two: a run of it ends after at most
+    // loopPassesPerRunMax + 1 of them however large the budget.
+    expect(compiled.cpu.compiledBlocks).toBe(1);
+    expect(compiled.cpu.blockDispatches).toBeGreaterThanOrEqual(
+      Math.ceil((passes - 2) / (loopPassesPerRunMax + 1)),
+    );
   });
 });
 
