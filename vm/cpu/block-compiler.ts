@@ -658,15 +658,16 @@ function passesLimit(latestStart: number, loop: BlockLoop): string {
 }
 
 /**
- * At most this many passes of a block's loop in one run of the block. A loop that ran for a
- * whole time slice in the block's first runs got its TurboFan code by on-stack replacement,
- * built before any of the block's exits had run: the exits had no type feedback, so the code
- * deoptimised at the first exit taken, and V8 compiled the block again (C bench 20: 12
- * on-stack compiles and 15 deoptimisations a run). Returning to the run loop every 1,024
- * passes lets the exits run early and V8 use a regular compile at the next call (5 and 7; the
- * deoptimisations left are the interpreter's): C bench 20 -4.0 % host instructions, CoreMark
- * 300 and 1000 unchanged; 16, 64, 256 and 4,096 passes gave +3.3, -2.9, -3.7 and -1.7 %
- * (docs/cpu.md). One more dispatch per 1,024 passes costs nothing measurable.
+ * passesMax's cap: a run of a block completes at most this many passes of its loop before its
+ * last, however large its budget. A loop that ran for a whole time slice in the block's first
+ * runs got its TurboFan code by on-stack replacement, built before any of the block's exits
+ * had run: the exits had no type feedback, so the code deoptimised at the first exit taken,
+ * and V8 compiled the block again (C bench 20: 12 on-stack compiles and 15 deoptimisations a
+ * run). Returning to the run loop every 1,024 passes lets the exits run early and V8 use a
+ * regular compile at the next call (5 and 7; the deoptimisations left are the interpreter's):
+ * C bench 20 -4.0 % host instructions, CoreMark 300 and 1000 unchanged; 16, 64, 256 and 4,096
+ * passes gave +3.3, -2.9, -3.7 and -1.7 % (docs/cpu.md). One more dispatch per 1,024 passes
+ * costs nothing measurable.
  */
 export const loopPassesPerRunMax = 1024;
 
