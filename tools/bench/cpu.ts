@@ -3,7 +3,8 @@
 // (tools/bench/programs/coremark, the upstream sources with a small port layer), under sterna
 // and qemu-i386, start-up measured apart (see cpu-measure.ts). The committed binaries are
 // used, so neither gcc nor qemu is needed; --rebuild recompiles them first (needs
-// gcc-multilib and nasm). `sterna bench cpu` reports the same measurements.
+// gcc-multilib and nasm), and with them branch-phases.c, which docs/cpu.md measures by hand.
+// `sterna bench cpu` reports the same measurements.
 // Run: npm run bench -- [--runs N] [--json] [--rebuild]
 
 import { execFileSync } from "node:child_process";
@@ -26,13 +27,15 @@ const gccFlags = [
 ];
 
 function rebuild(): void {
-  execFileSync(
-    "gcc",
-    [...gccFlags, "-o", join(programs, "cpu-bench.elf"), join(programs, "cpu-bench.c")],
-    {
-      stdio: "inherit",
-    },
-  );
+  for (const name of ["cpu-bench", "branch-phases"]) {
+    execFileSync(
+      "gcc",
+      [...gccFlags, "-o", join(programs, `${name}.elf`), join(programs, `${name}.c`)],
+      {
+        stdio: "inherit",
+      },
+    );
+  }
   const coremark = join(programs, "coremark");
   const sources = readdirSync(coremark)
     .filter((name) => name.endsWith(".c"))

@@ -64,7 +64,7 @@ export const blockNodesMax = 128;
 export const sidePathInstructionsMax = 32;
 /**
  * A block gets a side path where a branch of its main path went the other way at least once
- * in this many of the runs the interpreter saw.
+ * in this many of the runs the interpreter saw (in its loop's body, at least once at all).
  */
 export const sidePathShare = 16;
 

@@ -649,7 +649,7 @@ export class Cpu {
       if (!this.mayGoOnInto(current)) break;
     }
     const prefixCycles = pathCycles(store, slots, starts, ends, count, 0);
-    const sides = this.sidePaths(prefixCycles, count, loopEnd, startOffset);
+    const sides = this.sidePaths(prefixCycles, count, loopHead, loopEnd, startOffset);
     const { startCycles, depths, parents, latestStart } = instructionTables(
       prefixCycles,
       count,
@@ -675,13 +675,21 @@ export class Cpu {
   /**
    * The side paths of the block being compiled (its main path's `count` instructions, their
    * cycles `prefixCycles`), by main path index: where a conditional branch went the way the
-   * main path does not follow in at least 1 of sidePathShare of the runs the interpreter saw
-   * (not at `loopEnd`, where the loop goes back). Their instructions follow the main path's
-   * in blockSlots, blockStarts and blockEnds.
+   * main path does not follow in at least 1 of sidePathShare of the runs the interpreter saw,
+   * or at all if the branch is in the body of the block's loop (from `loopHead`, not at
+   * `loopEnd`, where the loop goes back). Their instructions follow the main path's in
+   * blockSlots, blockStarts and blockEnds.
+   *
+   * Inside a loop, a rare branch gets one too because the interpreter's first runs can
+   * mislead: in a bubble sort's inner loop the swap is taken in nearly all of them, while the
+   * array is random, and skipped in most of the later ones. Without a side path each skip
+   * left the block and came back through a second one, two dispatches a pass (8 guest
+   * instructions a dispatch, docs/cpu.md).
    */
   private sidePaths(
     prefixCycles: Int32Array,
     count: number,
+    loopHead: number,
     loopEnd: number,
     startOffset: number,
   ): (SidePath | undefined)[] {
@@ -698,7 +706,8 @@ export class Cpu {
       const runs = store.heat[branch]!;
       const followed = followsTakenBranch(store, slots, starts, ends, k, count);
       const otherWay = followed ? runs - store.taken[branch]! : store.taken[branch]!;
-      if (runs === 0 || otherWay * sidePathShare < runs) continue;
+      const inLoopBody = loopHead >= 0 && k >= loopHead && k < loopEnd;
+      if (runs === 0 || otherWay <= 0 || (!inLoopBody && otherWay * sidePathShare < runs)) continue;
       const target = startOffset + ends[k]! + (followed ? 0 : store.imm[branch]!);
       const length = this.sidePathAt(target, startOffset, count, k, total);
       if (length === 0) continue;

@@ -201,6 +201,22 @@ describe("compile points", () => {
       Math.ceil((passes - 2) / (loopPassesPerRunMax + 1)),
     );
   });
+  it("gives a loop's rare branch a side path: the interpreter's first runs may mislead", () => {
+    // mov ecx, 6400 / l: inc edx / test edx, 63 / jnz skip / inc ebx / skip: dec ecx / jnz l /
+    // int 0x80: `inc ebx` runs in 1 pass of 64, 3 times in the 200 before the block compiles.
+    const code = "b90019000042f7c23f0000007501434975f3cd80";
+    const compiled = createGuestMachine(hexBytes(code), { compileThreshold: 200 });
+    const interpreted = createGuestMachine(hexBytes(code), { compileThreshold: 0 });
+    expect(compiled.cpu.run(1_000_000)).toBe(StopReason.Trap);
+    expect(interpreted.cpu.run(1_000_000)).toBe(StopReason.Trap);
+    expect(snapshot(compiled)).toEqual(snapshot(interpreted));
+    expect(compiled.cpu.regs[3]).toBe(100);
+    expect(compiled.cpu.compiledSidePaths).toBeGreaterThanOrEqual(1);
+    // Each rare pass leaves at the side path's copy of `jnz l` and comes back: about 100
+    // dispatches, where without the side path the rare passes ran interpreted.
+    expect(compiled.cpu.blockDispatches).toBeGreaterThanOrEqual(90);
+    expect(compiled.cpu.blockDispatches).toBeLessThan(200);
+  });
 });
 
 describe("budget stop points", () => {
