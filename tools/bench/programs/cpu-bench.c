@@ -1,26 +1,12 @@
 /* A CPU-bound guest program for tools/bench/cpu.ts: a prime sieve, table-driven CRC-32,
  * quicksort of pseudo-random numbers, an integer matrix product and a byte-string
  * workload, repeated `rounds` times (argv[1], default 20). Prints one checksum line so a
- * wrong result is visible. Freestanding: its own _start and Linux i386 syscalls, so it runs
- * unchanged under qemu-i386 and sterna.
+ * wrong result is visible. Freestanding (freestanding.h), so it runs unchanged under
+ * qemu-i386 and sterna.
  * Build: gcc -m32 -O2 -static -nostdlib -ffreestanding -fno-pic -no-pie
  *        -fno-stack-protector -o cpu-bench.elf cpu-bench.c */
 
-typedef unsigned int u32;
-
-static long sys3(long n, long a, long b, long c) {
-  long r;
-  __asm__ volatile("int $0x80" : "=a"(r) : "a"(n), "b"(a), "c"(b), "d"(c) : "memory");
-  return r;
-}
-
-static void write_out(const char *s, int n) { sys3(4, 1, (long)s, n); }
-
-static __attribute__((noreturn)) void exit_with(int status) {
-  sys3(1, status, 0, 0);
-  for (;;) {
-  }
-}
+#include "freestanding.h"
 
 #define SIEVE_N 200000
 static unsigned char composite[SIEVE_N];
@@ -129,20 +115,6 @@ static u32 string_round(u32 salt) {
   return words * 1000u + vowels;
 }
 
-static int format_hex(char *out, u32 v) {
-  for (int i = 7; i >= 0; i--) {
-    out[i] = "0123456789abcdef"[v & 15];
-    v >>= 4;
-  }
-  return 8;
-}
-
-static int parse_rounds(const char *s) {
-  int n = 0;
-  while (*s >= '0' && *s <= '9') n = n * 10 + (*s++ - '0');
-  return n > 0 ? n : 20;
-}
-
 static __attribute__((noreturn, used)) void start_c(int *stack) {
   int argc = stack[0];
   char **argv = (char **)(stack + 1);
@@ -163,6 +135,3 @@ static __attribute__((noreturn, used)) void start_c(int *stack) {
   write_out(line, n);
   exit_with(0);
 }
-
-__asm__(".globl _start\n_start:\n  movl %esp, %eax\n  andl $-16, %esp\n  pushl %eax\n  pushl %eax\n"
-        "  call start_c\n");
